@@ -1,0 +1,93 @@
+# NPLV Portal: `make run` serves the portal with demo data, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+VENDOR_CSS := static/vendor/utrecht-components.css static/vendor/utrecht-html.css static/vendor/rhc-tokens.css
+
+.PHONY: help install sysdeps run test bench lint messages worker clean
+
+help:
+	@echo "make run    – install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   – install and run the whole test suite"
+	@echo "make bench  – run the benchmarks (prints BENCH lines, writes bench/results.json)"
+	@echo "make lint   – ruff"
+
+# System packages: Pango and HarfBuzz subsetting for WeasyPrint, gettext for translations, Node for the
+# NL Design System CSS, Chromium for the browser tests. Installed with apt-get when missing and root.
+sysdeps:
+	@missing=""; \
+	ldconfig -p | grep -q 'libpango-1.0.so.0' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	ldconfig -p | grep -q 'libharfbuzz-subset.so.0' || missing="$$missing libharfbuzz-subset0"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi 'dejavu\|liberation\|fira' || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing missing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "WARNING: missing system packages:$$missing (install them with apt-get as root)"; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	@$(MAKE) --no-print-directory sysdeps
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/utrecht-components.css static/vendor/utrecht-html.css static/vendor/rhc-tokens.css &: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht-components.css
+	cp node_modules/@utrecht/component-library-css/dist/html.css static/vendor/utrecht-html.css
+	cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css static/vendor/rhc-tokens.css
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
+messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(VENV)/.installed $(VENDOR_CSS) messages
+
+run: install
+	@export DEBUG=$${DEBUG:-true} DEMO=$${DEMO:-true}; \
+	$(MANAGE) migrate --noinput && \
+	$(MANAGE) load_reference_data && \
+	$(MANAGE) seed_demo && \
+	if [ -n "$$CELERY_BROKER_URL" ]; then \
+	  echo "Celery worker (met beat) start op $$CELERY_BROKER_URL"; \
+	  $(VENV)/bin/celery -A nplvportal worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	else \
+	  echo "Geen CELERY_BROKER_URL: taken draaien in het webproces (ingebouwde standaard)."; \
+	fi; \
+	echo ""; echo "Het portaal draait op http://$(HOST):$(PORT)/  (stoppen met Ctrl+C)"; echo ""; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+worker: install
+	$(VENV)/bin/celery -A nplvportal worker --beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles .pytest_cache

@@ -1,0 +1,57 @@
+"""API for people and organisations: the caller's own profile and municipalities (scoped)."""
+
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from accounts import selectors
+from accounts.models import Membership, Municipality, User
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    network = serializers.CharField(source="network.code")
+
+    class Meta:
+        model = Membership
+        fields = ["network", "area_name", "valid_from", "valid_to"]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    memberships = MembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Municipality
+        fields = ["cbs_code", "name", "province", "inhabitants", "inhabitants_year", "memberships"]
+
+
+class MunicipalityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Municipalities with their network memberships. Officers see only their own municipality."""
+
+    serializer_class = MunicipalitySerializer
+    lookup_field = "cbs_code"
+
+    def get_queryset(self):
+        return selectors.municipalities_for(self.request.user).order_by("cbs_code")
+
+
+class MeSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role", "municipality"]
+
+
+@extend_schema(responses=MeSerializer, summary="De ingelogde gebruiker")
+@api_view(["GET"])
+def me(request):
+    return Response(MeSerializer(request.user).data)
+
+
+def register(router) -> None:
+    router.register("municipalities", MunicipalityViewSet, basename="municipality")
+
+
+urlpatterns = [path("me/", me, name="api-me")]

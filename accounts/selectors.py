@@ -1,0 +1,39 @@
+"""Queries for people and organisations, scoped to what the caller may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import ApiToken, AuditEvent, IndicatorValue, Membership, Municipality, User
+from accounts.permissions import is_ministry
+
+
+def municipalities_for(user: User) -> QuerySet[Municipality]:
+    """Ministry staff see every municipality; an officer only their own."""
+    queryset = Municipality.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("network").order_by("network__code"))
+    )
+    if is_ministry(user):
+        return queryset
+    if user.is_authenticated and user.municipality_id:
+        return queryset.filter(pk=user.municipality_id)
+    return queryset.none()
+
+
+def municipality_indicator_values(municipality: Municipality) -> QuerySet[IndicatorValue]:
+    return municipality.indicator_values.select_related("indicator").order_by("indicator__code", "-year")
+
+
+def users_for_administration() -> QuerySet[User]:
+    return User.objects.select_related("municipality").order_by("role", "email")
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def audit_events(*, verb_prefix: str = "") -> QuerySet[AuditEvent]:
+    queryset = AuditEvent.objects.select_related("actor", "target_type")
+    if verb_prefix:
+        queryset = queryset.filter(verb__startswith=verb_prefix)
+    return queryset.order_by("-created_at", "-id")

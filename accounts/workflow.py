@@ -1,0 +1,57 @@
+"""Workflows as data: one table of (from, to, who) transitions drives both the buttons and the checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class TransitionNotAllowed(Exception):
+    """The current state forbids this transition (HTTP 409 in the API)."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or str(_("Deze actie is in de huidige status niet mogelijk.")))
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    allowed: Callable[[Any, Any], bool]
+    style: str = "secondary"  # how its button looks: primary, secondary or subtle
+    confirm: str = ""
+
+
+class Workflow:
+    def __init__(self, transitions: Iterable[Transition]):
+        self.transitions = {t.action: t for t in transitions}
+
+    def get(self, action: str) -> Transition:
+        try:
+            return self.transitions[action]
+        except KeyError as exc:
+            raise TransitionNotAllowed(str(_("Onbekende actie."))) from exc
+
+    def available(self, user, obj) -> list[Transition]:
+        """The transitions this user may start now: what the page shows as buttons."""
+        return [t for t in self.transitions.values() if obj.status in t.sources and t.allowed(user, obj)]
+
+    def check(self, action: str, user, obj, *, state_message: str | None = None) -> Transition:
+        """Raise unless ``user`` may do ``action`` on ``obj`` in its current state.
+
+        The caller checks visibility first (a 404 for outsiders); here a rule that says no is a 403
+        and a state that forbids the step is a 409.
+        """
+        from django.core.exceptions import PermissionDenied
+
+        transition = self.get(action)
+        if not transition.allowed(user, obj):
+            raise PermissionDenied
+        if obj.status not in transition.sources:
+            raise TransitionNotAllowed(state_message)
+        return transition

@@ -1,0 +1,42 @@
+"""Create demo accounts, schemes, calls and labelled demo indicator values, and print the accounts."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_indicator_values
+from accounts.models import Municipality
+from applications.demo import seed_schemes_and_calls
+
+
+class Command(BaseCommand):
+    help = "Vult het portaal met demogegevens en toont de demo-accounts (alleen met DEMO=true)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Ook zonder DEMO=true (nooit in productie).")
+        parser.add_argument("--quiet-accounts", action="store_true", help="Toon de accounts niet.")
+
+    def handle(self, *args, **options):
+        if not (settings.DEMO or options["force"]):
+            raise CommandError(
+                "seed_demo maakt accounts met bekende wachtwoorden en draait daarom alleen met DEMO=true "
+                "(of --force)."
+            )
+        if not Municipality.objects.exists():
+            call_command("load_reference_data", stdout=self.stdout)
+        accounts = seed_accounts()
+        values = seed_indicator_values()
+        calls = seed_schemes_and_calls()
+        self.stdout.write(f"Demogegevens: {len(calls)} open aanvraagrondes, {values} nieuwe demo-indicatorwaarden.")
+        if options["quiet_accounts"]:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})"))
+        self.stdout.write(f"  {'rol':<26} {'e-mailadres':<40} {'gemeente':<12} TOTP-geheim (tweestapsverificatie)")
+        for user, secret in accounts:
+            municipality = user.municipality.name if user.municipality_id else "-"
+            self.stdout.write(f"  {user.get_role_display():<26} {user.email:<40} {municipality:<12} {secret or '-'}")
+        self.stdout.write(
+            "  Ministerieaccounts vragen na het wachtwoord een code uit een authenticator-app met het geheim "
+            "hierboven,\n  of toon de actuele code met: .venv/bin/python manage.py demo_totp <e-mailadres>"
+        )

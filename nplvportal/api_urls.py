@@ -1,0 +1,11 @@
+"""The API under /api/v1/: each app registers its viewsets on one router."""
+
+from rest_framework.routers import DefaultRouter
+
+from accounts import api as accounts_api
+
+router = DefaultRouter()
+router.include_root_view = False
+accounts_api.register(router)
+
+urlpatterns = [*accounts_api.urlpatterns, *router.urls]

@@ -1,0 +1,11 @@
+"""The Celery app. Its configuration comes from Django settings prefixed ``CELERY_``."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nplvportal.settings")
+
+app = Celery("nplvportal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
