@@ -1,0 +1,114 @@
+"""Shared fixtures: the three roles, a second municipality, clients logged in per role."""
+
+import os
+import uuid
+
+import pytest
+from django.conf import settings as django_settings
+
+from nplvportal.celery import app as celery_app
+from tests.factories import AdministratorFactory, MunicipalityFactory, OfficerFactory, ReviewerFactory
+
+
+def pytest_configure(config):
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=400, deadline=None, derandomize=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("dev", max_examples=60, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_services(settings):
+    """Each test gets its own cache namespace and runs tasks in-process, unless it starts a real worker.
+
+    Mail goes through the real database queue (the test runner would otherwise bypass it); the queue
+    delivers into ``django.core.mail.outbox``.
+    """
+    settings.EMAIL_BACKEND = "post_office.EmailBackend"
+    if "RedisCache" in django_settings.CACHES["default"]["BACKEND"]:
+        caches = {**settings.CACHES}
+        caches["default"] = {**caches["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        settings.CACHES = caches
+    else:
+        from django.core.cache import cache
+
+        cache.clear()
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def municipality(db):
+    return MunicipalityFactory(cbs_code="GM0356", name="Nieuwegein", province="Utrecht")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return MunicipalityFactory(cbs_code="GM0363", name="Amsterdam", province="Noord-Holland")
+
+
+@pytest.fixture
+def officer(municipality):
+    return OfficerFactory(municipality=municipality, email="officer@nieuwegein.nl")
+
+
+@pytest.fixture
+def other_officer(other_municipality):
+    return OfficerFactory(municipality=other_municipality, email="officer@amsterdam.nl")
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(email="reviewer@minvro.nl")
+
+
+@pytest.fixture
+def administrator(db):
+    return AdministratorFactory(email="admin@minvro.nl")
+
+
+@pytest.fixture
+def second_administrator(db):
+    return AdministratorFactory(email="admin2@minvro.nl")
+
+
+def _client_for(client_class, user):
+    from django.test import Client
+
+    client = client_class() if client_class else Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def officer_client(officer):
+    return _client_for(None, officer)
+
+
+@pytest.fixture
+def other_officer_client(other_officer):
+    return _client_for(None, other_officer)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    return _client_for(None, reviewer)
+
+
+@pytest.fixture
+def administrator_client(administrator):
+    return _client_for(None, administrator)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+from tests.worker import celery_worker_process  # noqa: E402,F401 - fixture

@@ -1,0 +1,126 @@
+"""factory_boy factories for the whole test suite."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.utils import timezone
+
+from accounts.models import Membership, Municipality, Network, Role, User
+from applications.models import Application, Call, Scheme, Theme
+
+PASSWORD = "Een-lang-testwachtwoord-42"
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ["cbs_code"]
+
+    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    name = factory.Sequence(lambda n: f"Testgemeente {n}")
+    province = "Utrecht"
+    inhabitants = 50_000
+    inhabitants_year = 2024
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Network
+        django_get_or_create = ["code"]
+
+    code = Network.M50
+    name = factory.LazyAttribute(lambda o: o.code)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    network = factory.SubFactory(NetworkFactory)
+    area_name = ""
+    valid_from = datetime.date(2022, 1, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"persoon{n}@example.nl")
+    full_name = factory.Sequence(lambda n: f"Persoon {n}")
+    role = Role.OFFICER
+    municipality = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role == Role.OFFICER), factory.SubFactory(MunicipalityFactory), None
+    )
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save()
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Ministry users get an authenticator unless totp=False; the secret is kept on the object."""
+        wants = obj.role != Role.OFFICER if extracted is None else extracted
+        if create and wants:
+            obj.totp_secret = generate_totp_secret()
+            TOTP.activate(obj, obj.totp_secret)
+
+
+class OfficerFactory(UserFactory):
+    role = Role.OFFICER
+
+
+class ReviewerFactory(UserFactory):
+    role = Role.REVIEWER
+
+
+class AdministratorFactory(UserFactory):
+    role = Role.ADMINISTRATOR
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+
+    code = factory.Sequence(lambda n: f"regeling-{n}")
+    name = factory.Sequence(lambda n: f"Regeling {n}")
+    legal_basis = "Regeling testfonds, artikel 2"
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    scheme = factory.SubFactory(SchemeFactory)
+    name = factory.Sequence(lambda n: f"Thema {n}")
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    scheme = factory.SubFactory(SchemeFactory)
+    code = factory.Sequence(lambda n: f"ronde-{n}")
+    title = factory.Sequence(lambda n: f"Aanvraagronde {n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+    budget = Decimal("10000000.00")
+    year_from = 2027
+    year_to = 2029
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    reference = factory.Sequence(lambda n: f"AV-{n:05d}")
+    title = factory.Sequence(lambda n: f"Plan {n}")
+    created_by = factory.SubFactory(OfficerFactory, municipality=factory.SelfAttribute("..municipality"))
+    updated_by = factory.SelfAttribute("created_by")
