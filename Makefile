@@ -9,6 +9,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
 
 VENDOR_CSS := static/vendor/utrecht-components.css static/vendor/utrecht-html.css static/vendor/rhc-tokens.css
 
@@ -78,7 +79,7 @@ run: install
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench

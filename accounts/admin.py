@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import MinistryAdmin, MinistryTabularInline
-from accounts.models import ApiToken, AuditEvent, Indicator, IndicatorValue, Membership, Municipality, Network, User
+from accounts.models import (
+    ApiToken,
+    AuditEvent,
+    Indicator,
+    IndicatorValue,
+    Membership,
+    Municipality,
+    Network,
+    User,
+)
 
 
 class MembershipInline(MinistryTabularInline):
@@ -52,8 +61,17 @@ class UserAdmin(MinistryAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["email", "full_name"]
     list_select_related = ["municipality"]
-    fields = ["email", "full_name", "role", "municipality", "linked_municipalities", "is_active", "last_login",
-              "date_joined", "invited_at"]
+    fields = [
+        "email",
+        "full_name",
+        "role",
+        "municipality",
+        "linked_municipalities",
+        "is_active",
+        "last_login",
+        "date_joined",
+        "invited_at",
+    ]
     readonly_fields = ["last_login", "date_joined", "invited_at"]
     filter_horizontal = ["linked_municipalities"]
 
@@ -85,7 +103,16 @@ class AuditEventAdmin(MinistryAdmin):
     list_filter = ["verb"]
     search_fields = ["actor_label", "verb", "target_repr"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "actor", "actor_label", "verb", "target_type", "target_id", "target_repr", "data"]
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "actor_label",
+        "verb",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "data",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -25,7 +25,56 @@ class AdministratorPermissions:
 
 
 class MinistryAdmin(AdministratorPermissions, admin.ModelAdmin):
-    pass
+    """Configuration changes made in the admin are written to the audit trail as well."""
+
+    def save_model(self, request, obj, form, change):
+        from accounts import audit
+
+        changed = {name: form.cleaned_data.get(name) for name in form.changed_data}
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            verb=f"admin.{obj._meta.model_name}.{'changed' if change else 'added'}",
+            target=obj,
+            after={
+                name: str(value) if hasattr(value, "pk") else value
+                for name, value in changed.items()
+                if not hasattr(value, "__iter__") or isinstance(value, str)
+            },
+        )
+
+    def save_formset(self, request, form, formset, change):
+        from accounts import audit
+
+        super().save_formset(request, form, formset, change)
+        parent = form.instance
+        for obj in formset.new_objects:
+            audit.record(
+                actor=request.user,
+                verb=f"admin.{obj._meta.model_name}.added",
+                target=parent,
+                data={"item": str(obj)},
+            )
+        for obj, fields in formset.changed_objects:
+            audit.record(
+                actor=request.user,
+                verb=f"admin.{obj._meta.model_name}.changed",
+                target=parent,
+                data={"item": str(obj), "fields": list(fields)},
+            )
+        for obj in formset.deleted_objects:
+            audit.record(
+                actor=request.user,
+                verb=f"admin.{obj._meta.model_name}.deleted",
+                target=parent,
+                data={"item": str(obj)},
+            )
+
+    def delete_model(self, request, obj):
+        from accounts import audit
+
+        audit.record(actor=request.user, verb=f"admin.{obj._meta.model_name}.deleted", target=obj)
+        super().delete_model(request, obj)
 
 
 class MinistryTabularInline(AdministratorPermissions, admin.TabularInline):

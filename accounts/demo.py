@@ -55,11 +55,17 @@ def seed_accounts() -> list[tuple[User, str | None]]:
         with transaction.atomic():
             user = User.objects.filter(email=account.email).first()
             if user is None:
-                user = User(email=account.email, role=account.role, municipality=municipality,
-                            full_name=account.full_name)
+                user = User(
+                    email=account.email,
+                    role=account.role,
+                    municipality=municipality,
+                    full_name=account.full_name,
+                )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-                audit.record(actor=None, verb="user.invited", target=user, data={"demo": True, "role": account.role})
+                audit.record(
+                    actor=None, verb="user.invited", target=user, data={"demo": True, "role": account.role}
+                )
             elif not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
@@ -85,7 +91,9 @@ def seed_indicator_values(seed: int = 2026) -> int:
         "social_assistance": ((6, 12), (1.5, 6)),
     }
     existing = set(
-        IndicatorValue.objects.filter(year=DEMO_INDICATOR_YEAR).values_list("indicator__code", "municipality_id")
+        IndicatorValue.objects.filter(year=DEMO_INDICATOR_YEAR).values_list(
+            "indicator__code", "municipality_id"
+        )
     )
     to_create = []
     for municipality in Municipality.objects.order_by("cbs_code"):
@@ -97,8 +105,12 @@ def seed_indicator_values(seed: int = 2026) -> int:
                 continue
             to_create.append(
                 IndicatorValue(
-                    indicator=indicators[code], municipality=municipality, year=DEMO_INDICATOR_YEAR,
-                    value=value, is_demo=True, source="Demogegevens, gegenereerd door seed_demo",
+                    indicator=indicators[code],
+                    municipality=municipality,
+                    year=DEMO_INDICATOR_YEAR,
+                    value=value,
+                    is_demo=True,
+                    source="Demogegevens, gegenereerd door seed_demo",
                 )
             )
     IndicatorValue.objects.bulk_create(to_create)

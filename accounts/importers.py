@@ -81,8 +81,10 @@ def _read_rows(source: Path | str | io.TextIOBase, columns: list[str], label: st
     missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         raise ImportFailed(
-            [_("%(file)s: kolommen ontbreken: %(missing)s (verwacht: %(expected)s).")
-             % {"file": label, "missing": ", ".join(missing), "expected": ", ".join(columns)}]
+            [
+                _("%(file)s: kolommen ontbreken: %(missing)s (verwacht: %(expected)s).")
+                % {"file": label, "missing": ", ".join(missing), "expected": ", ".join(columns)}
+            ]
         )
     rows = []
     for row in reader:
@@ -99,7 +101,7 @@ def _partial_date(text: str) -> datetime.date:
     parts = text.split("-")
     if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts):
         raise ValueError(text)
-    year, month, day = (int(p) for p in (parts + ["1", "1"])[:3])
+    year, month, day = (int(p) for p in [*parts, "1", "1"][:3])
     return datetime.date(year, month, day)
 
 
@@ -137,31 +139,45 @@ def load_municipalities(source, label: str = "municipalities.csv") -> ImportRepo
         where = _("%(file)s, regel %(line)s") % {"file": label, "line": line}
         code = row["cbs_code"]
         if not CBS_CODE.match(code):
-            errors.append(_("%(where)s: ongeldige CBS-code '%(code)s' (verwacht GM en vier cijfers).")
-                          % {"where": where, "code": code})
+            errors.append(
+                _("%(where)s: ongeldige CBS-code '%(code)s' (verwacht GM en vier cijfers).")
+                % {"where": where, "code": code}
+            )
             continue
         if code in parsed:
-            errors.append(_("%(where)s: CBS-code %(code)s komt twee keer voor.") % {"where": where, "code": code})
+            errors.append(
+                _("%(where)s: CBS-code %(code)s komt twee keer voor.") % {"where": where, "code": code}
+            )
             continue
         if not row["name"]:
             errors.append(_("%(where)s: de naam ontbreekt.") % {"where": where})
         if row["province"] not in provinces:
-            errors.append(_("%(where)s: onbekende provincie '%(province)s'.")
-                          % {"where": where, "province": row["province"]})
+            errors.append(
+                _("%(where)s: onbekende provincie '%(province)s'.")
+                % {"where": where, "province": row["province"]}
+            )
         try:
             inhabitants = _int(row["population"], low=1, high=10_000_000)
         except ValueError:
-            errors.append(_("%(where)s: aantal inwoners '%(value)s' is geen positief geheel getal.")
-                          % {"where": where, "value": row["population"]})
+            errors.append(
+                _("%(where)s: aantal inwoners '%(value)s' is geen positief geheel getal.")
+                % {"where": where, "value": row["population"]}
+            )
             inhabitants = None
         try:
             year = _int(row["population_year"], low=1900, high=2100)
         except ValueError:
-            errors.append(_("%(where)s: peiljaar '%(value)s' is geen geldig jaar.")
-                          % {"where": where, "value": row["population_year"]})
+            errors.append(
+                _("%(where)s: peiljaar '%(value)s' is geen geldig jaar.")
+                % {"where": where, "value": row["population_year"]}
+            )
             year = None
-        parsed[code] = {"name": row["name"], "province": row["province"], "inhabitants": inhabitants,
-                        "inhabitants_year": year}
+        parsed[code] = {
+            "name": row["name"],
+            "province": row["province"],
+            "inhabitants": inhabitants,
+            "inhabitants_year": year,
+        }
     if errors:
         raise ImportFailed(errors)
 
@@ -193,19 +209,27 @@ def load_memberships(source, label: str = "memberships.csv") -> ImportReport:
         code, network = row["cbs_code"], row["network"]
         municipality = municipalities.get(code)
         if municipality is None:
-            errors.append(_("%(where)s: gemeente %(code)s bestaat niet; laad eerst de gemeenten.")
-                          % {"where": where, "code": code})
+            errors.append(
+                _("%(where)s: gemeente %(code)s bestaat niet; laad eerst de gemeenten.")
+                % {"where": where, "code": code}
+            )
         elif row["name"] and row["name"] != municipality.name:
-            errors.append(_("%(where)s: naam '%(name)s' hoort niet bij %(code)s (%(expected)s).")
-                          % {"where": where, "name": row["name"], "code": code, "expected": municipality.name})
+            errors.append(
+                _("%(where)s: naam '%(name)s' hoort niet bij %(code)s (%(expected)s).")
+                % {"where": where, "name": row["name"], "code": code, "expected": municipality.name}
+            )
         if network not in NETWORKS:
-            errors.append(_("%(where)s: onbekend netwerk '%(network)s' (bekend: %(known)s).")
-                          % {"where": where, "network": network, "known": ", ".join(NETWORKS)})
+            errors.append(
+                _("%(where)s: onbekend netwerk '%(network)s' (bekend: %(known)s).")
+                % {"where": where, "network": network, "known": ", ".join(NETWORKS)}
+            )
         try:
             valid_from = _partial_date(row["valid_from"])
         except ValueError:
-            errors.append(_("%(where)s: datum '%(value)s' is geen geldige datum (JJJJ, JJJJ-MM of JJJJ-MM-DD).")
-                          % {"where": where, "value": row["valid_from"]})
+            errors.append(
+                _("%(where)s: datum '%(value)s' is geen geldige datum (JJJJ, JJJJ-MM of JJJJ-MM-DD).")
+                % {"where": where, "value": row["valid_from"]}
+            )
             valid_from = None
         key = (code, network, row["area_name"])
         if key in parsed:
@@ -251,14 +275,20 @@ def load_indicator_values(
         where = _("%(file)s, regel %(line)s") % {"file": label, "line": line}
         indicator = indicators.get(row["indicator"])
         if indicator is None:
-            errors.append(_("%(where)s: onbekende indicator '%(code)s' (bekend: %(known)s).")
-                          % {"where": where, "code": row["indicator"], "known": ", ".join(sorted(indicators))})
+            errors.append(
+                _("%(where)s: onbekende indicator '%(code)s' (bekend: %(known)s).")
+                % {"where": where, "code": row["indicator"], "known": ", ".join(sorted(indicators))}
+            )
         if row["cbs_code"] not in municipalities:
-            errors.append(_("%(where)s: gemeente %(code)s bestaat niet.") % {"where": where, "code": row["cbs_code"]})
+            errors.append(
+                _("%(where)s: gemeente %(code)s bestaat niet.") % {"where": where, "code": row["cbs_code"]}
+            )
         try:
             year = _int(row["year"], low=1990, high=2100)
         except ValueError:
-            errors.append(_("%(where)s: jaar '%(value)s' is geen geldig jaar.") % {"where": where, "value": row["year"]})
+            errors.append(
+                _("%(where)s: jaar '%(value)s' is geen geldig jaar.") % {"where": where, "value": row["year"]}
+            )
             year = 0
         try:
             value = Decimal(row["value"].replace(",", "."))
@@ -266,14 +296,20 @@ def load_indicator_values(
                 raise InvalidOperation
             value = value.quantize(Decimal("0.001"))
             if indicator is not None and indicator.unit == "%" and not Decimal(0) <= value <= Decimal(100):
-                errors.append(_("%(where)s: percentage %(value)s ligt niet tussen 0 en 100.")
-                              % {"where": where, "value": row["value"]})
+                errors.append(
+                    _("%(where)s: percentage %(value)s ligt niet tussen 0 en 100.")
+                    % {"where": where, "value": row["value"]}
+                )
         except (InvalidOperation, ValueError):
-            errors.append(_("%(where)s: waarde '%(value)s' is geen getal.") % {"where": where, "value": row["value"]})
+            errors.append(
+                _("%(where)s: waarde '%(value)s' is geen getal.") % {"where": where, "value": row["value"]}
+            )
             value = None
         key = (row["indicator"], row["cbs_code"], year)
         if key in parsed:
-            errors.append(_("%(where)s: deze indicator, gemeente en jaar staan er twee keer in.") % {"where": where})
+            errors.append(
+                _("%(where)s: deze indicator, gemeente en jaar staan er twee keer in.") % {"where": where}
+            )
         parsed[key] = {"value": value, "source": row.get("source", "") or source_note}
     if errors:
         raise ImportFailed(errors)
@@ -288,11 +324,18 @@ def load_indicator_values(
             current = existing.get((code, cbs_code, year))
             if current is None:
                 IndicatorValue.objects.create(
-                    indicator=indicators[code], municipality=municipalities[cbs_code], year=year,
-                    is_demo=is_demo, **values,
+                    indicator=indicators[code],
+                    municipality=municipalities[cbs_code],
+                    year=year,
+                    is_demo=is_demo,
+                    **values,
                 )
                 report.created += 1
-            elif current.value != values["value"] or current.source != values["source"] or current.is_demo != is_demo:
+            elif (
+                current.value != values["value"]
+                or current.source != values["source"]
+                or current.is_demo != is_demo
+            ):
                 current.value, current.source, current.is_demo = values["value"], values["source"], is_demo
                 current.save()
                 report.updated += 1

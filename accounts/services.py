@@ -76,13 +76,17 @@ def invite_user(
             actor=by,
             verb="user.invited",
             target=user,
-            data={"role": role, "municipality": municipality.cbs_code if municipality else None,
-                  "active_with_password": bool(password)},
+            data={
+                "role": role,
+                "municipality": municipality.cbs_code if municipality else None,
+                "active_with_password": bool(password),
+            },
         )
         if send_email and not password:
             context = {"user": user, "link": link, "invited_by": by, "site_url": settings.SITE_URL}
             send_mail(
-                subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+                + render_to_string("accounts/email/invitation_subject.txt", context).strip(),
                 message=render_to_string("accounts/email/invitation_body.txt", context),
                 from_email=None,
                 recipient_list=[user.email],
@@ -106,13 +110,17 @@ def issue_api_token(*, user: User, name: str, by: User | None = None) -> tuple[A
         require(by.pk == user.pk)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": [_("Geef de sleutel een omschrijving, bijvoorbeeld 'koppeling zaaksysteem'.")]})
+        raise ValidationError(
+            {"name": [_("Geef de sleutel een omschrijving, bijvoorbeeld 'koppeling zaaksysteem'.")]}
+        )
     if len(name) > 100:
         raise ValidationError({"name": [_("De omschrijving is te lang (maximaal 100 tekens).")]})
     key = "nplv_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
-        audit.record(actor=by or user, verb="api_token.issued", target=user, data={"token": token.prefix, "name": name})
+        audit.record(
+            actor=by or user, verb="api_token.issued", target=user, data={"token": token.prefix, "name": name}
+        )
     return token, key
 
 

@@ -36,8 +36,11 @@ def municipality_detail(request, cbs_code: str):
     return render(
         request,
         "accounts/municipality_detail.html",
-        {"municipality": municipality, "indicator_values": values,
-         "has_demo_values": any(v.is_demo for v in values)},
+        {
+            "municipality": municipality,
+            "indicator_values": values,
+            "has_demo_values": any(v.is_demo for v in values),
+        },
     )
 
 
@@ -48,11 +51,15 @@ def profile(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _token, new_key = services.issue_api_token(user=request.user, name=form.cleaned_data["name"], by=request.user)
+            _token, new_key = services.issue_api_token(
+                user=request.user, name=form.cleaned_data["name"], by=request.user
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, _("De API-sleutel is aangemaakt. Kopieer hem nu: hij wordt niet nog eens getoond."))
+            messages.success(
+                request, _("De API-sleutel is aangemaakt. Kopieer hem nu: hij wordt niet nog eens getoond.")
+            )
             form = ApiTokenForm()
     return render(
         request,
@@ -105,8 +112,11 @@ def users(request):
         data = form.cleaned_data
         try:
             invited, link = services.invite_user(
-                email=data["email"], role=data["role"], municipality=data["municipality"],
-                full_name=data["full_name"], by=request.user,
+                email=data["email"],
+                role=data["role"],
+                municipality=data["municipality"],
+                full_name=data["full_name"],
+                by=request.user,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)

@@ -39,7 +39,7 @@ class Workflow:
 
     def available(self, user, obj) -> list[Transition]:
         """The transitions this user may start now: what the page shows as buttons."""
-        return [t for t in self.transitions.values() if obj.status in t.sources and t.allowed(user, obj)]
+        return [t for t in self.transitions.values() if obj.status in t.sources and _allows(t, user, obj)]
 
     def check(self, action: str, user, obj, *, state_message: str | None = None) -> Transition:
         """Raise unless ``user`` may do ``action`` on ``obj`` in its current state.
@@ -50,8 +50,14 @@ class Workflow:
         from django.core.exceptions import PermissionDenied
 
         transition = self.get(action)
-        if not transition.allowed(user, obj):
+        if not _allows(transition, user, obj):
             raise PermissionDenied
         if obj.status not in transition.sources:
             raise TransitionNotAllowed(state_message)
         return transition
+
+
+def _allows(transition: Transition, user, obj) -> bool:
+    rule = transition.allowed
+    # django-rules predicates adapt to their number of arguments only through ``test``.
+    return bool(rule.test(user, obj) if hasattr(rule, "test") else rule(user, obj))

@@ -2,8 +2,18 @@
 
 from django.contrib import admin
 
-from accounts.admin_base import MinistryAdmin, MinistryTabularInline
-from applications.models import Application, Call, Scheme, Theme
+from accounts.admin_base import AdministratorPermissions, MinistryAdmin, MinistryTabularInline
+from applications.models import (
+    Application,
+    AssessmentSettings,
+    BonusRule,
+    Call,
+    Criterion,
+    NeedBand,
+    RequiredAttachment,
+    Scheme,
+    Theme,
+)
 
 
 class ThemeInline(MinistryTabularInline):
@@ -18,8 +28,42 @@ class SchemeAdmin(MinistryAdmin):
     inlines = [ThemeInline]
 
 
+class RequiredAttachmentInline(MinistryTabularInline):
+    model = RequiredAttachment
+    extra = 1
+
+
+class AssessmentSettingsInline(AdministratorPermissions, admin.StackedInline):
+    model = AssessmentSettings
+    can_delete = False
+
+
+class CriterionInline(MinistryTabularInline):
+    model = Criterion
+    extra = 1
+    fields = ["order", "name", "guidance", "scale_min", "scale_max", "weight", "required"]
+
+
+class NeedBandInline(MinistryTabularInline):
+    model = NeedBand
+    extra = 1
+
+
+class BonusRuleInline(MinistryTabularInline):
+    model = BonusRule
+    extra = 1
+    fields = ["kind", "network", "label", "points", "min_reviewer_score"]
+
+
 @admin.register(Call)
 class CallAdmin(MinistryAdmin):
+    inlines = [
+        RequiredAttachmentInline,
+        AssessmentSettingsInline,
+        CriterionInline,
+        NeedBandInline,
+        BonusRuleInline,
+    ]
     list_display = ["title", "scheme", "opens_at", "closes_at", "budget", "is_published"]
     list_filter = ["scheme", "is_published"]
     prepopulated_fields = {"code": ["title"]}
@@ -33,9 +77,13 @@ class ApplicationAdmin(MinistryAdmin):
     list_filter = ["status", "call"]
     search_fields = ["reference", "title", "municipality__name"]
     list_select_related = ["municipality", "call"]
-    readonly_fields = ["status", "submitted_at", "created_by", "updated_by"]
+    readonly_fields = [f.name for f in Application._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Applications change only through the portal's services, which check and audit every step.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,33 +1,125 @@
-"""Queries that pages and the API read for calls and applications, scoped to the caller."""
+"""Queries that pages and the API read for calls and applications, scoped to the caller, with their
+related rows loaded up front so a list costs a fixed number of queries."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.permissions import is_ministry
-from applications.models import Application, Call
+from accounts.models import AuditEvent, Membership, User
+from accounts.permissions import is_administrator, is_ministry, is_officer, is_reviewer
+from applications.models import Application, Attachment, BudgetLine, Call, InformationRequest, Status
 
 
 def calls_for(user: User, *, now: datetime.datetime | None = None) -> QuerySet[Call]:
-    """Published calls: officers see those open to their municipality, the ministry sees all."""
-    now = now or timezone.now()
-    queryset = Call.objects.select_related("scheme").prefetch_related("eligible_networks")
+    """Published calls for officers; every call for the ministry."""
+    queryset = Call.objects.select_related("scheme").prefetch_related(
+        "eligible_networks", "required_attachments", "scheme__themes"
+    )
     if is_ministry(user):
-        return queryset.order_by("closes_at")
-    if user.is_authenticated and user.municipality_id:
-        return queryset.visible().open_to(user.municipality, timezone.localdate(now)).order_by("closes_at")
+        return queryset.order_by("closes_at", "title")
+    if is_officer(user):
+        return queryset.visible().order_by("closes_at", "title")
     return queryset.none()
+
+
+def open_calls_for_officer(user: User, *, now: datetime.datetime | None = None) -> QuerySet[Call]:
+    """Calls the officer's municipality may apply to and that have not closed."""
+    now = now or timezone.now()
+    if not is_officer(user):
+        return Call.objects.none()
+    return (
+        calls_for(user)
+        .open_to(user.municipality, timezone.localdate(now))
+        .filter(closes_at__gt=now)
+        .order_by("closes_at", "title")
+    )
+
+
+def eligible_call_ids(user: User, *, on: datetime.date | None = None) -> set[int]:
+    """Which calls the officer's municipality is eligible for (one query)."""
+    if not is_officer(user):
+        return set()
+    on = on or timezone.localdate()
+    return set(Call.objects.open_to(user.municipality, on).values_list("pk", flat=True))
 
 
 def applications_for(user: User) -> QuerySet[Application]:
-    """An officer sees their municipality's applications; ministry staff see every non-draft one."""
+    """An officer sees their municipality's applications; administrators every non-draft one; a reviewer
+    the applications actively assigned to them."""
     queryset = Application.objects.select_related("call", "call__scheme", "municipality", "updated_by")
-    if is_ministry(user):
-        return queryset.exclude(status=Application.Status.DRAFT)
-    if user.is_authenticated and user.municipality_id:
+    if is_administrator(user):
+        # Drafts, and drafts withdrawn before they were ever submitted, belong to the municipality alone.
+        return queryset.exclude(status=Status.DRAFT).exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
+    if is_reviewer(user):
+        return queryset.filter(assignments__reviewer=user, assignments__active=True).distinct()
+    if is_officer(user):
         return queryset.filter(municipality_id=user.municipality_id)
     return queryset.none()
+
+
+def application_with_parts(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.select_related("created_by").prefetch_related(
+        Prefetch("budget_lines", queryset=BudgetLine.objects.select_related("theme")),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("requirement", "uploaded_by")),
+        Prefetch("information_requests", queryset=InformationRequest.objects.select_related("requested_by")),
+        "documents",
+        "call__required_attachments",
+        "call__scheme__themes",
+        "call__eligible_networks",
+        Prefetch("municipality__memberships", queryset=Membership.objects.select_related("network")),
+    )
+
+
+def area_choices(application_or_call, municipality) -> list[str]:
+    """Suggested areas: the municipality's NPLV focus areas."""
+    return list(
+        Membership.objects.filter(municipality=municipality, network__code="NPLV")
+        .exclude(area_name="")
+        .order_by("area_name")
+        .values_list("area_name", flat=True)
+    )
+
+
+# Application events whose data carries points; visible to administrators only.
+ASSESSMENT_VERBS = {"application.reviewed", "application.review_reopened", "application.points_recomputed"}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime.datetime
+    verb: str
+    who: str
+    data: dict
+
+
+def timeline(application: Application, *, viewer: User) -> list[TimelineEntry]:
+    """The application's history from the audit trail, as far as the viewer may see it.
+
+    Municipal officers see the ministry as an organisation, never the names of its staff. The assessment
+    itself (who reviews, their scores, the points) is for administrators: others see that reviewing
+    started and ended, without its data (reviewers read each other's scores only through
+    ``reviews_visible_to``, once their own review is in)."""
+    events = AuditEvent.objects.for_target(application).select_related("actor").order_by("created_at", "id")
+    administrator = is_administrator(viewer)
+    entries = []
+    for event in events:
+        data = event.data
+        if not administrator:
+            if event.verb.startswith(("review.", "admin.")):
+                continue
+            if event.verb in ASSESSMENT_VERBS:
+                data = {key: value for key, value in data.items() if key != "after" and key != "before"}
+        actor = event.actor
+        if actor is None:
+            who = "systeem"
+        elif is_officer(viewer) and actor.is_ministry:
+            who = settings.MINISTRY_NAME
+        else:
+            who = actor.display_name
+        entries.append(TimelineEntry(when=event.created_at, verb=event.verb, who=who, data=data))
+    return entries

@@ -7,6 +7,8 @@ listed in the README.
 """
 
 import datetime
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -112,6 +114,11 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes concurrent writers wait for the lock instead of failing half-way.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # Tests use a file too (not shared-cache memory), so concurrent transactions wait like in production;
+    # one per test process, so parallel runs never share it.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(Path(tempfile.gettempdir()) / f"nplv-test-{os.getpid()}.sqlite3")
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -132,8 +139,7 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="nplv")
 CELERY_BEAT_SCHEDULE = {
     # The database is the source of truth for mail: anything queued but not yet sent is picked up again.
-    "send-queued-mail": {"task": "post_office.tasks.send_queued_mail", "schedule": 60.0},
-    "cleanup-mail": {"task": "post_office.tasks.cleanup_mail", "schedule": 24 * 3600.0},
+    "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
 }
 
 # --- Cache (shared between processes when Redis is configured) -------------------------------------
@@ -262,11 +268,13 @@ POST_OFFICE = {
             else "django.core.mail.backends.console.EmailBackend",
         )
     },
-    "CELERY_ENABLED": True,
+    # Delivery is triggered by accounts.tasks (after commit, with a shared lock), not by post-office itself.
+    "CELERY_ENABLED": False,
     "DEFAULT_PRIORITY": "medium",
     "MAX_RETRIES": 5,
     "RETRY_INTERVAL": datetime.timedelta(minutes=5),
     "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": env("MESSAGE_ID_FQDN", default="nplv-portaal.example"),
 }
 
 # --- REST API -------------------------------------------------------------------------------------
@@ -338,8 +346,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"},
-                "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        "post_office": {"level": "WARNING", "handlers": ["console"], "propagate": False},
+    },
 }
 
 # --- Portal ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from applications import selectors as intake
+from applications.assessment_selectors import reviewer_queue
 
 
 @login_required
@@ -18,11 +19,11 @@ def home(request):
     now = timezone.now()
     context: dict = {"now": now}
     if user.is_officer:
-        context["calls"] = intake.calls_for(user, now=now).filter(closes_at__gt=now)
+        context["calls"] = intake.open_calls_for_officer(user, now=now)
         context["applications"] = intake.applications_for(user).order_by("-updated_at")[:20]
         template = "home/officer.html"
     elif user.is_reviewer:
-        context["assignments"] = []
+        context["assignments"] = reviewer_queue(user)
         template = "home/reviewer.html"
     else:
         context["calls"] = intake.calls_for(user, now=now)

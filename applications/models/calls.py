@@ -1,10 +1,9 @@
-"""Intake: schemes (regelingen) with their themes, calls (aanvraagrondes) and applications (aanvragen)."""
+"""Schemes (regelingen) with their themes, and calls (aanvraagrondes) with their rules."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -30,7 +29,8 @@ class Scheme(models.Model):
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.SPECIFIC_GRANT)
     description = models.TextField(_("omschrijving"), blank=True)
     legal_basis = models.TextField(
-        _("wettelijke grondslag"), help_text=_("Vermeld in elke beschikking, bijvoorbeeld de regeling en artikel.")
+        _("wettelijke grondslag"),
+        help_text=_("Vermeld in elke beschikking, bijvoorbeeld de regeling en artikel."),
     )
 
     class Meta:
@@ -45,7 +45,9 @@ class Scheme(models.Model):
 class Theme(models.Model):
     """A spending purpose (bestedingsdoel); budget lines are per theme per year."""
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="themes", verbose_name=_("regeling"))
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="themes", verbose_name=_("regeling")
+    )
     name = models.CharField(_("naam"), max_length=200)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -80,7 +82,9 @@ class Call(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Gesloten")
 
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("regeling"))
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("regeling")
+    )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -111,6 +115,28 @@ class Call(models.Model):
     max_per_application = models.DecimalField(
         _("maximum per aanvraag"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
     )
+
+    class AttachmentFormats(models.TextChoices):
+        PDF = "pdf", _("Alleen PDF")
+        PDF_OFFICE = "pdf_office", _("PDF, Excel (XLSX) en Word (DOCX)")
+
+    attachment_formats = models.CharField(
+        _("toegestane bijlagen"),
+        max_length=20,
+        choices=AttachmentFormats.choices,
+        default=AttachmentFormats.PDF,
+    )
+    max_attachment_mb = models.PositiveSmallIntegerField(
+        _("maximale grootte bijlage (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    prefix = models.CharField(
+        _("kenmerkvoorvoegsel"),
+        max_length=12,
+        blank=True,
+        help_text=_("Begin van het kenmerk van aanvragen, bijvoorbeeld LBF27. Leeg: afgeleid van de code."),
+    )
     is_published = models.BooleanField(_("gepubliceerd"), default=True)
 
     objects = CallQuerySet.as_manager()
@@ -120,8 +146,12 @@ class Call(models.Model):
         verbose_name = _("aanvraagronde")
         verbose_name_plural = _("aanvraagrondes")
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="call_window_ordered"),
-            models.CheckConstraint(condition=Q(year_to__gte=models.F("year_from")), name="call_years_ordered"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="call_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(year_to__gte=models.F("year_from")), name="call_years_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,58 +185,43 @@ class Call(models.Model):
     def years(self) -> list[int]:
         return list(range(self.year_from, self.year_to + 1))
 
+    @property
+    def reference_prefix(self) -> str:
+        return (self.prefix or self.code.replace("-", "")[:10]).upper()
+
+    @property
+    def allowed_formats(self) -> tuple[str, ...]:
+        return (
+            ("pdf", "xlsx", "docx")
+            if self.attachment_formats == self.AttachmentFormats.PDF_OFFICE
+            else ("pdf",)
+        )
+
     def is_open_to(self, municipality: Municipality, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         networks = list(self.eligible_networks.all())
         if not networks:
             return True
         return (
-            Membership.objects.active_on(on)
-            .filter(municipality=municipality, network__in=networks)
-            .exists()
+            Membership.objects.active_on(on).filter(municipality=municipality, network__in=networks).exists()
         )
 
 
-class Application(models.Model):
-    """One municipality's request in one call."""
+class RequiredAttachment(models.Model):
+    """A document every application in the call must include, e.g. a 'plan van aanpak'."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Concept")
-        SUBMITTED = "submitted", _("Ingediend")
-        INFO_REQUESTED = "info_requested", _("Aanvulling gevraagd")
-        IN_REVIEW = "in_review", _("In beoordeling")
-        REVIEWED = "reviewed", _("Beoordeeld")
-        AWARDED = "awarded", _("Toegekend")
-        PARTIALLY_AWARDED = "partially_awarded", _("Gedeeltelijk toegekend")
-        REJECTED = "rejected", _("Afgewezen")
-        LETTER_SENT = "letter_sent", _("Beschikking verzonden")
-        WITHDRAWN = "withdrawn", _("Ingetrokken")
-
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("ronde"))
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="applications", verbose_name=_("gemeente")
-    )
-    area_name = models.CharField(_("gebied"), max_length=150, blank=True)
-    reference = models.CharField(_("kenmerk"), max_length=40, unique=True)
-    title = models.CharField(_("titel"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    requested_amount = models.DecimalField(
-        _("aangevraagd bedrag"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
-    updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("aangemaakt door")
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("laatst bewerkt door")
-    )
-    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="required_attachments")
+    name = models.CharField(_("naam"), max_length=150)
+    description = models.TextField(_("toelichting"), blank=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("aanvraag")
-        verbose_name_plural = _("aanvragen")
+        ordering = ["call", "order", "name"]
+        verbose_name = _("verplichte bijlage")
+        verbose_name_plural = _("verplichte bijlagen")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "name"], name="unique_required_attachment_per_call")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.reference} – {self.title}"
+        return self.name

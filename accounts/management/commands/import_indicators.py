@@ -8,7 +8,11 @@ from accounts.importers import INDICATOR_COLUMNS, ImportFailed, load_indicator_v
 
 
 class Command(BaseCommand):
-    help = "Importeert indicatorwaarden per gemeente en jaar. Kolommen: " + ",".join(INDICATOR_COLUMNS) + " (en optioneel source)."
+    help = (
+        "Importeert indicatorwaarden per gemeente en jaar. Kolommen: "
+        + ",".join(INDICATOR_COLUMNS)
+        + " (en optioneel source)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
@@ -20,7 +24,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Bestand niet gevonden: {path}")
         try:
-            report = load_indicator_values(path, path.name, is_demo=options["demo"], source_note=options["source"])
+            report = load_indicator_values(
+                path, path.name, is_demo=options["demo"], source_note=options["source"]
+            )
         except ImportFailed as exc:
             raise CommandError(
                 "Niets geïmporteerd: het bestand bevat fouten.\n" + "\n".join(f"  - {e}" for e in exc.errors)

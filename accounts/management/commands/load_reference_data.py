@@ -6,7 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.importers import ImportFailed, ensure_indicators, ensure_networks, load_memberships, load_municipalities
+from accounts.importers import (
+    ImportFailed,
+    ensure_indicators,
+    ensure_networks,
+    load_memberships,
+    load_municipalities,
+)
 
 
 class Command(BaseCommand):
@@ -25,7 +31,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ensure_networks()
                 ensure_indicators()
-                municipalities = load_municipalities(options["municipalities"], options["municipalities"].name)
+                municipalities = load_municipalities(
+                    options["municipalities"], options["municipalities"].name
+                )
                 memberships = load_memberships(options["memberships"], options["memberships"].name)
         except ImportFailed as exc:
             raise CommandError(

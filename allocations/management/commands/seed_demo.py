@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_indicator_values
 from accounts.models import Municipality
-from applications.demo import seed_schemes_and_calls
+from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls
 
 
 class Command(BaseCommand):
@@ -27,15 +27,24 @@ class Command(BaseCommand):
         accounts = seed_accounts()
         values = seed_indicator_values()
         calls = seed_schemes_and_calls()
-        self.stdout.write(f"Demogegevens: {len(calls)} open aanvraagrondes, {values} nieuwe demo-indicatorwaarden.")
+        applications = seed_applications()
+        assignments = seed_assessment()
+        self.stdout.write(
+            f"Demogegevens: {len(calls)} open aanvraagrondes, {applications} nieuwe demo-aanvragen, "
+            f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden."
+        )
         if options["quiet_accounts"]:
             return
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})"))
-        self.stdout.write(f"  {'rol':<26} {'e-mailadres':<40} {'gemeente':<12} TOTP-geheim (tweestapsverificatie)")
+        self.stdout.write(
+            f"  {'rol':<26} {'e-mailadres':<40} {'gemeente':<12} TOTP-geheim (tweestapsverificatie)"
+        )
         for user, secret in accounts:
             municipality = user.municipality.name if user.municipality_id else "-"
-            self.stdout.write(f"  {user.get_role_display():<26} {user.email:<40} {municipality:<12} {secret or '-'}")
+            self.stdout.write(
+                f"  {user.get_role_display():<26} {user.email:<40} {municipality:<12} {secret or '-'}"
+            )
         self.stdout.write(
             "  Ministerieaccounts vragen na het wachtwoord een code uit een authenticator-app met het geheim "
             "hierboven,\n  of toon de actuele code met: .venv/bin/python manage.py demo_totp <e-mailadres>"

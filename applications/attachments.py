@@ -1,0 +1,111 @@
+"""Attachment checks: the format is detected from the content, never trusted from the file name."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel (XLSX)", "docx": "Word (DOCX)"}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    file_format: str
+    sha256: str
+    size: int
+    name: str
+
+
+def detect_format(content: bytes) -> str | None:
+    """'pdf', 'xlsx', 'docx' or None, from the bytes alone."""
+    if content[:5] == b"%PDF-":
+        # A real PDF ends with an end-of-file marker (possibly followed by whitespace or padding).
+        return "pdf" if b"%%EOF" in content[-2048:] else None
+    if content[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return None
+        if "[Content_Types].xml" not in names:
+            return None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+    return None
+
+
+def _safe_name(name: str, file_format: str) -> str:
+    """Keep the person's own name for display, without path parts, with the detected extension."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or _("bijlage")
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    return f"{stem[:200]}.{file_format}"
+
+
+def check_upload(upload, *, allowed: tuple[str, ...], max_mb: int) -> CheckedFile:
+    """Read and check an uploaded file; a ValidationError says exactly why it was refused."""
+    if upload is None:
+        raise ValidationError({"file": [_("Kies een bestand om toe te voegen.")]})
+    max_bytes = max_mb * 1024 * 1024
+    if upload.size is not None and upload.size > max_bytes:
+        raise ValidationError(
+            {
+                "file": [
+                    _("Het bestand is te groot (%(size)s MB). Het maximum is %(max)s MB.")
+                    % {"size": f"{upload.size / 1024 / 1024:.1f}".replace(".", ","), "max": max_mb}
+                ]
+            }
+        )
+    content = upload.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise ValidationError(
+            {"file": [_("Het bestand is te groot. Het maximum is %(max)s MB.") % {"max": max_mb}]}
+        )
+    if not content:
+        raise ValidationError({"file": [_("Het bestand is leeg. Kies een bestand met inhoud.")]})
+    detected = detect_format(content)
+    allowed_labels = ", ".join(FORMAT_LABELS[f] for f in allowed)
+    if detected is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Dit bestand is geen geldig %(formats)s-bestand; de inhoud klopt niet met een toegestaan "
+                        "formaat, ook al eindigt de naam misschien op .pdf. "
+                        "Sla het document opnieuw op als %(formats)s."
+                    )
+                    % {"formats": allowed_labels}
+                ]
+            }
+        )
+    if detected not in allowed:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Bestanden van het type %(format)s zijn in deze aanvraagronde niet toegestaan. "
+                        "Toegestaan: %(formats)s."
+                    )
+                    % {"format": FORMAT_LABELS[detected], "formats": allowed_labels}
+                ]
+            }
+        )
+    return CheckedFile(
+        content=content,
+        file_format=detected,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        name=_safe_name(getattr(upload, "name", "") or "", detected),
+    )

@@ -1,0 +1,49 @@
+"""Intake data: schemes and calls (calls.py), applications with their parts (applications.py), and
+their assessment (reviews.py)."""
+
+from applications.models.applications import (
+    EDITABLE_STATES,
+    Application,
+    ApplicationDocument,
+    Attachment,
+    BudgetLine,
+    InformationRequest,
+    Status,
+)
+from applications.models.calls import MONEY, Call, CallQuerySet, RequiredAttachment, Scheme, Theme
+from applications.models.reviews import (
+    AssessmentSettings,
+    BonusRule,
+    Criterion,
+    NeedBand,
+    PointsBreakdown,
+    PointsComponent,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+)
+
+__all__ = [
+    "EDITABLE_STATES",
+    "MONEY",
+    "Application",
+    "ApplicationDocument",
+    "AssessmentSettings",
+    "Attachment",
+    "BonusRule",
+    "BudgetLine",
+    "Call",
+    "CallQuerySet",
+    "Criterion",
+    "InformationRequest",
+    "NeedBand",
+    "PointsBreakdown",
+    "PointsComponent",
+    "RequiredAttachment",
+    "Review",
+    "ReviewAssignment",
+    "ReviewScore",
+    "Scheme",
+    "Status",
+    "Theme",
+]

@@ -1,0 +1,193 @@
+"""From the database to the pure points computation (applications/scoring.py) and back: gather the
+submitted scores, indicator values and bonus facts of an application, and store the breakdown."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from accounts.models import IndicatorValue, Membership, Network
+from applications import scoring
+from applications.models import (
+    Application,
+    AssessmentSettings,
+    NeedBand,
+    PointsBreakdown,
+    PointsComponent,
+    ReviewScore,
+    Status,
+)
+from applications.models import BonusRule as BonusRuleModel
+
+FUNDED_STATES = (Status.AWARDED, Status.PARTIALLY_AWARDED, Status.LETTER_SENT)
+
+
+def assessment_settings(call) -> AssessmentSettings:
+    """The call's settings, or unsaved defaults: reading never writes."""
+    return AssessmentSettings.objects.filter(call=call).first() or AssessmentSettings(call=call)
+
+
+def criteria_scores(application: Application) -> list[scoring.CriterionScores]:
+    """Scores of submitted reviews by reviewers still assigned (a conflict removes a reviewer's scores)."""
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for row in ReviewScore.objects.filter(
+        review__assignment__application=application,
+        review__assignment__active=True,
+        review__status="submitted",
+        score__isnull=False,
+    ).values("criterion_id", "score"):
+        scores[row["criterion_id"]].append(Decimal(row["score"]))
+    return [
+        scoring.CriterionScores(
+            key=f"criterion-{criterion.pk}",
+            name=criterion.name,
+            weight=criterion.weight,
+            scores=tuple(scores[criterion.pk]),
+            scale_min=Decimal(criterion.scale_min),
+            scale_max=Decimal(criterion.scale_max),
+        )
+        for criterion in application.call.criteria.all()
+    ]
+
+
+def reference_year(application: Application, indicator_id: int, settings: AssessmentSettings) -> int | None:
+    if settings.need_reference_year:
+        return settings.need_reference_year
+    # Without a configured year: the most recent year with values for this indicator.
+    return IndicatorValue.objects.filter(indicator_id=indicator_id).aggregate(y=Max("year"))["y"]
+
+
+def need_indicators(application: Application, settings: AssessmentSettings) -> list[scoring.NeedIndicator]:
+    bands: dict[int, list[NeedBand]] = defaultdict(list)
+    for band in NeedBand.objects.filter(call=application.call).select_related("indicator"):
+        bands[band.indicator_id].append(band)
+    indicators = []
+    for indicator_id, indicator_bands in bands.items():
+        indicator = indicator_bands[0].indicator
+        year = reference_year(application, indicator_id, settings)
+        value = (
+            IndicatorValue.objects.filter(
+                indicator_id=indicator_id, municipality_id=application.municipality_id, year=year
+            )
+            .values_list("value", flat=True)
+            .first()
+            if year
+            else None
+        )
+        indicators.append(
+            scoring.NeedIndicator(
+                key=indicator.code,
+                name=f"{indicator.name} ({year})" if year else indicator.name,
+                bands=tuple(scoring.Band(threshold=b.threshold, points=b.points) for b in indicator_bands),
+                value=value,
+            )
+        )
+    return indicators
+
+
+def _qualifies(rule: BonusRuleModel, application: Application, on: datetime.date) -> bool:
+    if rule.kind == BonusRuleModel.Kind.NETWORK:
+        memberships = Membership.objects.active_on(on).filter(
+            municipality_id=application.municipality_id, network_id=rule.network_id
+        )
+        if rule.network.code == Network.NPLV and application.area_name:
+            # An NPLV bonus is for the focus area: an application for another area does not qualify.
+            return memberships.filter(area_name__iexact=application.area_name.strip()).exists()
+        return memberships.exists()
+    if rule.kind == BonusRuleModel.Kind.NOT_FUNDED_BEFORE:
+        call = application.call
+        return not Application.objects.filter(
+            municipality_id=application.municipality_id,
+            call__scheme_id=call.scheme_id,
+            call__opens_at__lt=call.opens_at,
+            status__in=FUNDED_STATES,
+        ).exists()
+    return False
+
+
+def bonus_rules(application: Application) -> list[scoring.BonusRule]:
+    on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    return [
+        scoring.BonusRule(
+            key=f"bonus-{rule.pk}",
+            label=rule.label,
+            points=rule.points,
+            qualifies=_qualifies(rule, application, on),
+            min_reviewer_score=rule.min_reviewer_score,
+        )
+        for rule in BonusRuleModel.objects.filter(call=application.call).select_related("network")
+    ]
+
+
+def compute(application: Application) -> scoring.Breakdown:
+    settings = assessment_settings(application.call)
+    return scoring.compute(
+        criteria=criteria_scores(application),
+        indicators=need_indicators(application, settings),
+        bonus_rules=bonus_rules(application),
+        spread_threshold=settings.spread_threshold,
+    )
+
+
+def _dutch(value) -> str:
+    return number_format(value, decimal_pos=2, use_l10n=True)
+
+
+def minimum_check(breakdown: scoring.Breakdown, settings: AssessmentSettings) -> tuple[bool, str]:
+    """Whether the points reach the call's minimum; the reason is stored, so it is written in Dutch, the
+    language of the record, whoever triggered the computation."""
+    with translation.override("nl"):
+        if settings.min_reviewer_score is not None and breakdown.reviewer_score < settings.min_reviewer_score:
+            return False, _("Beoordelingsscore %(score)s is lager dan het minimum van %(min)s.") % {
+                "score": _dutch(breakdown.reviewer_score),
+                "min": _dutch(settings.min_reviewer_score),
+            }
+        if settings.min_total_points is not None and breakdown.total < settings.min_total_points:
+            return False, _("Totaal %(total)s punten is lager dan het minimum van %(min)s.") % {
+                "total": _dutch(breakdown.total),
+                "min": _dutch(settings.min_total_points),
+            }
+    return True, ""
+
+
+def store(application: Application, *, review_count: int) -> PointsBreakdown:
+    """Compute and (re)place the stored breakdown of the application."""
+    breakdown = compute(application)
+    settings = assessment_settings(application.call)
+    meets, reason = minimum_check(breakdown, settings)
+    with transaction.atomic():
+        PointsBreakdown.objects.filter(application=application).delete()
+        stored = PointsBreakdown.objects.create(
+            application=application,
+            reviewer_score=breakdown.reviewer_score,
+            need_score=breakdown.need_score,
+            bonus_score=breakdown.bonus_score,
+            total=breakdown.total,
+            review_count=review_count,
+            spread_flagged=bool(breakdown.flagged_criteria),
+            meets_minimum=meets,
+            minimum_reason=reason,
+        )
+        PointsComponent.objects.bulk_create(
+            [
+                PointsComponent(
+                    breakdown=stored,
+                    kind=c.kind,
+                    key=c.key,
+                    label=c.label[:200],
+                    points=c.points,
+                    detail=c.detail,
+                    flagged=c.key in breakdown.flagged_criteria,
+                    order=index,
+                )
+                for index, c in enumerate(breakdown.components)
+            ]
+        )
+    return stored

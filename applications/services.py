@@ -1,0 +1,525 @@
+"""Every state change of an application: keyword-only functions that check the rule, validate, write
+and record the audit event, in one transaction. Views, the API and tasks only call these."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import User
+from accounts.permissions import require
+from accounts.workflow import TransitionNotAllowed
+from applications import emails, validation
+from applications.attachments import check_upload
+from applications.models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    Call,
+    InformationRequest,
+    RequiredAttachment,
+    Status,
+)
+from applications.permissions import (
+    can_edit_application,
+    can_start_application,
+    can_view_application,
+    is_officer_of,
+)
+from applications.transitions import WORKFLOW
+
+CONTENT_FIELDS = (
+    "title",
+    "area_name",
+    "goals",
+    "approach",
+    "partners",
+    "residents_involvement",
+    "requested_amount",
+    "cofinancing_amount",
+    "cofinancing_sources",
+)
+MONEY_FIELDS = {"requested_amount": False, "cofinancing_amount": True}  # field -> zero allowed
+
+
+class ConcurrentEdit(TransitionNotAllowed):
+    """Someone saved the application after this person loaded it (HTTP 409 in the API)."""
+
+
+def _visible(application: Application, by: User) -> None:
+    """404 unless the caller may see the application as it is now in the database."""
+    current = Application.objects.filter(pk=application.pk).only("status", "municipality_id", "submitted_at").first()
+    require(current is not None and can_view_application(by, current), not_found=True)
+
+
+def _locked(application: Application, by: User) -> Application:
+    """The row, locked for this transaction, checked again for visibility once locked."""
+    locked = (
+        Application.objects.select_for_update()
+        .select_related("call", "call__scheme", "municipality", "updated_by")
+        .filter(pk=application.pk)
+        .first()
+    )
+    require(locked is not None and can_view_application(by, locked), not_found=True)
+    return locked
+
+
+def _check_editable(application: Application, by: User, expected_revision: int | None) -> None:
+    """Only the municipality edits, and only a draft or an application the ministry asked to complete."""
+    require(is_officer_of(by, application))
+    if not can_edit_application(by, application):
+        raise TransitionNotAllowed(
+            _("Deze aanvraag is %(status)s en kan niet meer worden gewijzigd.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if expected_revision is not None and int(expected_revision) != application.revision:
+        raise ConcurrentEdit(
+            _(
+                "%(name)s heeft deze aanvraag intussen gewijzigd (om %(time)s). Uw wijziging is niet opgeslagen; "
+                "open de aanvraag opnieuw en voer uw wijziging nog eens in."
+            )
+            % {
+                "name": application.updated_by.display_name,
+                "time": timezone.localtime(application.updated_at).strftime("%H:%M"),
+            }
+        )
+
+
+def _touch(application: Application, by: User, now: datetime.datetime) -> None:
+    application.revision += 1
+    application.updated_by = by
+    application.updated_at = now
+
+
+def _next_reference(call: Call, municipality) -> str:
+    prefix = f"{call.reference_prefix}-{municipality.cbs_code}-"
+    used = Application.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{used + 1}"
+
+
+def start_application(
+    *, call: Call, by: User, title: str, area_name: str = "", now: datetime.datetime | None = None
+) -> Application:
+    """Create a draft for the officer's municipality; refuses closed calls, ineligible municipalities
+    and a second application where the call allows one per municipality (or per area)."""
+    now = now or timezone.now()
+    require(can_start_application(by))
+    require(call.is_published, not_found=True)
+    municipality = by.municipality
+    errors: validation.Errors = defaultdict(list)
+    title = (title or "").strip()
+    area_name = (area_name or "").strip() if call.multiple_per_municipality else ""
+    if not title:
+        errors["title"].append(_("Geef de aanvraag een titel."))
+    if len(title) > 200:
+        errors["title"].append(_("De titel is te lang (maximaal 200 tekens)."))
+    if call.multiple_per_municipality and not area_name:
+        errors["area_name"].append(_("In deze ronde vraagt u per gebied aan; kies het gebied."))
+    if call.status_at(now) == Call.Status.CLOSED:
+        errors["call"].append(validation.window_error(call, now))
+    if not call.is_open_to(municipality, timezone.localdate(now)):
+        errors["call"].append(
+            _(
+                "Gemeente %(municipality)s komt niet in aanmerking voor deze ronde; die staat alleen open "
+                "voor leden van: %(networks)s."
+            )
+            % {
+                "municipality": municipality.name,
+                "networks": ", ".join(n.name for n in call.eligible_networks.all()),
+            }
+        )
+    existing = (
+        Application.objects.filter(call=call, municipality=municipality, area_name=area_name)
+        .exclude(status=Status.WITHDRAWN)
+        .first()
+    )
+    if existing is not None:
+        field = "area_name" if call.multiple_per_municipality else "call"
+        errors[field].append(
+            (
+                _("Uw gemeente heeft al een aanvraag voor dit gebied in deze ronde (kenmerk %(reference)s).")
+                if call.multiple_per_municipality
+                else _(
+                    "Uw gemeente heeft al een aanvraag in deze ronde (kenmerk %(reference)s). Er is één aanvraag "
+                    "per gemeente toegestaan."
+                )
+            )
+            % {"reference": existing.reference}
+        )
+    validation.raise_if(errors)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    call=call,
+                    municipality=municipality,
+                    area_name=area_name,
+                    title=title,
+                    reference=_next_reference(call, municipality),
+                    created_by=by,
+                    updated_by=by,
+                    created_at=now,
+                    updated_at=now,
+                )
+                audit.record(
+                    actor=by,
+                    verb="application.created",
+                    target=application,
+                    after={"status": application.status, "title": title, "area_name": area_name},
+                )
+                return application
+        except IntegrityError as exc:
+            if (
+                Application.objects.filter(call=call, municipality=municipality, area_name=area_name)
+                .exclude(status=Status.WITHDRAWN)
+                .exists()
+            ):
+                raise ValidationError(
+                    {"call": [_("Uw gemeente heeft al een aanvraag in deze ronde.")]}
+                ) from exc
+    raise ValidationError({"call": [_("Het kenmerk kon niet worden toegekend; probeer het opnieuw.")]})
+
+
+def update_application(
+    *,
+    application: Application,
+    by: User,
+    data: dict,
+    expected_revision: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """Save changed content fields of a draft (or of an application the ministry asked to complete)."""
+    now = now or timezone.now()
+    _visible(application, by)
+    unknown = set(data) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            {field: [_("Dit veld bestaat niet of kan niet worden gewijzigd.")] for field in sorted(unknown)}
+        )
+    with transaction.atomic():
+        application = _locked(application, by)
+        _check_editable(application, by, expected_revision)
+        call = application.call
+        errors: validation.Errors = defaultdict(list)
+        changes = {}
+        for field, value in data.items():
+            if field in MONEY_FIELDS:
+                value = validation.parse_amount(
+                    value, field=field, errors=errors, allow_zero=MONEY_FIELDS[field]
+                )
+            elif isinstance(value, str):
+                value = value.strip()
+            elif value is None:
+                value = ""
+            if field == "area_name" and not call.multiple_per_municipality:
+                value = ""
+            if field == "area_name" and application.status != Status.DRAFT and value != application.area_name:
+                errors[field].append(_("Het gebied kan na indienen niet meer worden gewijzigd."))
+            if field == "title" and not value:
+                errors[field].append(_("Geef de aanvraag een titel."))
+            if getattr(application, field) != value:
+                changes[field] = value
+        if "requested_amount" in changes:
+            validation.check_requested_amount(changes["requested_amount"], call, errors)
+        if "area_name" in changes and call.multiple_per_municipality:
+            clash = Application.objects.filter(
+                call=call, municipality=application.municipality, area_name=changes["area_name"]
+            ).exclude(pk=application.pk)
+            if clash.exclude(status=Status.WITHDRAWN).exists():
+                errors["area_name"].append(
+                    _("Uw gemeente heeft al een aanvraag voor dit gebied in deze ronde.")
+                )
+        validation.raise_if(errors)
+        if not changes:
+            return application
+        before = {field: getattr(application, field) for field in changes}
+        for field, value in changes.items():
+            setattr(application, field, value)
+        application.full_clean(exclude=["call", "municipality", "created_by", "updated_by", "reference"])
+        _touch(application, by, now)
+        application.save()
+        audit.record(actor=by, verb="application.updated", target=application, before=before, after=changes)
+    return application
+
+
+def replace_budget_lines(
+    *,
+    application: Application,
+    by: User,
+    lines: list[dict],
+    expected_revision: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """Replace the whole budget: one amount per theme per year of the call."""
+    now = now or timezone.now()
+    _visible(application, by)
+    with transaction.atomic():
+        application = _locked(application, by)
+        _check_editable(application, by, expected_revision)
+        errors, cleaned = validation.check_budget_lines(lines, application.call)
+        validation.raise_if(errors)
+        before = [
+            {"theme": line.theme.name, "year": line.year, "amount": line.amount}
+            for line in application.budget_lines.select_related("theme")
+        ]
+        application.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create([BudgetLine(application=application, **line) for line in cleaned])
+        _touch(application, by, now)
+        application.save(update_fields=["revision", "updated_by", "updated_at"])
+        audit.record(
+            actor=by,
+            verb="application.budget_updated",
+            target=application,
+            before={"lines": before},
+            after={
+                "lines": [
+                    {"theme": line["theme"].name, "year": line["year"], "amount": line["amount"]}
+                    for line in cleaned
+                ]
+            },
+        )
+    return application
+
+
+def add_attachment(
+    *,
+    application: Application,
+    by: User,
+    upload,
+    requirement: RequiredAttachment | None = None,
+    expected_revision: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Attachment:
+    now = now or timezone.now()
+    _visible(application, by)
+    call = application.call
+    if requirement is not None and requirement.call_id != call.pk:
+        raise ValidationError({"requirement": [_("Deze soort bijlage hoort niet bij deze aanvraagronde.")]})
+    checked = check_upload(upload, allowed=call.allowed_formats, max_mb=call.max_attachment_mb)
+    attachment = Attachment(
+        requirement=requirement,
+        original_name=checked.name,
+        file_format=checked.file_format,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    try:
+        with transaction.atomic():
+            application = _locked(application, by)
+            _check_editable(application, by, expected_revision)
+            attachment.application = application
+            attachment.file.save(checked.name, ContentFile(checked.content), save=False)
+            attachment.save()
+            _touch(application, by, now)
+            application.save(update_fields=["revision", "updated_by", "updated_at"])
+            audit.record(
+                actor=by,
+                verb="application.attachment_added",
+                target=application,
+                data={
+                    "attachment": attachment.pk,
+                    "name": checked.name,
+                    "format": checked.file_format,
+                    "size": checked.size,
+                    "sha256": checked.sha256,
+                    "requirement": requirement.name if requirement else None,
+                },
+            )
+    except BaseException:
+        if attachment.file.name:  # the file was written but its row was not: remove the orphan
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def remove_attachment(
+    *, attachment: Attachment, by: User, expected_revision: int | None = None, now: datetime.datetime | None = None
+) -> None:
+    now = now or timezone.now()
+    application = attachment.application
+    _visible(application, by)
+    with transaction.atomic():
+        application = _locked(application, by)
+        _check_editable(application, by, expected_revision)
+        name, sha256, file_name = attachment.original_name, attachment.sha256, attachment.file.name
+        attachment.delete()
+        _touch(application, by, now)
+        application.save(update_fields=["revision", "updated_by", "updated_at"])
+        audit.record(
+            actor=by,
+            verb="application.attachment_removed",
+            target=application,
+            data={"name": name, "sha256": sha256},
+        )
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(file_name))
+
+
+def submit_application(
+    *, application: Application, by: User, now: datetime.datetime | None = None
+) -> Application:
+    """Submit inside the call's window (a re-submission after an information request may come later)."""
+    now = now or timezone.now()
+    _visible(application, by)
+    with transaction.atomic():
+        application = _locked(application, by)
+        WORKFLOW.check(
+            "submit",
+            by,
+            application,
+            state_message=_("Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."),
+        )
+        validation.raise_if(validation.submission_errors(application, now=now))
+        previous = application.status
+        application.status = Status.SUBMITTED
+        application.submitted_at = now
+        _touch(application, by, now)
+        application.save()
+        if previous == Status.INFO_REQUESTED:
+            InformationRequest.objects.filter(application=application, answered_at__isnull=True).update(
+                answered_at=now, answered_by=by
+            )
+        audit.record(
+            actor=by,
+            verb="application.submitted",
+            target=application,
+            before={"status": previous},
+            after={
+                "status": application.status,
+                "revision": application.revision,
+                "requested_amount": application.requested_amount,
+            },
+        )
+        emails.submission_receipt(application, submitted_by=by)
+        from applications.tasks import store_submission_copy
+
+        application_id, submitted_at = application.pk, now.isoformat()
+        transaction.on_commit(lambda: store_submission_copy.delay(application_id, submitted_at))
+    return application
+
+
+def withdraw_application(
+    *, application: Application, by: User, reason: str = "", now: datetime.datetime | None = None
+) -> Application:
+    now = now or timezone.now()
+    _visible(application, by)
+    with transaction.atomic():
+        application = _locked(application, by)
+        WORKFLOW.check(
+            "withdraw",
+            by,
+            application,
+            state_message=_("Deze aanvraag kan in deze status niet meer worden ingetrokken."),
+        )
+        previous = application.status
+        application.status = Status.WITHDRAWN
+        application.withdrawn_at = now
+        _touch(application, by, now)
+        application.save()
+        audit.record(
+            actor=by,
+            verb="application.withdrawn",
+            target=application,
+            before={"status": previous},
+            after={"status": application.status},
+            data={"reason": reason},
+        )
+        if previous != Status.DRAFT:
+            emails.withdrawal_notice(application, withdrawn_by=by)
+    return application
+
+
+def request_information(
+    *, application: Application, by: User, message: str, now: datetime.datetime | None = None
+) -> InformationRequest:
+    now = now or timezone.now()
+    _visible(application, by)
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError({"message": [_("Beschrijf welke informatie de gemeente moet aanvullen.")]})
+    with transaction.atomic():
+        application = _locked(application, by)
+        WORKFLOW.check(
+            "request_information",
+            by,
+            application,
+            state_message=_(
+                "Om aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet in beoordeling is."
+            ),
+        )
+        request = InformationRequest.objects.create(
+            application=application, message=message, requested_by=by, requested_at=now
+        )
+        application.status = Status.INFO_REQUESTED
+        _touch(application, by, now)
+        application.save()
+        audit.record(
+            actor=by,
+            verb="application.information_requested",
+            target=application,
+            before={"status": Status.SUBMITTED},
+            after={"status": application.status},
+            data={"message": message},
+        )
+        emails.information_requested(application, request)
+    return request
+
+
+def start_review(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
+    now = now or timezone.now()
+    _visible(application, by)
+    with transaction.atomic():
+        application = _locked(application, by)
+        WORKFLOW.check(
+            "start_review",
+            by,
+            application,
+            state_message=_("Alleen een ingediende aanvraag kan in beoordeling worden genomen."),
+        )
+        application.status = Status.IN_REVIEW
+        _touch(application, by, now)
+        application.save()
+        audit.record(
+            actor=by,
+            verb="application.review_started",
+            target=application,
+            before={"status": Status.SUBMITTED},
+            after={"status": application.status},
+        )
+    return application
+
+
+def delete_draft(*, application: Application, by: User) -> None:
+    """A draft that was never submitted may be thrown away; the audit trail keeps what it held."""
+    _visible(application, by)
+    with transaction.atomic():
+        application = _locked(application, by)
+        if application.status != Status.DRAFT:
+            raise TransitionNotAllowed(
+                _("Alleen een concept kan worden verwijderd; trek een ingediende aanvraag in.")
+            )
+        require(can_edit_application(by, application))
+        files = [a.file.name for a in application.attachments.all()]
+        audit.record(
+            actor=by,
+            verb="application.draft_deleted",
+            target=application,
+            data={"reference": application.reference, "title": application.title, "attachments": len(files)},
+        )
+        application.delete()
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+def next_document_version(application: Application) -> int:
+    return (application.documents.aggregate(v=Max("version"))["v"] or 0) + 1
