@@ -1,0 +1,39 @@
+from django.urls import path
+
+from applications import views
+
+urlpatterns = [
+    path("aanvraagrondes/", views.call_list, name="call_list"),
+    path("aanvraagrondes/<int:pk>/", views.call_detail, name="call_detail"),
+    path("aanvraagrondes/<int:pk>/aanvragen/", views.application_start, name="application_start"),
+    path("aanvragen/", views.application_list, name="application_list"),
+    path("aanvragen/<int:pk>/", views.application_detail, name="application_detail"),
+    path("aanvragen/<int:pk>/stap/<slug:step>/", views.application_step, name="application_step"),
+    path("aanvragen/<int:pk>/controleren/", views.application_check, name="application_check"),
+    path("aanvragen/<int:pk>/actie/<slug:action>/", views.application_transition, name="application_transition"),
+    path("aanvragen/<int:pk>/verwijderen/", views.application_delete, name="application_delete"),
+    path("aanvragen/<int:pk>/pdf/", views.application_pdf, name="application_pdf"),
+    path("aanvragen/<int:pk>/bijlagen/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
+    path(
+        "aanvragen/<int:pk>/bijlagen/<int:attachment_pk>/verwijderen/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+]
+
+urlpatterns += [
+    path("beoordelingen/", views.review_queue, name="review_queue"),
+    path("beoordelingen/<int:pk>/", views.review_detail, name="review_detail"),
+    path("aanvraagrondes/<int:pk>/beoordeling/", views.call_assessment, name="call_assessment"),
+    path("aanvragen/<int:pk>/punten/", views.application_points, name="application_points"),
+]
+
+# Assessment actions (POST only; each returns to the page it came from).
+urlpatterns += [
+    path("beoordelingen/<int:pk>/belangenconflict/", views.review_conflict, name="review_conflict"),
+    path("beoordelingen/<int:pk>/intrekken/", views.review_unassign, name="review_unassign"),
+    path("beoordelingen/<int:pk>/heropenen/", views.review_reopen, name="review_reopen"),
+    path("aanvraagrondes/<int:pk>/beoordeling/automatisch/", views.call_auto_assign, name="call_auto_assign"),
+    path("aanvragen/<int:pk>/beoordelaars/", views.assign_reviewer, name="assign_reviewer"),
+    path("aanvragen/<int:pk>/punten/herberekenen/", views.points_recompute, name="points_recompute"),
+]

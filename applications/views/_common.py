@@ -1,0 +1,257 @@
+"""Helpers shared by the pages of calls and applications: steps, problems, timeline, file responses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import is_officer, require
+from accounts.workflow import TransitionNotAllowed
+from applications import selectors, services, validation
+from applications.models import Application, Status
+from applications.permissions import can_view_application, is_officer_of
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    label: str
+    fields: tuple[str, ...]  # the keys of validation.submission_errors that this step resolves
+
+
+STEPS = (
+    Step("gebied", gettext_lazy("Gemeente en gebied"), ("title", "area_name")),
+    Step("plan", gettext_lazy("Plan"), ("goals", "approach", "partners", "residents_involvement")),
+    Step("begroting", gettext_lazy("Begroting"), ("requested_amount", "budget_lines")),
+    Step("cofinanciering", gettext_lazy("Cofinanciering"), ("cofinancing_amount", "cofinancing_sources")),
+    Step("bijlagen", gettext_lazy("Bijlagen"), ("attachments",)),
+)
+
+
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+
+STEP_OF_FIELD = {field: step for step in STEPS for field in step.fields}
+
+
+FIELD_ANCHORS = {"budget_lines": "begroting-tabel", "attachments": "verplichte-bijlagen"}
+
+
+LINE_ERROR = re.compile(r"^lines\.(\d+)\.\w+$")
+
+
+TIMELINE_SENTENCES = {
+    "application.created": gettext_lazy("%(who)s heeft de aanvraag aangemaakt."),
+    "application.updated": gettext_lazy("%(who)s heeft de aanvraag gewijzigd: %(fields)s."),
+    "application.budget_updated": gettext_lazy("%(who)s heeft de begroting gewijzigd."),
+    "application.attachment_added": gettext_lazy("%(who)s heeft de bijlage '%(name)s' toegevoegd."),
+    "application.attachment_removed": gettext_lazy("%(who)s heeft de bijlage '%(name)s' verwijderd."),
+    "application.submitted": gettext_lazy("%(who)s heeft de aanvraag ingediend."),
+    "application.resubmitted": gettext_lazy("%(who)s heeft de aanvraag aangevuld en opnieuw ingediend."),
+    "application.withdrawn": gettext_lazy("%(who)s heeft de aanvraag ingetrokken."),
+    "application.information_requested": gettext_lazy("%(who)s heeft om aanvulling gevraagd."),
+    "application.review_started": gettext_lazy("%(who)s heeft de aanvraag in beoordeling genomen."),
+}
+
+
+_DECIDED = gettext_lazy("Besluit genomen; de beschikking volgt")
+
+
+NEXT_STEP_OFFICER = {
+    Status.DRAFT: gettext_lazy("Aanvullen en indienen"),
+    Status.INFO_REQUESTED: gettext_lazy("Aanvullen en opnieuw indienen"),
+    Status.SUBMITTED: gettext_lazy("Wacht op beoordeling"),
+    Status.IN_REVIEW: gettext_lazy("Wordt beoordeeld"),
+    Status.REVIEWED: gettext_lazy("Wacht op besluit"),
+    Status.AWARDED: _DECIDED,
+    Status.PARTIALLY_AWARDED: _DECIDED,
+    Status.REJECTED: _DECIDED,
+    Status.LETTER_SENT: gettext_lazy("Beschikking verzonden"),
+    Status.WITHDRAWN: gettext_lazy("Geen: de aanvraag is ingetrokken"),
+}
+
+
+NEXT_STEP_MINISTRY = {
+    **NEXT_STEP_OFFICER,
+    Status.SUBMITTED: gettext_lazy("In beoordeling nemen of om aanvulling vragen"),
+    Status.INFO_REQUESTED: gettext_lazy("Wacht op aanvulling door de gemeente"),
+    Status.IN_REVIEW: gettext_lazy("Beoordelen"),
+    Status.REVIEWED: gettext_lazy("Verdelen en besluiten"),
+}
+
+
+def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's field errors beside the fields of the form, the rest at the top."""
+    for field, errors in _error_dict(exc).items():
+        form.add_error(field if field in form.fields and field != "revision" else None, errors)
+
+
+def _attempt(form, action, apply=_apply_errors) -> tuple[object, int | None]:
+    """Call a service: (its result, None) when it worked; else (None, the status to render the form with),
+    the refusal shown in the form, which keeps the person's input."""
+    try:
+        return action(), None
+    except ValidationError as exc:
+        apply(form, exc)
+        return None, 200
+    except TransitionNotAllowed as exc:  # includes ConcurrentEdit
+        form.add_error(None, str(exc))
+        return None, 409
+
+
+def _visible_application(request, pk: int, *, parts: bool = True) -> Application:
+    queryset = selectors.applications_for(request.user)
+    if parts:
+        queryset = selectors.application_with_parts(queryset)
+    application = get_object_or_404(queryset, pk=pk)
+    require(can_view_application(request.user, application), not_found=True)
+    return application
+
+
+def _person(user, viewer) -> str:
+    """Officers see the ministry as an organisation, never the names of its staff."""
+    if user is None:
+        return _("systeem")
+    if is_officer(viewer) and user.is_ministry:
+        return settings.MINISTRY_NAME
+    return user.display_name
+
+
+def _may_edit(user, application: Application) -> bool:
+    return is_officer_of(user, application) and application.is_editable
+
+
+def _problems(application: Application) -> list[dict]:
+    """What still blocks submission, each with the step (and field) where it is fixed, in step order."""
+    problems = []
+    for field, messages_ in validation.submission_errors(application, now=timezone.now()).items():
+        step = STEP_OF_FIELD.get(field)
+        url = None
+        if step is not None:
+            url = reverse("application_step", args=[application.pk, step.slug])
+            url += "#" + FIELD_ANCHORS.get(field, f"id_{field}")
+        order = STEPS.index(step) if step else -1
+        problems += [{"message": message, "step": step, "url": url, "order": order} for message in messages_]
+    return sorted(problems, key=lambda problem: problem["order"])
+
+
+def _step_navigation(application: Application, current: str, problems: list[dict]) -> list[dict]:
+    open_steps = {problem["step"].slug for problem in problems if problem["step"] is not None}
+    items = [
+        {
+            "number": index,
+            "label": step.label,
+            "current": step.slug == current,
+            "done": step.slug not in open_steps,
+            "url": reverse("application_step", args=[application.pk, step.slug]),
+        }
+        for index, step in enumerate(STEPS, start=1)
+    ]
+    items.append(
+        {
+            "number": len(STEPS) + 1,
+            "label": _("Controleren en indienen"),
+            "done": False,
+            "current": current == "check",
+            "url": reverse("application_check", args=[application.pk]),
+        }
+    )
+    return items
+
+
+def _application_context(request, application: Application) -> dict:
+    viewer = request.user
+    open_request = None
+    if application.status == Status.INFO_REQUESTED:
+        unanswered = (r for r in application.information_requests.all() if r.answered_at is None)
+        open_request = next(unanswered, None)
+    return {
+        "application": application,
+        "last_editor": _person(application.updated_by, viewer),
+        "open_request": open_request,
+        "open_request_by": _person(open_request.requested_by, viewer) if open_request else "",
+        "may_edit": _may_edit(viewer, application),
+    }
+
+
+def _budget_table(application: Application) -> dict:
+    """The saved budget as a theme-by-year table with row, column and grand totals."""
+    lines = list(application.budget_lines.all())
+    years = sorted(set(application.call.years) | {line.year for line in lines})
+    themes = list(application.call.scheme.themes.all())
+    amounts = {(line.theme_id, line.year): line.amount for line in lines}
+    rows = []
+    for theme in themes:
+        cells = [amounts.get((theme.pk, year)) for year in years]
+        rows.append({"theme": theme, "cells": cells, "total": sum(c for c in cells if c is not None)})
+    columns = [sum(amounts.get((theme.pk, year)) or 0 for theme in themes) for year in years]
+    total, requested = application.budget_total, application.requested_amount
+    return {
+        "years": years,
+        "rows": rows,
+        "columns": columns,
+        "total": total,
+        "requested": requested,
+        "difference": (requested - total) if requested is not None else None,
+        "has_lines": bool(lines),
+    }
+
+
+def _cofinancing_facts(application: Application) -> dict:
+    minimum_pct, requested = application.call.min_cofinancing_pct, application.requested_amount
+    pct = application.cofinancing_pct
+    minimum = (requested * minimum_pct / 100).quantize(Decimal("0.01")) if requested else None
+    return {
+        "minimum_pct": minimum_pct,
+        "pct": pct,
+        "meets_minimum": pct is not None and pct >= minimum_pct,
+        "minimum_amount": minimum,
+    }
+
+
+def _timeline(application: Application, viewer) -> list[dict]:
+    entries = []
+    for entry in selectors.timeline(application, viewer=viewer):
+        data, verb = entry.data or {}, entry.verb
+        previous = (data.get("before") or {}).get("status")
+        if verb == "application.submitted" and previous == Status.INFO_REQUESTED:
+            verb = "application.resubmitted"
+        changed = data.get("after") or {}
+        fields = ", ".join(
+            str(Application._meta.get_field(name).verbose_name) for name in services.CONTENT_FIELDS if name in changed
+        )
+        sentence = TIMELINE_SENTENCES.get(verb)
+        text = (
+            str(sentence) % {"who": entry.who, "fields": fields, "name": data.get("name", "")}
+            if sentence
+            else f"{entry.who}: {entry.verb}"
+        )
+        entries.append(
+            {
+                "when": entry.when,
+                "text": text[:1].upper() + text[1:],
+                "detail": data.get("message") or data.get("reason") or "",
+            }
+        )
+    return entries
+
+
+def _file_response(handle, *, content_type: str, filename: str) -> FileResponse:
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,171 @@
+"""The points breakdown of an application, for administrators, and recomputing it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.permissions import require
+from accounts.workflow import TransitionNotAllowed
+from applications import assessment, points, scoring, selectors
+from applications.assessment_selectors import (
+    breakdown_of,
+    reviews_visible_to,
+)
+from applications.models import (
+    Application,
+    Review,
+    Status,
+)
+from applications.permissions import (
+    can_assign_reviewers,
+    can_view_application,
+    can_view_points,
+)
+
+# The budget table and co-financing facts are the ones the application pages show.
+from applications.views._review_common import (
+    LABEL_WITH_YEAR,
+    _points,
+    review_state,
+)
+
+
+def _points_application(request, pk: int) -> Application:
+    application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
+    require(can_view_application(request.user, application), not_found=True)
+    require(can_view_points(request.user))
+    return application
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _bonus_reason(detail: dict, applied: bool) -> str:
+    if applied:
+        return _("Toegepast")
+    if not detail.get("qualifies"):
+        return _("Niet toegepast: de aanvraag voldoet niet aan de voorwaarde")
+    minimum = _decimal(detail.get("min_reviewer_score"))
+    return _("Niet toegepast: de beoordelingsscore haalt de drempel van %(min)s punten niet") % {
+        "min": _points(minimum) if minimum is not None else "–"
+    }
+
+
+def _breakdown_rows(components, flagged_keys: set[str]) -> dict[str, list[dict]]:
+    """Stored PointsComponent rows and computed scoring.Component rows, both as plain rows per kind."""
+    rows: dict[str, list[dict]] = {"criterion": [], "indicator": [], "bonus": []}
+    for component in components:
+        detail = component.detail or {}
+        row = {"label": component.label, "points": Decimal(component.points)}
+        if component.kind == "criterion":
+            row.update(
+                mean=_decimal(detail.get("mean")),
+                weight=_decimal(detail.get("weight")),
+                scores=[_decimal(s) for s in detail.get("scores") or []],
+                spread=_decimal(detail.get("spread")),
+                flagged=component.key in flagged_keys,
+            )
+        elif component.kind == "indicator":
+            match = LABEL_WITH_YEAR.match(component.label)
+            row.update(
+                name=match.group("name") if match else component.label,
+                year=match.group("year") if match else None,
+                value=_decimal(detail.get("value")),
+                no_data=detail.get("status") == scoring.NO_DATA or detail.get("value") is None,
+            )
+        else:
+            applied = bool(detail.get("qualifies")) and bool(detail.get("threshold_met", True))
+            row.update(
+                applied=applied,
+                reason=_bonus_reason(detail, applied),
+                threshold=_decimal(detail.get("min_reviewer_score")),
+            )
+        rows.setdefault(component.kind, []).append(row)
+    return rows
+
+
+def _render_points(request, application: Application):
+    settings = points.assessment_settings(application.call)
+    stored = breakdown_of(application)
+    if stored is not None:
+        components = list(stored.components.all())
+        flagged_keys = {c.key for c in components if c.flagged}
+        parts = {
+            "reviewer": stored.reviewer_score,
+            "need": stored.need_score,
+            "bonus": stored.bonus_score,
+            "total": stored.total,
+        }
+        meets, reason = stored.meets_minimum, stored.minimum_reason
+        spread = stored.spread_flagged
+    else:
+        computed = points.compute(application)
+        components = list(computed.components)
+        flagged_keys = set(computed.flagged_criteria)
+        parts = {
+            "reviewer": computed.reviewer_score,
+            "need": computed.need_score,
+            "bonus": computed.bonus_score,
+            "total": computed.total,
+        }
+        meets, reason = points.minimum_check(computed, settings)
+        spread = bool(computed.flagged_criteria)
+    reviews = list(reviews_visible_to(request.user, application))
+    active = [r for r in reviews if r.assignment.active]
+    return render(
+        request,
+        "applications/review/application_points.html",
+        {
+            "submitted_count": sum(1 for r in active if r.status == Review.Status.SUBMITTED),
+            "wanted": settings.reviewers_per_application,
+            "application": application,
+            "settings": settings,
+            "stored": stored,
+            "provisional": stored is None,
+            "rows": _breakdown_rows(components, flagged_keys),
+            "parts": parts,
+            "meets_minimum": meets,
+            "minimum_reason": reason,
+            "has_minimum": settings.min_reviewer_score is not None or settings.min_total_points is not None,
+            "spread": spread,
+            "reviews": [
+                {
+                    "review": r,
+                    "state": review_state(r),
+                    "scores": sorted(r.scores.all(), key=lambda s: (s.criterion.order, s.criterion.pk)),
+                }
+                for r in reviews
+            ],
+            "may_recompute": application.status == Status.REVIEWED,
+        },
+    )
+
+
+@login_required
+@require_GET
+def application_points(request, pk: int):
+    return _render_points(request, _points_application(request, pk))
+
+
+@login_required
+@require_POST
+def points_recompute(request, pk: int):
+    application = _points_application(request, pk)
+    require(can_assign_reviewers(request.user))
+    try:
+        stored = assessment.recompute_points(application=application, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("De punten zijn opnieuw berekend. Het totaal is nu %(total)s punten.") % {"total": _points(stored.total)},
+        )
+    return redirect("application_points", pk=application.pk)
