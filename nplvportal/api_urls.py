@@ -3,9 +3,13 @@
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from applications import api as applications_api
+from applications import assessment_api
 
 router = DefaultRouter()
 router.include_root_view = False
 accounts_api.register(router)
+applications_api.register(router)
+assessment_api.register(router)
 
 urlpatterns = [*accounts_api.urlpatterns, *router.urls]

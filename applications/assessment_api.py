@@ -1,0 +1,538 @@
+"""API for the assessment (DESIGN.md §5, §10). Administrators configure criteria and priority rules per call,
+assign reviewers, reopen reviews and read the points. Reviewers work their queue: they save and submit reviews
+and declare conflicts of interest. The views are thin. They parse the request, call applications.assessment or
+a selector, and render the result. The services check the same rules as the pages."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from accounts.api_permissions import roles_permission
+from accounts.models import Role
+from accounts.permissions import is_administrator, is_reviewer
+from applications import assessment, assessment_selectors, points, selectors
+from applications.assessment_config_serializers import AssessmentSettingsSerializer
+from applications.assessment_serializers import (
+    AssignInputSerializer,
+    AssignmentDetailSerializer,
+    AssignmentSerializer,
+    AutoAssignInputSerializer,
+    AutoAssignResultSerializer,
+    ComponentView,
+    ConflictInputSerializer,
+    PointsSerializer,
+    PointsView,
+    ReopenInputSerializer,
+    ReviewInputSerializer,
+    ReviewSerializer,
+    UnassignInputSerializer,
+    empty_review,
+)
+from applications.models import (
+    Application,
+    Call,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+)
+
+AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
+ReviewersOnly = roles_permission(Role.REVIEWER)
+MinistryOnly = roles_permission(Role.REVIEWER, Role.ADMINISTRATOR)
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+ERRORS = (
+    'Fouten: 400 met `{"veld": ["melding"]}` (in de taal van `Accept-Language`, standaard Nederlands; '
+    '`non_field_errors` voor het geheel; fouten in scores per criterium-id: `{"scores": {"12": '
+    '{"score": ["…"]}}}`), 404 voor iets buiten uw bereik (zoals de toewijzing van een andere '
+    "beoordelaar), 403 voor een rol die deze handeling niet mag doen, 409 als de huidige status de "
+    "handeling niet toelaat."
+)
+CONFIG_TAGS = ["beoordelingsinstellingen"]
+REVIEW_TAGS = ["beoordelingen"]
+POINTS_TAGS = ["punten"]
+CONFLICT = OpenApiResponse(description="De huidige status laat dit niet toe.")
+
+
+def _assessment_errors(exc: DjangoValidationError) -> dict:
+    """A service's errors as the API shows them. Keys ``scores.<criterion id>.<field>`` are nested under
+    ``scores`` by criterion id. The id is used, not a position, because a submit has no list to point into.
+    The whole-request key becomes ``non_field_errors``."""
+    errors: dict = {}
+    for key, messages in exc.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "scores" and len(parts) in (2, 3):
+            field = parts[2] if len(parts) == 3 else "criterion"
+            errors.setdefault("scores", {}).setdefault(parts[1], {}).setdefault(field, []).extend(messages)
+        elif key == "__all__":
+            errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(messages)
+        else:
+            errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+class AssessmentErrorsMixin:
+    """Service ValidationErrors become 400s in the shape above (accounts.api_errors does the rest)."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
+            exc = serializers.ValidationError(_assessment_errors(exc))
+        return super().handle_exception(exc)
+
+
+def _review_of(assignment: ReviewAssignment) -> Review:
+    """The assignment's review with its scores, or an unsaved empty draft when nothing was saved yet."""
+    review = (
+        Review.objects.filter(assignment=assignment)
+        .select_related("assignment__reviewer")
+        .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")))
+        .first()
+    )
+    return review or empty_review(assignment)
+
+
+def _points_of(application: Application) -> PointsView:
+    """The stored breakdown, or a provisional one computed from the reviews submitted so far."""
+    stored = assessment_selectors.breakdown_of(application)
+    if stored is not None:
+        components = tuple(
+            ComponentView(kind=c.kind, key=c.key, label=c.label, points=c.points, detail=c.detail, flagged=c.flagged)
+            for c in stored.components.all()
+        )
+        return PointsView(
+            status="stored",
+            application=application.pk,
+            reference=application.reference,
+            reviewer_score=stored.reviewer_score,
+            need_score=stored.need_score,
+            bonus_score=stored.bonus_score,
+            total=stored.total,
+            review_count=stored.review_count,
+            spread_flagged=stored.spread_flagged,
+            meets_minimum=stored.meets_minimum,
+            minimum_reason=stored.minimum_reason,
+            computed_at=stored.computed_at,
+            components=components,
+        )
+    breakdown = points.compute(application)
+    submitted = Review.objects.filter(
+        assignment__application=application, assignment__active=True, status=Review.Status.SUBMITTED
+    ).count()
+    return PointsView(
+        status="provisional",
+        application=application.pk,
+        reference=application.reference,
+        reviewer_score=breakdown.reviewer_score,
+        need_score=breakdown.need_score,
+        bonus_score=breakdown.bonus_score,
+        total=breakdown.total,
+        review_count=submitted,
+        spread_flagged=bool(breakdown.flagged_criteria),
+        meets_minimum=None,
+        minimum_reason="",
+        computed_at=None,
+        components=tuple(
+            ComponentView(
+                kind=c.kind,
+                key=c.key,
+                label=c.label,
+                points=c.points,
+                detail=c.detail,
+                flagged=c.key in breakdown.flagged_criteria,
+            )
+            for c in breakdown.components
+        ),
+    )
+
+
+# --- Configuration per call ------------------------------------------------------------------------
+
+
+@extend_schema(tags=CONFIG_TAGS)
+class CallAssessmentViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
+    """How a call is assessed, and balanced assignment of its reviewers (administrators only)."""
+
+    permission_classes = [AdministratorsOnly]
+    serializer_class = AssessmentSettingsSerializer
+
+    def get_queryset(self):
+        return Call.objects.order_by("pk")
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Beoordelingsinstellingen van een ronde (beheerders)",
+        description="Zolang ze niet zijn ingesteld, de standaardwaarden.",
+        responses=AssessmentSettingsSerializer,
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Beoordelingsinstellingen wijzigen (beheerders)",
+        request=AssessmentSettingsSerializer,
+        responses=AssessmentSettingsSerializer,
+        description="Alleen de meegestuurde velden veranderen; `null` maakt een minimum of deadline leeg. "
+        "Opgeslagen punten veranderen pas na `recompute-points/`. " + ERRORS,
+    )
+    @action(detail=True, methods=["get", "put"])
+    def assessment(self, request, pk=None):
+        call = self.get_object()
+        context = {**self.get_serializer_context(), "call": call}
+        if request.method == "PUT":
+            with transaction.atomic():
+                Call.objects.select_for_update().filter(pk=call.pk).first()  # one writer creates the row
+                serializer = AssessmentSettingsSerializer(
+                    points.assessment_settings(call), data=request.data, context=context
+                )
+                serializer.is_valid(raise_exception=True)
+                settings = serializer.save()
+        else:
+            settings = points.assessment_settings(call)
+        return Response(AssessmentSettingsSerializer(settings, context=context).data)
+
+    @extend_schema(
+        summary="Beoordelaars automatisch toewijzen (beheerders)",
+        request=AutoAssignInputSerializer,
+        responses={200: AutoAssignResultSerializer, 400: OpenApiResponse(description="Ongeldige invoer.")},
+        description="Geeft elke ingediende aanvraag (of aanvraag in beoordeling) van de ronde genoeg "
+        "beoordelaars. Er wordt steeds de beoordelaar met de minste toewijzingen gekozen. "
+        "Gelieerde beoordelaars en beoordelaars met een gemeld belangenconflict worden "
+        "overgeslagen. Opnieuw aanroepen vult alleen aan. " + ERRORS,
+    )
+    @action(detail=True, methods=["post"], url_path="auto-assign")
+    def auto_assign(self, request, pk=None):
+        call = self.get_object()
+        serializer = AutoAssignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = assessment.auto_assign(
+                call=call, by=request.user, per_application=serializer.validated_data.get("per_application")
+            )
+        except DjangoValidationError as exc:
+            errors = _assessment_errors(exc)
+            if "reviewer" in errors:  # the pool is empty: not a field of this request
+                errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(errors.pop("reviewer"))
+            raise serializers.ValidationError(errors) from exc
+        created = (
+            assessment_selectors.assignments_with_context()
+            .filter(pk__in=[a.pk for a in result.assignments])
+            .order_by("application__reference", "assigned_at", "pk")
+        )
+        data = {"assignments": created, "shortfalls": result.shortfalls}
+        return Response(AutoAssignResultSerializer(data, context=self.get_serializer_context()).data)
+
+
+# --- Per application -------------------------------------------------------------------------------
+
+
+class ApplicationAssessmentViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
+    """The assessment of one application: its reviewers, the reviews the caller may see, and its points."""
+
+    def get_permissions(self):
+        if self.action == "reviews":
+            return [MinistryOnly()]
+        return [AdministratorsOnly()]
+
+    def get_queryset(self):
+        return selectors.applications_for(self.request.user).order_by("pk")
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Beoordelaars van een aanvraag (beheerders)",
+        tags=REVIEW_TAGS,
+        responses=AssignmentSerializer(many=True),
+        description="Ook beëindigde toewijzingen, met de reden van een gemeld belangenconflict. " + ERRORS,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Beoordelaar toewijzen (beheerders)",
+        tags=REVIEW_TAGS,
+        request=AssignInputSerializer,
+        responses={201: AssignmentSerializer, 409: CONFLICT},
+        description="Alleen bij een ingediende aanvraag of een aanvraag in beoordeling (anders 409). Een "
+        "beoordelaar die aan de gemeente is gelieerd of een belangenconflict meldde, kan "
+        "niet (400 in `reviewer`). " + ERRORS,
+    )
+    @action(detail=True, methods=["get", "post"])
+    def assignments(self, request, pk=None):
+        application = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            serializer = AssignInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            assignment = assessment.assign_reviewer(
+                application=application, by=request.user, reviewer=serializer.validated_data["reviewer"]
+            )
+            return Response(
+                AssignmentSerializer(
+                    assessment_selectors.assignments_with_context().get(pk=assignment.pk), context=context
+                ).data,
+                status=status.HTTP_201_CREATED,
+            )
+        assignments = (
+            assessment_selectors.assignments_with_context()
+            .filter(application=application)
+            .order_by("assigned_at", "pk")
+        )
+        page = self.paginate_queryset(assignments)
+        return self.get_paginated_response(AssignmentSerializer(page, many=True, context=context).data)
+
+    @extend_schema(
+        summary="Beoordelingen van een aanvraag",
+        tags=REVIEW_TAGS,
+        responses=ReviewSerializer(many=True),
+        description="Beheerders zien alle beoordelingen, ook concepten. Een beoordelaar ziet zijn eigen "
+        "beoordeling. De ingediende beoordelingen van de anderen ziet hij pas als hij zijn eigen "
+        "beoordeling heeft ingediend. " + ERRORS,
+    )
+    @action(detail=True, methods=["get"])
+    def reviews(self, request, pk=None):
+        application = self.get_object()
+        reviews = assessment_selectors.reviews_visible_to(request.user, application).order_by(
+            "assignment__assigned_at", "pk"
+        )
+        page = self.paginate_queryset(reviews)
+        return self.get_paginated_response(
+            ReviewSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(
+        summary="Puntenopbouw van een aanvraag (beheerders)",
+        tags=POINTS_TAGS,
+        responses=PointsSerializer,
+        description="Beoordelingsscore (per criterium het gemiddelde maal de weging), behoeftescore (per "
+        "indicator) en voorrangspunten (per regel). Elk onderdeel staat in `components`. De "
+        "componenten tellen op tot de drie delen, en die tellen op tot `total`. Bedragen en "
+        "punten zijn tekst met twee decimalen. Een beoordeelde aanvraag heeft `status: "
+        "stored`: de opgeslagen opbouw. Is de aanvraag nog niet beoordeeld, dan volgt `status: "
+        "provisional`. Die opbouw is berekend uit de tot nu toe ingediende scores en wordt niet "
+        "opgeslagen; `meets_minimum` is dan `null`. " + ERRORS,
+    )
+    @action(detail=True, methods=["get"])
+    def points(self, request, pk=None):
+        return Response(PointsSerializer(_points_of(self.get_object())).data)
+
+    @extend_schema(
+        summary="Punten herberekenen (beheerders)",
+        tags=POINTS_TAGS,
+        request=None,
+        responses={200: PointsSerializer, 409: CONFLICT},
+        description="Na een gewijzigde voorrangsregel, behoefteband of indicatorwaarde. Alleen bij een "
+        "beoordeelde aanvraag (anders 409). " + ERRORS,
+    )
+    @action(detail=True, methods=["post"], url_path="recompute-points")
+    def recompute_points(self, request, pk=None):
+        application = self.get_object()
+        assessment.recompute_points(application=application, by=request.user)
+        return Response(PointsSerializer(_points_of(application)).data)
+
+
+# --- Assignments (the reviewer's queue) -----------------------------------------------------------
+
+ASSIGNMENT_FILTERS = [
+    OpenApiParameter("call", int, description="Alleen toewijzingen in deze aanvraagronde (id)."),
+    OpenApiParameter("reviewer", int, description="Alleen toewijzingen van deze beoordelaar (id; beheerders)."),
+    OpenApiParameter(
+        "active", bool, description="Alleen lopende (true) of beëindigde (false) toewijzingen (beheerders)."
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Toewijzingen",
+        tags=REVIEW_TAGS,
+        parameters=ASSIGNMENT_FILTERS,
+        description="Een beoordelaar krijgt zijn werkvoorraad: lopende toewijzingen, open beoordelingen "
+        "eerst, met de deadline van de ronde. Een beheerder krijgt alle toewijzingen. " + ERRORS,
+    ),
+    retrieve=extend_schema(
+        summary="Eén toewijzing",
+        tags=REVIEW_TAGS,
+        description="Met de aanvraag (de hele aanvraag staat op `application.url`), de criteria om te scoren "
+        "en de eigen beoordeling. Een beoordelaar opent alleen zijn eigen toewijzingen. " + ERRORS,
+    ),
+)
+class AssignmentViewSet(
+    AssessmentErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Reviewers open only their own assignments (another reviewer's is a 404). Administrators read them
+    all and end them. Scoring, submitting and declaring a conflict are the reviewer's own steps."""
+
+    reviewer_actions = ("submit", "conflict")
+
+    def get_permissions(self):
+        if self.action == "unassign":
+            return [AdministratorsOnly()]
+        if self.action in self.reviewer_actions or (
+            self.action == "review" and self.request.method not in READ_METHODS
+        ):
+            return [ReviewersOnly()]
+        return [MinistryOnly()]
+
+    def get_serializer_class(self):
+        return AssignmentDetailSerializer if self.action == "retrieve" else AssignmentSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ReviewAssignment.objects.none()
+        user = self.request.user
+        if self.action == "list":
+            if is_reviewer(user):
+                queryset = assessment_selectors.reviewer_queue(user).select_related("reviewer")
+            else:
+                queryset = assessment_selectors.assignments_with_context().order_by(
+                    "application__reference", "assigned_at", "pk"
+                )
+            return self._filtered(queryset)
+        queryset = assessment_selectors.assignments_with_context()
+        return queryset if is_administrator(user) else queryset.filter(reviewer=user)
+
+    def _filtered(self, queryset):
+        params = self.request.query_params
+        errors = {}
+        for name in ("call", "reviewer"):
+            value = params.get(name)
+            if not value:
+                continue
+            if not (value.isdigit() and int(value) < 2**63):
+                errors[name] = [_("Geef een id (een geheel getal).")]
+            else:
+                queryset = queryset.filter(**{"application__call_id" if name == "call" else "reviewer_id": int(value)})
+        if params.get("active"):
+            if params["active"] not in ("true", "false"):
+                errors["active"] = [_("Kies true of false.")]
+            else:
+                queryset = queryset.filter(active=params["active"] == "true")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return queryset
+
+    def _assignment_data(self, assignment: ReviewAssignment) -> dict:
+        fresh = assessment_selectors.assignments_with_context().get(pk=assignment.pk)
+        return AssignmentSerializer(fresh, context=self.get_serializer_context()).data
+
+    def _review_data(self, assignment: ReviewAssignment) -> dict:
+        return ReviewSerializer(_review_of(assignment), context=self.get_serializer_context()).data
+
+    @extend_schema(
+        methods=["GET"],
+        summary="De beoordeling bij een toewijzing",
+        tags=REVIEW_TAGS,
+        responses=ReviewSerializer,
+        description="De eigen beoordeling (een beheerder ziet elke beoordeling). Zolang er "
+        "niets is opgeslagen, is dat een leeg concept zonder `id`. " + ERRORS,
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Beoordeling als concept opslaan (beoordelaars)",
+        tags=REVIEW_TAGS,
+        request=ReviewInputSerializer,
+        responses={200: ReviewSerializer, 409: CONFLICT},
+        description="Alleen wat u meestuurt verandert. Scores van criteria die u weglaat blijven staan; "
+        "`score: null` maakt een score leeg. Elke score moet een heel getal binnen de schaal van "
+        "het criterium zijn. Een ingediende beoordeling ligt vast (409). " + ERRORS,
+    )
+    @action(detail=True, methods=["get", "put"])
+    def review(self, request, pk=None):
+        assignment = self.get_object()
+        if request.method == "PUT":
+            serializer = ReviewInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            assessment.save_review(
+                assignment=assignment,
+                by=request.user,
+                scores=serializer.validated_data.get("scores", {}),
+                overall_comment=serializer.validated_data.get("overall_comment"),
+            )
+        return Response(self._review_data(assignment))
+
+    @extend_schema(
+        summary="Beoordeling indienen (beoordelaars)",
+        tags=REVIEW_TAGS,
+        request=None,
+        responses={200: ReviewSerializer, 409: CONFLICT},
+        description="Elk verplicht criterium heeft een score nodig, en elke score een motivering. Wat "
+        "ontbreekt, komt terug als 400 per criterium-id. Daarna ligt de beoordeling vast. "
+        "Zijn alle beoordelingen binnen, dan is de aanvraag beoordeeld en worden de punten "
+        "opgeslagen. Een tweede keer indienen geeft 409. " + ERRORS,
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        assignment = self.get_object()
+        assessment.submit_review(assignment=assignment, by=request.user)
+        return Response(self._review_data(assignment))
+
+    @extend_schema(
+        summary="Belangenconflict melden (beoordelaars)",
+        tags=REVIEW_TAGS,
+        request=ConflictInputSerializer,
+        responses={200: AssignmentSerializer, 409: CONFLICT},
+        description="U wordt van de aanvraag gehaald. De beheerder ziet de reden. Na het indienen kan dit "
+        "niet meer (409). " + ERRORS,
+    )
+    @action(detail=True, methods=["post"])
+    def conflict(self, request, pk=None):
+        assignment = self.get_object()
+        serializer = ConflictInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment.declare_conflict(assignment=assignment, by=request.user, reason=serializer.validated_data["reason"])
+        return Response(self._assignment_data(assignment))
+
+    @extend_schema(
+        summary="Beoordelaar van de aanvraag halen (beheerders)",
+        tags=REVIEW_TAGS,
+        request=UnassignInputSerializer,
+        responses={200: AssignmentSerializer, 409: CONFLICT},
+        description="Niet bij een ingediende beoordeling (heropen die eerst) en niet twee keer (409). " + ERRORS,
+    )
+    @action(detail=True, methods=["post"])
+    def unassign(self, request, pk=None):
+        assignment = self.get_object()
+        serializer = UnassignInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment.unassign(assignment=assignment, by=request.user, reason=serializer.validated_data["reason"])
+        return Response(self._assignment_data(assignment))
+
+
+class ReviewViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
+    permission_classes = [AdministratorsOnly]
+
+    def get_queryset(self):
+        return Review.objects.order_by("pk")
+
+    @extend_schema(
+        summary="Beoordeling heropenen (beheerders)",
+        tags=REVIEW_TAGS,
+        request=ReopenInputSerializer,
+        responses={200: ReviewSerializer, 409: CONFLICT},
+        description="Met een reden, die in het auditlog komt. De beoordeling wordt weer een concept. Was de "
+        "aanvraag al beoordeeld, dan gaat zij terug in beoordeling en vervalt de opgeslagen "
+        "puntenopbouw. Dit kan niet meer na een besluit, en niet bij een concept (409). " + ERRORS,
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        review = self.get_object()
+        serializer = ReopenInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assessment.reopen_review(review=review, by=request.user, reason=serializer.validated_data["reason"])
+        return Response(ReviewSerializer(_review_of(review.assignment), context=self.get_serializer_context()).data)
+
+
+def register(router) -> None:
+    # Imported here: the configuration viewsets build on this module's error mapping.
+    from applications.assessment_config_api import BonusRuleViewSet, CriterionViewSet, NeedBandViewSet
+
+    router.register("calls", CallAssessmentViewSet, basename="call-assessment")
+    router.register(r"calls/(?P<call_id>[0-9]+)/criteria", CriterionViewSet, basename="call-criterion")
+    router.register(r"calls/(?P<call_id>[0-9]+)/need-bands", NeedBandViewSet, basename="call-need-band")
+    router.register(r"calls/(?P<call_id>[0-9]+)/bonus-rules", BonusRuleViewSet, basename="call-bonus-rule")
+    router.register("applications", ApplicationAssessmentViewSet, basename="application-assessment")
+    router.register("assignments", AssignmentViewSet, basename="assignment")
+    router.register("reviews", ReviewViewSet, basename="review")
