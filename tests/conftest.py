@@ -13,20 +13,30 @@ from tests.factories import AdministratorFactory, MunicipalityFactory, OfficerFa
 def pytest_configure(config):
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile("ci", max_examples=400, deadline=None, derandomize=True,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile(
+        "ci", max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+    )
     settings.register_profile("dev", max_examples=60, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+@pytest.fixture(scope="session")
+def _private_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("private-media")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_services(settings):
+def _isolated_services(settings, _private_media):
     """Each test gets its own cache namespace and runs tasks in-process, unless it starts a real worker.
 
     Mail goes through the real database queue (the test runner would otherwise bypass it); the queue
     delivers into ``django.core.mail.outbox``.
     """
     settings.EMAIL_BACKEND = "post_office.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(_private_media)}},
+    }
     if "RedisCache" in django_settings.CACHES["default"]["BACKEND"]:
         caches = {**settings.CACHES}
         caches["default"] = {**caches["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}

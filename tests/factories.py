@@ -8,7 +8,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from accounts.models import Membership, Municipality, Network, Role, User
-from applications.models import Application, Call, Scheme, Theme
+from applications.models import Application, BudgetLine, Call, RequiredAttachment, Scheme, Theme
 
 PASSWORD = "Een-lang-testwachtwoord-42"
 
@@ -114,6 +114,14 @@ class CallFactory(factory.django.DjangoModelFactory):
     year_to = 2029
 
 
+class RequiredAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequiredAttachment
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Verplichte bijlage {n}")
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
@@ -124,3 +132,56 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Plan {n}")
     created_by = factory.SubFactory(OfficerFactory, municipality=factory.SelfAttribute("..municipality"))
     updated_by = factory.SelfAttribute("created_by")
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    application = factory.SubFactory(ApplicationFactory)
+    theme = factory.SubFactory(ThemeFactory, scheme=factory.SelfAttribute("..application.call.scheme"))
+    year = factory.LazyAttribute(lambda o: o.application.call.year_from)
+    amount = Decimal("100000.00")
+
+
+def complete_application(**kwargs) -> Application:
+    """A draft that meets every submission rule of its (open, unrestricted) call."""
+    application = ApplicationFactory(
+        goals="Minder schooluitval en meer ontmoeting in de wijk.",
+        approach="Wijkteams, brede school en een buurthuis met vaste openingstijden.",
+        partners="Woningcorporatie, basisscholen, GGD, politie.",
+        residents_involvement="Een bewonersraad kiest mee en beoordeelt de voortgang.",
+        requested_amount=Decimal("300000.00"),
+        cofinancing_amount=Decimal("100000.00"),
+        cofinancing_sources="Gemeentebegroting",
+        **kwargs,
+    )
+    theme = ThemeFactory(scheme=application.call.scheme)
+    BudgetLineFactory(
+        application=application, theme=theme, year=application.call.year_from, amount=Decimal("200000.00")
+    )
+    BudgetLineFactory(
+        application=application, theme=theme, year=application.call.year_from + 1, amount=Decimal("100000.00")
+    )
+    return application
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "applications.Criterion"
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Criterium {n}")
+    guidance = "Hoe goed sluit het plan aan bij de doelen van de regeling?"
+    weight = Decimal("1.00")
+    order = factory.Sequence(lambda n: n)
+
+
+def submitted_application(officer, **kwargs) -> Application:
+    """A complete application, submitted by the officer."""
+    from applications import services
+
+    application = complete_application(municipality=officer.municipality, created_by=officer, **kwargs)
+    services.submit_application(application=application, by=officer)
+    application.refresh_from_db()
+    return application

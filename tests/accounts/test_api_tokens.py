@@ -23,8 +23,12 @@ def test_profile_creates_a_token_that_authenticates_the_api(officer_client, offi
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     me = api_client.get("/api/v1/me/")
     assert me.status_code == 200
-    assert me.json() == {"email": officer.email, "full_name": officer.full_name, "role": "officer",
-                         "municipality": officer.municipality.cbs_code}
+    assert me.json() == {
+        "email": officer.email,
+        "full_name": officer.full_name,
+        "role": "officer",
+        "municipality": officer.municipality.cbs_code,
+    }
     token.refresh_from_db()
     assert token.last_used_at is not None
 

@@ -20,8 +20,10 @@ def test_sign_up_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert response.status_code == 200
     assert "gesloten" in response.content.decode().lower()
-    client.post(reverse("account_signup"), {"email": "x@example.nl", "password1": NEW_PASSWORD,
-                                             "password2": NEW_PASSWORD})
+    client.post(
+        reverse("account_signup"),
+        {"email": "x@example.nl", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     assert not User.objects.filter(email="x@example.nl").exists()
 
 
@@ -31,8 +33,12 @@ def test_administrator_invites_an_officer_who_activates_and_logs_in(
     with django_capture_on_commit_callbacks(execute=True):
         response = administrator_client.post(
             reverse("users"),
-            {"email": "Nieuw@Nieuwegein.nl", "full_name": "Nieuwe Collega", "role": Role.OFFICER,
-             "municipality": municipality.pk},
+            {
+                "email": "Nieuw@Nieuwegein.nl",
+                "full_name": "Nieuwe Collega",
+                "role": Role.OFFICER,
+                "municipality": municipality.pk,
+            },
         )
     assert response.status_code == 302
     user = User.objects.get(email="nieuw@nieuwegein.nl")
@@ -73,13 +79,16 @@ def test_invite_form_shows_field_errors_in_dutch(administrator_client, officer):
 
 def test_invite_user_command_prints_the_link_and_creates_active_accounts_with_password(municipality):
     out = io.StringIO()
-    call_command("invite_user", "--email", "a@b.nl", "--role", "officer", "--municipality", "gm0356", stdout=out)
+    call_command(
+        "invite_user", "--email", "a@b.nl", "--role", "officer", "--municipality", "gm0356", stdout=out
+    )
     assert "/uitnodiging/" in out.getvalue()
     assert not User.objects.get(email="a@b.nl").has_usable_password()
 
     out = io.StringIO()
-    call_command("invite_user", "--email", "r@minvro.nl", "--role", "reviewer", "--password", NEW_PASSWORD,
-                 stdout=out)
+    call_command(
+        "invite_user", "--email", "r@minvro.nl", "--role", "reviewer", "--password", NEW_PASSWORD, stdout=out
+    )
     reviewer = User.objects.get(email="r@minvro.nl")
     assert reviewer.check_password(NEW_PASSWORD)
     assert "actief" in out.getvalue()

@@ -113,7 +113,7 @@ def test_indicator_import_is_validated_and_idempotent():
     good = (
         "indicator,cbs_code,year,value\n"
         "leefbaarometer_weak_or_lower,GM0356,2024,41.5\n"
-        "social_assistance,GM0356,2024,\"7,25\"\n"
+        'social_assistance,GM0356,2024,"7,25"\n'
     )
     report = load_indicator_values(io.StringIO(good), "ind.csv")
     assert report.created == 2

@@ -40,8 +40,9 @@ def test_wrong_password_shows_a_dutch_error_next_to_the_form(page, officer):
     check_accessibility(page, context="login with error")
 
 
-@pytest.mark.parametrize(("factory", "heading"), [(ReviewerFactory, "Uw werkvoorraad"),
-                                                  (AdministratorFactory, "Uw werkvoorraad")])
+@pytest.mark.parametrize(
+    ("factory", "heading"), [(ReviewerFactory, "Uw werkvoorraad"), (AdministratorFactory, "Uw werkvoorraad")]
+)
 def test_ministry_roles_log_in_with_their_authenticator_code(page, factory, heading):
     user = factory()
     log_in(page, user.email, PASSWORD, totp_secret=user.totp_secret)

@@ -30,11 +30,15 @@ print(json.dumps({
 
 
 def _settings_with(env: dict[str, str]) -> dict:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DEBUG", "SECRET_KEY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DEBUG", "SECRET_KEY"}
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "nplvportal.settings", **env})
-    result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         return {"error": result.stderr}
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -49,11 +53,13 @@ def test_no_configuration_means_sqlite_eager_tasks_and_a_local_cache():
 
 
 def test_database_and_broker_urls_switch_to_postgresql_redis_and_a_shared_cache():
-    found = _settings_with({
-        "DEBUG": "true",
-        "DATABASE_URL": "postgres://u@db.example:5432/nplv",
-        "CELERY_BROKER_URL": "redis://redis.example:6379/0",
-    })
+    found = _settings_with(
+        {
+            "DEBUG": "true",
+            "DATABASE_URL": "postgres://u@db.example:5432/nplv",
+            "CELERY_BROKER_URL": "redis://redis.example:6379/0",
+        }
+    )
     assert found["engine"] == "django.db.backends.postgresql"
     assert found["eager"] is False
     assert found["broker"] == "redis://redis.example:6379/0"

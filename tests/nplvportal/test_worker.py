@@ -13,10 +13,14 @@ pytestmark = pytest.mark.worker
 
 def test_invitation_mail_is_sent_by_a_real_worker(celery_worker_process):
     municipality = MunicipalityFactory()
-    user, _link = services.invite_user(email="nieuw@gemeente.nl", role=Role.OFFICER, municipality=municipality,
-                                       by=None)
+    user, _link = services.invite_user(
+        email="nieuw@gemeente.nl", role=Role.OFFICER, municipality=municipality, by=None
+    )
     email = Email.objects.get(to=user.email)
-    wait_for(lambda: Email.objects.get(pk=email.pk).status == STATUS.sent, worker=celery_worker_process,
-             what="the invitation e-mail to be sent")
+    wait_for(
+        lambda: Email.objects.get(pk=email.pk).status == STATUS.sent,
+        worker=celery_worker_process,
+        what="the invitation e-mail to be sent",
+    )
     assert Email.objects.filter(status=STATUS.sent).count() == 1
-    assert "send_queued_mail" in celery_worker_process.output()
+    assert "accounts.tasks.send_queued_emails" in celery_worker_process.output()
