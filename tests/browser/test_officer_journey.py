@@ -22,19 +22,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    media = tmp_path / "media"
-    media.mkdir()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(media)},
-        },
-    }
-
-
 @pytest.fixture
 def call(db):
     call = CallFactory(
@@ -92,9 +79,7 @@ def test_officer_applies_leaves_resumes_and_submits(page, officer, call, files):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Plan")
     page.get_by_label("Doelen").fill("Minder schooluitval en meer ontmoeting in de wijk.")
     page.get_by_label("Aanpak").fill("Wijkteams, een brede school en een buurthuis.")
-    page.get_by_label("Partners in de lokale alliantie").fill(
-        "Woningcorporatie, basisscholen, GGD en politie."
-    )
+    page.get_by_label("Partners in de lokale alliantie").fill("Woningcorporatie, basisscholen, GGD en politie.")
     page.get_by_label("Betrokkenheid van bewoners").fill("Een bewonersraad kiest mee.")
     check_accessibility(page, context="step 2 (plan)")
     save_and_continue(page)
@@ -170,9 +155,7 @@ def test_administrator_asks_for_information_and_takes_into_review(page, officer)
     from applications import services
 
     administrator = AdministratorFactory(full_name="Anne Beheer")
-    application = complete_application(
-        municipality=officer.municipality, created_by=officer, title="Wijk in bloei"
-    )
+    application = complete_application(municipality=officer.municipality, created_by=officer, title="Wijk in bloei")
     services.submit_application(application=application, by=officer)
     log_in(page, administrator.email, PASSWORD, totp_secret=administrator.totp_secret)
     page.wait_for_url("**/")
@@ -183,9 +166,7 @@ def test_administrator_asks_for_information_and_takes_into_review(page, officer)
     check_accessibility(page, context="administrator's application list")
     page.get_by_role("link", name="Wijk in bloei").click()
     check_accessibility(page, context="application detail (administrator)")
-    page.get_by_label("Welke informatie moet de gemeente aanvullen?").fill(
-        "Stuur de brief van de corporatie mee."
-    )
+    page.get_by_label("Welke informatie moet de gemeente aanvullen?").fill("Stuur de brief van de corporatie mee.")
     page.get_by_role("button", name="Aanvulling vragen").click()
     expect(page.get_by_role("status").filter(has_text="Het verzoek om aanvulling")).to_be_visible()
     expect(page.locator(".nplv-app-meta .nplv-badge")).to_have_text("Aanvulling gevraagd")

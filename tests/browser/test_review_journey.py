@@ -26,29 +26,29 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    media = tmp_path / "media"
-    media.mkdir()
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media)}}}
-
-
 @pytest.fixture
 def assessed(officer):
     """A submitted application with an attachment, two criteria, need bands and bonus rules, two reviewers
     assigned, and one of them (Bea) already submitted."""
-    application = complete_application(municipality=officer.municipality, created_by=officer,
-                                       title="Samen sterk in Batau")
-    services.add_attachment(application=application, by=officer,
-                            upload=SimpleUploadedFile("plan-van-aanpak.pdf", MINIMAL_PDF,
-                                                      content_type="application/pdf"))
+    application = complete_application(
+        municipality=officer.municipality, created_by=officer, title="Samen sterk in Batau"
+    )
+    services.add_attachment(
+        application=application,
+        by=officer,
+        upload=SimpleUploadedFile("plan-van-aanpak.pdf", MINIMAL_PDF, content_type="application/pdf"),
+    )
     services.submit_application(application=application, by=officer)
     criteria = [
-        CriterionFactory(call=application.call, name="Effectiviteit", weight=Decimal("3"),
-                         guidance="Werkt de aanpak aantoonbaar in vergelijkbare wijken?"),
-        CriterionFactory(call=application.call, name="Bereik", weight=Decimal("2"),
-                         guidance="Hoeveel bewoners merken er iets van?"),
+        CriterionFactory(
+            call=application.call,
+            name="Effectiviteit",
+            weight=Decimal("3"),
+            guidance="Werkt de aanpak aantoonbaar in vergelijkbare wijken?",
+        ),
+        CriterionFactory(
+            call=application.call, name="Bereik", weight=Decimal("2"), guidance="Hoeveel bewoners merken er iets van?"
+        ),
     ]
     priority_rules(application)
     settings = points.assessment_settings(application.call)
@@ -61,8 +61,13 @@ def assessed(officer):
     assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
     theirs = assessment.assign_reviewer(application=application, reviewer=bea, by=administrator)
     submit_by_service(theirs, bea, criteria, [7, 9], motivation="Bea-motivering")
-    return {"application": application, "criteria": criteria, "administrator": administrator,
-            "reviewer": reviewer, "assignment": assignment}
+    return {
+        "application": application,
+        "criteria": criteria,
+        "administrator": administrator,
+        "reviewer": reviewer,
+        "assignment": assignment,
+    }
 
 
 def score(page, criterion: str, value: int, motivation: str) -> None:
@@ -112,8 +117,9 @@ def test_reviewer_scores_and_administrator_sees_the_breakdown_add_up(page, asses
     score(page, "Effectiviteit", 9, "Bewezen aanpak uit eerdere wijken.")
     page.get_by_role("button", name="Concept opslaan").click()
     expect(page.get_by_role("status").filter(has_text="Uw concept is opgeslagen.")).to_be_visible()
-    expect(page.get_by_role("group", name="Effectiviteit").first.get_by_role("radio", name="9", exact=True)) \
-        .to_be_checked()
+    expect(
+        page.get_by_role("group", name="Effectiviteit").first.get_by_role("radio", name="9", exact=True)
+    ).to_be_checked()
     assert Review.objects.get(assignment=assessed["assignment"]).status == Review.Status.DRAFT
 
     # Submitting without a motivation for Bereik: the error beside that field, nothing submitted.
@@ -159,12 +165,17 @@ def test_reviewer_scores_and_administrator_sees_the_breakdown_add_up(page, asses
     page.get_by_role("link", name=f"Punten van {application.reference}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Samen sterk in Batau")
 
-    reviewer_score, need, bonus, total = (shown(page, f"punten-{part}")
-                                          for part in ("beoordeling", "behoefte", "voorrang", "totaal"))
+    reviewer_score, need, bonus, total = (
+        shown(page, f"punten-{part}") for part in ("beoordeling", "behoefte", "voorrang", "totaal")
+    )
     assert reviewer_score + need + bonus == total
     # Effectiviteit (9 + 7) / 2 × 3 = 24; Bereik (8 + 9) / 2 × 2 = 17; need 10; bonus 5 + 5 (41 ≥ 40).
-    assert (reviewer_score, need, bonus, total) == (Decimal("41.00"), Decimal("10.00"), Decimal("10.00"),
-                                                    Decimal("61.00"))
+    assert (reviewer_score, need, bonus, total) == (
+        Decimal("41.00"),
+        Decimal("10.00"),
+        Decimal("10.00"),
+        Decimal("61.00"),
+    )
     assert PointsBreakdown.objects.get(application=application).total == total
     expect(page.locator("#punten-som")).to_contain_text("41,00 + 10,00 + 10,00 = 61,00")
     no_data = page.get_by_role("row").filter(has_text="Huishoudens met bijstand")
