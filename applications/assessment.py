@@ -27,10 +27,7 @@ ASSIGNABLE_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
 
 def _locked_application(application: Application, by: User) -> Application:
     locked = (
-        Application.objects.select_for_update()
-        .select_related("call", "municipality")
-        .filter(pk=application.pk)
-        .first()
+        Application.objects.select_for_update().select_related("call", "municipality").filter(pk=application.pk).first()
     )
     require(locked is not None and can_view_application(by, locked), not_found=True)
     return locked
@@ -41,14 +38,13 @@ def _reviewer_problem(application: Application, reviewer: User) -> str | None:
     if not (reviewer.is_active and reviewer.role == Role.REVIEWER):
         return _("%(name)s is geen actieve beoordelaar.") % {"name": reviewer.display_name}
     if reviewer.linked_municipalities.filter(pk=application.municipality_id).exists():
-        return _(
-            "%(name)s is gelieerd aan de gemeente %(municipality)s en mag deze aanvraag nooit beoordelen."
-        ) % {"name": reviewer.display_name, "municipality": application.municipality.name}
+        return _("%(name)s is gelieerd aan de gemeente %(municipality)s en mag deze aanvraag nooit beoordelen.") % {
+            "name": reviewer.display_name,
+            "municipality": application.municipality.name,
+        }
     past = ReviewAssignment.objects.filter(application=application, reviewer=reviewer)
     if past.filter(conflict_declared_at__isnull=False).exists():
-        return _("%(name)s heeft voor deze aanvraag een belangenconflict gemeld.") % {
-            "name": reviewer.display_name
-        }
+        return _("%(name)s heeft voor deze aanvraag een belangenconflict gemeld.") % {"name": reviewer.display_name}
     if past.filter(active=True).exists():
         return _("%(name)s is al aan deze aanvraag toegewezen.") % {"name": reviewer.display_name}
     return None
@@ -92,10 +88,7 @@ def assign_reviewer(
         application = _locked_application(application, by)
         if application.status not in ASSIGNABLE_STATES:
             raise TransitionNotAllowed(
-                _(
-                    "Beoordelaars toewijzen kan alleen bij een ingediende aanvraag of een "
-                    "aanvraag in beoordeling."
-                )
+                _("Beoordelaars toewijzen kan alleen bij een ingediende aanvraag of een aanvraag in beoordeling.")
             )
         problem = _reviewer_problem(application, reviewer)
         if problem:
@@ -145,9 +138,9 @@ def auto_assign(
         ):
             history[application_id].add(reviewer_id)
         active_count = defaultdict(int)
-        for application_id in ReviewAssignment.objects.filter(
-            application__in=applications, active=True
-        ).values_list("application_id", flat=True):
+        for application_id in ReviewAssignment.objects.filter(application__in=applications, active=True).values_list(
+            "application_id", flat=True
+        ):
             active_count[application_id] += 1
         for application in applications:
             missing = wanted - active_count[application.pk]
@@ -185,16 +178,12 @@ def unassign(
     require(can_assign_reviewers(by))
     with transaction.atomic():
         assignment = (
-            ReviewAssignment.objects.select_for_update()
-            .select_related("application", "reviewer")
-            .get(pk=assignment.pk)
+            ReviewAssignment.objects.select_for_update().select_related("application", "reviewer").get(pk=assignment.pk)
         )
         if not assignment.active:
             raise TransitionNotAllowed(_("Deze toewijzing is al beëindigd."))
         if hasattr(assignment, "review") and assignment.review.status == Review.Status.SUBMITTED:
-            raise TransitionNotAllowed(
-                _("Deze beoordeling is al ingediend; heropen haar eerst als dat nodig is.")
-            )
+            raise TransitionNotAllowed(_("Deze beoordeling is al ingediend; heropen haar eerst als dat nodig is."))
         assignment.active = False
         assignment.unassigned_at = now
         assignment.save(update_fields=["active", "unassigned_at"])
@@ -216,17 +205,13 @@ def declare_conflict(
     reason = (reason or "").strip()
     with transaction.atomic():
         assignment = (
-            ReviewAssignment.objects.select_for_update()
-            .select_related("application", "reviewer")
-            .get(pk=assignment.pk)
+            ReviewAssignment.objects.select_for_update().select_related("application", "reviewer").get(pk=assignment.pk)
         )
         require(assignment.reviewer_id == by.pk, not_found=True)
         if not assignment.active:
             raise TransitionNotAllowed(_("U bent niet meer aan deze aanvraag toegewezen."))
         if hasattr(assignment, "review") and assignment.review.status == Review.Status.SUBMITTED:
-            raise TransitionNotAllowed(
-                _("U heeft uw beoordeling al ingediend. Neem contact op met een beheerder.")
-            )
+            raise TransitionNotAllowed(_("U heeft uw beoordeling al ingediend. Neem contact op met een beheerder."))
         if not reason:
             raise ValidationError({"reason": [_("Beschrijf het belangenconflict.")]})
         assignment.active = False
@@ -255,6 +240,16 @@ def _check_reviewer(assignment: ReviewAssignment, by: User) -> None:
         raise TransitionNotAllowed(_("U bent niet meer aan deze aanvraag toegewezen."))
 
 
+def _open_review(assignment: ReviewAssignment, by: User, locked_message: str) -> tuple[ReviewAssignment, Review]:
+    """The caller's own active assignment, locked, with its review still open for changes."""
+    assignment = ReviewAssignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    _check_reviewer(assignment, by)
+    review = _review_for(assignment)
+    if review.status == Review.Status.SUBMITTED:
+        raise TransitionNotAllowed(locked_message)
+    return assignment, review
+
+
 def save_review(
     *,
     assignment: ReviewAssignment,
@@ -266,15 +261,7 @@ def save_review(
     """Save a draft review. ``scores`` maps criterion id to {"score": int or None, "motivation": str}."""
     now = now or timezone.now()
     with transaction.atomic():
-        assignment = (
-            ReviewAssignment.objects.select_for_update()
-            .select_related("application__call")
-            .get(pk=assignment.pk)
-        )
-        _check_reviewer(assignment, by)
-        review = _review_for(assignment)
-        if review.status == Review.Status.SUBMITTED:
-            raise TransitionNotAllowed(_("Deze beoordeling is ingediend en daarmee vastgezet."))
+        assignment, review = _open_review(assignment, by, _("Deze beoordeling is ingediend en daarmee vastgezet."))
         criteria = {c.pk: c for c in assignment.application.call.criteria.all()}
         errors: dict[str, list[str]] = defaultdict(list)
         cleaned = {}
@@ -324,15 +311,7 @@ def submit_review(*, assignment: ReviewAssignment, by: User, now: datetime.datet
     """Lock the review; every required criterion needs a score and a written motivation."""
     now = now or timezone.now()
     with transaction.atomic():
-        assignment = (
-            ReviewAssignment.objects.select_for_update()
-            .select_related("application__call")
-            .get(pk=assignment.pk)
-        )
-        _check_reviewer(assignment, by)
-        review = _review_for(assignment)
-        if review.status == Review.Status.SUBMITTED:
-            raise TransitionNotAllowed(_("Deze beoordeling is al ingediend."))
+        assignment, review = _open_review(assignment, by, _("Deze beoordeling is al ingediend."))
         given = {s.criterion_id: s for s in review.scores.all()}
         errors: dict[str, list[str]] = defaultdict(list)
         for criterion in assignment.application.call.criteria.all():
@@ -346,9 +325,7 @@ def submit_review(*, assignment: ReviewAssignment, by: User, now: datetime.datet
                     _("Motiveer de score voor '%(name)s'.") % {"name": criterion.name}
                 )
         if not assignment.application.call.criteria.exists():
-            errors["__all__"].append(
-                _("Deze aanvraagronde heeft nog geen criteria; een beheerder stelt ze in.")
-            )
+            errors["__all__"].append(_("Deze aanvraagronde heeft nog geen criteria; een beheerder stelt ze in."))
         if errors:
             raise ValidationError(dict(errors))
         review.status = Review.Status.SUBMITTED
@@ -373,16 +350,12 @@ def reopen_review(*, review: Review, by: User, reason: str, now: datetime.dateti
     if not reason:
         raise ValidationError({"reason": [_("Geef een reden om de beoordeling te heropenen.")]})
     with transaction.atomic():
-        review = (
-            Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
-        )
+        review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
         if review.status != Review.Status.SUBMITTED:
             raise TransitionNotAllowed(_("Alleen een ingediende beoordeling kan worden heropend."))
         application = Application.objects.select_for_update().get(pk=review.assignment.application_id)
         if application.status not in (Status.IN_REVIEW, Status.REVIEWED):
-            raise TransitionNotAllowed(
-                _("Over deze aanvraag is al besloten; de beoordeling kan niet meer open.")
-            )
+            raise TransitionNotAllowed(_("Over deze aanvraag is al besloten; de beoordeling kan niet meer open."))
         review.status = Review.Status.DRAFT
         review.reopened_at = now
         review.reopen_reason = reason

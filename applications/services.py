@@ -182,9 +182,7 @@ def start_application(
                 .exclude(status=Status.WITHDRAWN)
                 .exists()
             ):
-                raise ValidationError(
-                    {"call": [_("Uw gemeente heeft al een aanvraag in deze ronde.")]}
-                ) from exc
+                raise ValidationError({"call": [_("Uw gemeente heeft al een aanvraag in deze ronde.")]}) from exc
     raise ValidationError({"call": [_("Het kenmerk kon niet worden toegekend; probeer het opnieuw.")]})
 
 
@@ -212,9 +210,7 @@ def update_application(
         changes = {}
         for field, value in data.items():
             if field in MONEY_FIELDS:
-                value = validation.parse_amount(
-                    value, field=field, errors=errors, allow_zero=MONEY_FIELDS[field]
-                )
+                value = validation.parse_amount(value, field=field, errors=errors, allow_zero=MONEY_FIELDS[field])
             elif isinstance(value, str):
                 value = value.strip()
             elif value is None:
@@ -234,9 +230,7 @@ def update_application(
                 call=call, municipality=application.municipality, area_name=changes["area_name"]
             ).exclude(pk=application.pk)
             if clash.exclude(status=Status.WITHDRAWN).exists():
-                errors["area_name"].append(
-                    _("Uw gemeente heeft al een aanvraag voor dit gebied in deze ronde.")
-                )
+                errors["area_name"].append(_("Uw gemeente heeft al een aanvraag voor dit gebied in deze ronde."))
         validation.raise_if(errors)
         if not changes:
             return application
@@ -281,8 +275,7 @@ def replace_budget_lines(
             before={"lines": before},
             after={
                 "lines": [
-                    {"theme": line["theme"].name, "year": line["year"], "amount": line["amount"]}
-                    for line in cleaned
+                    {"theme": line["theme"].name, "year": line["year"], "amount": line["amount"]} for line in cleaned
                 ]
             },
         )
@@ -365,41 +358,67 @@ def remove_attachment(
         transaction.on_commit(lambda: storage.delete(file_name))
 
 
-def submit_application(
-    *, application: Application, by: User, now: datetime.datetime | None = None
-) -> Application:
+def _transition(
+    application: Application,
+    by: User,
+    action: str,
+    *,
+    now: datetime.datetime,
+    state_message: str,
+    check=None,
+    verb: str,
+    after_fields: tuple[str, ...] = (),
+    data: dict | None = None,
+) -> tuple[Application, str]:
+    """Lock the row, check the transition table, run the step's own checks, move to the table's target
+    state and audit it. Must run inside the caller's transaction; returns the row and its previous state."""
+    application = _locked(application, by)
+    transition = WORKFLOW.check(action, by, application, state_message=state_message)
+    if check is not None:
+        check(application)
+    previous = application.status
+    application.status = transition.target
+    _touch(application, by, now)
+    application.save()
+    audit.record(
+        actor=by,
+        verb=verb,
+        target=application,
+        before={"status": previous},
+        after={
+            "status": application.status,
+            "revision": application.revision,
+            **{field: getattr(application, field) for field in after_fields},
+        },
+        data=data,
+    )
+    return application, previous
+
+
+def submit_application(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
     """Submit inside the call's window (a re-submission after an information request may come later)."""
     now = now or timezone.now()
     _visible(application, by)
+
+    def complete(locked: Application) -> None:
+        validation.raise_if(validation.submission_errors(locked, now=now))
+        locked.submitted_at = now
+
     with transaction.atomic():
-        application = _locked(application, by)
-        WORKFLOW.check(
-            "submit",
-            by,
+        application, previous = _transition(
             application,
+            by,
+            "submit",
+            now=now,
+            check=complete,
+            verb="application.submitted",
+            after_fields=("requested_amount", "submitted_at"),
             state_message=_("Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."),
         )
-        validation.raise_if(validation.submission_errors(application, now=now))
-        previous = application.status
-        application.status = Status.SUBMITTED
-        application.submitted_at = now
-        _touch(application, by, now)
-        application.save()
         if previous == Status.INFO_REQUESTED:
             InformationRequest.objects.filter(application=application, answered_at__isnull=True).update(
                 answered_at=now, answered_by=by
             )
-        audit.record(
-            actor=by,
-            verb="application.submitted",
-            target=application,
-            before={"status": previous},
-            after={
-                "status": application.status,
-                "revision": application.revision,
-                "requested_amount": application.requested_amount,
-            },
-        )
         emails.submission_receipt(application, submitted_by=by)
         from applications.tasks import store_submission_copy
 
@@ -413,26 +432,20 @@ def withdraw_application(
 ) -> Application:
     now = now or timezone.now()
     _visible(application, by)
+
+    def stamp(locked: Application) -> None:
+        locked.withdrawn_at = now
+
     with transaction.atomic():
-        application = _locked(application, by)
-        WORKFLOW.check(
-            "withdraw",
-            by,
+        application, previous = _transition(
             application,
-            state_message=_("Deze aanvraag kan in deze status niet meer worden ingetrokken."),
-        )
-        previous = application.status
-        application.status = Status.WITHDRAWN
-        application.withdrawn_at = now
-        _touch(application, by, now)
-        application.save()
-        audit.record(
-            actor=by,
+            by,
+            "withdraw",
+            now=now,
+            check=stamp,
             verb="application.withdrawn",
-            target=application,
-            before={"status": previous},
-            after={"status": application.status},
             data={"reason": reason},
+            state_message=_("Deze aanvraag kan in deze status niet meer worden ingetrokken."),
         )
         if previous != Status.DRAFT:
             emails.withdrawal_notice(application, withdrawn_by=by)
@@ -448,28 +461,19 @@ def request_information(
     if not message:
         raise ValidationError({"message": [_("Beschrijf welke informatie de gemeente moet aanvullen.")]})
     with transaction.atomic():
-        application = _locked(application, by)
-        WORKFLOW.check(
-            "request_information",
-            by,
+        application, _previous = _transition(
             application,
+            by,
+            "request_information",
+            now=now,
+            verb="application.information_requested",
+            data={"message": message},
             state_message=_(
                 "Om aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet in beoordeling is."
             ),
         )
         request = InformationRequest.objects.create(
             application=application, message=message, requested_by=by, requested_at=now
-        )
-        application.status = Status.INFO_REQUESTED
-        _touch(application, by, now)
-        application.save()
-        audit.record(
-            actor=by,
-            verb="application.information_requested",
-            target=application,
-            before={"status": Status.SUBMITTED},
-            after={"status": application.status},
-            data={"message": message},
         )
         emails.information_requested(application, request)
     return request
@@ -479,22 +483,13 @@ def start_review(*, application: Application, by: User, now: datetime.datetime |
     now = now or timezone.now()
     _visible(application, by)
     with transaction.atomic():
-        application = _locked(application, by)
-        WORKFLOW.check(
-            "start_review",
-            by,
+        application, _previous = _transition(
             application,
-            state_message=_("Alleen een ingediende aanvraag kan in beoordeling worden genomen."),
-        )
-        application.status = Status.IN_REVIEW
-        _touch(application, by, now)
-        application.save()
-        audit.record(
-            actor=by,
+            by,
+            "start_review",
+            now=now,
             verb="application.review_started",
-            target=application,
-            before={"status": Status.SUBMITTED},
-            after={"status": application.status},
+            state_message=_("Alleen een ingediende aanvraag kan in beoordeling worden genomen."),
         )
     return application
 
@@ -505,9 +500,7 @@ def delete_draft(*, application: Application, by: User) -> None:
     with transaction.atomic():
         application = _locked(application, by)
         if application.status != Status.DRAFT:
-            raise TransitionNotAllowed(
-                _("Alleen een concept kan worden verwijderd; trek een ingediende aanvraag in.")
-            )
+            raise TransitionNotAllowed(_("Alleen een concept kan worden verwijderd; trek een ingediende aanvraag in."))
         require(can_edit_application(by, application))
         files = [a.file.name for a in application.attachments.all()]
         audit.record(
