@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CBS_CODE_VALIDATOR = RegexValidator(
     r"^GM\d{4}$", _("Een CBS-gemeentecode bestaat uit 'GM' en vier cijfers, bijvoorbeeld GM0363.")
@@ -295,7 +296,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("API-sleutel", "ingetrokken op"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
