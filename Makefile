@@ -63,7 +63,12 @@ messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 install: $(VENV)/.installed $(VENDOR_CSS) messages
 
-run: install
+# Local development settings, so that manage.py commands in this checkout work without extra variables.
+.env:
+	@printf '# Written by make run for local development; see README.md, Configuration.\nDEBUG=true\nDEMO=true\n' > .env
+	@echo "Wrote .env (DEBUG=true, DEMO=true): manage.py commands in this checkout use it."
+
+run: install .env
 	@export DEBUG=$${DEBUG:-true} DEMO=$${DEMO:-true}; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) load_reference_data && \
