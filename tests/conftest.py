@@ -21,12 +21,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def _private_media(tmp_path_factory):
+def _suite_private_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("private-media")
 
 
 @pytest.fixture(autouse=True)
-def _isolated_services(settings, _private_media):
+def _isolated_services(settings, _suite_private_media_root):
     """Each test gets its own cache namespace and runs tasks in-process, unless it starts a real worker.
 
     Mail goes through the real database queue (the test runner would otherwise bypass it); the queue
@@ -35,7 +35,7 @@ def _isolated_services(settings, _private_media):
     settings.EMAIL_BACKEND = "post_office.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(_private_media)}},
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(_suite_private_media_root)}},
     }
     if "RedisCache" in django_settings.CACHES["default"]["BACKEND"]:
         caches = {**settings.CACHES}

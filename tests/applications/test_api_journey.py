@@ -28,12 +28,6 @@ pytestmark = pytest.mark.django_db
 AMSTERDAM = datetime.timezone(datetime.timedelta(hours=1))
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
-
-
 @pytest.fixture
 def real_pdf() -> bytes:
     from weasyprint import HTML
