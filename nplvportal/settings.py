@@ -194,6 +194,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="NPLV-portaal")
 MFA_RECOVERY_CODE_COUNT = 10
+# Accept the code of the previous and next 30-second step too: phones' clocks drift (RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
 # Invitations are valid for 7 days (the same token signs password resets).
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 

@@ -3,6 +3,7 @@ for accessibility (WCAG 2.1 A and AA rules)."""
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pyotp
@@ -66,9 +67,7 @@ def check_accessibility(page, *, context: str = "") -> None:
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing; run make install")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:5]}"
         for v in result["violations"]
@@ -76,11 +75,19 @@ def check_accessibility(page, *, context: str = "") -> None:
     assert not problems, f"Accessibility violations on {context or page.url}:\n" + "\n".join(problems)
 
 
-def log_in(page, email: str, password: str, *, totp_secret: str | None = None) -> None:
+def log_in(page, email: str, password: str, *, totp_secret: str | None = None, expect_success: bool = True) -> None:
+    """Log in through the real form (and the authenticator step); waits until the portal page is shown."""
     page.goto("/accounts/login/")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     if totp_secret:
-        page.get_by_label("Code").fill(pyotp.TOTP(totp_secret).now())
+        page.wait_for_url("**/2fa/authenticate/")
+        totp = pyotp.TOTP(totp_secret)
+        if totp.interval - time.time() % totp.interval < 2:
+            time.sleep(2)  # don't type a code that expires on the way
+        page.get_by_label("Code").fill(totp.now())
         page.locator("main").get_by_role("button", name="Inloggen").click()
+        page.wait_for_url(lambda url: "/2fa/" not in url)
+    elif expect_success:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -34,7 +34,7 @@ def test_officer_logs_in_and_sees_the_calls_of_their_municipality(page, officer)
 
 
 def test_wrong_password_shows_a_dutch_error_next_to_the_form(page, officer):
-    log_in(page, officer.email, "helemaal-fout")
+    log_in(page, officer.email, "helemaal-fout", expect_success=False)
     alert = page.get_by_role("alert")
     assert "niet correct" in alert.inner_text()
     check_accessibility(page, context="login with error")
