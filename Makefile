@@ -61,14 +61,15 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 
 messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-install: $(VENV)/.installed $(VENDOR_CSS) messages
+install: $(VENV)/.installed $(VENDOR_CSS) messages .env
 
 # Local development settings, so that manage.py commands in this checkout work without extra variables.
+# Variables set in the environment win over this file; the test suite sets its own.
 .env:
-	@printf '# Written by make run for local development; see README.md, Configuration.\nDEBUG=true\nDEMO=true\n' > .env
+	@printf '# Written by make for local development; see README.md, Configuration.\nDEBUG=true\nDEMO=true\n' > .env
 	@echo "Wrote .env (DEBUG=true, DEMO=true): manage.py commands in this checkout use it."
 
-run: install .env
+run: install
 	@export DEBUG=$${DEBUG:-true} DEMO=$${DEMO:-true}; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) load_reference_data && \
