@@ -61,10 +61,14 @@ class PortalLocaleMiddleware:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
             supported = {code for code, _name in settings.LANGUAGES}
             language = chosen if chosen in supported else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
-        if is_api:
-            patch_vary_headers(response, ("Accept-Language",))
-        response.headers.setdefault("Content-Language", translation.get_language())
+        # override (not activate): the language ends with the request, and never leaks into the next one
+        # handled by the same thread.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+            if is_api:
+                patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
         return response

@@ -45,6 +45,9 @@ def _isolated_services(settings, _suite_private_media_root):
         from django.core.cache import cache
 
         cache.clear()
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
