@@ -388,9 +388,9 @@ def _complete_if_done(application: Application, by: User, now: datetime.datetime
     if application.status != Status.IN_REVIEW:
         return
     wanted = points.assessment_settings(application.call).reviewers_per_application
-    active = ReviewAssignment.objects.filter(application=application, active=True)
-    submitted = active.filter(review__status=Review.Status.SUBMITTED).count()
-    if submitted == 0 or submitted < active.count() or submitted < wanted:
+    active = ReviewAssignment.objects.filter(application=application, active=True).count()
+    submitted = points.submitted_review_count(application)
+    if submitted == 0 or submitted < active or submitted < wanted:
         return
     stored = points.store(application, review_count=submitted)
     application.status = Status.REVIEWED
@@ -422,10 +422,7 @@ def recompute_points(*, application: Application, by: User, now: datetime.dateti
         if application.status != Status.REVIEWED:
             raise TransitionNotAllowed(_("Punten herberekenen kan alleen bij een beoordeelde aanvraag."))
         previous = getattr(application, "points", None)
-        count = ReviewAssignment.objects.filter(
-            application=application, active=True, review__status=Review.Status.SUBMITTED
-        ).count()
-        stored = points.store(application, review_count=count)
+        stored = points.store(application, review_count=points.submitted_review_count(application))
         audit.record(
             actor=by,
             verb="application.points_recomputed",

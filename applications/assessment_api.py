@@ -100,56 +100,22 @@ def _review_of(assignment: ReviewAssignment) -> Review:
 
 
 def _points_of(application: Application) -> PointsView:
-    """The stored breakdown, or a provisional one computed from the reviews submitted so far."""
-    stored = assessment_selectors.breakdown_of(application)
-    if stored is not None:
-        components = tuple(
-            ComponentView(kind=c.kind, key=c.key, label=c.label, points=c.points, detail=c.detail, flagged=c.flagged)
-            for c in stored.components.all()
-        )
-        return PointsView(
-            status="stored",
-            application=application.pk,
-            reference=application.reference,
-            reviewer_score=stored.reviewer_score,
-            need_score=stored.need_score,
-            bonus_score=stored.bonus_score,
-            total=stored.total,
-            review_count=stored.review_count,
-            spread_flagged=stored.spread_flagged,
-            meets_minimum=stored.meets_minimum,
-            minimum_reason=stored.minimum_reason,
-            computed_at=stored.computed_at,
-            components=components,
-        )
-    breakdown = points.compute(application)
-    submitted = Review.objects.filter(
-        assignment__application=application, assignment__active=True, status=Review.Status.SUBMITTED
-    ).count()
+    """The stored breakdown, or a provisional one; a provisional one has no minimum verdict yet."""
+    shown = points.current(application)
     return PointsView(
-        status="provisional",
+        status="provisional" if shown.provisional else "stored",
         application=application.pk,
         reference=application.reference,
-        reviewer_score=breakdown.reviewer_score,
-        need_score=breakdown.need_score,
-        bonus_score=breakdown.bonus_score,
-        total=breakdown.total,
-        review_count=submitted,
-        spread_flagged=bool(breakdown.flagged_criteria),
-        meets_minimum=None,
-        minimum_reason="",
-        computed_at=None,
-        components=tuple(
-            ComponentView(
-                kind=c.kind,
-                key=c.key,
-                label=c.label,
-                points=c.points,
-                detail=c.detail,
-                flagged=c.key in breakdown.flagged_criteria,
-            )
-            for c in breakdown.components
-        ),
+        reviewer_score=shown.reviewer_score,
+        need_score=shown.need_score,
+        bonus_score=shown.bonus_score,
+        total=shown.total,
+        review_count=shown.review_count,
+        spread_flagged=shown.spread_flagged,
+        meets_minimum=None if shown.provisional else shown.meets_minimum,
+        minimum_reason="" if shown.provisional else shown.minimum_reason,
+        computed_at=shown.computed_at,
+        components=tuple(ComponentView(**vars(c)) for c in shown.components),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,6 +22,8 @@ from applications.models import (
     NeedBand,
     PointsBreakdown,
     PointsComponent,
+    Review,
+    ReviewAssignment,
     ReviewScore,
     Status,
 )
@@ -191,3 +194,88 @@ def store(application: Application, *, review_count: int) -> PointsBreakdown:
             ]
         )
     return stored
+
+
+def submitted_review_count(application: Application) -> int:
+    """Submitted reviews that count: those of reviewers still assigned."""
+    return ReviewAssignment.objects.filter(
+        application=application, active=True, review__status=Review.Status.SUBMITTED
+    ).count()
+
+
+@dataclass(frozen=True)
+class ShownComponent:
+    kind: str
+    key: str
+    label: str
+    points: Decimal
+    detail: dict
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class CurrentPoints:
+    """What pages and the API show: the stored breakdown, or, before reviewing is complete, a provisional
+    one computed from the reviews submitted so far (never stored)."""
+
+    provisional: bool
+    reviewer_score: Decimal
+    need_score: Decimal
+    bonus_score: Decimal
+    total: Decimal
+    review_count: int
+    spread_flagged: bool
+    meets_minimum: bool
+    minimum_reason: str
+    computed_at: datetime.datetime | None
+    components: tuple[ShownComponent, ...]
+
+
+def current(application: Application) -> CurrentPoints:
+    from applications.assessment_selectors import breakdown_of
+
+    stored = breakdown_of(application)
+    if stored is not None:
+        return CurrentPoints(
+            provisional=False,
+            reviewer_score=stored.reviewer_score,
+            need_score=stored.need_score,
+            bonus_score=stored.bonus_score,
+            total=stored.total,
+            review_count=stored.review_count,
+            spread_flagged=stored.spread_flagged,
+            meets_minimum=stored.meets_minimum,
+            minimum_reason=stored.minimum_reason,
+            computed_at=stored.computed_at,
+            components=tuple(
+                ShownComponent(
+                    kind=c.kind, key=c.key, label=c.label, points=c.points, detail=c.detail, flagged=c.flagged
+                )
+                for c in stored.components.all()
+            ),
+        )
+    breakdown = compute(application)
+    meets, reason = minimum_check(breakdown, assessment_settings(application.call))
+    return CurrentPoints(
+        provisional=True,
+        reviewer_score=breakdown.reviewer_score,
+        need_score=breakdown.need_score,
+        bonus_score=breakdown.bonus_score,
+        total=breakdown.total,
+        review_count=submitted_review_count(application),
+        spread_flagged=bool(breakdown.flagged_criteria),
+        meets_minimum=meets,
+        minimum_reason=reason,
+        computed_at=None,
+        components=tuple(
+            ShownComponent(
+                kind=c.kind,
+                key=c.key,
+                label=c.label,
+                points=c.points,
+                detail=c.detail,
+                flagged=c.key in breakdown.flagged_criteria,
+            )
+            for c in breakdown.components
+        ),
+    )

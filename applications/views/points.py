@@ -14,7 +14,6 @@ from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications import assessment, points, scoring, selectors
 from applications.assessment_selectors import (
-    breakdown_of,
     reviews_visible_to,
 )
 from applications.models import (
@@ -58,8 +57,8 @@ def _bonus_reason(detail: dict, applied: bool) -> str:
     }
 
 
-def _breakdown_rows(components, flagged_keys: set[str]) -> dict[str, list[dict]]:
-    """Stored PointsComponent rows and computed scoring.Component rows, both as plain rows per kind."""
+def _breakdown_rows(components) -> dict[str, list[dict]]:
+    """The shown components (stored or provisional) as plain rows per kind."""
     rows: dict[str, list[dict]] = {"criterion": [], "indicator": [], "bonus": []}
     for component in components:
         detail = component.detail or {}
@@ -70,7 +69,7 @@ def _breakdown_rows(components, flagged_keys: set[str]) -> dict[str, list[dict]]
                 weight=_decimal(detail.get("weight")),
                 scores=[_decimal(s) for s in detail.get("scores") or []],
                 spread=_decimal(detail.get("spread")),
-                flagged=component.key in flagged_keys,
+                flagged=component.flagged,
             )
         elif component.kind == "indicator":
             match = LABEL_WITH_YEAR.match(component.label)
@@ -93,30 +92,13 @@ def _breakdown_rows(components, flagged_keys: set[str]) -> dict[str, list[dict]]
 
 def _render_points(request, application: Application):
     settings = points.assessment_settings(application.call)
-    stored = breakdown_of(application)
-    if stored is not None:
-        components = list(stored.components.all())
-        flagged_keys = {c.key for c in components if c.flagged}
-        parts = {
-            "reviewer": stored.reviewer_score,
-            "need": stored.need_score,
-            "bonus": stored.bonus_score,
-            "total": stored.total,
-        }
-        meets, reason = stored.meets_minimum, stored.minimum_reason
-        spread = stored.spread_flagged
-    else:
-        computed = points.compute(application)
-        components = list(computed.components)
-        flagged_keys = set(computed.flagged_criteria)
-        parts = {
-            "reviewer": computed.reviewer_score,
-            "need": computed.need_score,
-            "bonus": computed.bonus_score,
-            "total": computed.total,
-        }
-        meets, reason = points.minimum_check(computed, settings)
-        spread = bool(computed.flagged_criteria)
+    shown = points.current(application)
+    parts = {
+        "reviewer": shown.reviewer_score,
+        "need": shown.need_score,
+        "bonus": shown.bonus_score,
+        "total": shown.total,
+    }
     reviews = list(reviews_visible_to(request.user, application))
     active = [r for r in reviews if r.assignment.active]
     return render(
@@ -127,14 +109,14 @@ def _render_points(request, application: Application):
             "wanted": settings.reviewers_per_application,
             "application": application,
             "settings": settings,
-            "stored": stored,
-            "provisional": stored is None,
-            "rows": _breakdown_rows(components, flagged_keys),
+            "stored": None if shown.provisional else shown,
+            "provisional": shown.provisional,
+            "rows": _breakdown_rows(shown.components),
             "parts": parts,
-            "meets_minimum": meets,
-            "minimum_reason": reason,
+            "meets_minimum": shown.meets_minimum,
+            "minimum_reason": shown.minimum_reason,
             "has_minimum": settings.min_reviewer_score is not None or settings.min_total_points is not None,
-            "spread": spread,
+            "spread": shown.spread_flagged,
             "reviews": [
                 {
                     "review": r,
