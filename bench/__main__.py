@@ -12,8 +12,9 @@ import sys
 
 from bench.common import FIGURES, write_results
 
-MODULES = ["bench.engine"]
-OPTIONAL: set[str] = set()
+MODULES = ["bench.engine", "bench.pages"]
+# bench.pages needs PostgreSQL: without a postgres DATABASE_URL it prints a SKIP line and returns.
+OPTIONAL: set[str] = {"bench.pages"}
 
 
 def main() -> int:
