@@ -157,14 +157,37 @@ def fetch(port: int, path: str, cookie: str, *, timeout: float = REQUEST_TIMEOUT
         connection.close()
 
 
-def _checked(port: int, name: str, path: str, cookie: str) -> Callable[[], float]:
+def _checked(port: int, page: dict, log: Path) -> Callable[[], float]:
     def once() -> float:
-        status, seconds = fetch(port, path, cookie)
+        status, seconds = fetch(port, page["url"], page["cookie"])
         if status != 200:  # never time an error page or a redirect to the login
-            raise RuntimeError(f"{name}: GET {path} answered {status}, not 200")
+            raise RuntimeError(
+                f"{page['name']}: GET {page['url']} answered {status}, not 200; server log:\n{log.read_text()[-3000:]}"
+            )
         return seconds
 
     return once
+
+
+def _report(name: str, url: str, times: list[float]) -> float:
+    milliseconds = p95(times) * 1000
+    median = sorted(times)[len(times) // 2] * 1000
+    print(f"pages: {name} {url}: p95 {milliseconds:.1f} ms over {len(times)} requests (median {median:.1f} ms)")
+    return milliseconds
+
+
+def _measure(port: int, plan: dict, log: Path) -> dict[str, float]:
+    """The p95 in milliseconds per page, and of the floor under "floor". The floor is measured before and
+    after the pages and its p95 taken over both, so a slower or busier stretch of a shared machine weighs
+    on the floor too. (Not right after each page request: the floor then pays for the page before it.)"""
+    floor = _checked(port, plan["floor"], log)
+    floor_times = sample(floor)
+    results = {
+        page["name"]: _report(page["name"], page["url"], sample(_checked(port, page, log))) for page in plan["pages"]
+    }
+    floor_times += sample(floor, warmup=0)
+    results["floor"] = _report("floor", plan["floor"]["url"], floor_times)
+    return results
 
 
 def _start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
@@ -232,15 +255,7 @@ def run(*, applications: int = APPLICATIONS) -> None:
             port = _free_port()
             server = _start_server(env, port, log)
             _wait_until_ready(server, port, plan["floor"]["cookie"], log)
-            results = {}
-            for page in [plan["floor"], *plan["pages"]]:
-                times = sample(_checked(port, page["name"], page["url"], page["cookie"]))
-                results[page["name"]] = p95(times) * 1000
-                print(
-                    f"pages: {page['name']} {page['url']}: p95 {results[page['name']]:.1f} ms "
-                    f"over {len(times)} requests (median {sorted(times)[len(times) // 2] * 1000:.1f} ms)",
-                    flush=True,
-                )
+            results = _measure(port, plan, log)
         finally:
             if server is not None:
                 _stop_server(server)
