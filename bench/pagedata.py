@@ -233,6 +233,9 @@ def generate(
     """
     if reviewers < 3:
         raise ValueError("At least three reviewers: two per application and one to spare on a conflict.")
+    per_call = [applications // calls + (1 if n < applications % calls else 0) for n in range(calls)]
+    if not {Status.IN_REVIEW, Status.REVIEWED} <= {_stage(i, per_call[0]) for i in range(per_call[0])}:
+        raise ValueError(f"{applications} applications over {calls} calls leave the pages without data.")
     now = now or timezone.now()
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -247,7 +250,6 @@ def generate(
     with transaction.atomic():
         call_rows, themes, criteria = _scheme_and_calls(calls, now)
         _indicator_values(municipalities, rng)
-        per_call = [applications // calls + (1 if n < applications % calls else 0) for n in range(calls)]
         used = municipalities[: min(len(municipalities), max(per_call))]
         # Nobody logs in with a password here: sessions are made directly (session_for).
         administrator, staff, officers = _users(used, reviewers, make_password(None))

@@ -67,6 +67,12 @@ def test_without_postgresql_the_benchmark_says_skip_and_measures_nothing(monkeyp
     assert len(FIGURES) == before
 
 
+def test_too_few_applications_are_refused_before_anything_is_written(db):
+    with pytest.raises(ValueError):
+        pagedata.generate(applications=2, calls=3)
+    assert not Application.objects.exists()
+
+
 @pytest.fixture
 def data(db):
     pagedata.load_reference()
