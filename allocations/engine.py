@@ -141,15 +141,11 @@ class Claim:
         if self.requested <= 0:
             raise ValueError(f"claim {self.key}: requested must be positive, got {self.requested}")
         if not _is_number(self.points):
-            raise ValueError(
-                f"claim {self.key}: points must be a finite Decimal or an int, got {self.points!r}"
-            )
+            raise ValueError(f"claim {self.key}: points must be a finite Decimal or an int, got {self.points!r}")
         for name in ("weight", "tiebreak"):
             value = getattr(self, name)
             if value is not None and not _is_number(value):
-                raise ValueError(
-                    f"claim {self.key}: {name} must be a finite Decimal, an int or None, got {value!r}"
-                )
+                raise ValueError(f"claim {self.key}: {name} must be a finite Decimal, an int or None, got {value!r}")
         if self.pot is not None and not isinstance(self.pot, str):
             raise ValueError(f"claim {self.key}: pot must be a pot name or None, got {self.pot!r}")
         if not isinstance(self.eligible, bool):
@@ -474,7 +470,5 @@ def _formula_weights(
     weights = [numerators[i] * factor[denominators[i]] for i in order]
     for claim, s, weight in zip(claims, status, weights, strict=True):
         if not s and weight <= 0:
-            raise ValueError(
-                f"claim {claim.key}: the formula method needs a positive weight, got {claim.weight!r}"
-            )
+            raise ValueError(f"claim {claim.key}: the formula method needs a positive weight, got {claim.weight!r}")
     return weights

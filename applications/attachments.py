@@ -70,9 +70,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_mb: int) -> CheckedFil
         )
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
-        raise ValidationError(
-            {"file": [_("Het bestand is te groot. Het maximum is %(max)s MB.") % {"max": max_mb}]}
-        )
+        raise ValidationError({"file": [_("Het bestand is te groot. Het maximum is %(max)s MB.") % {"max": max_mb}]})
     if not content:
         raise ValidationError({"file": [_("Het bestand is leeg. Kies een bestand met inhoud.")]})
     detected = detect_format(content)

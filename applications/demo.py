@@ -155,12 +155,8 @@ def seed_applications() -> int:
             data={
                 "goals": "Meer bewoners voelen zich veilig en thuis in de wijk; minder jongeren vallen uit op school.",
                 "approach": "Een wijkteam met vaste gezichten, een brede school en een buurthuis dat elke dag open is.",
-                "partners": ""
-                if not submit
-                else "Woningcorporatie, basisscholen, GGD, politie en welzijnswerk.",
-                "residents_involvement": ""
-                if not submit
-                else "Een bewonersraad beslist mee over de besteding.",
+                "partners": "" if not submit else "Woningcorporatie, basisscholen, GGD, politie en welzijnswerk.",
+                "residents_involvement": "" if not submit else "Een bewonersraad beslist mee over de besteding.",
             },
         )
         if not submit:
@@ -184,9 +180,7 @@ def seed_applications() -> int:
         services.replace_budget_lines(application=application, by=officer, lines=lines)
         for requirement in call.required_attachments.all():
             upload = SimpleUploadedFile(f"{requirement.name}.pdf", _demo_pdf(requirement.name))
-            services.add_attachment(
-                application=application, by=officer, upload=upload, requirement=requirement
-            )
+            services.add_attachment(application=application, by=officer, upload=upload, requirement=requirement)
         services.submit_application(application=application, by=officer)
     return created
 
@@ -211,9 +205,7 @@ def seed_assessment() -> int:
         "households_below_poverty_line": [("6", "2"), ("10", "4")],
         "social_assistance": [("4", "2"), ("8", "4")],
     }
-    for call in Call.objects.filter(
-        code__in=["leefbaarheidsfonds-2027-tranche-1", "spuk-kansrijke-wijk-2027"]
-    ):
+    for call in Call.objects.filter(code__in=["leefbaarheidsfonds-2027-tranche-1", "spuk-kansrijke-wijk-2027"]):
         AssessmentSettings.objects.get_or_create(
             call=call,
             defaults={
@@ -225,9 +217,7 @@ def seed_assessment() -> int:
         )
         if not call.criteria.exists():
             for order, (name, guidance, weight) in enumerate(criteria, start=1):
-                Criterion.objects.create(
-                    call=call, name=name, guidance=guidance, weight=Decimal(weight), order=order
-                )
+                Criterion.objects.create(call=call, name=name, guidance=guidance, weight=Decimal(weight), order=order)
         if not call.need_bands.exists():
             for code, steps in bands.items():
                 for threshold, points in steps:

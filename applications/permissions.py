@@ -10,9 +10,7 @@ from applications.models import EDITABLE_STATES, Status
 
 @rules.predicate
 def is_officer_of(user, application) -> bool:
-    return (
-        is_officer(user) and application is not None and application.municipality_id == user.municipality_id
-    )
+    return is_officer(user) and application is not None and application.municipality_id == user.municipality_id
 
 
 @rules.predicate

@@ -111,9 +111,7 @@ def reviewer_components(criteria: Iterable[CriterionScores]) -> list[Component]:
                     "mean": str(_q(mean)) if mean is not None else None,
                     "weight": str(criterion.weight),
                     "scores": [str(s) for s in criterion.scores],
-                    "spread": str(max(criterion.scores) - min(criterion.scores))
-                    if criterion.scores
-                    else None,
+                    "spread": str(max(criterion.scores) - min(criterion.scores)) if criterion.scores else None,
                 },
             )
         )
@@ -157,9 +155,7 @@ def bonus_components(rules: Iterable[BonusRule], reviewer_score: Decimal) -> lis
                 detail={
                     "qualifies": rule.qualifies,
                     "threshold_met": threshold_met,
-                    "min_reviewer_score": str(rule.min_reviewer_score)
-                    if rule.min_reviewer_score is not None
-                    else None,
+                    "min_reviewer_score": str(rule.min_reviewer_score) if rule.min_reviewer_score is not None else None,
                 },
             )
         )

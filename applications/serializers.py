@@ -54,16 +54,18 @@ def _model_errors(exc: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError(serializers.as_serializer_error(exc))
 
 
-def _replace_children(*, parent_field: str, parent, model, items: list[dict], field_name: str,
-                      in_use_message: str) -> None:
+def _replace_children(
+    *, parent_field: str, parent, model, items: list[dict], field_name: str, in_use_message: str
+) -> None:
     """Make the parent's children (themes, required attachments) match ``items``: an item with an ``id``
     updates that child, one without creates a child, and a child left out is removed unless in use."""
     existing = {child.pk: child for child in model.objects.filter(**{parent_field: parent})}
     wanted = {item["id"] for item in items if item.get("id")}
     unknown = wanted - set(existing)
     if unknown:
-        raise serializers.ValidationError({field_name: [
-            _("Onderdeel %(id)s hoort hier niet bij.") % {"id": min(unknown)}]})
+        raise serializers.ValidationError(
+            {field_name: [_("Onderdeel %(id)s hoort hier niet bij.") % {"id": min(unknown)}]}
+        )
     for pk, child in existing.items():
         if pk not in wanted:
             try:
@@ -136,14 +138,22 @@ class SchemeSerializer(serializers.ModelSerializer):
         with transaction.atomic():
             scheme.save()
             if themes is not None:
-                in_use = _("Het bestedingsdoel '%(name)s' staat al in begrotingen en kan niet worden "
-                           "verwijderd.")
-                _replace_children(parent_field="scheme", parent=scheme, model=Theme, items=themes,
-                                  field_name="themes", in_use_message=in_use)
-            audit.record(actor=self.context["request"].user,
-                         verb="scheme.updated" if instance else "scheme.created", target=scheme,
-                         before=before, after={**validated_data, **({"themes": [t["name"] for t in themes]}
-                                                                   if themes is not None else {})})
+                in_use = _("Het bestedingsdoel '%(name)s' staat al in begrotingen en kan niet worden verwijderd.")
+                _replace_children(
+                    parent_field="scheme",
+                    parent=scheme,
+                    model=Theme,
+                    items=themes,
+                    field_name="themes",
+                    in_use_message=in_use,
+                )
+            audit.record(
+                actor=self.context["request"].user,
+                verb="scheme.updated" if instance else "scheme.created",
+                target=scheme,
+                before=before,
+                after={**validated_data, **({"themes": [t["name"] for t in themes]} if themes is not None else {})},
+            )
         return scheme
 
     def create(self, validated_data):
@@ -175,8 +185,11 @@ class CallSerializer(serializers.ModelSerializer):
     may apply (null for ministry staff)."""
 
     scheme_name = serializers.CharField(source="scheme.name", read_only=True)
-    status = serializers.ChoiceField(choices=Call.Status.choices, read_only=True,
-                                     help_text="upcoming (binnenkort open), open of closed (gesloten), nu.")
+    status = serializers.ChoiceField(
+        choices=Call.Status.choices,
+        read_only=True,
+        help_text="upcoming (binnenkort open), open of closed (gesloten), nu.",
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     years = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     eligible_networks = serializers.SlugRelatedField(
@@ -190,10 +203,30 @@ class CallSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = [
-            "id", "code", "title", "description", "scheme", "scheme_name", "status", "status_display",
-            "opens_at", "closes_at", "budget", "year_from", "year_to", "years", "eligible_networks",
-            "multiple_per_municipality", "min_cofinancing_pct", "max_per_application", "attachment_formats",
-            "allowed_formats", "max_attachment_mb", "required_attachments", "themes", "is_published",
+            "id",
+            "code",
+            "title",
+            "description",
+            "scheme",
+            "scheme_name",
+            "status",
+            "status_display",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "year_from",
+            "year_to",
+            "years",
+            "eligible_networks",
+            "multiple_per_municipality",
+            "min_cofinancing_pct",
+            "max_per_application",
+            "attachment_formats",
+            "allowed_formats",
+            "max_attachment_mb",
+            "required_attachments",
+            "themes",
+            "is_published",
             "eligible",
         ]
         read_only_fields = fields
@@ -209,7 +242,10 @@ class CallWriteSerializer(serializers.ModelSerializer):
     ``id`` to keep a requirement; one that applications already use cannot be removed."""
 
     eligible_networks = serializers.SlugRelatedField(
-        many=True, slug_field="code", queryset=Network.objects.all(), required=False,
+        many=True,
+        slug_field="code",
+        queryset=Network.objects.all(),
+        required=False,
         help_text="Netwerkcodes (NPLV, M50, NEW_TOWN). Leeg: open voor alle gemeenten.",
     )
     required_attachments = RequiredAttachmentSerializer(many=True, required=False)
@@ -217,9 +253,23 @@ class CallWriteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Call
         fields = [
-            "scheme", "code", "title", "description", "opens_at", "closes_at", "budget", "year_from",
-            "year_to", "eligible_networks", "multiple_per_municipality", "min_cofinancing_pct",
-            "max_per_application", "attachment_formats", "max_attachment_mb", "prefix", "is_published",
+            "scheme",
+            "code",
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "budget",
+            "year_from",
+            "year_to",
+            "eligible_networks",
+            "multiple_per_municipality",
+            "min_cofinancing_pct",
+            "max_per_application",
+            "attachment_formats",
+            "max_attachment_mb",
+            "prefix",
+            "is_published",
             "required_attachments",
         ]
 
@@ -236,10 +286,15 @@ class CallWriteSerializer(serializers.ModelSerializer):
             call.full_clean(validate_unique=False)
         except DjangoValidationError as exc:
             raise _model_errors(exc) from exc
-        if self.instance and "scheme" in attrs and attrs["scheme"].pk != self.instance.scheme_id \
-                and self.instance.applications.exists():
-            raise serializers.ValidationError({"scheme": [
-                _("Deze ronde heeft al aanvragen; de regeling kan niet meer worden gewijzigd.")]})
+        if (
+            self.instance
+            and "scheme" in attrs
+            and attrs["scheme"].pk != self.instance.scheme_id
+            and self.instance.applications.exists()
+        ):
+            raise serializers.ValidationError(
+                {"scheme": [_("Deze ronde heeft al aanvragen; de regeling kan niet meer worden gewijzigd.")]}
+            )
         return attrs
 
     def _save(self, instance: Call | None, validated_data: dict) -> Call:
@@ -254,18 +309,29 @@ class CallWriteSerializer(serializers.ModelSerializer):
             if networks is not None:
                 call.eligible_networks.set(networks)
             if requirements is not None:
-                in_use = _("De verplichte bijlage '%(name)s' is al bij aanvragen gevoegd en kan niet worden "
-                           "verwijderd.")
-                _replace_children(parent_field="call", parent=call, model=RequiredAttachment,
-                                  items=requirements, field_name="required_attachments",
-                                  in_use_message=in_use)
+                in_use = _(
+                    "De verplichte bijlage '%(name)s' is al bij aanvragen gevoegd en kan niet worden verwijderd."
+                )
+                _replace_children(
+                    parent_field="call",
+                    parent=call,
+                    model=RequiredAttachment,
+                    items=requirements,
+                    field_name="required_attachments",
+                    in_use_message=in_use,
+                )
             after = _plain(validated_data)
             if networks is not None:
                 after["eligible_networks"] = sorted(n.code for n in networks)
             if requirements is not None:
                 after["required_attachments"] = [r["name"] for r in requirements]
-            audit.record(actor=self.context["request"].user, target=call, before=before, after=after,
-                         verb="call.updated" if instance else "call.created")
+            audit.record(
+                actor=self.context["request"].user,
+                target=call,
+                before=before,
+                after=after,
+                verb="call.updated" if instance else "call.created",
+            )
         return call
 
     def create(self, validated_data):
@@ -279,8 +345,9 @@ class CallWriteSerializer(serializers.ModelSerializer):
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
-    theme = serializers.IntegerField(source="theme_id",
-                                     help_text="Id van een bestedingsdoel van de regeling van de ronde.")
+    theme = serializers.IntegerField(
+        source="theme_id", help_text="Id van een bestedingsdoel van de regeling van de ronde."
+    )
     theme_name = serializers.CharField(source="theme.name", read_only=True)
     year = serializers.IntegerField(help_text="Een jaar binnen de looptijd van de ronde.")
     amount = MoneyField()
@@ -308,24 +375,39 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "name", "format", "size", "sha256", "requirement", "requirement_name", "uploaded_at",
-                  "download_url"]
+        fields = [
+            "id",
+            "name",
+            "format",
+            "size",
+            "sha256",
+            "requirement",
+            "requirement_name",
+            "uploaded_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, attachment: Attachment) -> str:
-        path = reverse("application-attachment",
-                       kwargs={"pk": attachment.application_id, "attachment_id": attachment.pk})
+        path = reverse(
+            "application-attachment", kwargs={"pk": attachment.application_id, "attachment_id": attachment.pk}
+        )
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
-    file = serializers.FileField(required=False, allow_null=True, allow_empty_file=True,
-                                 help_text="PDF (of XLSX/DOCX als de ronde dat toestaat); het formaat wordt "
-                                           "aan de inhoud herkend.")
+    file = serializers.FileField(
+        required=False,
+        allow_null=True,
+        allow_empty_file=True,
+        help_text="PDF (of XLSX/DOCX als de ronde dat toestaat); het formaat wordt aan de inhoud herkend.",
+    )
     requirement = serializers.PrimaryKeyRelatedField(
-        queryset=RequiredAttachment.objects.all(), required=False, allow_null=True,
+        queryset=RequiredAttachment.objects.all(),
+        required=False,
+        allow_null=True,
         help_text="Id van de verplichte bijlage waarvoor dit bestand dient (zie de ronde).",
     )
 
@@ -351,7 +433,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
     budget_lines = BudgetLineSerializer(many=True, read_only=True)
     budget_total = MoneyField(read_only=True)
     cofinancing_pct = serializers.DecimalField(
-        max_digits=None, decimal_places=2, read_only=True, allow_null=True,
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
         help_text="Cofinanciering als percentage van het aangevraagde bedrag.",
     )
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -363,16 +448,43 @@ class ApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
         fields = [
-            "id", "reference", "status", "status_display", "call", "call_title", "municipality", "area_name",
-            "title", "goals", "approach", "partners", "residents_involvement", "requested_amount",
-            "cofinancing_amount", "cofinancing_pct", "cofinancing_sources", "budget_lines", "budget_total",
-            "attachments", "information_requests", "revision", "created_at", "updated_at", "updated_by",
-            "submitted_at", "withdrawn_at", "editable", "available_actions",
+            "id",
+            "reference",
+            "status",
+            "status_display",
+            "call",
+            "call_title",
+            "municipality",
+            "area_name",
+            "title",
+            "goals",
+            "approach",
+            "partners",
+            "residents_involvement",
+            "requested_amount",
+            "cofinancing_amount",
+            "cofinancing_pct",
+            "cofinancing_sources",
+            "budget_lines",
+            "budget_total",
+            "attachments",
+            "information_requests",
+            "revision",
+            "created_at",
+            "updated_at",
+            "updated_by",
+            "submitted_at",
+            "withdrawn_at",
+            "editable",
+            "available_actions",
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.CharField(
-        help_text="Wie de aanvraag het laatst wijzigde; voor gemeenten is het ministerie één organisatie."))
+    @extend_schema_field(
+        serializers.CharField(
+            help_text="Wie de aanvraag het laatst wijzigde; voor gemeenten is het ministerie één organisatie."
+        )
+    )
     def get_updated_by(self, application: Application) -> str:
         # Officers see the ministry as an organisation, never the names of its staff (DESIGN.md §3).
         user = application.updated_by
@@ -385,18 +497,27 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_editable(self, application: Application) -> bool:
         return bool(can_edit_application(self.context["request"].user, application))
 
-    @extend_schema_field(serializers.ListField(
-        child=serializers.ChoiceField(choices=ACTIONS),
-        help_text="De stappen die u nu mag zetten; de URL is de naam met een streepje (start-review/).",
-    ))
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=ACTIONS),
+            help_text="De stappen die u nu mag zetten; de URL is de naam met een streepje (start-review/).",
+        )
+    )
     def get_available_actions(self, application: Application) -> list[str]:
         return [t.action for t in WORKFLOW.available(self.context["request"].user, application)]
 
 
 MONEY_FIELDS = ("requested_amount", "cofinancing_amount")
 CONTENT_FIELDS = [
-    "title", "area_name", "goals", "approach", "partners", "residents_involvement", "requested_amount",
-    "cofinancing_amount", "cofinancing_sources",
+    "title",
+    "area_name",
+    "goals",
+    "approach",
+    "partners",
+    "residents_involvement",
+    "requested_amount",
+    "cofinancing_amount",
+    "cofinancing_sources",
 ]
 
 
@@ -406,27 +527,32 @@ class ApplicationContentSerializer(serializers.ModelSerializer):
     requested_amount = MoneyField(required=False, allow_null=True)
     cofinancing_amount = MoneyField(required=False, allow_null=True)
     budget_lines = WholeBudgetLines(
-        child=BudgetLineSerializer(), required=False,
+        child=BudgetLineSerializer(),
+        required=False,
         help_text="Vervangt de hele begroting: één regel per bestedingsdoel per jaar.",
     )
 
     class Meta:
         model = Application
         fields = [*CONTENT_FIELDS, "budget_lines"]
-        extra_kwargs = {field: {"required": False, "allow_blank": True}
-                        for field in CONTENT_FIELDS if field not in MONEY_FIELDS}
+        extra_kwargs = {
+            field: {"required": False, "allow_blank": True} for field in CONTENT_FIELDS if field not in MONEY_FIELDS
+        }
 
 
 class ApplicationCreateSerializer(ApplicationContentSerializer):
     """A new draft: the call and a title, and optionally any content and the budget at once."""
 
-    call = serializers.PrimaryKeyRelatedField(queryset=Call.objects.none(),
-                                              help_text="Id van een gepubliceerde aanvraagronde.")
+    call = serializers.PrimaryKeyRelatedField(
+        queryset=Call.objects.none(), help_text="Id van een gepubliceerde aanvraagronde."
+    )
 
     class Meta(ApplicationContentSerializer.Meta):
         fields = ["call", *ApplicationContentSerializer.Meta.fields]
-        extra_kwargs = {**ApplicationContentSerializer.Meta.extra_kwargs,
-                        "title": {"required": True, "allow_blank": True}}
+        extra_kwargs = {
+            **ApplicationContentSerializer.Meta.extra_kwargs,
+            "title": {"required": True, "allow_blank": True},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -438,9 +564,10 @@ class ApplicationUpdateSerializer(ApplicationContentSerializer):
     replaces the whole budget."""
 
     revision = serializers.IntegerField(
-        required=False, min_value=1,
+        required=False,
+        min_value=1,
         help_text="De versie die u las. Heeft iemand anders de aanvraag intussen gewijzigd, dan volgt 409 en "
-                  "verandert er niets.",
+        "verandert er niets.",
     )
 
     class Meta(ApplicationContentSerializer.Meta):
@@ -448,13 +575,18 @@ class ApplicationUpdateSerializer(ApplicationContentSerializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                   help_text="Waarom de gemeente de aanvraag intrekt (optioneel).")
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Waarom de gemeente de aanvraag intrekt (optioneel).",
+    )
 
 
 class InformationRequestInputSerializer(serializers.Serializer):
-    message = serializers.CharField(allow_blank=True, max_length=5000,
-                                    help_text="Welke informatie de gemeente moet aanvullen.")
+    message = serializers.CharField(
+        allow_blank=True, max_length=5000, help_text="Welke informatie de gemeente moet aanvullen."
+    )
 
 
 class TimelineEntrySerializer(serializers.Serializer):

@@ -32,9 +32,7 @@ WORKFLOW = Workflow(
             target=Status.WITHDRAWN,
             allowed=can_withdraw_application,
             style="subtle",
-            confirm=_(
-                "Weet u zeker dat u deze aanvraag wilt intrekken? Dit kan niet ongedaan worden gemaakt."
-            ),
+            confirm=_("Weet u zeker dat u deze aanvraag wilt intrekken? Dit kan niet ongedaan worden gemaakt."),
         ),
         Transition(
             action="request_information",

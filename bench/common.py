@@ -69,9 +69,7 @@ def emit(name: str, value: float, unit: str, *, target: float, floor: float) -> 
     """Print one figure (and a WARNING when it misses its target) and keep it for results.json."""
     figure = Figure(name, value, unit, target, floor)
     FIGURES.append(figure)
-    print(
-        f"BENCH {name} {_value(value, unit)} {unit} target={_bound(target)} floor={_bound(floor)}", flush=True
-    )
+    print(f"BENCH {name} {_value(value, unit)} {unit} target={_bound(target)} floor={_bound(floor)}", flush=True)
     if not figure.met:
         print(
             f"WARNING: {name} {_value(value, unit)} {unit} misses its target of {_bound(target)} {unit}",

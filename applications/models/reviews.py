@@ -90,9 +90,7 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         constraints = [
             models.UniqueConstraint(fields=["call", "name"], name="unique_criterion_per_call"),
-            models.CheckConstraint(
-                condition=Q(scale_max__gt=models.F("scale_min")), name="criterion_scale_ordered"
-            ),
+            models.CheckConstraint(condition=Q(scale_max__gt=models.F("scale_min")), name="criterion_scale_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -107,9 +105,7 @@ class NeedBand(models.Model):
     """At least ``threshold`` on the indicator gives ``points`` (the highest band reached counts)."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="need_bands")
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
-    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator"))
     threshold = models.DecimalField(_("vanaf waarde"), max_digits=12, decimal_places=3)
     points = models.DecimalField(_("punten"), **POINTS, validators=[MinValueValidator(Decimal("0"))])
 
@@ -235,9 +231,7 @@ class ReviewScore(models.Model):
         ordering = ["review", "criterion__order", "criterion__pk"]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
-        ]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")]
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
@@ -262,9 +256,7 @@ class PointsBreakdown(models.Model):
         verbose_name_plural = _("puntenopbouw")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    total=models.F("reviewer_score") + models.F("need_score") + models.F("bonus_score")
-                ),
+                condition=Q(total=models.F("reviewer_score") + models.F("need_score") + models.F("bonus_score")),
                 name="points_total_is_sum_of_parts",
             ),
         ]

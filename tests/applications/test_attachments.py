@@ -46,9 +46,7 @@ def test_a_real_pdf_is_stored_privately_with_its_hash(application, officer, pdf_
 
 
 def test_a_fake_pdf_renamed_pdf_is_refused(application, officer):
-    messages = _upload_error(
-        application, officer, SimpleUploadedFile("begroting.pdf", b"Dit is gewoon tekst.\n")
-    )
+    messages = _upload_error(application, officer, SimpleUploadedFile("begroting.pdf", b"Dit is gewoon tekst.\n"))
     assert messages == [
         "Dit bestand is geen geldig PDF-bestand; de inhoud klopt niet met een toegestaan formaat, ook al eindigt "
         "de naam misschien op .pdf. Sla het document opnieuw op als PDF."

@@ -247,7 +247,5 @@ def test_the_state_messages_are_shown_not_errors(officer_client, objects):
     assert response.status_code == 200
     assert "Alleen een concept kan worden verwijderd" in response.content.decode()
     attachment = objects["attachment"]["submitted"]
-    response = officer_client.post(
-        reverse("attachment_delete", args=[submitted.pk, attachment.pk]), follow=True
-    )
+    response = officer_client.post(reverse("attachment_delete", args=[submitted.pk, attachment.pk]), follow=True)
     assert "Deze aanvraag is ingediend en kan niet meer worden gewijzigd." in response.content.decode()

@@ -106,17 +106,13 @@ def test_the_call_list_shows_status_time_left_eligibility_and_the_existing_appli
     assert "Binnenkort open" in page and "Gesloten" in page and ">Open</span>" in page
     assert "nog 4\xa0weken" in page
     assert "€ 1.234.567,89" in page
-    assert (
-        f'<a href="{reverse("application_detail", args=[mine.pk])}">Uw aanvraag {mine.reference}</a>' in page
-    )
+    assert f'<a href="{reverse("application_detail", args=[mine.pk])}">Uw aanvraag {mine.reference}</a>' in page
     assert "Komt niet in aanmerking" in page
     assert "Verborgen" not in page
     assert closed.closes_at.astimezone(timezone.get_current_timezone()).strftime("%H:%M") in page
 
 
-def test_my_applications_shows_the_next_step_and_last_editor(
-    officer_client, officer, municipality, administrator
-):
+def test_my_applications_shows_the_next_step_and_last_editor(officer_client, officer, municipality, administrator):
     draft = ApplicationFactory(municipality=municipality, created_by=officer, title="Concept")
     waiting = ApplicationFactory(
         municipality=municipality,

@@ -35,24 +35,66 @@ def expect(admin: int, **others) -> dict:
 
 # (case id, url name, target of the url, method, post data, expected status per role)
 CASES = [
-    ("queue", "review_queue", None, "get", None,
-     {"reviewer": 200, "other_reviewer": 200, "officer": 403, "other_officer": 403, "administrator": 403}),
-    ("review page", "review_detail", "assignment", "get", None,
-     {"reviewer": 200, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404}),
-    ("save draft", "review_detail", "assignment", "post", {"actie": "opslaan"},
-     {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404}),
-    ("declare conflict", "review_conflict", "assignment", "post", {"conflict-reason": "Mijn broer."},
-     {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404}),
-    ("assessment page", "call_assessment", "call", "get", None,
-     {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200}),
-    ("auto-assign", "call_auto_assign", "call", "post", {"automatisch-per_application": "1"},
-     {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200}),
+    (
+        "queue",
+        "review_queue",
+        None,
+        "get",
+        None,
+        {"reviewer": 200, "other_reviewer": 200, "officer": 403, "other_officer": 403, "administrator": 403},
+    ),
+    (
+        "review page",
+        "review_detail",
+        "assignment",
+        "get",
+        None,
+        {"reviewer": 200, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404},
+    ),
+    (
+        "save draft",
+        "review_detail",
+        "assignment",
+        "post",
+        {"actie": "opslaan"},
+        {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404},
+    ),
+    (
+        "declare conflict",
+        "review_conflict",
+        "assignment",
+        "post",
+        {"conflict-reason": "Mijn broer."},
+        {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404},
+    ),
+    (
+        "assessment page",
+        "call_assessment",
+        "call",
+        "get",
+        None,
+        {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200},
+    ),
+    (
+        "auto-assign",
+        "call_auto_assign",
+        "call",
+        "post",
+        {"automatisch-per_application": "1"},
+        {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200},
+    ),
     ("assign", "assign_reviewer", "application", "post", "free reviewer", expect(302)),
     ("unassign", "review_unassign", "assignment", "post", "unassign reason", expect(302)),
     ("reopen", "review_reopen", "submitted assignment", "post", "reopen reason", expect(302)),
     ("points page", "application_points", "application", "get", None, expect(200)),
-    ("points page of a draft", "application_points", "draft", "get", None,
-     {**expect(404), "officer": 403, "reviewer": 404}),
+    (
+        "points page of a draft",
+        "application_points",
+        "draft",
+        "get",
+        None,
+        {**expect(404), "officer": 403, "reviewer": 404},
+    ),
     ("recompute", "points_recompute", "application", "post", {}, expect(302)),
 ]
 
@@ -69,9 +111,11 @@ def world(officer, administrator, reviewer):
     submitted = assessment.assign_reviewer(application=second, reviewer=reviewer, by=administrator)
     submit_by_service(submitted, reviewer, [criterion], [7])
     return {
-        "call": application.call, "application": application, "assignment": assignment,
-        "submitted assignment": submitted, "draft": complete_application(municipality=officer.municipality,
-                                                                        created_by=officer),
+        "call": application.call,
+        "application": application,
+        "assignment": assignment,
+        "submitted assignment": submitted,
+        "draft": complete_application(municipality=officer.municipality, created_by=officer),
         "free": ReviewerFactory(full_name="Vera Vrij"),
     }
 
@@ -122,10 +166,12 @@ def test_anonymous_visitors_log_in_first(client, world, case, name, target, meth
 
 
 def test_wrong_methods_are_refused(administrator_client, reviewer_client, world):
-    for client, name, target in ((administrator_client, "call_auto_assign", "call"),
-                                 (administrator_client, "points_recompute", "application"),
-                                 (administrator_client, "assign_reviewer", "application"),
-                                 (reviewer_client, "review_conflict", "assignment")):
+    for client, name, target in (
+        (administrator_client, "call_auto_assign", "call"),
+        (administrator_client, "points_recompute", "application"),
+        (administrator_client, "assign_reviewer", "application"),
+        (reviewer_client, "review_conflict", "assignment"),
+    ):
         assert client.get(reverse(name, args=[world[target].pk])).status_code == 405, name
 
 
@@ -133,17 +179,18 @@ def test_the_page_offers_the_same_reviewers_as_the_selector(world, administrator
     linked = ReviewerFactory()
     linked.linked_municipalities.add(municipality)
     conflicted = ReviewerFactory()
-    ended = assessment.assign_reviewer(application=world["application"], reviewer=conflicted,
-                                       by=administrator)
+    ended = assessment.assign_reviewer(application=world["application"], reviewer=conflicted, by=administrator)
     assessment.declare_conflict(assignment=ended, by=conflicted, reason="Oud-collega.")
     ReviewerFactory(is_active=False)
     pool = reviewer_pool()
     for application in call_overview(world["call"]):
-        assert [r.pk for r in assignable(application, pool)] == \
-            [r.pk for r in available_reviewers(application)], application.reference
+        assert [r.pk for r in assignable(application, pool)] == [r.pk for r in available_reviewers(application)], (
+            application.reference
+        )
 
 
 # --- query counts ----------------------------------------------------------------------------------
+
 
 def _queries(client, url) -> int:
     client.get(url)  # warm up: settings rows and sessions that a first visit creates
@@ -160,8 +207,9 @@ def _reviewed_applications(call, count, administrator, reviewer, criteria, *, su
         if submit:
             submit_by_service(assignment, reviewer, criteria, [6, 8])
         else:
-            assessment.save_review(assignment=assignment, by=reviewer,
-                                   scores={criteria[0].pk: {"score": 5, "motivation": "Concept."}})
+            assessment.save_review(
+                assignment=assignment, by=reviewer, scores={criteria[0].pk: {"score": 5, "motivation": "Concept."}}
+            )
 
 
 @pytest.fixture
@@ -174,8 +222,9 @@ def call_with_rules(db):
     return call, criteria
 
 
-def test_the_queue_costs_the_same_queries_for_2_and_6_reviews(reviewer_client, reviewer, administrator,
-                                                              call_with_rules):
+def test_the_queue_costs_the_same_queries_for_2_and_6_reviews(
+    reviewer_client, reviewer, administrator, call_with_rules
+):
     call, criteria = call_with_rules
     _reviewed_applications(call, 1, administrator, reviewer, criteria)
     _reviewed_applications(call, 1, administrator, reviewer, criteria, submit=False)
@@ -187,8 +236,9 @@ def test_the_queue_costs_the_same_queries_for_2_and_6_reviews(reviewer_client, r
     assert _queries(reviewer_client, reverse("home")) == home
 
 
-def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(administrator_client, administrator,
-                                                                        call_with_rules):
+def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(
+    administrator_client, administrator, call_with_rules
+):
     call, criteria = call_with_rules
     reviewers = [ReviewerFactory() for _ in range(2)]
     for reviewer in reviewers:
@@ -205,12 +255,13 @@ def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(administ
     assert _queries(administrator_client, url) == few
 
 
-def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrator_client, administrator,
-                                                                    officer):
+def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrator_client, administrator, officer):
     """The provisional preview while reviews come in, and the stored breakdown after."""
     application = submitted_application(officer)
-    criteria = [CriterionFactory(call=application.call, weight=D("3")),
-                CriterionFactory(call=application.call, weight=D("2"))]
+    criteria = [
+        CriterionFactory(call=application.call, weight=D("3")),
+        CriterionFactory(call=application.call, weight=D("2")),
+    ]
     priority_rules(application)
     settings = points.assessment_settings(application.call)
     settings.reviewers_per_application = 7
@@ -220,8 +271,7 @@ def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrato
     def review(count):
         for _index in range(count):
             reviewer = ReviewerFactory()
-            assignment = assessment.assign_reviewer(application=application, reviewer=reviewer,
-                                                    by=administrator)
+            assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
             submit_by_service(assignment, reviewer, criteria, [6, 8])
 
     review(2)
@@ -233,8 +283,10 @@ def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrato
     stored = []
     for count in (2, 6):
         other = submitted_application(OfficerFactory(), call=CallFactory())
-        other_criteria = [CriterionFactory(call=other.call, weight=D("3")),
-                          CriterionFactory(call=other.call, weight=D("2"))]
+        other_criteria = [
+            CriterionFactory(call=other.call, weight=D("3")),
+            CriterionFactory(call=other.call, weight=D("2")),
+        ]
         priority_rules(other)
         other_settings = points.assessment_settings(other.call)
         other_settings.reviewers_per_application = count

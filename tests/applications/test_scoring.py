@@ -89,8 +89,5 @@ def test_spread_above_the_threshold_is_flagged():
         criteria=criteria, indicators=[], bonus_rules=[], spread_threshold=D(3)
     ).flagged_criteria == ("a",)
     assert (
-        scoring.compute(
-            criteria=criteria, indicators=[], bonus_rules=[], spread_threshold=None
-        ).flagged_criteria
-        == ()
+        scoring.compute(criteria=criteria, indicators=[], bonus_rules=[], spread_threshold=None).flagged_criteria == ()
     )
