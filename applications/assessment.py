@@ -21,6 +21,7 @@ from accounts.workflow import TransitionNotAllowed
 from applications import emails, points
 from applications.models import Application, Call, Review, ReviewAssignment, ReviewScore, Status
 from applications.permissions import can_assign_reviewers, can_reopen_review, can_review, can_view_application
+from applications.workflow import move
 
 ASSIGNABLE_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
 
@@ -51,17 +52,9 @@ def _reviewer_problem(application: Application, reviewer: User) -> str | None:
 
 
 def _start_review(application: Application, by: User, now: datetime.datetime) -> None:
+    """The first reviewer assigned takes a submitted application into review."""
     if application.status == Status.SUBMITTED:
-        application.status = Status.IN_REVIEW
-        application.updated_at = now
-        application.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=by,
-            verb="application.review_started",
-            target=application,
-            before={"status": Status.SUBMITTED},
-            after={"status": Status.IN_REVIEW},
-        )
+        move(application, "start_review", by=by, now=now)
 
 
 def _assign(application: Application, reviewer: User, by: User, now: datetime.datetime) -> ReviewAssignment:
@@ -368,14 +361,12 @@ def reopen_review(*, review: Review, by: User, reason: str, now: datetime.dateti
         )
         if application.status == Status.REVIEWED:
             previous = getattr(application, "points", None)
-            application.status = Status.IN_REVIEW
-            application.save(update_fields=["status"])
-            audit.record(
-                actor=by,
-                verb="application.review_reopened",
-                target=application,
-                before={"status": Status.REVIEWED, "total": previous.total if previous else None},
-                after={"status": Status.IN_REVIEW},
+            move(
+                application,
+                "reopen_review",
+                by=by,
+                now=now,
+                before={"total": previous.total if previous else None},
             )
             if previous is not None:
                 previous.delete()
@@ -393,16 +384,12 @@ def _complete_if_done(application: Application, by: User, now: datetime.datetime
     if submitted == 0 or submitted < active or submitted < wanted:
         return
     stored = points.store(application, review_count=submitted)
-    application.status = Status.REVIEWED
-    application.updated_at = now
-    application.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=by,
-        verb="application.reviewed",
-        target=application,
-        before={"status": Status.IN_REVIEW},
+    move(
+        application,
+        "complete_review",
+        by=by,
+        now=now,
         after={
-            "status": Status.REVIEWED,
             "reviewer_score": stored.reviewer_score,
             "need_score": stored.need_score,
             "bonus_score": stored.bonus_score,

@@ -65,7 +65,11 @@ rules.add_perm("applications.manage_calls", can_manage_calls)
 can_assign_reviewers = is_administrator
 can_review = is_reviewer_of_assignment
 can_reopen_review = is_administrator
+can_complete_review = is_administrator | is_assigned_reviewer  # the last review in, or an unassignment
 can_view_points = is_administrator
 can_configure_assessment = is_administrator
 
 rules.add_perm("applications.view_points", can_view_points)
+
+# Decision (taken by the allocation: award, partially award, reject, send the letter)
+can_decide = is_administrator

@@ -34,7 +34,7 @@ from applications.permissions import (
     can_view_application,
     is_officer_of,
 )
-from applications.transitions import WORKFLOW
+from applications.workflow import move
 
 CONTENT_FIELDS = (
     "title",
@@ -358,64 +358,28 @@ def remove_attachment(
         transaction.on_commit(lambda: storage.delete(file_name))
 
 
-def _transition(
-    application: Application,
-    by: User,
-    action: str,
-    *,
-    now: datetime.datetime,
-    state_message: str,
-    check=None,
-    verb: str,
-    after_fields: tuple[str, ...] = (),
-    data: dict | None = None,
-) -> tuple[Application, str]:
-    """Lock the row, check the transition table, run the step's own checks, move to the table's target
-    state and audit it. Must run inside the caller's transaction; returns the row and its previous state."""
-    application = _locked(application, by)
-    transition = WORKFLOW.check(action, by, application, state_message=state_message)
-    if check is not None:
-        check(application)
-    previous = application.status
-    application.status = transition.target
-    _touch(application, by, now)
-    application.save()
-    audit.record(
-        actor=by,
-        verb=verb,
-        target=application,
-        before={"status": previous},
-        after={
-            "status": application.status,
-            "revision": application.revision,
-            **{field: getattr(application, field) for field in after_fields},
-        },
-        data=data,
-    )
-    return application, previous
-
-
 def submit_application(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
     """Submit inside the call's window (a re-submission after an information request may come later)."""
     now = now or timezone.now()
     _visible(application, by)
+    previous = {}
 
     def complete(locked: Application) -> None:
+        previous["status"] = locked.status
         validation.raise_if(validation.submission_errors(locked, now=now))
         locked.submitted_at = now
+        _touch(locked, by, now)
 
     with transaction.atomic():
-        application, previous = _transition(
+        application = move(
             application,
-            by,
             "submit",
+            by=by,
             now=now,
             check=complete,
-            verb="application.submitted",
-            after_fields=("requested_amount", "submitted_at"),
-            state_message=_("Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."),
+            after_fields=("revision", "requested_amount", "submitted_at"),
         )
-        if previous == Status.INFO_REQUESTED:
+        if previous["status"] == Status.INFO_REQUESTED:
             InformationRequest.objects.filter(application=application, answered_at__isnull=True).update(
                 answered_at=now, answered_by=by
             )
@@ -432,22 +396,24 @@ def withdraw_application(
 ) -> Application:
     now = now or timezone.now()
     _visible(application, by)
+    previous = {}
 
     def stamp(locked: Application) -> None:
+        previous["status"] = locked.status
         locked.withdrawn_at = now
+        _touch(locked, by, now)
 
     with transaction.atomic():
-        application, previous = _transition(
+        application = move(
             application,
-            by,
             "withdraw",
+            by=by,
             now=now,
             check=stamp,
-            verb="application.withdrawn",
             data={"reason": reason},
-            state_message=_("Deze aanvraag kan in deze status niet meer worden ingetrokken."),
+            after_fields=("revision",),
         )
-        if previous != Status.DRAFT:
+        if previous["status"] != Status.DRAFT:
             emails.withdrawal_notice(application, withdrawn_by=by)
     return application
 
@@ -461,16 +427,14 @@ def request_information(
     if not message:
         raise ValidationError({"message": [_("Beschrijf welke informatie de gemeente moet aanvullen.")]})
     with transaction.atomic():
-        application, _previous = _transition(
+        application = move(
             application,
-            by,
             "request_information",
+            by=by,
             now=now,
-            verb="application.information_requested",
+            check=lambda locked: _touch(locked, by, now),
             data={"message": message},
-            state_message=_(
-                "Om aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet in beoordeling is."
-            ),
+            after_fields=("revision",),
         )
         request = InformationRequest.objects.create(
             application=application, message=message, requested_by=by, requested_at=now
@@ -483,13 +447,13 @@ def start_review(*, application: Application, by: User, now: datetime.datetime |
     now = now or timezone.now()
     _visible(application, by)
     with transaction.atomic():
-        application, _previous = _transition(
+        application = move(
             application,
-            by,
             "start_review",
+            by=by,
             now=now,
-            verb="application.review_started",
-            state_message=_("Alleen een ingediende aanvraag kan in beoordeling worden genomen."),
+            check=lambda locked: _touch(locked, by, now),
+            after_fields=("revision",),
         )
     return application
 
