@@ -419,7 +419,7 @@ class InformationRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-ACTIONS = [(t.action, t.label) for t in WORKFLOW.transitions.values()]
+ACTIONS = [(t.action, t.label) for t in WORKFLOW.offered.values()]
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

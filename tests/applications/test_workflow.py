@@ -178,3 +178,17 @@ def test_nothing_but_the_workflow_assigns_an_application_status():
             if lines:
                 found[str(path.relative_to(ROOT))] = lines
     assert list(found) == ["applications/workflow.py"], found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ["complete_review", "reopen_review", *DECISIONS, "send_letter"])
+def test_moves_taken_by_other_services_have_no_page_action(administrator_client, municipality, action):
+    from django.urls import reverse
+
+    application = application_in(Status.REVIEWED, municipality)
+
+    response = administrator_client.post(reverse("application_transition", args=[application.pk, action]))
+
+    assert response.status_code == 404
+    application.refresh_from_db()
+    assert application.status == Status.REVIEWED
