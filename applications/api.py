@@ -1,13 +1,12 @@
-"""API for schemes, calls and applications (DESIGN.md §10). Thin: parse, call a service or selector,
-render. State changes go through applications.services, which check the same rules as the pages."""
+"""API for applications (DESIGN.md §10; schemes and calls are in config_api.py). Thin: parse, call a
+service or selector, render. State changes go through applications.services, which check the same rules
+as the pages."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,32 +19,25 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from accounts import audit
-from accounts.api_errors import Conflict
-from accounts.api_permissions import PortalAccess, roles_permission
-from accounts.models import Role
+from accounts.api_errors import Nested, ServiceErrorsMixin, api_errors
+from accounts.api_permissions import READ_METHODS, AdministratorsOnly, OfficersOnly, PortalAccess
 from applications import documents, selectors, services
 from applications.attachments import CONTENT_TYPES
-from applications.models import Application, Call, Scheme, Status
+from applications.config_api import CallViewSet, SchemeViewSet
+from applications.models import Application, Status
 from applications.serializers import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
     ApplicationUpdateSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
-    CallSerializer,
-    CallWriteSerializer,
     InformationRequestInputSerializer,
-    SchemeSerializer,
     TimelineEntrySerializer,
     WithdrawSerializer,
 )
 
-OfficersOnly = roles_permission(Role.OFFICER)
-AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
+BUDGET_LINES = Nested("lines", "budget_lines", numbered=True)  # lines.1.amount -> budget_lines: {1: {amount}}
 
 ERRORS = (
     'Fouten: 400 met `{"veld": ["melding"]}` (meldingen in de taal van `Accept-Language`, standaard '
@@ -57,168 +49,6 @@ BUDGET_ERRORS = (
     "Fouten in `budget_lines` komen terug per regel, onder het volgnummer (vanaf 0) van de regel zoals "
     'verstuurd: `{"budget_lines": {"1": {"amount": ["Het bedrag moet groter zijn dan nul."]}}}`.'
 )
-
-
-def _field_errors(exc: DjangoValidationError) -> dict:
-    """A service's errors as the API shows them: the whole-application key as ``non_field_errors`` and the
-    budget lines' dotted keys (``lines.1.amount``) nested per line index under ``budget_lines``, the way
-    DRF reports errors in a nested list."""
-    errors: dict = {}
-    for key, messages in exc.message_dict.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
-            line = errors.setdefault("budget_lines", {}).setdefault(int(parts[1]), {})
-            line.setdefault(parts[2], []).extend(messages)
-        elif key == "__all__":
-            errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(messages)
-        else:
-            errors.setdefault(key, []).extend(messages)
-    return errors
-
-
-class ServiceErrorsMixin:
-    """Service ValidationErrors become 400s in the shape above (accounts.api_errors does the rest)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
-            exc = serializers.ValidationError(_field_errors(exc))
-        return super().handle_exception(exc)
-
-
-# --- Schemes and calls -----------------------------------------------------------------------------
-
-
-class ConfigurationViewSet(viewsets.ModelViewSet):
-    """Everyone logged in reads; only administrators write (others get 403)."""
-
-    def get_permissions(self):
-        if self.request is not None and self.request.method not in READ_METHODS:
-            return [AdministratorsOnly()]
-        return [PortalAccess()]
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Regelingen met hun bestedingsdoelen", tags=["regelingen"]),
-    retrieve=extend_schema(summary="Eén regeling", tags=["regelingen"]),
-    create=extend_schema(
-        summary="Regeling aanmaken (beheerders)",
-        tags=["regelingen"],
-        description="Met `themes` als lijst van bestedingsdoelen.",
-    ),
-    update=extend_schema(
-        summary="Regeling wijzigen (beheerders)",
-        tags=["regelingen"],
-        description="`themes` vervangt de lijst: geef het `id` mee om een bestedingsdoel "
-        "te houden. Een bestedingsdoel dat al in begrotingen staat, blijft "
-        "staan (400).",
-    ),
-    partial_update=extend_schema(summary="Regeling deels wijzigen (beheerders)", tags=["regelingen"]),
-)
-class SchemeViewSet(ConfigurationViewSet):
-    serializer_class = SchemeSerializer
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return Scheme.objects.prefetch_related("themes").order_by("name", "pk")
-
-
-CALL_STATUS = OpenApiParameter(
-    "status", str, enum=list(Call.Status.values), description="Alleen rondes die nu deze status hebben."
-)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Aanvraagrondes",
-        tags=["aanvraagrondes"],
-        parameters=[CALL_STATUS],
-        description="Gemeenten zien de gepubliceerde rondes, met `eligible`: of hun gemeente mag aanvragen. "
-        "Het ministerie ziet alle rondes.",
-    ),
-    retrieve=extend_schema(summary="Eén aanvraagronde", tags=["aanvraagrondes"]),
-    create=extend_schema(
-        summary="Aanvraagronde aanmaken (beheerders)",
-        tags=["aanvraagrondes"],
-        request=CallWriteSerializer,
-        responses={201: CallSerializer},
-    ),
-    update=extend_schema(
-        summary="Aanvraagronde wijzigen (beheerders)",
-        tags=["aanvraagrondes"],
-        request=CallWriteSerializer,
-        responses=CallSerializer,
-    ),
-    partial_update=extend_schema(
-        summary="Aanvraagronde deels wijzigen (beheerders)",
-        tags=["aanvraagrondes"],
-        request=CallWriteSerializer,
-        responses=CallSerializer,
-    ),
-    destroy=extend_schema(
-        summary="Aanvraagronde verwijderen (beheerders)",
-        tags=["aanvraagrondes"],
-        description="Alleen een ronde zonder aanvragen; anders 409 (zet haar dan op niet gepubliceerd).",
-        responses={204: None, 409: OpenApiResponse(description="De ronde heeft al aanvragen.")},
-    ),
-)
-class CallViewSet(ConfigurationViewSet):
-    serializer_class = CallSerializer
-
-    def get_queryset(self):
-        queryset = selectors.calls_for(self.request.user)
-        wanted = self.request.query_params.get("status") if self.action == "list" else None
-        if wanted:
-            now = timezone.now()
-            filters = {Call.Status.UPCOMING: {"opens_at__gt": now}, Call.Status.CLOSED: {"closes_at__lte": now}}
-            if wanted == Call.Status.OPEN:
-                return queryset.open_at(now)
-            if wanted not in filters:
-                raise serializers.ValidationError({"status": [_("Onbekende status: %(status)s.") % {"status": wanted}]})
-            queryset = queryset.filter(**filters[wanted])
-        return queryset
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if self.request is not None and self.request.user.is_authenticated and self.request.user.is_officer:
-            context["eligible_call_ids"] = selectors.eligible_call_ids(self.request.user)
-        return context
-
-    def _respond(self, call: Call, code: int = status.HTTP_200_OK) -> Response:
-        call = self.get_queryset().get(pk=call.pk)
-        return Response(CallSerializer(call, context=self.get_serializer_context()).data, status=code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = CallWriteSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return self._respond(serializer.save(), status.HTTP_201_CREATED)
-
-    def update(self, request, *args, partial=False, **kwargs):
-        serializer = CallWriteSerializer(
-            self.get_object(), data=request.data, partial=partial, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return self._respond(serializer.save())
-
-    def perform_destroy(self, instance: Call) -> None:
-        conflict = Conflict(
-            _(
-                "Deze aanvraagronde heeft al aanvragen en kan niet worden verwijderd. Zet haar "
-                "op niet gepubliceerd als zij niet meer zichtbaar mag zijn."
-            )
-        )
-        if instance.applications.exists():
-            raise conflict
-        try:
-            with transaction.atomic():
-                audit.record(
-                    actor=self.request.user,
-                    verb="call.deleted",
-                    target=instance,
-                    data={"code": instance.code, "title": instance.title},
-                )
-                instance.delete()
-        except ProtectedError as exc:  # an application arrived in the meantime
-            raise conflict from exc
 
 
 # --- Applications ----------------------------------------------------------------------------------
@@ -290,6 +120,7 @@ def _transition_schema(summary: str, description: str, request=None):
 )
 class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     serializer_class = ApplicationSerializer
+    nested_errors = (BUDGET_LINES,)
     # Officers write their municipality's applications; administrators take the ministry's steps.
     officer_actions = ("create", "update", "partial_update", "destroy", "submit", "withdraw")
     administrator_actions = ("request_information", "start_review")
@@ -347,7 +178,7 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
                     application=application, by=self.request.user, data=data, expected_revision=revision
                 )
         except DjangoValidationError as exc:
-            errors.update(_field_errors(exc))
+            errors.update(api_errors(exc, BUDGET_LINES))
         if lines is not None:
             payload = [
                 {
@@ -365,7 +196,7 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
                         application=application, by=self.request.user, lines=payload
                     )
             except DjangoValidationError as exc:
-                errors.update(_field_errors(exc))
+                errors.update(api_errors(exc, BUDGET_LINES))
         if errors:
             raise serializers.ValidationError(errors)
         return application

@@ -190,7 +190,7 @@ def seed_assessment() -> int:
     applications (one review already in, so the demo shows a queue and a half-finished assessment)."""
     from accounts.importers import ensure_indicators
     from accounts.models import User
-    from applications import assessment
+    from applications.assessment import services as assessment
     from applications.models import AssessmentSettings, BonusRule, Criterion, NeedBand, ReviewAssignment
 
     indicators = ensure_indicators()

@@ -199,6 +199,16 @@ class ReviewAssignment(models.Model):
         return f"{self.application.reference} → {self.reviewer}"
 
 
+class ReviewQuerySet(models.QuerySet):
+    def submitted(self) -> ReviewQuerySet:
+        return self.filter(status=Review.Status.SUBMITTED)
+
+    def counting(self) -> ReviewQuerySet:
+        """The reviews that count: submitted, by a reviewer still assigned (a conflict or an unassignment
+        takes a reviewer's scores out)."""
+        return self.filter(status=Review.Status.SUBMITTED, assignment__active=True)
+
+
 class Review(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
@@ -212,6 +222,8 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("heropend op"), null=True, blank=True)
     reopen_reason = models.TextField(_("reden heropenen"), blank=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("beoordeling")

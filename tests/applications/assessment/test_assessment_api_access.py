@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.importers import ensure_indicators
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, Review, Status
 from tests.factories import CriterionFactory, OfficerFactory, ReviewerFactory, submitted_application
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from accounts.importers import ensure_indicators
 from accounts.models import AuditEvent, IndicatorValue
 from accounts.services import issue_api_token
-from applications import assessment
+from applications.assessment import services as assessment
 from applications.models import BonusRule, Criterion, NeedBand, PointsBreakdown, Review, Status
 from tests.factories import (
     CriterionFactory,

@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import IndicatorValue, Membership, Network
-from applications import scoring
+from applications.assessment import scoring
 from applications.models import (
     Application,
     AssessmentSettings,
@@ -23,7 +23,6 @@ from applications.models import (
     PointsBreakdown,
     PointsComponent,
     Review,
-    ReviewAssignment,
     ReviewScore,
     Status,
 )
@@ -41,9 +40,7 @@ def criteria_scores(application: Application) -> list[scoring.CriterionScores]:
     """Scores of submitted reviews by reviewers still assigned (a conflict removes a reviewer's scores)."""
     scores: dict[int, list[Decimal]] = defaultdict(list)
     for row in ReviewScore.objects.filter(
-        review__assignment__application=application,
-        review__assignment__active=True,
-        review__status="submitted",
+        review__in=Review.objects.counting().filter(assignment__application=application),
         score__isnull=False,
     ).values("criterion_id", "score"):
         scores[row["criterion_id"]].append(Decimal(row["score"]))
@@ -198,9 +195,7 @@ def store(application: Application, *, review_count: int) -> PointsBreakdown:
 
 def submitted_review_count(application: Application) -> int:
     """Submitted reviews that count: those of reviewers still assigned."""
-    return ReviewAssignment.objects.filter(
-        application=application, active=True, review__status=Review.Status.SUBMITTED
-    ).count()
+    return Review.objects.counting().filter(assignment__application=application).count()
 
 
 @dataclass(frozen=True)
@@ -232,7 +227,7 @@ class CurrentPoints:
 
 
 def current(application: Application) -> CurrentPoints:
-    from applications.assessment_selectors import breakdown_of
+    from applications.assessment.selectors import breakdown_of
 
     stored = breakdown_of(application)
     if stored is not None:

@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import Review, ReviewAssignment, ReviewScore, Status
 from tests.factories import CriterionFactory, OfficerFactory, ReviewerFactory, submitted_application
 

@@ -18,7 +18,8 @@ from accounts import audit
 from accounts.models import Role, User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from applications import emails, points
+from applications import emails
+from applications.assessment import points
 from applications.models import Application, Call, Review, ReviewAssignment, ReviewScore, Status
 from applications.permissions import can_assign_reviewers, can_reopen_review, can_review, can_view_application
 from applications.workflow import move

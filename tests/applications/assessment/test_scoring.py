@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from applications import scoring
+from applications.assessment import scoring
 
 BANDS = (scoring.Band(D("10"), D("3")), scoring.Band(D("25"), D("6")), scoring.Band(D("40"), D("10")))
 

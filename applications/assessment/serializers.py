@@ -21,8 +21,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api_errors import Nested
 from accounts.models import User
-from applications.assessment_config_serializers import POINTS, CriterionSerializer
+from applications.assessment.config_serializers import POINTS, CriterionSerializer
 from applications.models import (
     Application,
     PointsComponent,
@@ -31,6 +32,19 @@ from applications.models import (
     ReviewScore,
 )
 from applications.serializers import MoneyField
+
+ERRORS = (
+    'Fouten: 400 met `{"veld": ["melding"]}` (in de taal van `Accept-Language`, standaard Nederlands; '
+    '`non_field_errors` voor het geheel; fouten in scores per criterium-id: `{"scores": {"12": '
+    '{"score": ["…"]}}}`), 404 voor iets buiten uw bereik (zoals de toewijzing van een andere '
+    "beoordelaar), 403 voor een rol die deze handeling niet mag doen, 409 als de huidige status de "
+    "handeling niet toelaat."
+)
+CONFIG_TAGS = ["beoordelingsinstellingen"]
+REVIEW_TAGS = ["beoordelingen"]
+POINTS_TAGS = ["punten"]
+# Service keys scores.<criterion id>.<field> nest by criterion id (not a position: a submit has no list).
+SCORES = Nested("scores", "scores", lone_field="criterion")
 
 # --- Configuration of a call -----------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications import assessment, points
-from applications.assessment_selectors import assignable, available_reviewers, call_overview, reviewer_pool
-from tests.applications.test_review_pages import submit_by_service
-from tests.applications.test_review_pages_points import priority_rules
+from applications.assessment import points
+from applications.assessment import services as assessment
+from applications.assessment.selectors import assignable, available_reviewers, call_overview, reviewer_pool
+from tests.applications.assessment.test_review_pages import submit_by_service
+from tests.applications.assessment.test_review_pages_points import priority_rules
 from tests.factories import (
     CallFactory,
     CriterionFactory,

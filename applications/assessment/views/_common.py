@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -34,15 +33,6 @@ def review_state(review: Review | None) -> str:
     if review.status == Review.Status.SUBMITTED:
         return _("Ingediend")
     return _("Concept (heropend)") if review.reopened_at else _("Concept")
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's field errors beside the fields of the form, the rest at the top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _review_of(assignment: ReviewAssignment) -> Review | None:

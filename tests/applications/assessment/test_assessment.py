@@ -9,7 +9,8 @@ from django.http import Http404
 
 from accounts.models import AuditEvent, IndicatorValue
 from accounts.workflow import TransitionNotAllowed
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, PointsBreakdown, ReviewAssignment, ReviewScore, Status
 from tests.factories import (
     CriterionFactory,

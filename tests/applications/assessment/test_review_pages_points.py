@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from accounts.importers import ensure_indicators
 from accounts.models import IndicatorValue, Network
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, PointsBreakdown, Status
-from tests.applications.test_review_pages import submit_by_service
+from tests.applications.assessment.test_review_pages import submit_by_service
 from tests.factories import (
     CriterionFactory,
     MembershipFactory,

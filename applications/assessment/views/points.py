@@ -12,9 +12,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from applications import assessment, points, scoring, selectors
-from applications.assessment_selectors import (
+from applications import selectors
+from applications.assessment import points, scoring
+from applications.assessment import services as assessment
+from applications.assessment.selectors import (
     reviews_visible_to,
+)
+
+# The budget table and co-financing facts are the ones the application pages show.
+from applications.assessment.views._common import (
+    LABEL_WITH_YEAR,
+    _points,
+    review_state,
 )
 from applications.models import (
     Application,
@@ -25,13 +34,6 @@ from applications.permissions import (
     can_assign_reviewers,
     can_view_application,
     can_view_points,
-)
-
-# The budget table and co-financing facts are the ones the application pages show.
-from applications.views._review_common import (
-    LABEL_WITH_YEAR,
-    _points,
-    review_state,
 )
 
 
