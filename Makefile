@@ -93,6 +93,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 worker: install
 	$(VENV)/bin/celery -A nplvportal worker --beat --loglevel=INFO

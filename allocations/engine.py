@@ -307,12 +307,12 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.collect(0)  # the young-generation pass it would have made anyway, paid here, not by the caller
 
 
-def _allocate(claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Policy) -> Result:
-    pot_position, keys = _check_input(claims, pots, policy)
-    order = rank_order([c.points for c in claims], [c.tiebreak for c in claims], keys, policy.seed)
+def _allocate(input_claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Policy) -> Result:
+    pot_position, keys = _check_input(input_claims, pots, policy)
+    order = rank_order([c.points for c in input_claims], [c.tiebreak for c in input_claims], keys, policy.seed)
 
     # From here on a claim is known by its position in rank order, so "in rank order" means "ascending".
-    input_claims, claims = claims, [claims[i] for i in order]
+    claims = [input_claims[i] for i in order]
     keys = [keys[i] for i in order]
     unit = policy.unit
     requested = [c.requested for c in claims]
@@ -391,9 +391,9 @@ def _fund_pots(
     ``remaining`` (units each claim still lacks, by rank) is brought up to date as money is granted.
     """
     members_by_pot: list[list[int]] = [[] for _ in pots]
-    for i, (pot, units) in enumerate(zip(home, remaining, strict=True)):
+    for i, (home_pot, units) in enumerate(zip(home, remaining, strict=True)):
         if units:
-            members_by_pot[pot].append(i)
+            members_by_pot[home_pot].append(i)
     received = [0] * len(pots)
     funded_from: list[tuple[tuple[str, int], ...]] = [()] * len(remaining)
     summaries = []

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,7 +69,8 @@ def _locked(application: Application, by: User) -> Application:
         .filter(pk=application.pk)
         .first()
     )
-    require(locked is not None and can_view_application(by, locked), not_found=True)
+    if locked is None or not can_view_application(by, locked):
+        raise Http404
     return locked
 
 
@@ -114,6 +116,8 @@ def start_application(
     require(can_start_application(by))
     require(call.is_published, not_found=True)
     municipality = by.municipality
+    if municipality is None:  # an officer always has one
+        raise PermissionDenied
     errors: validation.Errors = defaultdict(list)
     title = (title or "").strip()
     area_name = (area_name or "").strip() if call.multiple_per_municipality else ""
@@ -123,8 +127,9 @@ def start_application(
         errors["title"].append(_("De titel is te lang (maximaal 200 tekens)."))
     if call.multiple_per_municipality and not area_name:
         errors["area_name"].append(_("In deze ronde vraagt u per gebied aan; kies het gebied."))
-    if call.status_at(now) == Call.Status.CLOSED:
-        errors["call"].append(validation.window_error(call, now))
+    window = validation.window_error(call, now)
+    if call.status_at(now) == Call.Status.CLOSED and window:
+        errors["call"].append(window)
     if not call.is_open_to(municipality, timezone.localdate(now)):
         errors["call"].append(
             _(
@@ -355,7 +360,8 @@ def remove_attachment(
             data={"name": name, "sha256": sha256},
         )
         storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(file_name))
+        if file_name:
+            transaction.on_commit(lambda: storage.delete(file_name))
 
 
 def submit_application(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
@@ -475,7 +481,13 @@ def delete_draft(*, application: Application, by: User) -> None:
         )
         application.delete()
         storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+        def delete_files() -> None:
+            for name in files:
+                if name:
+                    storage.delete(name)
+
+        transaction.on_commit(delete_files)
 
 
 def next_document_version(application: Application) -> int:

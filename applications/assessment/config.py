@@ -17,7 +17,9 @@ from accounts.workflow import TransitionNotAllowed
 from applications.models import AssessmentSettings, BonusRule, Call, Criterion, NeedBand, Review, ReviewScore
 from applications.permissions import can_configure_assessment
 
-AUDIT_NAMES = {
+ConfigRow = AssessmentSettings | Criterion | NeedBand | BonusRule
+
+AUDIT_NAMES: dict[type[Model], str] = {
     AssessmentSettings: "assessment_settings",
     Criterion: "criterion",
     NeedBand: "need_band",
@@ -83,7 +85,7 @@ def _check_criterion(criterion: Criterion) -> None:
             )
 
 
-def save(*, row: Model, values: dict, by: User) -> Model:
+def save(*, row: ConfigRow, values: dict, by: User) -> ConfigRow:
     """Set ``values`` on ``row`` (a configuration row of its call, new or existing), check and save it, and
     record ``<name>.created``/``.updated`` on the call with what changed."""
     require(can_configure_assessment(by))
@@ -116,7 +118,7 @@ def save(*, row: Model, values: dict, by: User) -> Model:
     return row
 
 
-def delete(*, row: Model, by: User, in_use_message: str) -> None:
+def delete(*, row: ConfigRow, by: User, in_use_message: str) -> None:
     """Remove a configuration row; one already in use (scores on a criterion) is a 409 with ``in_use_message``."""
     require(can_configure_assessment(by))
     if isinstance(row, Criterion):

@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -43,7 +44,7 @@ def criteria_scores(application: Application) -> list[scoring.CriterionScores]:
         review__in=Review.objects.counting().filter(assignment__application=application),
         score__isnull=False,
     ).values("criterion_id", "score"):
-        scores[row["criterion_id"]].append(Decimal(row["score"]))
+        scores[row["criterion_id"]].append(Decimal(cast(int, row["score"])))  # never null: filtered above
     return [
         scoring.CriterionScores(
             key=f"criterion-{criterion.pk}",
@@ -97,7 +98,7 @@ def _qualifies(rule: BonusRuleModel, application: Application, on: datetime.date
         memberships = Membership.objects.active_on(on).filter(
             municipality_id=application.municipality_id, network_id=rule.network_id
         )
-        if rule.network.code == Network.NPLV and application.area_name:
+        if rule.network is not None and rule.network.code == Network.NPLV and application.area_name:
             # An NPLV bonus is for the focus area: an application for another area does not qualify.
             return memberships.filter(area_name__iexact=application.area_name.strip()).exists()
         return memberships.exists()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,8 @@ def _locked_application(application: Application, by: User) -> Application:
     locked = (
         Application.objects.select_for_update().select_related("call", "municipality").filter(pk=application.pk).first()
     )
-    require(locked is not None and can_view_application(by, locked), not_found=True)
+    if locked is None or not can_view_application(by, locked):
+        raise Http404
     return locked
 
 
@@ -131,7 +133,7 @@ def auto_assign(
             .values_list("application_id", "reviewer_id")
         ):
             history[application_id].add(reviewer_id)
-        active_count = defaultdict(int)
+        active_count: defaultdict[int, int] = defaultdict(int)
         for application_id in ReviewAssignment.objects.filter(application__in=applications, active=True).values_list(
             "application_id", flat=True
         ):

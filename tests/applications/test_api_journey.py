@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from post_office.models import Email
 
 from accounts.services import issue_api_token
@@ -303,13 +301,6 @@ class TestDeadline:
         assert application.status == Status.DRAFT
 
 
-def _count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 def _calls(n, municipality):
     network = NetworkFactory(code="M50")
     if not network.memberships.exists():
@@ -322,14 +313,14 @@ def _calls(n, municipality):
 
 
 @pytest.mark.parametrize("role", ["officer", "administrator"])
-def test_calls_list_query_count_is_constant(api_client, officer, administrator, municipality, role):
+def test_calls_list_query_count_is_constant(count_queries, api_client, officer, administrator, municipality, role):
     user = officer if role == "officer" else administrator
     api_client.force_authenticate(user)
     _calls(2, municipality)
-    few = _count_queries(api_client, "/api/v1/calls/")
+    few = count_queries(api_client, "/api/v1/calls/")
     _calls(8, municipality)
     assert api_client.get("/api/v1/calls/").json()["count"] == 10
-    assert _count_queries(api_client, "/api/v1/calls/") == few
+    assert count_queries(api_client, "/api/v1/calls/") == few
 
 
 def _applications(n, officer, status=Status.DRAFT):
@@ -349,26 +340,26 @@ def _applications(n, officer, status=Status.DRAFT):
 
 
 @pytest.mark.parametrize("role", ["officer", "administrator"])
-def test_applications_list_query_count_is_constant(api_client, officer, administrator, role):
+def test_applications_list_query_count_is_constant(count_queries, api_client, officer, administrator, role):
     user = officer if role == "officer" else administrator
     api_client.force_authenticate(user)
     _applications(2, officer, Status.SUBMITTED)
-    few = _count_queries(api_client, "/api/v1/applications/")
+    few = count_queries(api_client, "/api/v1/applications/")
     _applications(8, officer, Status.SUBMITTED)
     assert api_client.get("/api/v1/applications/").json()["count"] == 10
-    assert _count_queries(api_client, "/api/v1/applications/") == few
+    assert count_queries(api_client, "/api/v1/applications/") == few
 
 
-def test_schemes_list_query_count_is_constant(api_client, officer):
+def test_schemes_list_query_count_is_constant(count_queries, api_client, officer):
     from tests.factories import SchemeFactory
 
     api_client.force_authenticate(officer)
     for _i in range(2):
         ThemeFactory(scheme=SchemeFactory())
-    few = _count_queries(api_client, "/api/v1/schemes/")
+    few = count_queries(api_client, "/api/v1/schemes/")
     for _i in range(8):
         ThemeFactory(scheme=SchemeFactory())
-    assert _count_queries(api_client, "/api/v1/schemes/") == few
+    assert count_queries(api_client, "/api/v1/schemes/") == few
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,6 @@ import re
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.importers import ensure_indicators
@@ -200,13 +198,6 @@ def test_ministry_staff_without_two_factor_are_refused(world):
 # --- Query counts --------------------------------------------------------------------------------------
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries)
-
-
 def _reviewed(administrator, reviewers: int, *, submit: bool = True):
     """An application with ``reviewers`` reviewers who all scored (and, by default, submitted)."""
     application = submitted_application(OfficerFactory())
@@ -227,35 +218,35 @@ def _reviewed(administrator, reviewers: int, *, submit: bool = True):
 
 
 @pytest.mark.parametrize("endpoint", ["reviews", "points"])
-def test_application_reviews_and_points_cost_the_same_with_more_reviews(administrator, endpoint):
+def test_application_reviews_and_points_cost_the_same_with_more_reviews(count_queries, administrator, endpoint):
     client = APIClient()
     client.force_authenticate(administrator)
     few, few_pool = _reviewed(administrator, 2)
     many, many_pool = _reviewed(administrator, 6)
     assert Review.objects.filter(assignment__application=many, status="submitted").count() == 6
-    few_count = _count(client, f"/api/v1/applications/{few.pk}/{endpoint}/")
-    assert _count(client, f"/api/v1/applications/{many.pk}/{endpoint}/") == few_count
+    few_count = count_queries(client, f"/api/v1/applications/{few.pk}/{endpoint}/")
+    assert count_queries(client, f"/api/v1/applications/{many.pk}/{endpoint}/") == few_count
     if endpoint == "reviews":
         assert client.get(f"/api/v1/applications/{many.pk}/reviews/").json()["count"] == 6
         # A reviewer whose own review is in sees everyone's, at the same cost.
         client.force_authenticate(few_pool[0])
-        few_count = _count(client, f"/api/v1/applications/{few.pk}/reviews/")
+        few_count = count_queries(client, f"/api/v1/applications/{few.pk}/reviews/")
         client.force_authenticate(many_pool[0])
-        assert _count(client, f"/api/v1/applications/{many.pk}/reviews/") == few_count
+        assert count_queries(client, f"/api/v1/applications/{many.pk}/reviews/") == few_count
     else:
         assert client.get(f"/api/v1/applications/{many.pk}/points/").json()["review_count"] == 6
 
 
-def test_provisional_points_cost_the_same_with_more_reviews(administrator):
+def test_provisional_points_cost_the_same_with_more_reviews(count_queries, administrator):
     client = APIClient()
     client.force_authenticate(administrator)
     few, _pool = _reviewed(administrator, 2, submit=False)
     many, _pool = _reviewed(administrator, 6, submit=False)
-    few_count = _count(client, f"/api/v1/applications/{few.pk}/points/")
-    assert _count(client, f"/api/v1/applications/{many.pk}/points/") == few_count
+    few_count = count_queries(client, f"/api/v1/applications/{few.pk}/points/")
+    assert count_queries(client, f"/api/v1/applications/{many.pk}/points/") == few_count
 
 
-def test_assignment_lists_cost_the_same_with_more_assignments(administrator, reviewer):
+def test_assignment_lists_cost_the_same_with_more_assignments(count_queries, administrator, reviewer):
     admin, own = APIClient(), APIClient()
     admin.force_authenticate(administrator)
     own.force_authenticate(reviewer)
@@ -269,9 +260,9 @@ def test_assignment_lists_cost_the_same_with_more_assignments(administrator, rev
             assessment.assign_reviewer(application=application, reviewer=ReviewerFactory(), by=administrator)
 
     grow(2)
-    few_admin, few_own = _count(admin, "/api/v1/assignments/"), _count(own, "/api/v1/assignments/")
+    few_admin, few_own = count_queries(admin, "/api/v1/assignments/"), count_queries(own, "/api/v1/assignments/")
     grow(4)
     assert own.get("/api/v1/assignments/").json()["count"] == 6
     assert admin.get("/api/v1/assignments/").json()["count"] == 12
-    assert _count(admin, "/api/v1/assignments/") == few_admin
-    assert _count(own, "/api/v1/assignments/") == few_own
+    assert count_queries(admin, "/api/v1/assignments/") == few_admin
+    assert count_queries(own, "/api/v1/assignments/") == few_own

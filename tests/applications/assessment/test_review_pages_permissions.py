@@ -5,9 +5,7 @@ counts of the queue, the assessment page and the points page as the reviews grow
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.assessment import points
@@ -193,14 +191,6 @@ def test_the_page_offers_the_same_reviewers_as_the_selector(world, administrator
 # --- query counts ----------------------------------------------------------------------------------
 
 
-def _queries(client, url) -> int:
-    client.get(url)  # warm up: settings rows and sessions that a first visit creates
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 def _reviewed_applications(call, count, administrator, reviewer, criteria, *, submit=True):
     for _index in range(count):
         application = submitted_application(OfficerFactory(), call=call)
@@ -224,28 +214,28 @@ def call_with_rules(db):
 
 
 def test_the_queue_costs_the_same_queries_for_2_and_6_reviews(
-    reviewer_client, reviewer, administrator, call_with_rules
+    count_queries, reviewer_client, reviewer, administrator, call_with_rules
 ):
     call, criteria = call_with_rules
     _reviewed_applications(call, 1, administrator, reviewer, criteria)
     _reviewed_applications(call, 1, administrator, reviewer, criteria, submit=False)
-    few = _queries(reviewer_client, reverse("review_queue"))
-    home = _queries(reviewer_client, reverse("home"))
+    few = count_queries(reviewer_client, reverse("review_queue"), warm=True)
+    home = count_queries(reviewer_client, reverse("home"), warm=True)
     _reviewed_applications(call, 2, administrator, reviewer, criteria)
     _reviewed_applications(call, 2, administrator, reviewer, criteria, submit=False)
-    assert _queries(reviewer_client, reverse("review_queue")) == few
-    assert _queries(reviewer_client, reverse("home")) == home
+    assert count_queries(reviewer_client, reverse("review_queue"), warm=True) == few
+    assert count_queries(reviewer_client, reverse("home"), warm=True) == home
 
 
 def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(
-    administrator_client, administrator, call_with_rules
+    count_queries, administrator_client, administrator, call_with_rules
 ):
     call, criteria = call_with_rules
     reviewers = [ReviewerFactory() for _ in range(2)]
     for reviewer in reviewers:
         _reviewed_applications(call, 1, administrator, reviewer, criteria)
     url = reverse("call_assessment", args=[call.pk])
-    few = _queries(administrator_client, url)
+    few = count_queries(administrator_client, url, warm=True)
     more = [ReviewerFactory() for _ in range(4)]
     for reviewer in more:
         _reviewed_applications(call, 1, administrator, reviewer, criteria)
@@ -253,10 +243,12 @@ def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(
     application = submitted_application(OfficerFactory(), call=call)
     ended = assessment.assign_reviewer(application=application, reviewer=conflicted, by=administrator)
     assessment.declare_conflict(assignment=ended, by=conflicted, reason="Familie.")
-    assert _queries(administrator_client, url) == few
+    assert count_queries(administrator_client, url, warm=True) == few
 
 
-def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrator_client, administrator, officer):
+def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(
+    count_queries, administrator_client, administrator, officer
+):
     """The provisional preview while reviews come in, and the stored breakdown after."""
     application = submitted_application(officer)
     criteria = [
@@ -276,9 +268,9 @@ def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrato
             submit_by_service(assignment, reviewer, criteria, [6, 8])
 
     review(2)
-    provisional_few = _queries(administrator_client, url)
+    provisional_few = count_queries(administrator_client, url, warm=True)
     review(4)
-    assert _queries(administrator_client, url) == provisional_few
+    assert count_queries(administrator_client, url, warm=True) == provisional_few
 
     # Stored: two calls alike but for the number of reviews.
     stored = []
@@ -298,5 +290,5 @@ def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrato
             submit_by_service(assignment, reviewer, other_criteria, [6, 8])
         other.refresh_from_db()
         assert other.points.review_count == count
-        stored.append(_queries(administrator_client, reverse("application_points", args=[other.pk])))
+        stored.append(count_queries(administrator_client, reverse("application_points", args=[other.pk]), warm=True))
     assert stored[0] == stored[1]
