@@ -4,7 +4,6 @@ as the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,9 +19,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api_errors import Nested, ServiceErrorsMixin, api_errors
+from accounts.api_errors import Nested, ServiceErrorsMixin
 from accounts.api_permissions import READ_METHODS, AdministratorsOnly, OfficersOnly, PortalAccess
-from applications import documents, selectors, services
+from applications import attachments, documents, selectors, services
 from applications.attachments import CONTENT_TYPES
 from applications.config_api import CallViewSet, SchemeViewSet
 from applications.models import Application, Status
@@ -168,17 +167,10 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         return Response(ApplicationSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     def _save_content(self, application: Application, data: dict, *, revision: int | None = None) -> Application:
-        """Content first, then the budget; errors of both come back together and nothing is saved.
-        The caller holds the transaction."""
+        """Content and budget through ``services.save_content``: errors of both come back together (a 400
+        shaped by ``BUDGET_LINES``) and nothing is saved. The caller holds the transaction."""
         lines = data.pop("budget_lines", None)
-        errors = {}
-        try:
-            with transaction.atomic():
-                application = services.update_application(
-                    application=application, by=self.request.user, data=data, expected_revision=revision
-                )
-        except DjangoValidationError as exc:
-            errors.update(api_errors(exc, BUDGET_LINES))
+        payload = None
         if lines is not None:
             payload = [
                 {
@@ -189,17 +181,9 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
                 }
                 for line in lines
             ]
-            try:
-                with transaction.atomic():
-                    # The revision was checked above, under the row lock this transaction still holds.
-                    application = services.replace_budget_lines(
-                        application=application, by=self.request.user, lines=payload
-                    )
-            except DjangoValidationError as exc:
-                errors.update(api_errors(exc, BUDGET_LINES))
-        if errors:
-            raise serializers.ValidationError(errors)
-        return application
+        return services.save_content(
+            application=application, by=self.request.user, data=data, lines=payload, expected_revision=revision
+        )
 
     def create(self, request, *args, **kwargs):
         context = {**self.get_serializer_context(), "calls": selectors.calls_for(request.user)}
@@ -300,7 +284,7 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         if request.method == "POST":
             serializer = AttachmentUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            attachment = services.add_attachment(
+            attachment = attachments.add_attachment(
                 application=application,
                 by=request.user,
                 upload=serializer.validated_data.get("file"),
@@ -342,7 +326,7 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         if attachment is None:
             raise Http404
         if request.method == "DELETE":
-            services.remove_attachment(attachment=attachment, by=request.user)
+            attachments.remove_attachment(attachment=attachment, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         return FileResponse(
             attachment.file.open("rb"),

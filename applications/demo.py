@@ -127,6 +127,7 @@ def seed_applications() -> int:
 
     from accounts.models import User
     from applications import services
+    from applications.attachments import add_attachment
 
     fund = Call.objects.get(code="leefbaarheidsfonds-2027-tranche-1")
     spuk = Call.objects.get(code="spuk-kansrijke-wijk-2027")
@@ -180,7 +181,7 @@ def seed_applications() -> int:
         services.replace_budget_lines(application=application, by=officer, lines=lines)
         for requirement in call.required_attachments.all():
             upload = SimpleUploadedFile(f"{requirement.name}.pdf", _demo_pdf(requirement.name))
-            services.add_attachment(application=application, by=officer, upload=upload, requirement=requirement)
+            add_attachment(application=application, by=officer, upload=upload, requirement=requirement)
         services.submit_application(application=application, by=officer)
     return created
 

@@ -17,6 +17,8 @@ from rest_framework import serializers
 
 from accounts.permissions import is_officer
 from applications.models import (
+    CONTENT_FIELDS,
+    MONEY_FIELDS,
     Application,
     Attachment,
     BudgetLine,
@@ -205,20 +207,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
     )
     def get_available_actions(self, application: Application) -> list[str]:
         return [t.action for t in WORKFLOW.available(self.context["request"].user, application)]
-
-
-MONEY_FIELDS = ("requested_amount", "cofinancing_amount")
-CONTENT_FIELDS = [
-    "title",
-    "area_name",
-    "goals",
-    "approach",
-    "partners",
-    "residents_involvement",
-    "requested_amount",
-    "cofinancing_amount",
-    "cofinancing_sources",
-]
 
 
 class ApplicationContentSerializer(serializers.ModelSerializer):

@@ -32,6 +32,20 @@ class Status(models.TextChoices):
 # States in which the municipality may still change the content.
 EDITABLE_STATES = (Status.DRAFT, Status.INFO_REQUESTED)
 
+# The fields of an application's content: what the municipality writes (the budget lines apart).
+CONTENT_FIELDS = (
+    "title",
+    "area_name",
+    "goals",
+    "approach",
+    "partners",
+    "residents_involvement",
+    "requested_amount",
+    "cofinancing_amount",
+    "cofinancing_sources",
+)
+MONEY_FIELDS = {"requested_amount": False, "cofinancing_amount": True}  # field -> zero allowed
+
 
 class Application(models.Model):
     """One municipality's request in one call.

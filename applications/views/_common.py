@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from accounts.forms import add_service_errors
 from accounts.permissions import is_officer, require
 from accounts.workflow import TransitionNotAllowed
-from applications import selectors, services, validation
-from applications.models import Application, Status
+from applications import selectors, validation
+from applications.models import CONTENT_FIELDS, Application, Status
 from applications.permissions import can_view_application, is_officer_of
 
 
@@ -232,7 +232,7 @@ def _timeline(application: Application, viewer) -> list[dict]:
             verb = "application.resubmitted"
         changed = data.get("after") or {}
         fields = ", ".join(
-            str(Application._meta.get_field(name).verbose_name) for name in services.CONTENT_FIELDS if name in changed
+            str(Application._meta.get_field(name).verbose_name) for name in CONTENT_FIELDS if name in changed
         )
         sentence = TIMELINE_SENTENCES.get(verb)
         text = (

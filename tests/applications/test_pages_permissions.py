@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from applications import services
+from applications import attachments, services
 from tests.applications.conftest import MINIMAL_PDF
 from tests.factories import CallFactory, complete_application
 
@@ -181,7 +181,7 @@ CASES = [
 @pytest.fixture
 def objects(officer):
     def with_attachment(application):
-        attachment = services.add_attachment(
+        attachment = attachments.add_attachment(
             application=application, by=officer, upload=SimpleUploadedFile("plan.pdf", MINIMAL_PDF)
         )
         return application, attachment

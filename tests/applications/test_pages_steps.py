@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from applications import services
+from applications import attachments, services
 from applications.models import Attachment, BudgetLine
 from tests.applications.conftest import MINIMAL_PDF
 from tests.factories import (
@@ -419,7 +419,9 @@ def test_an_upload_without_a_file_asks_for_one(officer_client, draft):
 
 def test_an_attachment_of_another_application_is_not_found(officer_client, draft, officer):
     other = ApplicationFactory(municipality=officer.municipality, created_by=officer)
-    attachment = services.add_attachment(application=other, by=officer, upload=SimpleUploadedFile("x.pdf", MINIMAL_PDF))
+    attachment = attachments.add_attachment(
+        application=other, by=officer, upload=SimpleUploadedFile("x.pdf", MINIMAL_PDF)
+    )
     assert officer_client.get(reverse("attachment_download", args=[draft.pk, attachment.pk])).status_code == 404
     assert officer_client.post(reverse("attachment_delete", args=[draft.pk, attachment.pk])).status_code == 404
 

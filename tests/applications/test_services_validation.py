@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.workflow import TransitionNotAllowed
-from applications import services
+from applications import attachments, services
 from applications.models import Status
 from tests.factories import (
     ApplicationFactory,
@@ -140,7 +140,7 @@ class TestCompleteness:
         call = CallFactory()
         requirement = RequiredAttachmentFactory(call=call, name="Collegebesluit")
         application = _app(officer, call=call)
-        services.add_attachment(application=application, by=officer, upload=pdf_upload(), requirement=requirement)
+        attachments.add_attachment(application=application, by=officer, upload=pdf_upload(), requirement=requirement)
         services.submit_application(application=application, by=officer)
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from applications import services
+from applications import attachments, services
 from applications.assessment import points
 from applications.assessment import services as assessment
 from applications.models import PointsBreakdown, Review, Status
@@ -35,7 +35,7 @@ def assessed(officer):
     application = complete_application(
         municipality=officer.municipality, created_by=officer, title="Samen sterk in Batau"
     )
-    services.add_attachment(
+    attachments.add_attachment(
         application=application,
         by=officer,
         upload=SimpleUploadedFile("plan-van-aanpak.pdf", MINIMAL_PDF, content_type="application/pdf"),
