@@ -33,10 +33,8 @@ from applications.assessment.serializers import (
     AssignInputSerializer,
     AssignmentDetailSerializer,
     AssignmentSerializer,
-    ComponentView,
     ConflictInputSerializer,
     PointsSerializer,
-    PointsView,
     ReopenInputSerializer,
     ReviewInputSerializer,
     ReviewSerializer,
@@ -44,7 +42,6 @@ from applications.assessment.serializers import (
     empty_review,
 )
 from applications.models import (
-    Application,
     Review,
     ReviewAssignment,
     ReviewScore,
@@ -60,26 +57,6 @@ def _review_of(assignment: ReviewAssignment) -> Review:
         .first()
     )
     return review or empty_review(assignment)
-
-
-def _points_of(application: Application) -> PointsView:
-    """The stored breakdown, or a provisional one; a provisional one has no minimum verdict yet."""
-    shown = points.current(application)
-    return PointsView(
-        status="provisional" if shown.provisional else "stored",
-        application=application.pk,
-        reference=application.reference,
-        reviewer_score=shown.reviewer_score,
-        need_score=shown.need_score,
-        bonus_score=shown.bonus_score,
-        total=shown.total,
-        review_count=shown.review_count,
-        spread_flagged=shown.spread_flagged,
-        meets_minimum=None if shown.provisional else shown.meets_minimum,
-        minimum_reason="" if shown.provisional else shown.minimum_reason,
-        computed_at=shown.computed_at,
-        components=tuple(ComponentView(**vars(c)) for c in shown.components),
-    )
 
 
 # --- Per application -------------------------------------------------------------------------------
@@ -171,7 +148,7 @@ class ApplicationAssessmentViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"])
     def points(self, request, pk=None):
-        return Response(PointsSerializer(_points_of(self.get_object())).data)
+        return Response(PointsSerializer(points.current(self.get_object())).data)
 
     @extend_schema(
         summary="Punten herberekenen (beheerders)",
@@ -185,7 +162,7 @@ class ApplicationAssessmentViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     def recompute_points(self, request, pk=None):
         application = self.get_object()
         assessment.recompute_points(application=application, by=request.user)
-        return Response(PointsSerializer(_points_of(application)).data)
+        return Response(PointsSerializer(points.current(application)).data)
 
 
 # --- Assignments (the reviewer's queue) -----------------------------------------------------------

@@ -85,7 +85,8 @@ def need_indicators(application: Application, settings: AssessmentSettings) -> l
         indicators.append(
             scoring.NeedIndicator(
                 key=indicator.code,
-                name=f"{indicator.name} ({year})" if year else indicator.name,
+                name=indicator.name,
+                year=year,
                 bands=tuple(scoring.Band(threshold=b.threshold, points=b.points) for b in indicator_bands),
                 value=value,
             )
@@ -137,8 +138,9 @@ def compute(application: Application) -> scoring.Breakdown:
     )
 
 
-def _dutch(value) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True)
+def format_points(value) -> str:
+    """Points with two decimals the way the language writes them (``46,50`` in Dutch), for messages."""
+    return number_format(Decimal(value), decimal_pos=2, use_l10n=True)
 
 
 def minimum_check(breakdown: scoring.Breakdown, settings: AssessmentSettings) -> tuple[bool, str]:
@@ -147,13 +149,13 @@ def minimum_check(breakdown: scoring.Breakdown, settings: AssessmentSettings) ->
     with translation.override("nl"):
         if settings.min_reviewer_score is not None and breakdown.reviewer_score < settings.min_reviewer_score:
             return False, _("Beoordelingsscore %(score)s is lager dan het minimum van %(min)s.") % {
-                "score": _dutch(breakdown.reviewer_score),
-                "min": _dutch(settings.min_reviewer_score),
+                "score": format_points(breakdown.reviewer_score),
+                "min": format_points(settings.min_reviewer_score),
             }
         if settings.min_total_points is not None and breakdown.total < settings.min_total_points:
             return False, _("Totaal %(total)s punten is lager dan het minimum van %(min)s.") % {
-                "total": _dutch(breakdown.total),
-                "min": _dutch(settings.min_total_points),
+                "total": format_points(breakdown.total),
+                "min": format_points(settings.min_total_points),
             }
     return True, ""
 
@@ -199,8 +201,15 @@ def submitted_review_count(application: Application) -> int:
     return Review.objects.counting().filter(assignment__application=application).count()
 
 
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class ShownComponent:
+    """One line of the breakdown as the points page and the API show it, stored or provisional. The
+    detail is the stored record; the properties read it once for both."""
+
     kind: str
     key: str
     label: str
@@ -208,12 +217,87 @@ class ShownComponent:
     detail: dict
     flagged: bool
 
+    @property
+    def kind_display(self) -> str:
+        return str(PointsComponent.Kind(self.kind).label)
+
+    # A criterion: the mean of the scores that count, times the weight.
+    @property
+    def mean(self) -> Decimal | None:
+        return _decimal(self.detail.get("mean"))
+
+    @property
+    def weight(self) -> Decimal | None:
+        return _decimal(self.detail.get("weight"))
+
+    @property
+    def scores(self) -> list[Decimal | None]:
+        return [_decimal(s) for s in self.detail.get("scores") or []]
+
+    @property
+    def spread(self) -> Decimal | None:
+        return _decimal(self.detail.get("spread"))
+
+    # An indicator: its value in the reference year.
+    @property
+    def year(self) -> int | None:
+        return self.detail.get("year")
+
+    @property
+    def name(self) -> str:
+        suffix = f" ({self.year})"
+        return self.label.removesuffix(suffix) if self.year else self.label
+
+    @property
+    def value(self) -> Decimal | None:
+        return _decimal(self.detail.get("value"))
+
+    @property
+    def no_data(self) -> bool:
+        return self.detail.get("status") == scoring.NO_DATA or self.detail.get("value") is None
+
+    # A bonus rule: applied when the application qualifies and the reviewer score reaches its threshold.
+    @property
+    def applied(self) -> bool:
+        return bool(self.detail.get("qualifies")) and bool(self.detail.get("threshold_met", True))
+
+    @property
+    def threshold(self) -> Decimal | None:
+        return _decimal(self.detail.get("min_reviewer_score"))
+
+    @property
+    def explanation(self) -> str:
+        """One line a person can check the points against; a bonus has one wording, on the page and in the API."""
+        detail = self.detail
+        if self.kind == PointsComponent.Kind.CRITERION:
+            if detail.get("mean") is None:
+                return _("Nog geen ingediende scores.")
+            return _("Gemiddeld %(mean)s (scores %(scores)s) × weging %(weight)s") % {
+                "mean": detail["mean"],
+                "scores": ", ".join(detail.get("scores") or []),
+                "weight": detail["weight"],
+            }
+        if self.kind == PointsComponent.Kind.INDICATOR:
+            if detail.get("value") is None:
+                return _("Geen gegevens")
+            return _("Waarde %(value)s") % {"value": detail["value"]}
+        if self.applied:
+            return _("Toegepast")
+        if not detail.get("qualifies"):
+            return _("Niet toegepast: de aanvraag voldoet niet aan de voorwaarde")
+        threshold = self.threshold
+        return _("Niet toegepast: de beoordelingsscore haalt de drempel van %(min)s punten niet") % {
+            "min": format_points(threshold) if threshold is not None else "–"
+        }
+
 
 @dataclass(frozen=True)
 class CurrentPoints:
     """What pages and the API show: the stored breakdown, or, before reviewing is complete, a provisional
     one computed from the reviews submitted so far (never stored)."""
 
+    application_id: int
+    reference: str
     provisional: bool
     reviewer_score: Decimal
     need_score: Decimal
@@ -226,6 +310,25 @@ class CurrentPoints:
     computed_at: datetime.datetime | None
     components: tuple[ShownComponent, ...]
 
+    @property
+    def status(self) -> str:
+        return "provisional" if self.provisional else "stored"
+
+    @property
+    def verdict(self) -> bool | None:
+        """Whether the minimum is met; a provisional breakdown has no verdict yet."""
+        return None if self.provisional else self.meets_minimum
+
+    @property
+    def verdict_reason(self) -> str:
+        return "" if self.provisional else self.minimum_reason
+
+    def by_kind(self) -> dict[str, list[ShownComponent]]:
+        rows: dict[str, list[ShownComponent]] = {"criterion": [], "indicator": [], "bonus": []}
+        for component in self.components:
+            rows.setdefault(component.kind, []).append(component)
+        return rows
+
 
 def current(application: Application) -> CurrentPoints:
     from applications.assessment.selectors import breakdown_of
@@ -233,6 +336,8 @@ def current(application: Application) -> CurrentPoints:
     stored = breakdown_of(application)
     if stored is not None:
         return CurrentPoints(
+            application_id=application.pk,
+            reference=application.reference,
             provisional=False,
             reviewer_score=stored.reviewer_score,
             need_score=stored.need_score,
@@ -253,6 +358,8 @@ def current(application: Application) -> CurrentPoints:
     breakdown = compute(application)
     meets, reason = minimum_check(breakdown, assessment_settings(application.call))
     return CurrentPoints(
+        application_id=application.pk,
+        reference=application.reference,
         provisional=True,
         reviewer_score=breakdown.reviewer_score,
         need_score=breakdown.need_score,

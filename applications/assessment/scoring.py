@@ -13,7 +13,7 @@ and recomputed from a snapshot. All arithmetic is Decimal; nothing is ever a flo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -49,6 +49,11 @@ class NeedIndicator:
     name: str
     bands: tuple[Band, ...]
     value: Decimal | None  # None: no value for this municipality in the reference year
+    year: int | None = None  # the reference year of the value
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.year})" if self.year else self.name
 
 
 @dataclass(frozen=True)
@@ -130,11 +135,12 @@ def need_components(indicators: Iterable[NeedIndicator]) -> list[Component]:
         Component(
             kind="indicator",
             key=indicator.key,
-            label=indicator.name,
+            label=indicator.label,
             points=_q(band_points(indicator.bands, indicator.value)),
             detail={
                 "value": str(indicator.value) if indicator.value is not None else None,
                 "status": NO_DATA if indicator.value is None else "ok",
+                **({"year": indicator.year} if indicator.year else {}),
             },
         )
         for indicator in indicators
@@ -184,24 +190,3 @@ def compute(
         components=tuple(reviewer + need + bonus),
         flagged_criteria=spread_flags(criteria, spread_threshold),
     )
-
-
-def need_and_bonus(
-    *,
-    indicators: Sequence[NeedIndicator],
-    bonus_rules: Sequence[BonusRule],
-    reviewer_score: Decimal,
-) -> tuple[Decimal, Decimal]:
-    """Need and bonus points alone (for a preview before reviewing is complete)."""
-    need = sum((c.points for c in need_components(indicators)), Decimal("0.00"))
-    bonus = sum((c.points for c in bonus_components(bonus_rules, reviewer_score)), Decimal("0.00"))
-    return need, bonus
-
-
-def as_mapping(breakdown: Breakdown) -> Mapping[str, Decimal]:
-    return {
-        "reviewer_score": breakdown.reviewer_score,
-        "need_score": breakdown.need_score,
-        "bonus_score": breakdown.bonus_score,
-        "total": breakdown.total,
-    }

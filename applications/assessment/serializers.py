@@ -10,8 +10,6 @@ with the same words.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
@@ -362,64 +360,10 @@ class ReviewInputSerializer(serializers.Serializer):
 # --- Points ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ComponentView:
-    kind: str
-    key: str
-    label: str
-    points: Decimal
-    detail: dict
-    flagged: bool
-
-    @property
-    def kind_display(self) -> str:
-        return str(PointsComponent.Kind(self.kind).label)
-
-    @property
-    def explanation(self) -> str:
-        """One line a person can check the points against."""
-        detail = self.detail
-        if self.kind == PointsComponent.Kind.CRITERION:
-            if detail.get("mean") is None:
-                return _("Nog geen ingediende scores.")
-            return _("Gemiddeld %(mean)s (scores %(scores)s) × weging %(weight)s") % {
-                "mean": detail["mean"],
-                "scores": ", ".join(detail.get("scores") or []),
-                "weight": detail["weight"],
-            }
-        if self.kind == PointsComponent.Kind.INDICATOR:
-            if detail.get("value") is None:
-                return _("Geen gegevens")
-            return _("Waarde %(value)s") % {"value": detail["value"]}
-        if not detail.get("qualifies"):
-            return _("Niet van toepassing")
-        if not detail.get("threshold_met"):
-            return _("Niet toegepast: de beoordelingsscore is lager dan %(min)s") % {
-                "min": detail.get("min_reviewer_score")
-            }
-        return _("Van toepassing")
-
-
-@dataclass(frozen=True)
-class PointsView:
-    status: str
-    application: int
-    reference: str
-    reviewer_score: Decimal
-    need_score: Decimal
-    bonus_score: Decimal
-    total: Decimal
-    review_count: int
-    spread_flagged: bool
-    meets_minimum: bool | None
-    minimum_reason: str
-    computed_at: datetime.datetime | None
-    components: tuple[ComponentView, ...]
-
-
 DETAIL_HELP = (
     "Getallen als tekst. Criterium: `mean`, `weight`, `scores` (lijst), `spread` (null zonder scores). "
-    "Indicator: `value` (null zonder gegevens) en `status` (`ok` of `no_data`). Voorrangsregel: `qualifies`, "
+    "Indicator: `value` (null zonder gegevens), `status` (`ok` of `no_data`) en `year` (het peiljaar, als dat "
+    "er is). Voorrangsregel: `qualifies`, "
     "`threshold_met` (waar/onwaar) en `min_reviewer_score`."
 )
 
@@ -442,7 +386,7 @@ class PointsSerializer(serializers.Serializer):
         "aanvraag is nog niet beoordeeld; berekend uit de tot nu toe ingediende scores, "
         "niet opgeslagen.",
     )
-    application = serializers.IntegerField()
+    application = serializers.IntegerField(source="application_id")
     reference = serializers.CharField()
     reviewer_score = serializers.DecimalField(**POINTS, help_text="Som van de criteria.")
     need_score = serializers.DecimalField(**POINTS, help_text="Som van de indicatoren.")
@@ -450,7 +394,9 @@ class PointsSerializer(serializers.Serializer):
     total = serializers.DecimalField(**POINTS, help_text="Beoordelingsscore + behoeftescore + voorrang.")
     review_count = serializers.IntegerField(help_text="Aantal ingediende beoordelingen dat meetelt.")
     spread_flagged = serializers.BooleanField()
-    meets_minimum = serializers.BooleanField(allow_null=True, help_text="Leeg bij een voorlopige berekening.")
-    minimum_reason = serializers.CharField(allow_blank=True)
+    meets_minimum = serializers.BooleanField(
+        source="verdict", allow_null=True, help_text="Leeg bij een voorlopige berekening."
+    )
+    minimum_reason = serializers.CharField(source="verdict_reason", allow_blank=True)
     computed_at = serializers.DateTimeField(allow_null=True, help_text="Leeg bij een voorlopige berekening.")
     components = PointsComponentSerializer(many=True)

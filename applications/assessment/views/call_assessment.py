@@ -30,8 +30,6 @@ from applications.assessment.selectors import (
     conflicts,
     criteria_of,
 )
-
-# The budget table and co-financing facts are the ones the application pages show.
 from applications.assessment.views._common import (
     REOPENABLE_STATES,
     _review_of,
