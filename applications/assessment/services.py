@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,19 +21,11 @@ from accounts.workflow import TransitionNotAllowed
 from applications import emails
 from applications.assessment import points
 from applications.models import Application, Call, Review, ReviewAssignment, ReviewScore, Status
-from applications.permissions import can_assign_reviewers, can_reopen_review, can_review, can_view_application
+from applications.permissions import can_assign_reviewers, can_reopen_review, can_review
+from applications.services import lock
 from applications.workflow import move
 
 ASSIGNABLE_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
-
-
-def _locked_application(application: Application, by: User) -> Application:
-    locked = (
-        Application.objects.select_for_update().select_related("call", "municipality").filter(pk=application.pk).first()
-    )
-    if locked is None or not can_view_application(by, locked):
-        raise Http404
-    return locked
 
 
 def _reviewer_problem(application: Application, reviewer: User) -> str | None:
@@ -81,7 +72,7 @@ def assign_reviewer(
     now = now or timezone.now()
     require(can_assign_reviewers(by))
     with transaction.atomic():
-        application = _locked_application(application, by)
+        application = lock(application, by)
         if application.status not in ASSIGNABLE_STATES:
             raise TransitionNotAllowed(
                 _("Beoordelaars toewijzen kan alleen bij een ingediende aanvraag of een aanvraag in beoordeling.")
@@ -408,7 +399,7 @@ def recompute_points(*, application: Application, by: User, now: datetime.dateti
     now = now or timezone.now()
     require(can_assign_reviewers(by))
     with transaction.atomic():
-        application = _locked_application(application, by)
+        application = lock(application, by)
         if application.status != Status.REVIEWED:
             raise TransitionNotAllowed(_("Punten herberekenen kan alleen bij een beoordeelde aanvraag."))
         previous = getattr(application, "points", None)
