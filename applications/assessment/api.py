@@ -1,7 +1,7 @@
-"""API for the assessment (DESIGN.md §5, §10). Administrators configure criteria and priority rules per call,
-assign reviewers, reopen reviews and read the points. Reviewers work their queue: they save and submit reviews
-and declare conflicts of interest. The views are thin. They parse the request, call applications.assessment or
-a selector, and render the result. The services check the same rules as the pages."""
+"""API for the assessment (DESIGN.md §5, §10). Administrators assign reviewers, reopen reviews and read the
+points (the configuration of a call is in config_api.py). Reviewers work their queue: they save and submit
+reviews and declare conflicts of interest. The views are thin. They parse the request, call services.py or a
+selector, and render the result. The services check the same rules as the pages."""
 
 from __future__ import annotations
 

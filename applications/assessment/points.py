@@ -1,4 +1,4 @@
-"""From the database to the pure points computation (applications/scoring.py) and back: gather the
+"""From the database to the pure points computation (scoring.py) and back: gather the
 submitted scores, indicator values and bonus facts of an application, and store the breakdown."""
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""API representations of the assessment (criteria, priority rules, assignments, reviews and points) and the
-input the assessment API accepts.
+"""API representations of the assessment (assignments, reviews and points), the input the assessment API
+accepts, and how its errors look.
 
-Configuration of a call (assessment settings, criteria, need bands, bonus rules) is saved here, with the
-model's own rules as 400s and an audit event on the call, like calls are. Reviews and assignments are only
-parsed here: their rules live in applications.assessment, so the API and the pages refuse the same things
-with the same words.
+Reviews and assignments are only parsed here: their rules live in services.py, so the API and the pages
+refuse the same things with the same words. The points are rendered from points.current(), the object the
+points page shows too. The configuration of a call is in config_serializers.py.
 """
 
 from __future__ import annotations
