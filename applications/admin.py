@@ -49,6 +49,13 @@ class SchemeAdmin(MinistryAdmin):
     def save_model(self, request, obj, form, change):
         config.save_scheme(scheme=obj, values=_changes(form, obj), by=request.user)
 
+    def delete_model(self, request, obj):
+        config.delete_scheme(scheme=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for scheme in queryset:
+            config.delete_scheme(scheme=scheme, by=request.user)
+
 
 class RequiredAttachmentInline(MinistryTabularInline):
     model = RequiredAttachment
@@ -115,6 +122,10 @@ class CallAdmin(MinistryAdmin):
 
     def delete_model(self, request, obj):
         config.delete_call(call=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for call in queryset:
+            config.delete_call(call=call, by=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model not in assessment_config.AUDIT_NAMES:

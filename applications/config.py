@@ -85,6 +85,21 @@ def save_scheme(*, scheme: Scheme | None, values: dict, by: User, themes: list[d
     return scheme
 
 
+def delete_scheme(*, scheme: Scheme, by: User) -> None:
+    """Only a scheme that no call uses; otherwise a 409."""
+    require(can_manage_calls(by))
+    try:
+        with transaction.atomic():
+            audit.record(
+                actor=by, verb="scheme.deleted", target=scheme, data={"code": scheme.code, "name": scheme.name}
+            )
+            scheme.delete()
+    except ProtectedError as exc:
+        raise TransitionNotAllowed(
+            _("Deze regeling wordt door aanvraagrondes gebruikt en kan niet worden verwijderd.")
+        ) from exc
+
+
 def check_call(call: Call, values: dict) -> None:
     """The model's own rules (closing after opening, year order, ranges) for ``call`` with ``values``, and
     no change of scheme once applications arrived."""
