@@ -19,7 +19,7 @@ help:
 	@echo "make run    – install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   – install and run the whole test suite"
 	@echo "make bench  – run the benchmarks (prints BENCH lines, writes bench/results.json)"
-	@echo "make lint   – ruff"
+	@echo "make lint   – ruff (lint and format check) and mypy"
 
 # System packages: Pango and HarfBuzz subsetting for WeasyPrint, gettext for translations, Node for the
 # NL Design System CSS, Chromium for the browser tests. Installed with apt-get when missing and root.
@@ -92,6 +92,8 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 worker: install
 	$(VENV)/bin/celery -A nplvportal worker --beat --loglevel=INFO

@@ -1,9 +1,12 @@
-"""The default API permission: logged in, and for ministry roles with two-factor authentication."""
+"""API permissions: logged in (ministry roles with two-factor authentication), and limited to roles."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
+from accounts.models import Role
 from accounts.permissions import needs_two_factor_setup
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class PortalAccess(BasePermission):
@@ -38,3 +41,9 @@ class RolePermission(PortalAccess):
 
 def roles_permission(*roles: str) -> type[RolePermission]:
     return type("RolePermission_" + "_".join(roles), (RolePermission,), {"roles": roles})
+
+
+OfficersOnly = roles_permission(Role.OFFICER)
+ReviewersOnly = roles_permission(Role.REVIEWER)
+AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
+MinistryOnly = roles_permission(Role.REVIEWER, Role.ADMINISTRATOR)

@@ -63,9 +63,7 @@ def seed_accounts() -> list[tuple[User, str | None]]:
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-                audit.record(
-                    actor=None, verb="user.invited", target=user, data={"demo": True, "role": account.role}
-                )
+                audit.record(actor=None, verb="user.invited", target=user, data={"demo": True, "role": account.role})
             elif not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
@@ -82,18 +80,14 @@ def seed_indicator_values(seed: int = 2026) -> int:
     """Plausible values for every municipality, higher in NPLV areas; labelled as demo data."""
     indicators = ensure_indicators()
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
-    nplv = set(
-        Membership.objects.filter(network__code=Network.NPLV).values_list("municipality__cbs_code", flat=True)
-    )
+    nplv = set(Membership.objects.filter(network__code=Network.NPLV).values_list("municipality__cbs_code", flat=True))
     ranges = {
         "leefbaarometer_weak_or_lower": ((30, 60), (0, 22)),
         "households_below_poverty_line": ((8, 16), (2, 9)),
         "social_assistance": ((6, 12), (1.5, 6)),
     }
     existing = set(
-        IndicatorValue.objects.filter(year=DEMO_INDICATOR_YEAR).values_list(
-            "indicator__code", "municipality_id"
-        )
+        IndicatorValue.objects.filter(year=DEMO_INDICATOR_YEAR).values_list("indicator__code", "municipality_id")
     )
     to_create = []
     for municipality in Municipality.objects.order_by("cbs_code"):

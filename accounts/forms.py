@@ -1,10 +1,21 @@
-"""Forms for invitations, activation and personal API tokens."""
+"""Forms for invitations, activation and personal API tokens, and how a form shows a service's refusal."""
+
+from collections.abc import Collection
 
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Municipality, Role
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError, *, top: Collection[str] = ()) -> None:
+    """A service's field errors beside the fields of the form; the rest (and the fields in ``top``, such
+    as a hidden revision) at the top."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages in errors.items():
+        form.add_error(field if field in form.fields and field not in top else None, messages)
 
 
 class InviteForm(forms.Form):

@@ -145,16 +145,13 @@ def load_municipalities(source, label: str = "municipalities.csv") -> ImportRepo
             )
             continue
         if code in parsed:
-            errors.append(
-                _("%(where)s: CBS-code %(code)s komt twee keer voor.") % {"where": where, "code": code}
-            )
+            errors.append(_("%(where)s: CBS-code %(code)s komt twee keer voor.") % {"where": where, "code": code})
             continue
         if not row["name"]:
             errors.append(_("%(where)s: de naam ontbreekt.") % {"where": where})
         if row["province"] not in provinces:
             errors.append(
-                _("%(where)s: onbekende provincie '%(province)s'.")
-                % {"where": where, "province": row["province"]}
+                _("%(where)s: onbekende provincie '%(province)s'.") % {"where": where, "province": row["province"]}
             )
         try:
             inhabitants = _int(row["population"], low=1, high=10_000_000)
@@ -280,9 +277,7 @@ def load_indicator_values(
                 % {"where": where, "code": row["indicator"], "known": ", ".join(sorted(indicators))}
             )
         if row["cbs_code"] not in municipalities:
-            errors.append(
-                _("%(where)s: gemeente %(code)s bestaat niet.") % {"where": where, "code": row["cbs_code"]}
-            )
+            errors.append(_("%(where)s: gemeente %(code)s bestaat niet.") % {"where": where, "code": row["cbs_code"]})
         try:
             year = _int(row["year"], low=1990, high=2100)
         except ValueError:
@@ -301,15 +296,11 @@ def load_indicator_values(
                     % {"where": where, "value": row["value"]}
                 )
         except (InvalidOperation, ValueError):
-            errors.append(
-                _("%(where)s: waarde '%(value)s' is geen getal.") % {"where": where, "value": row["value"]}
-            )
+            errors.append(_("%(where)s: waarde '%(value)s' is geen getal.") % {"where": where, "value": row["value"]})
             value = None
         key = (row["indicator"], row["cbs_code"], year)
         if key in parsed:
-            errors.append(
-                _("%(where)s: deze indicator, gemeente en jaar staan er twee keer in.") % {"where": where}
-            )
+            errors.append(_("%(where)s: deze indicator, gemeente en jaar staan er twee keer in.") % {"where": where})
         parsed[key] = {"value": value, "source": row.get("source", "") or source_note}
     if errors:
         raise ImportFailed(errors)
@@ -331,11 +322,7 @@ def load_indicator_values(
                     **values,
                 )
                 report.created += 1
-            elif (
-                current.value != values["value"]
-                or current.source != values["source"]
-                or current.is_demo != is_demo
-            ):
+            elif current.value != values["value"] or current.source != values["source"] or current.is_demo != is_demo:
                 current.value, current.source, current.is_demo = values["value"], values["source"], is_demo
                 current.save()
                 report.updated += 1

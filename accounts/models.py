@@ -100,9 +100,7 @@ class Membership(models.Model):
         verbose_name = _("lidmaatschap")
         verbose_name_plural = _("lidmaatschappen")
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "network", "area_name"], name="unique_membership_per_area"
-            ),
+            models.UniqueConstraint(fields=["municipality", "network", "area_name"], name="unique_membership_per_area"),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="membership_period_ordered",
@@ -342,9 +340,7 @@ class AuditEvent(models.Model):
     )
     actor_label = models.CharField(_("door (naam)"), max_length=254, blank=True)
     verb = models.CharField(_("handeling"), max_length=100, db_index=True)
-    target_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
     target_repr = models.CharField(_("object"), max_length=255, blank=True)
     data = models.JSONField(_("gegevens"), default=dict, blank=True)

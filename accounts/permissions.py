@@ -39,11 +39,6 @@ def is_officer_of_municipality(user, municipality) -> bool:
 can_view_municipality = is_ministry | is_officer_of_municipality
 can_invite_users = is_administrator
 can_view_audit_trail = is_administrator
-can_manage_reference_data = is_administrator
-
-rules.add_perm("accounts.view_municipality", can_view_municipality)
-rules.add_perm("accounts.invite_user", can_invite_users)
-rules.add_perm("accounts.view_auditevent", can_view_audit_trail)
 
 
 def require(allowed: bool, *, not_found: bool = False) -> None:

@@ -11,9 +11,7 @@ from accounts.permissions import is_ministry
 def municipalities_for(user: User) -> QuerySet[Municipality]:
     """Ministry staff see every municipality; an officer only their own."""
     queryset = Municipality.objects.prefetch_related(
-        Prefetch(
-            "memberships", queryset=Membership.objects.select_related("network").order_by("network__code")
-        )
+        Prefetch("memberships", queryset=Membership.objects.select_related("network").order_by("network__code"))
     )
     if is_ministry(user):
         return queryset

@@ -110,17 +110,13 @@ def issue_api_token(*, user: User, name: str, by: User | None = None) -> tuple[A
         require(by.pk == user.pk)
     name = (name or "").strip()
     if not name:
-        raise ValidationError(
-            {"name": [_("Geef de sleutel een omschrijving, bijvoorbeeld 'koppeling zaaksysteem'.")]}
-        )
+        raise ValidationError({"name": [_("Geef de sleutel een omschrijving, bijvoorbeeld 'koppeling zaaksysteem'.")]})
     if len(name) > 100:
         raise ValidationError({"name": [_("De omschrijving is te lang (maximaal 100 tekens).")]})
     key = "nplv_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
-        audit.record(
-            actor=by or user, verb="api_token.issued", target=user, data={"token": token.prefix, "name": name}
-        )
+        audit.record(actor=by or user, verb="api_token.issued", target=user, data={"token": token.prefix, "name": name})
     return token, key
 
 

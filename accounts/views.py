@@ -15,18 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
-from accounts.forms import ApiTokenForm, InviteForm, SetPasswordForm
+from accounts.forms import ApiTokenForm, InviteForm, SetPasswordForm, add_service_errors
 from accounts.models import ApiToken, User
 from accounts.permissions import can_invite_users, can_view_audit_trail, has_two_factor, require
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's field errors beside the fields of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -55,7 +46,7 @@ def profile(request):
                 user=request.user, name=form.cleaned_data["name"], by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("De API-sleutel is aangemaakt. Kopieer hem nu: hij wordt niet nog eens getoond.")
@@ -119,7 +110,7 @@ def users(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": invited.email})
             return redirect("users")

@@ -23,6 +23,9 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     allowed: Callable[[Any, Any], bool]
+    verb: str = ""  # the audit event the move records
+    refused: str | None = None  # why the current state forbids it (the 409 message)
+    offered: bool = True  # a step of its own (a button, an API action); False: another service takes it
     style: str = "secondary"  # how its button looks: primary, secondary or subtle
     confirm: str = ""
 
@@ -37,9 +40,14 @@ class Workflow:
         except KeyError as exc:
             raise TransitionNotAllowed(str(_("Onbekende actie."))) from exc
 
+    @property
+    def offered(self) -> dict[str, Transition]:
+        """The transitions a person starts as a step of their own (buttons and API actions)."""
+        return {action: t for action, t in self.transitions.items() if t.offered}
+
     def available(self, user, obj) -> list[Transition]:
-        """The transitions this user may start now: what the page shows as buttons."""
-        return [t for t in self.transitions.values() if obj.status in t.sources and _allows(t, user, obj)]
+        """The offered transitions this user may start now: what the page shows as buttons."""
+        return [t for t in self.offered.values() if obj.status in t.sources and _allows(t, user, obj)]
 
     def check(self, action: str, user, obj, *, state_message: str | None = None) -> Transition:
         """Raise unless ``user`` may do ``action`` on ``obj`` in its current state.
@@ -53,7 +61,7 @@ class Workflow:
         if not _allows(transition, user, obj):
             raise PermissionDenied
         if obj.status not in transition.sources:
-            raise TransitionNotAllowed(state_message)
+            raise TransitionNotAllowed(state_message or transition.refused)
         return transition
 
 

@@ -141,15 +141,11 @@ class Claim:
         if self.requested <= 0:
             raise ValueError(f"claim {self.key}: requested must be positive, got {self.requested}")
         if not _is_number(self.points):
-            raise ValueError(
-                f"claim {self.key}: points must be a finite Decimal or an int, got {self.points!r}"
-            )
+            raise ValueError(f"claim {self.key}: points must be a finite Decimal or an int, got {self.points!r}")
         for name in ("weight", "tiebreak"):
             value = getattr(self, name)
             if value is not None and not _is_number(value):
-                raise ValueError(
-                    f"claim {self.key}: {name} must be a finite Decimal, an int or None, got {value!r}"
-                )
+                raise ValueError(f"claim {self.key}: {name} must be a finite Decimal, an int or None, got {value!r}")
         if self.pot is not None and not isinstance(self.pot, str):
             raise ValueError(f"claim {self.key}: pot must be a pot name or None, got {self.pot!r}")
         if not isinstance(self.eligible, bool):
@@ -311,12 +307,12 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.collect(0)  # the young-generation pass it would have made anyway, paid here, not by the caller
 
 
-def _allocate(claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Policy) -> Result:
-    pot_position, keys = _check_input(claims, pots, policy)
-    order = rank_order([c.points for c in claims], [c.tiebreak for c in claims], keys, policy.seed)
+def _allocate(input_claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Policy) -> Result:
+    pot_position, keys = _check_input(input_claims, pots, policy)
+    order = rank_order([c.points for c in input_claims], [c.tiebreak for c in input_claims], keys, policy.seed)
 
     # From here on a claim is known by its position in rank order, so "in rank order" means "ascending".
-    input_claims, claims = claims, [claims[i] for i in order]
+    claims = [input_claims[i] for i in order]
     keys = [keys[i] for i in order]
     unit = policy.unit
     requested = [c.requested for c in claims]
@@ -395,9 +391,9 @@ def _fund_pots(
     ``remaining`` (units each claim still lacks, by rank) is brought up to date as money is granted.
     """
     members_by_pot: list[list[int]] = [[] for _ in pots]
-    for i, (pot, units) in enumerate(zip(home, remaining, strict=True)):
+    for i, (home_pot, units) in enumerate(zip(home, remaining, strict=True)):
         if units:
-            members_by_pot[pot].append(i)
+            members_by_pot[home_pot].append(i)
     received = [0] * len(pots)
     funded_from: list[tuple[tuple[str, int], ...]] = [()] * len(remaining)
     summaries = []
@@ -474,7 +470,5 @@ def _formula_weights(
     weights = [numerators[i] * factor[denominators[i]] for i in order]
     for claim, s, weight in zip(claims, status, weights, strict=True):
         if not s and weight <= 0:
-            raise ValueError(
-                f"claim {claim.key}: the formula method needs a positive weight, got {claim.weight!r}"
-            )
+            raise ValueError(f"claim {claim.key}: the formula method needs a positive weight, got {claim.weight!r}")
     return weights

@@ -1,8 +1,13 @@
-"""Admin for schemes, themes and calls: ministry configuration."""
+"""Admin for schemes, themes and calls: ministry configuration. Schemes, calls and the assessment
+configuration of a call are saved and deleted by the same services as in the API (applications.config,
+applications.assessment.config), with the same checks and audit events; locked criteria show read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import AdministratorPermissions, MinistryAdmin, MinistryTabularInline
+from applications import config
+from applications.assessment import config as assessment_config
 from applications.models import (
     Application,
     AssessmentSettings,
@@ -15,10 +20,24 @@ from applications.models import (
     Theme,
 )
 
+IN_USE = _("Dit is al in gebruik en kan niet worden verwijderd.")
+
 
 class ThemeInline(MinistryTabularInline):
     model = Theme
     extra = 1
+
+
+def _changes(form, obj) -> dict:
+    """The plain fields the admin form changed. The form already put them on ``obj``; they go back to what
+    the database holds, so the service applies (and audits) the change itself."""
+    many = {f.name for f in obj._meta.many_to_many}
+    values = {name: form.cleaned_data[name] for name in form.changed_data if name not in many}
+    if obj.pk is not None:
+        stored = type(obj).objects.get(pk=obj.pk)
+        for name in values:
+            setattr(obj, name, getattr(stored, name))
+    return values
 
 
 @admin.register(Scheme)
@@ -26,6 +45,16 @@ class SchemeAdmin(MinistryAdmin):
     list_display = ["name", "code", "kind"]
     prepopulated_fields = {"code": ["name"]}
     inlines = [ThemeInline]
+
+    def save_model(self, request, obj, form, change):
+        config.save_scheme(scheme=obj, values=_changes(form, obj), by=request.user)
+
+    def delete_model(self, request, obj):
+        config.delete_scheme(scheme=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for scheme in queryset:
+            config.delete_scheme(scheme=scheme, by=request.user)
 
 
 class RequiredAttachmentInline(MinistryTabularInline):
@@ -39,9 +68,26 @@ class AssessmentSettingsInline(AdministratorPermissions, admin.StackedInline):
 
 
 class CriterionInline(MinistryTabularInline):
+    """Read-only once a review of the call is submitted: the criteria are locked (as in the API)."""
+
     model = Criterion
     extra = 1
     fields = ["order", "name", "guidance", "scale_min", "scale_max", "weight", "required"]
+
+    def _locked(self, call) -> bool:
+        return call is not None and call.pk is not None and assessment_config.criteria_locked(call)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if self._locked(obj) else super().get_readonly_fields(request, obj)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if self._locked(obj) else super().get_extra(request, obj, **kwargs)
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
 class NeedBandInline(MinistryTabularInline):
@@ -69,6 +115,32 @@ class CallAdmin(MinistryAdmin):
     prepopulated_fields = {"code": ["title"]}
     filter_horizontal = ["eligible_networks"]
     list_select_related = ["scheme"]
+
+    def save_model(self, request, obj, form, change):
+        networks = list(form.cleaned_data["eligible_networks"]) if "eligible_networks" in form.changed_data else None
+        config.save_call(call=obj, values=_changes(form, obj), networks=networks, by=request.user)
+
+    def delete_model(self, request, obj):
+        config.delete_call(call=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for call in queryset:
+            config.delete_call(call=call, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model not in assessment_config.AUDIT_NAMES:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for row in formset.deleted_objects:
+            assessment_config.delete(row=row, by=request.user, in_use_message=IN_USE)
+        for row in formset.new_objects:
+            values = {name: getattr(row, name) for name in formset.form.base_fields if name not in ("id", "call")}
+            blank = formset.model(call=form.instance)
+            assessment_config.save(row=blank, values=values, by=request.user)
+        for row, fields in formset.changed_objects:
+            stored = formset.model.objects.get(pk=row.pk)
+            assessment_config.save(row=stored, values={name: getattr(row, name) for name in fields}, by=request.user)
+        return None
 
 
 @admin.register(Application)

@@ -1,13 +1,11 @@
-"""API for schemes, calls and applications (DESIGN.md §10). Thin: parse, call a service or selector,
-render. State changes go through applications.services, which check the same rules as the pages."""
+"""API for applications (DESIGN.md §10; schemes and calls are in config_api.py). Thin: parse, call a
+service or selector, render. State changes go through applications.services, which check the same rules
+as the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
 from django.http import FileResponse, Http404, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,188 +18,45 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from accounts import audit
-from accounts.api_errors import Conflict
-from accounts.api_permissions import PortalAccess, roles_permission
-from accounts.models import Role
-from applications import documents, selectors, services
+from accounts.api_errors import Nested, ServiceErrorsMixin
+from accounts.api_permissions import READ_METHODS, AdministratorsOnly, OfficersOnly, PortalAccess
+from applications import attachments, documents, selectors, services
 from applications.attachments import CONTENT_TYPES
-from applications.models import Application, Call, Scheme, Status
+from applications.config_api import CallViewSet, SchemeViewSet
+from applications.models import Application, Status
 from applications.serializers import (
     ApplicationCreateSerializer,
     ApplicationSerializer,
     ApplicationUpdateSerializer,
     AttachmentSerializer,
     AttachmentUploadSerializer,
-    CallSerializer,
-    CallWriteSerializer,
     InformationRequestInputSerializer,
-    SchemeSerializer,
     TimelineEntrySerializer,
     WithdrawSerializer,
 )
 
-OfficersOnly = roles_permission(Role.OFFICER)
-AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
+BUDGET_LINES = Nested("lines", "budget_lines", numbered=True)  # lines.1.amount -> budget_lines: {1: {amount}}
 
 ERRORS = (
-    "Fouten: 400 met `{\"veld\": [\"melding\"]}` (meldingen in de taal van `Accept-Language`, standaard "
+    'Fouten: 400 met `{"veld": ["melding"]}` (meldingen in de taal van `Accept-Language`, standaard '
     "Nederlands; `non_field_errors` voor de aanvraag als geheel), 404 voor een aanvraag buiten uw "
     "organisatie, 403 voor een rol die deze handeling niet mag doen, 409 als de huidige status de handeling "
     "niet toelaat."
 )
 BUDGET_ERRORS = (
     "Fouten in `budget_lines` komen terug per regel, onder het volgnummer (vanaf 0) van de regel zoals "
-    "verstuurd: `{\"budget_lines\": {\"1\": {\"amount\": [\"Het bedrag moet groter zijn dan nul.\"]}}}`."
+    'verstuurd: `{"budget_lines": {"1": {"amount": ["Het bedrag moet groter zijn dan nul."]}}}`.'
 )
-
-
-def _field_errors(exc: DjangoValidationError) -> dict:
-    """A service's errors as the API shows them: the whole-application key as ``non_field_errors`` and the
-    budget lines' dotted keys (``lines.1.amount``) nested per line index under ``budget_lines``, the way
-    DRF reports errors in a nested list."""
-    errors: dict = {}
-    for key, messages in exc.message_dict.items():
-        parts = key.split(".")
-        if len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit():
-            line = errors.setdefault("budget_lines", {}).setdefault(int(parts[1]), {})
-            line.setdefault(parts[2], []).extend(messages)
-        elif key == "__all__":
-            errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(messages)
-        else:
-            errors.setdefault(key, []).extend(messages)
-    return errors
-
-
-class ServiceErrorsMixin:
-    """Service ValidationErrors become 400s in the shape above (accounts.api_errors does the rest)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
-            exc = serializers.ValidationError(_field_errors(exc))
-        return super().handle_exception(exc)
-
-
-# --- Schemes and calls -----------------------------------------------------------------------------
-
-
-class ConfigurationViewSet(viewsets.ModelViewSet):
-    """Everyone logged in reads; only administrators write (others get 403)."""
-
-    def get_permissions(self):
-        if self.request is not None and self.request.method not in READ_METHODS:
-            return [AdministratorsOnly()]
-        return [PortalAccess()]
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Regelingen met hun bestedingsdoelen", tags=["regelingen"]),
-    retrieve=extend_schema(summary="Eén regeling", tags=["regelingen"]),
-    create=extend_schema(summary="Regeling aanmaken (beheerders)", tags=["regelingen"],
-                         description="Met `themes` als lijst van bestedingsdoelen."),
-    update=extend_schema(summary="Regeling wijzigen (beheerders)", tags=["regelingen"],
-                         description="`themes` vervangt de lijst: geef het `id` mee om een bestedingsdoel "
-                                     "te houden. Een bestedingsdoel dat al in begrotingen staat, blijft "
-                                     "staan (400)."),
-    partial_update=extend_schema(summary="Regeling deels wijzigen (beheerders)", tags=["regelingen"]),
-)
-class SchemeViewSet(ConfigurationViewSet):
-    serializer_class = SchemeSerializer
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return Scheme.objects.prefetch_related("themes").order_by("name", "pk")
-
-
-CALL_STATUS = OpenApiParameter(
-    "status", str, enum=list(Call.Status.values), description="Alleen rondes die nu deze status hebben."
-)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Aanvraagrondes", tags=["aanvraagrondes"], parameters=[CALL_STATUS],
-        description="Gemeenten zien de gepubliceerde rondes, met `eligible`: of hun gemeente mag aanvragen. "
-                    "Het ministerie ziet alle rondes.",
-    ),
-    retrieve=extend_schema(summary="Eén aanvraagronde", tags=["aanvraagrondes"]),
-    create=extend_schema(summary="Aanvraagronde aanmaken (beheerders)", tags=["aanvraagrondes"],
-                         request=CallWriteSerializer, responses={201: CallSerializer}),
-    update=extend_schema(summary="Aanvraagronde wijzigen (beheerders)", tags=["aanvraagrondes"],
-                         request=CallWriteSerializer, responses=CallSerializer),
-    partial_update=extend_schema(summary="Aanvraagronde deels wijzigen (beheerders)", tags=["aanvraagrondes"],
-                                 request=CallWriteSerializer, responses=CallSerializer),
-    destroy=extend_schema(
-        summary="Aanvraagronde verwijderen (beheerders)", tags=["aanvraagrondes"],
-        description="Alleen een ronde zonder aanvragen; anders 409 (zet haar dan op niet gepubliceerd).",
-        responses={204: None, 409: OpenApiResponse(description="De ronde heeft al aanvragen.")},
-    ),
-)
-class CallViewSet(ConfigurationViewSet):
-    serializer_class = CallSerializer
-
-    def get_queryset(self):
-        queryset = selectors.calls_for(self.request.user)
-        wanted = self.request.query_params.get("status") if self.action == "list" else None
-        if wanted:
-            now = timezone.now()
-            filters = {Call.Status.UPCOMING: {"opens_at__gt": now},
-                       Call.Status.CLOSED: {"closes_at__lte": now}}
-            if wanted == Call.Status.OPEN:
-                return queryset.open_at(now)
-            if wanted not in filters:
-                raise serializers.ValidationError({"status": [_("Onbekende status: %(status)s.")
-                                                              % {"status": wanted}]})
-            queryset = queryset.filter(**filters[wanted])
-        return queryset
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if self.request is not None and self.request.user.is_authenticated and self.request.user.is_officer:
-            context["eligible_call_ids"] = selectors.eligible_call_ids(self.request.user)
-        return context
-
-    def _respond(self, call: Call, code: int = status.HTTP_200_OK) -> Response:
-        call = self.get_queryset().get(pk=call.pk)
-        return Response(CallSerializer(call, context=self.get_serializer_context()).data, status=code)
-
-    def create(self, request, *args, **kwargs):
-        serializer = CallWriteSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return self._respond(serializer.save(), status.HTTP_201_CREATED)
-
-    def update(self, request, *args, partial=False, **kwargs):
-        serializer = CallWriteSerializer(self.get_object(), data=request.data, partial=partial,
-                                         context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return self._respond(serializer.save())
-
-    def perform_destroy(self, instance: Call) -> None:
-        conflict = Conflict(_("Deze aanvraagronde heeft al aanvragen en kan niet worden verwijderd. Zet haar "
-                              "op niet gepubliceerd als zij niet meer zichtbaar mag zijn."))
-        if instance.applications.exists():
-            raise conflict
-        try:
-            with transaction.atomic():
-                audit.record(actor=self.request.user, verb="call.deleted", target=instance,
-                             data={"code": instance.code, "title": instance.title})
-                instance.delete()
-        except ProtectedError as exc:  # an application arrived in the meantime
-            raise conflict from exc
 
 
 # --- Applications ----------------------------------------------------------------------------------
 
 APPLICATION_FILTERS = [
-    OpenApiParameter("status", str, enum=list(Status.values),
-                     description="Alleen aanvragen met deze status."),
+    OpenApiParameter("status", str, enum=list(Status.values), description="Alleen aanvragen met deze status."),
     OpenApiParameter("call", int, description="Alleen aanvragen in deze aanvraagronde (id)."),
 ]
-ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH,
-                                 description="Id van de bijlage.")
+ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, description="Id van de bijlage.")
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF-bestand.")}
 ATTACHMENT_RESPONSE = {
     (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="Het bestand zoals toegevoegd.")
@@ -211,44 +66,60 @@ TAGS = ["aanvragen"]
 
 
 def _transition_schema(summary: str, description: str, request=None):
-    return extend_schema(summary=summary, description=f"{description} {ERRORS}", tags=TAGS, request=request,
-                         responses={200: ApplicationSerializer})
+    return extend_schema(
+        summary=summary,
+        description=f"{description} {ERRORS}",
+        tags=TAGS,
+        request=request,
+        responses={200: ApplicationSerializer},
+    )
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Aanvragen", tags=TAGS, parameters=APPLICATION_FILTERS,
+        summary="Aanvragen",
+        tags=TAGS,
+        parameters=APPLICATION_FILTERS,
         description="Een gemeente ziet haar eigen aanvragen, een beheerder alle ingediende. "
-                    "`available_actions` noemt de stappen die u nu mag zetten (de URL is de naam met een "
-                    "streepje: `request_information` → `request-information/`).",
+        "`available_actions` noemt de stappen die u nu mag zetten (de URL is de naam met een "
+        "streepje: `request_information` → `request-information/`).",
     ),
     retrieve=extend_schema(summary="Eén aanvraag", tags=TAGS, description=ERRORS),
     create=extend_schema(
-        summary="Aanvraag starten (gemeenten)", tags=TAGS, request=ApplicationCreateSerializer,
+        summary="Aanvraag starten (gemeenten)",
+        tags=TAGS,
+        request=ApplicationCreateSerializer,
         responses={201: ApplicationSerializer},
         description="Maakt een concept voor uw gemeente; de overige velden en `budget_lines` mogen meteen "
-                    f"mee. Is iets daarvan ongeldig, dan wordt er niets aangemaakt. {BUDGET_ERRORS} {ERRORS}",
+        f"mee. Is iets daarvan ongeldig, dan wordt er niets aangemaakt. {BUDGET_ERRORS} {ERRORS}",
     ),
     update=extend_schema(
-        summary="Aanvraag wijzigen (gemeenten)", tags=TAGS, request=ApplicationUpdateSerializer,
+        summary="Aanvraag wijzigen (gemeenten)",
+        tags=TAGS,
+        request=ApplicationUpdateSerializer,
         responses=ApplicationSerializer,
         description="Alleen een concept of een aanvraag waarvoor aanvulling is gevraagd. Alleen de "
-                    "meegestuurde velden veranderen; `budget_lines` vervangt de hele begroting. Met "
-                    "`revision` krijgt u 409 als iemand anders de aanvraag intussen wijzigde. "
-                    f"{BUDGET_ERRORS} {ERRORS}",
+        "meegestuurde velden veranderen; `budget_lines` vervangt de hele begroting. Met "
+        "`revision` krijgt u 409 als iemand anders de aanvraag intussen wijzigde. "
+        f"{BUDGET_ERRORS} {ERRORS}",
     ),
     partial_update=extend_schema(
-        summary="Aanvraag deels wijzigen (gemeenten)", tags=TAGS, request=ApplicationUpdateSerializer,
-        responses=ApplicationSerializer, description=f"Zoals PUT. {BUDGET_ERRORS} {ERRORS}",
+        summary="Aanvraag deels wijzigen (gemeenten)",
+        tags=TAGS,
+        request=ApplicationUpdateSerializer,
+        responses=ApplicationSerializer,
+        description=f"Zoals PUT. {BUDGET_ERRORS} {ERRORS}",
     ),
     destroy=extend_schema(
-        summary="Concept verwijderen (gemeenten)", tags=TAGS,
+        summary="Concept verwijderen (gemeenten)",
+        tags=TAGS,
         description=f"Alleen een concept; een ingediende aanvraag trekt u in (409). {ERRORS}",
         responses={204: None},
     ),
 )
 class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     serializer_class = ApplicationSerializer
+    nested_errors = (BUDGET_LINES,)
     # Officers write their municipality's applications; administrators take the ministry's steps.
     officer_actions = ("create", "update", "partial_update", "destroy", "submit", "withdraw")
     administrator_actions = ("request_information", "start_review")
@@ -292,36 +163,27 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         return queryset
 
     def _represent(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.application_with_parts(selectors.applications_for(self.request.user)).get(
-            pk=application.pk
-        )
+        fresh = selectors.application_with_parts(selectors.applications_for(self.request.user)).get(pk=application.pk)
         return Response(ApplicationSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
-    def _save_content(self, application: Application, data: dict, *,
-                      revision: int | None = None) -> Application:
-        """Content first, then the budget; errors of both come back together and nothing is saved.
-        The caller holds the transaction."""
+    def _save_content(self, application: Application, data: dict, *, revision: int | None = None) -> Application:
+        """Content and budget through ``services.save_content``: errors of both come back together (a 400
+        shaped by ``BUDGET_LINES``) and nothing is saved. The caller holds the transaction."""
         lines = data.pop("budget_lines", None)
-        errors = {}
-        try:
-            with transaction.atomic():
-                application = services.update_application(application=application, by=self.request.user,
-                                                          data=data, expected_revision=revision)
-        except DjangoValidationError as exc:
-            errors.update(_field_errors(exc))
+        payload = None
         if lines is not None:
-            payload = [{"theme": line["theme_id"], "year": line["year"], "amount": line["amount"],
-                        "description": line.get("description", "")} for line in lines]
-            try:
-                with transaction.atomic():
-                    # The revision was checked above, under the row lock this transaction still holds.
-                    application = services.replace_budget_lines(application=application, by=self.request.user,
-                                                                lines=payload)
-            except DjangoValidationError as exc:
-                errors.update(_field_errors(exc))
-        if errors:
-            raise serializers.ValidationError(errors)
-        return application
+            payload = [
+                {
+                    "theme": line["theme_id"],
+                    "year": line["year"],
+                    "amount": line["amount"],
+                    "description": line.get("description", ""),
+                }
+                for line in lines
+            ]
+        return services.save_content(
+            application=application, by=self.request.user, data=data, lines=payload, expected_revision=revision
+        )
 
     def create(self, request, *args, **kwargs):
         context = {**self.get_serializer_context(), "calls": selectors.calls_for(request.user)}
@@ -330,15 +192,15 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         call, title, area_name = data.pop("call"), data.pop("title"), data.pop("area_name", "")
         with transaction.atomic():
-            application = services.start_application(call=call, by=request.user, title=title,
-                                                     area_name=area_name)
+            application = services.start_application(call=call, by=request.user, title=title, area_name=area_name)
             application = self._save_content(application, data)
         return self._represent(application, status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         application = self.get_object()
-        serializer = ApplicationUpdateSerializer(data=request.data, partial=partial,
-                                                 context=self.get_serializer_context())
+        serializer = ApplicationUpdateSerializer(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         revision = data.pop("revision", None)
@@ -351,35 +213,44 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
 
     # --- transitions -----------------------------------------------------------------------------
 
-    @_transition_schema("Aanvraag indienen (gemeenten)",
-                        "Alleen binnen de openingstijd van de ronde en als de aanvraag compleet is (400 met "
-                        "per veld wat ontbreekt). Een tweede keer indienen geeft 409.")
+    @_transition_schema(
+        "Aanvraag indienen (gemeenten)",
+        "Alleen binnen de openingstijd van de ronde en als de aanvraag compleet is (400 met "
+        "per veld wat ontbreekt). Een tweede keer indienen geeft 409.",
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         application = services.submit_application(application=self.get_object(), by=request.user)
         return self._represent(application)
 
-    @_transition_schema("Aanvraag intrekken (gemeenten)",
-                        "Uit concept, ingediend of aanvulling gevraagd; met een optionele reden.",
-                        request=WithdrawSerializer)
+    @_transition_schema(
+        "Aanvraag intrekken (gemeenten)",
+        "Uit concept, ingediend of aanvulling gevraagd; met een optionele reden.",
+        request=WithdrawSerializer,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application = services.withdraw_application(application=self.get_object(), by=request.user,
-                                                    reason=serializer.validated_data.get("reason", ""))
+        application = services.withdraw_application(
+            application=self.get_object(), by=request.user, reason=serializer.validated_data.get("reason", "")
+        )
         return self._represent(application)
 
-    @_transition_schema("Om aanvulling vragen (beheerders)",
-                        "Bij een ingediende aanvraag; de gemeente krijgt een e-mail en kan de aanvraag weer "
-                        "wijzigen en opnieuw indienen.", request=InformationRequestInputSerializer)
+    @_transition_schema(
+        "Om aanvulling vragen (beheerders)",
+        "Bij een ingediende aanvraag; de gemeente krijgt een e-mail en kan de aanvraag weer "
+        "wijzigen en opnieuw indienen.",
+        request=InformationRequestInputSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="request-information")
     def request_information(self, request, pk=None):
         serializer = InformationRequestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         application = self.get_object()
-        services.request_information(application=application, by=request.user,
-                                     message=serializer.validated_data["message"])
+        services.request_information(
+            application=application, by=request.user, message=serializer.validated_data["message"]
+        )
         return self._represent(application)
 
     @_transition_schema("In beoordeling nemen (beheerders)", "Bij een ingediende aanvraag.")
@@ -390,14 +261,22 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
 
     # --- attachments, history and PDF ------------------------------------------------------------
 
-    @extend_schema(methods=["GET"], summary="Bijlagen van een aanvraag", tags=TAGS,
-                   responses=AttachmentSerializer(many=True), description=ERRORS)
     @extend_schema(
-        methods=["POST"], summary="Bijlage toevoegen (gemeenten)", tags=TAGS,
-        request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer},
+        methods=["GET"],
+        summary="Bijlagen van een aanvraag",
+        tags=TAGS,
+        responses=AttachmentSerializer(many=True),
+        description=ERRORS,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Bijlage toevoegen (gemeenten)",
+        tags=TAGS,
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
         description="Multipart met `file` en optioneel `requirement` (id van een verplichte bijlage van de "
-                    "ronde). Het formaat wordt aan de inhoud herkend; een geweigerd bestand geeft 400 met de "
-                    f"reden in `file`. {ERRORS}",
+        "ronde). Het formaat wordt aan de inhoud herkend; een geweigerd bestand geeft 400 met de "
+        f"reden in `file`. {ERRORS}",
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
     def attachments(self, request, pk=None):
@@ -405,48 +284,77 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         if request.method == "POST":
             serializer = AttachmentUploadSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            attachment = services.add_attachment(application=application, by=request.user,
-                                                 upload=serializer.validated_data.get("file"),
-                                                 requirement=serializer.validated_data.get("requirement"))
-            return Response(AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
-                            status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(application.attachments.select_related("requirement").order_by(
-            "requirement__order", "uploaded_at", "pk"))
+            attachment = attachments.add_attachment(
+                application=application,
+                by=request.user,
+                upload=serializer.validated_data.get("file"),
+                requirement=serializer.validated_data.get("requirement"),
+            )
+            return Response(
+                AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        page = self.paginate_queryset(
+            application.attachments.select_related("requirement").order_by("requirement__order", "uploaded_at", "pk")
+        )
         return self.get_paginated_response(
             AttachmentSerializer(page, many=True, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(methods=["GET"], summary="Bijlage downloaden", tags=TAGS, parameters=[ATTACHMENT_ID],
-                   responses=ATTACHMENT_RESPONSE, description=ERRORS)
-    @extend_schema(methods=["DELETE"], summary="Bijlage verwijderen (gemeenten)", tags=TAGS,
-                   parameters=[ATTACHMENT_ID], responses={204: None},
-                   description=f"Alleen zolang de aanvraag gewijzigd mag worden (anders 409). {ERRORS}")
-    @action(detail=True, methods=["get", "delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)",
-            url_name="attachment")
+    @extend_schema(
+        methods=["GET"],
+        summary="Bijlage downloaden",
+        tags=TAGS,
+        parameters=[ATTACHMENT_ID],
+        responses=ATTACHMENT_RESPONSE,
+        description=ERRORS,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Bijlage verwijderen (gemeenten)",
+        tags=TAGS,
+        parameters=[ATTACHMENT_ID],
+        responses={204: None},
+        description=f"Alleen zolang de aanvraag gewijzigd mag worden (anders 409). {ERRORS}",
+    )
+    @action(
+        detail=True, methods=["get", "delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)", url_name="attachment"
+    )
     def attachment(self, request, pk=None, attachment_id=None):
         application = self.get_object()
         attachment = application.attachments.filter(pk=attachment_id).first()
         if attachment is None:
             raise Http404
         if request.method == "DELETE":
-            services.remove_attachment(attachment=attachment, by=request.user)
+            attachments.remove_attachment(attachment=attachment, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
 
-    @extend_schema(summary="Geschiedenis van een aanvraag", tags=TAGS,
-                   responses=TimelineEntrySerializer(many=True),
-                   description="Uit het auditlog, oudste eerst. Gemeenten zien het ministerie als "
-                               f"organisatie, zonder namen van medewerkers. {ERRORS}")
+    @extend_schema(
+        summary="Geschiedenis van een aanvraag",
+        tags=TAGS,
+        responses=TimelineEntrySerializer(many=True),
+        description="Uit het auditlog, oudste eerst. Gemeenten zien het ministerie als "
+        f"organisatie, zonder namen van medewerkers. {ERRORS}",
+    )
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         entries = selectors.timeline(self.get_object(), viewer=request.user)
         page = self.paginate_queryset(entries)
         return self.get_paginated_response(TimelineEntrySerializer(page, many=True).data)
 
-    @extend_schema(summary="PDF van de aanvraag", tags=TAGS, responses=PDF_RESPONSE,
-                   description="De bewaarde kopie van de laatste indiening; voor een concept (of zolang de "
-                               f"kopie nog wordt gemaakt) een actuele weergave. {ERRORS}")
+    @extend_schema(
+        summary="PDF van de aanvraag",
+        tags=TAGS,
+        responses=PDF_RESPONSE,
+        description="De bewaarde kopie van de laatste indiening; voor een concept (of zolang de "
+        f"kopie nog wordt gemaakt) een actuele weergave. {ERRORS}",
+    )
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         application = self.get_object()
@@ -454,8 +362,9 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         stored = next(iter(application.documents.all()), None) if application.status != Status.DRAFT else None
         if stored is not None:
             try:
-                return FileResponse(stored.file.open("rb"), as_attachment=True, filename=filename,
-                                    content_type="application/pdf")
+                return FileResponse(
+                    stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+                )
             except OSError:
                 pass  # the stored copy is missing: render it again below
         response = HttpResponse(documents.render_application_pdf(application), content_type="application/pdf")

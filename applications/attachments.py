@@ -1,14 +1,24 @@
-"""Attachment checks: the format is detected from the content, never trusted from the file name."""
+"""Attachments: the checks of an upload (the format is detected from the content, never trusted from the
+file name), and the services that add and remove them."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import User
+from applications.models import Application, Attachment, RequiredAttachment
+from applications.services import check_editable, check_visible, lock, touch
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -70,9 +80,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_mb: int) -> CheckedFil
         )
     content = upload.read(max_bytes + 1)
     if len(content) > max_bytes:
-        raise ValidationError(
-            {"file": [_("Het bestand is te groot. Het maximum is %(max)s MB.") % {"max": max_mb}]}
-        )
+        raise ValidationError({"file": [_("Het bestand is te groot. Het maximum is %(max)s MB.") % {"max": max_mb}]})
     if not content:
         raise ValidationError({"file": [_("Het bestand is leeg. Kies een bestand met inhoud.")]})
     detected = detect_format(content)
@@ -109,3 +117,80 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_mb: int) -> CheckedFil
         size=len(content),
         name=_safe_name(getattr(upload, "name", "") or "", detected),
     )
+
+
+def add_attachment(
+    *,
+    application: Application,
+    by: User,
+    upload,
+    requirement: RequiredAttachment | None = None,
+    expected_revision: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Attachment:
+    now = now or timezone.now()
+    check_visible(application, by)
+    call = application.call
+    if requirement is not None and requirement.call_id != call.pk:
+        raise ValidationError({"requirement": [_("Deze soort bijlage hoort niet bij deze aanvraagronde.")]})
+    checked = check_upload(upload, allowed=call.allowed_formats, max_mb=call.max_attachment_mb)
+    attachment = Attachment(
+        requirement=requirement,
+        original_name=checked.name,
+        file_format=checked.file_format,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+        uploaded_at=now,
+    )
+    try:
+        with transaction.atomic():
+            application = lock(application, by)
+            check_editable(application, by, expected_revision)
+            attachment.application = application
+            attachment.file.save(checked.name, ContentFile(checked.content), save=False)
+            attachment.save()
+            touch(application, by, now)
+            application.save(update_fields=["revision", "updated_by", "updated_at"])
+            audit.record(
+                actor=by,
+                verb="application.attachment_added",
+                target=application,
+                data={
+                    "attachment": attachment.pk,
+                    "name": checked.name,
+                    "format": checked.file_format,
+                    "size": checked.size,
+                    "sha256": checked.sha256,
+                    "requirement": requirement.name if requirement else None,
+                },
+            )
+    except BaseException:
+        if attachment.file.name:  # the file was written but its row was not: remove the orphan
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def remove_attachment(
+    *, attachment: Attachment, by: User, expected_revision: int | None = None, now: datetime.datetime | None = None
+) -> None:
+    now = now or timezone.now()
+    application = attachment.application
+    check_visible(application, by)
+    with transaction.atomic():
+        application = lock(application, by)
+        check_editable(application, by, expected_revision)
+        name, sha256, file_name = attachment.original_name, attachment.sha256, attachment.file.name
+        attachment.delete()
+        touch(application, by, now)
+        application.save(update_fields=["revision", "updated_by", "updated_at"])
+        audit.record(
+            actor=by,
+            verb="application.attachment_removed",
+            target=application,
+            data={"name": name, "sha256": sha256},
+        )
+        storage = Attachment._meta.get_field("file").storage
+        if file_name:
+            transaction.on_commit(lambda: storage.delete(file_name))

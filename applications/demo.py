@@ -127,6 +127,7 @@ def seed_applications() -> int:
 
     from accounts.models import User
     from applications import services
+    from applications.attachments import add_attachment
 
     fund = Call.objects.get(code="leefbaarheidsfonds-2027-tranche-1")
     spuk = Call.objects.get(code="spuk-kansrijke-wijk-2027")
@@ -155,12 +156,8 @@ def seed_applications() -> int:
             data={
                 "goals": "Meer bewoners voelen zich veilig en thuis in de wijk; minder jongeren vallen uit op school.",
                 "approach": "Een wijkteam met vaste gezichten, een brede school en een buurthuis dat elke dag open is.",
-                "partners": ""
-                if not submit
-                else "Woningcorporatie, basisscholen, GGD, politie en welzijnswerk.",
-                "residents_involvement": ""
-                if not submit
-                else "Een bewonersraad beslist mee over de besteding.",
+                "partners": "" if not submit else "Woningcorporatie, basisscholen, GGD, politie en welzijnswerk.",
+                "residents_involvement": "" if not submit else "Een bewonersraad beslist mee over de besteding.",
             },
         )
         if not submit:
@@ -184,9 +181,7 @@ def seed_applications() -> int:
         services.replace_budget_lines(application=application, by=officer, lines=lines)
         for requirement in call.required_attachments.all():
             upload = SimpleUploadedFile(f"{requirement.name}.pdf", _demo_pdf(requirement.name))
-            services.add_attachment(
-                application=application, by=officer, upload=upload, requirement=requirement
-            )
+            add_attachment(application=application, by=officer, upload=upload, requirement=requirement)
         services.submit_application(application=application, by=officer)
     return created
 
@@ -196,7 +191,7 @@ def seed_assessment() -> int:
     applications (one review already in, so the demo shows a queue and a half-finished assessment)."""
     from accounts.importers import ensure_indicators
     from accounts.models import User
-    from applications import assessment
+    from applications.assessment import services as assessment
     from applications.models import AssessmentSettings, BonusRule, Criterion, NeedBand, ReviewAssignment
 
     indicators = ensure_indicators()
@@ -211,9 +206,7 @@ def seed_assessment() -> int:
         "households_below_poverty_line": [("6", "2"), ("10", "4")],
         "social_assistance": [("4", "2"), ("8", "4")],
     }
-    for call in Call.objects.filter(
-        code__in=["leefbaarheidsfonds-2027-tranche-1", "spuk-kansrijke-wijk-2027"]
-    ):
+    for call in Call.objects.filter(code__in=["leefbaarheidsfonds-2027-tranche-1", "spuk-kansrijke-wijk-2027"]):
         AssessmentSettings.objects.get_or_create(
             call=call,
             defaults={
@@ -225,9 +218,7 @@ def seed_assessment() -> int:
         )
         if not call.criteria.exists():
             for order, (name, guidance, weight) in enumerate(criteria, start=1):
-                Criterion.objects.create(
-                    call=call, name=name, guidance=guidance, weight=Decimal(weight), order=order
-                )
+                Criterion.objects.create(call=call, name=name, guidance=guidance, weight=Decimal(weight), order=order)
         if not call.need_bands.exists():
             for code, steps in bands.items():
                 for threshold, points in steps:

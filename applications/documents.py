@@ -15,9 +15,7 @@ from django.utils import timezone, translation
 from applications.models import Application, ApplicationDocument
 
 
-def render_application_pdf(
-    application: Application, *, submitted_at: datetime.datetime | None = None
-) -> bytes:
+def render_application_pdf(application: Application, *, submitted_at: datetime.datetime | None = None) -> bytes:
     """Render in Dutch, tagged for accessibility (PDF/UA-1)."""
     from weasyprint import HTML
 
@@ -39,9 +37,7 @@ def render_application_pdf(
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
-def store_submission_copy(
-    application: Application, *, submitted_at: datetime.datetime
-) -> ApplicationDocument:
+def store_submission_copy(application: Application, *, submitted_at: datetime.datetime) -> ApplicationDocument:
     """Idempotent: one document per submission moment, however often the task runs."""
     existing = ApplicationDocument.objects.filter(application=application, submitted_at=submitted_at).first()
     if existing is not None:
@@ -69,9 +65,7 @@ def store_submission_copy(
             return document
         except IntegrityError:
             document.file.storage.delete(document.file.name)
-            existing = ApplicationDocument.objects.filter(
-                application=application, submitted_at=submitted_at
-            ).first()
+            existing = ApplicationDocument.objects.filter(application=application, submitted_at=submitted_at).first()
             if existing is not None:
                 return existing
     raise RuntimeError(f"Could not store a PDF copy of {application.reference}")

@@ -63,9 +63,7 @@ def information_requested(application: Application, request: InformationRequest)
 
 def _administrators() -> list[str]:
     return list(
-        User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
-        .order_by("email")
-        .values_list("email", flat=True)
+        User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).order_by("email").values_list("email", flat=True)
     )
 
 

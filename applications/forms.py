@@ -67,9 +67,11 @@ class StepForm(forms.Form):
     """Every step carries the revision it was loaded at, so a concurrent edit is noticed."""
 
     use_required_attribute = False
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
-                                  error_messages={"required": _("De versie van de aanvraag ontbreekt; "
-                                                                "open de pagina opnieuw.")})
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": _("De versie van de aanvraag ontbreekt; open de pagina opnieuw.")},
+    )
 
 
 def _area_fields(form: forms.Form, areas: list[str], current: str = "") -> None:
@@ -78,12 +80,16 @@ def _area_fields(form: forms.Form, areas: list[str], current: str = "") -> None:
         choices = [("", _("— kies een gebied —"))] + [(a, a) for a in areas]
         choices.append((OTHER_AREA, _("Een ander gebied (vul hieronder in)")))
         form.fields["area_name"] = forms.ChoiceField(
-            label=_("Gebied"), choices=choices,
-            help_text=_("In deze ronde vraagt u per gebied aan. Kies een NPLV-focusgebied van uw gemeente of "
-                        "een ander gebied."),
+            label=_("Gebied"),
+            choices=choices,
+            help_text=_(
+                "In deze ronde vraagt u per gebied aan. Kies een NPLV-focusgebied van uw gemeente of een ander gebied."
+            ),
         )
         form.fields["area_other"] = forms.CharField(
-            label=_("Ander gebied"), max_length=150, required=False,
+            label=_("Ander gebied"),
+            max_length=150,
+            required=False,
             help_text=_("Alleen invullen als u hierboven 'Een ander gebied' kiest."),
         )
         if current in areas:
@@ -94,11 +100,11 @@ def _area_fields(form: forms.Form, areas: list[str], current: str = "") -> None:
     else:
         form.initial["area_name"] = current
         form.fields["area_name"] = forms.CharField(
-            label=_("Gebied"), max_length=150,
+            label=_("Gebied"),
+            max_length=150,
             help_text=_("In deze ronde vraagt u per gebied aan: de wijk of buurt waarvoor deze aanvraag is."),
         )
-    form.fields["area_name"].error_messages["required"] = _("In deze ronde vraagt u per gebied aan; kies het "
-                                                            "gebied.")
+    form.fields["area_name"].error_messages["required"] = _("In deze ronde vraagt u per gebied aan; kies het gebied.")
 
 
 def chosen_area(cleaned_data: dict) -> str:
@@ -111,7 +117,8 @@ def chosen_area(cleaned_data: dict) -> str:
 class StartApplicationForm(forms.Form):
     use_required_attribute = False
     title = forms.CharField(
-        label=_("Titel van uw aanvraag"), max_length=200,
+        label=_("Titel van uw aanvraag"),
+        max_length=200,
         help_text=_("Een korte naam voor het plan, bijvoorbeeld 'Samen sterk in Batau-Noord'."),
         error_messages={"required": _("Geef de aanvraag een titel.")},
     )
@@ -130,12 +137,12 @@ class StartApplicationForm(forms.Form):
 
 class AreaStepForm(StepForm):
     title = forms.CharField(
-        label=_("Titel van uw aanvraag"), max_length=200,
+        label=_("Titel van uw aanvraag"),
+        max_length=200,
         error_messages={"required": _("Geef de aanvraag een titel.")},
     )
 
-    def __init__(self, *args, areas: list[str] | None = None, per_area: bool = False, current_area: str = "",
-                 **kwargs):
+    def __init__(self, *args, areas: list[str] | None = None, per_area: bool = False, current_area: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         if per_area:
             _area_fields(self, areas or [], current_area)
@@ -149,19 +156,23 @@ class AreaStepForm(StepForm):
 
 class PlanStepForm(StepForm):
     goals = NeededCharField(
-        label=_("Doelen"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Doelen"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat wilt u met dit plan in de wijk bereiken, en hoe merken bewoners dat?"),
     )
     approach = NeededCharField(
-        label=_("Aanpak"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Aanpak"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat gaat u doen, in welke volgorde, en waarom werkt dat?"),
     )
     partners = NeededCharField(
-        label=_("Partners in de lokale alliantie"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Partners in de lokale alliantie"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Welke organisaties werken mee, bijvoorbeeld corporaties, scholen, zorg en politie?"),
     )
     residents_involvement = NeededCharField(
-        label=_("Betrokkenheid van bewoners"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Betrokkenheid van bewoners"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Hoe denken en beslissen bewoners mee?"),
     )
 
@@ -175,8 +186,7 @@ class BudgetStepForm(StepForm):
 
     requested_amount = NeededAmountField(
         label=_("Aangevraagd bedrag"),
-        help_text=_("In euro, bijvoorbeeld 250000 of 250.000,50. De begroting hieronder telt op tot dit "
-                    "bedrag."),
+        help_text=_("In euro, bijvoorbeeld 250000 of 250.000,50. De begroting hieronder telt op tot dit bedrag."),
     )
 
     def __init__(self, *args, themes, years, **kwargs):
@@ -190,8 +200,7 @@ class BudgetStepForm(StepForm):
 
     def grid(self) -> list[tuple]:
         """Rows of (theme, [bound field per year]) for the template's table."""
-        return [(theme, [self[grid_field_name(theme.pk, year)] for year in self.years])
-                for theme in self.themes]
+        return [(theme, [self[grid_field_name(theme.pk, year)] for year in self.years]) for theme in self.themes]
 
     def grid_errors(self) -> bool:
         return any(self.errors.get(name) for name in self.fields if GRID_FIELD.match(name))
@@ -202,8 +211,9 @@ def posted_budget_lines(data, grid_names: list[str]) -> tuple[list[dict], list[s
     came from, so the service's errors (``lines.3.amount``) find their way back to the right box.
 
     Boxes outside the grid (a tampered form) are passed on too: the service refuses them with its message."""
-    names = [n for n in grid_names if n in data] + sorted(n for n in data if GRID_FIELD.match(n)
-                                                          and n not in grid_names)
+    names = [n for n in grid_names if n in data] + sorted(
+        n for n in data if GRID_FIELD.match(n) and n not in grid_names
+    )
     lines, sources = [], []
     for name in names:
         value = (data.get(name) or "").strip()
@@ -221,7 +231,9 @@ class CofinancingStepForm(StepForm):
         help_text=_("De eigen bijdrage van de gemeente en partners, in euro. Vul 0 in als er geen is."),
     )
     cofinancing_sources = forms.CharField(
-        label=_("Bronnen van de cofinanciering"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Bronnen van de cofinanciering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Wie draagt wat bij? Bijvoorbeeld: gemeentebegroting 2027, woningcorporatie."),
     )
 
@@ -230,23 +242,30 @@ class ConfirmForm(forms.Form):
     """A destructive step asks for a tick instead of a JavaScript dialog."""
 
     use_required_attribute = False
-    confirm = forms.BooleanField(label=_("Ik weet het zeker"),
-                                 error_messages={"required": _("Vink aan dat u het zeker weet.")})
+    confirm = forms.BooleanField(
+        label=_("Ik weet het zeker"), error_messages={"required": _("Vink aan dat u het zeker weet.")}
+    )
 
 
 class WithdrawForm(ConfirmForm):
-    reason = forms.CharField(label=_("Reden"), required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Waarom trekt u de aanvraag in? Dit komt in de geschiedenis."))
+    reason = forms.CharField(
+        label=_("Reden"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarom trekt u de aanvraag in? Dit komt in de geschiedenis."),
+    )
 
 
 class InformationRequestForm(forms.Form):
     use_required_attribute = False
     message = forms.CharField(
-        label=_("Welke informatie moet de gemeente aanvullen?"), max_length=5000,
+        label=_("Welke informatie moet de gemeente aanvullen?"),
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("De gemeente krijgt dit bericht per e-mail en kan de aanvraag daarna aanvullen en "
-                    "opnieuw indienen."),
+        help_text=_(
+            "De gemeente krijgt dit bericht per e-mail en kan de aanvraag daarna aanvullen en opnieuw indienen."
+        ),
         error_messages={"required": _("Beschrijf welke informatie de gemeente moet aanvullen.")},
     )
 

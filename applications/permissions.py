@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import rules
 
-from accounts.permissions import is_administrator, is_ministry, is_officer
+from accounts.permissions import is_administrator, is_officer
 from applications.models import EDITABLE_STATES, Status
 
 
 @rules.predicate
 def is_officer_of(user, application) -> bool:
-    return (
-        is_officer(user) and application is not None and application.municipality_id == user.municipality_id
-    )
+    return is_officer(user) and application is not None and application.municipality_id == user.municipality_id
 
 
 @rules.predicate
@@ -57,17 +55,16 @@ can_request_information = is_administrator
 can_start_review = is_administrator
 can_start_application = is_officer
 can_manage_calls = is_administrator
-can_view_all_calls = is_ministry
 
-rules.add_perm("applications.view_application", can_view_application)
-rules.add_perm("applications.change_application", can_edit_application)
-rules.add_perm("applications.manage_calls", can_manage_calls)
 
 # Assessment
 can_assign_reviewers = is_administrator
 can_review = is_reviewer_of_assignment
 can_reopen_review = is_administrator
+can_complete_review = is_administrator | is_assigned_reviewer  # the last review in, or an unassignment
 can_view_points = is_administrator
 can_configure_assessment = is_administrator
 
-rules.add_perm("applications.view_points", can_view_points)
+
+# Decision (taken by the allocation: award, partially award, reject, send the letter)
+can_decide = is_administrator

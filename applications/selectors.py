@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership, User
 from accounts.permissions import is_administrator, is_ministry, is_officer, is_reviewer
-from applications.models import Application, Attachment, BudgetLine, Call, InformationRequest, Status
+from applications.models import Application, Attachment, BudgetLine, Call, CallQuerySet, InformationRequest, Status
 
 
-def calls_for(user: User, *, now: datetime.datetime | None = None) -> QuerySet[Call]:
+def calls_for(user: User, *, now: datetime.datetime | None = None) -> CallQuerySet:
     """Published calls for officers; every call for the ministry."""
     queryset = Call.objects.select_related("scheme").prefetch_related(
         "eligible_networks", "required_attachments", "scheme__themes"
@@ -30,7 +30,7 @@ def calls_for(user: User, *, now: datetime.datetime | None = None) -> QuerySet[C
 def open_calls_for_officer(user: User, *, now: datetime.datetime | None = None) -> QuerySet[Call]:
     """Calls the officer's municipality may apply to and that have not closed."""
     now = now or timezone.now()
-    if not is_officer(user):
+    if not is_officer(user) or user.municipality is None:
         return Call.objects.none()
     return (
         calls_for(user)
@@ -42,7 +42,7 @@ def open_calls_for_officer(user: User, *, now: datetime.datetime | None = None) 
 
 def eligible_call_ids(user: User, *, on: datetime.date | None = None) -> set[int]:
     """Which calls the officer's municipality is eligible for (one query)."""
-    if not is_officer(user):
+    if not is_officer(user) or user.municipality is None:
         return set()
     on = on or timezone.localdate()
     return set(Call.objects.open_to(user.municipality, on).values_list("pk", flat=True))
@@ -57,7 +57,7 @@ def applications_for(user: User) -> QuerySet[Application]:
         return queryset.exclude(status=Status.DRAFT).exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
     if is_reviewer(user):
         return queryset.filter(assignments__reviewer=user, assignments__active=True).distinct()
-    if is_officer(user):
+    if is_officer(user) and user.municipality_id is not None:
         return queryset.filter(municipality_id=user.municipality_id)
     return queryset.none()
 

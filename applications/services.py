@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,14 +17,14 @@ from accounts.models import User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications import emails, validation
-from applications.attachments import check_upload
 from applications.models import (
+    CONTENT_FIELDS,
+    MONEY_FIELDS,
     Application,
     Attachment,
     BudgetLine,
     Call,
     InformationRequest,
-    RequiredAttachment,
     Status,
 )
 from applications.permissions import (
@@ -34,33 +33,20 @@ from applications.permissions import (
     can_view_application,
     is_officer_of,
 )
-from applications.transitions import WORKFLOW
-
-CONTENT_FIELDS = (
-    "title",
-    "area_name",
-    "goals",
-    "approach",
-    "partners",
-    "residents_involvement",
-    "requested_amount",
-    "cofinancing_amount",
-    "cofinancing_sources",
-)
-MONEY_FIELDS = {"requested_amount": False, "cofinancing_amount": True}  # field -> zero allowed
+from applications.workflow import move
 
 
 class ConcurrentEdit(TransitionNotAllowed):
     """Someone saved the application after this person loaded it (HTTP 409 in the API)."""
 
 
-def _visible(application: Application, by: User) -> None:
+def check_visible(application: Application, by: User) -> None:
     """404 unless the caller may see the application as it is now in the database."""
     current = Application.objects.filter(pk=application.pk).only("status", "municipality_id", "submitted_at").first()
     require(current is not None and can_view_application(by, current), not_found=True)
 
 
-def _locked(application: Application, by: User) -> Application:
+def lock(application: Application, by: User) -> Application:
     """The row, locked for this transaction, checked again for visibility once locked."""
     locked = (
         Application.objects.select_for_update()
@@ -68,11 +54,12 @@ def _locked(application: Application, by: User) -> Application:
         .filter(pk=application.pk)
         .first()
     )
-    require(locked is not None and can_view_application(by, locked), not_found=True)
+    if locked is None or not can_view_application(by, locked):
+        raise Http404
     return locked
 
 
-def _check_editable(application: Application, by: User, expected_revision: int | None) -> None:
+def check_editable(application: Application, by: User, expected_revision: int | None) -> None:
     """Only the municipality edits, and only a draft or an application the ministry asked to complete."""
     require(is_officer_of(by, application))
     if not can_edit_application(by, application):
@@ -93,7 +80,7 @@ def _check_editable(application: Application, by: User, expected_revision: int |
         )
 
 
-def _touch(application: Application, by: User, now: datetime.datetime) -> None:
+def touch(application: Application, by: User, now: datetime.datetime) -> None:
     application.revision += 1
     application.updated_by = by
     application.updated_at = now
@@ -114,6 +101,8 @@ def start_application(
     require(can_start_application(by))
     require(call.is_published, not_found=True)
     municipality = by.municipality
+    if municipality is None:  # an officer always has one
+        raise PermissionDenied
     errors: validation.Errors = defaultdict(list)
     title = (title or "").strip()
     area_name = (area_name or "").strip() if call.multiple_per_municipality else ""
@@ -123,8 +112,9 @@ def start_application(
         errors["title"].append(_("De titel is te lang (maximaal 200 tekens)."))
     if call.multiple_per_municipality and not area_name:
         errors["area_name"].append(_("In deze ronde vraagt u per gebied aan; kies het gebied."))
-    if call.status_at(now) == Call.Status.CLOSED:
-        errors["call"].append(validation.window_error(call, now))
+    window = validation.window_error(call, now)
+    if call.status_at(now) == Call.Status.CLOSED and window:
+        errors["call"].append(window)
     if not call.is_open_to(municipality, timezone.localdate(now)):
         errors["call"].append(
             _(
@@ -196,15 +186,15 @@ def update_application(
 ) -> Application:
     """Save changed content fields of a draft (or of an application the ministry asked to complete)."""
     now = now or timezone.now()
-    _visible(application, by)
+    check_visible(application, by)
     unknown = set(data) - set(CONTENT_FIELDS)
     if unknown:
         raise ValidationError(
             {field: [_("Dit veld bestaat niet of kan niet worden gewijzigd.")] for field in sorted(unknown)}
         )
     with transaction.atomic():
-        application = _locked(application, by)
-        _check_editable(application, by, expected_revision)
+        application = lock(application, by)
+        check_editable(application, by, expected_revision)
         call = application.call
         errors: validation.Errors = defaultdict(list)
         changes = {}
@@ -238,7 +228,7 @@ def update_application(
         for field, value in changes.items():
             setattr(application, field, value)
         application.full_clean(exclude=["call", "municipality", "created_by", "updated_by", "reference"])
-        _touch(application, by, now)
+        touch(application, by, now)
         application.save()
         audit.record(actor=by, verb="application.updated", target=application, before=before, after=changes)
     return application
@@ -254,10 +244,10 @@ def replace_budget_lines(
 ) -> Application:
     """Replace the whole budget: one amount per theme per year of the call."""
     now = now or timezone.now()
-    _visible(application, by)
+    check_visible(application, by)
     with transaction.atomic():
-        application = _locked(application, by)
-        _check_editable(application, by, expected_revision)
+        application = lock(application, by)
+        check_editable(application, by, expected_revision)
         errors, cleaned = validation.check_budget_lines(lines, application.call)
         validation.raise_if(errors)
         before = [
@@ -266,7 +256,7 @@ def replace_budget_lines(
         ]
         application.budget_lines.all().delete()
         BudgetLine.objects.bulk_create([BudgetLine(application=application, **line) for line in cleaned])
-        _touch(application, by, now)
+        touch(application, by, now)
         application.save(update_fields=["revision", "updated_by", "updated_at"])
         audit.record(
             actor=by,
@@ -282,140 +272,66 @@ def replace_budget_lines(
     return application
 
 
-def add_attachment(
+def _collect(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    for key, messages in (exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}).items():
+        errors[key].extend(messages)
+
+
+def save_content(
     *,
     application: Application,
     by: User,
-    upload,
-    requirement: RequiredAttachment | None = None,
+    data: dict,
+    lines: list[dict] | None = None,
     expected_revision: int | None = None,
     now: datetime.datetime | None = None,
-) -> Attachment:
-    now = now or timezone.now()
-    _visible(application, by)
-    call = application.call
-    if requirement is not None and requirement.call_id != call.pk:
-        raise ValidationError({"requirement": [_("Deze soort bijlage hoort niet bij deze aanvraagronde.")]})
-    checked = check_upload(upload, allowed=call.allowed_formats, max_mb=call.max_attachment_mb)
-    attachment = Attachment(
-        requirement=requirement,
-        original_name=checked.name,
-        file_format=checked.file_format,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=by,
-        uploaded_at=now,
-    )
-    try:
-        with transaction.atomic():
-            application = _locked(application, by)
-            _check_editable(application, by, expected_revision)
-            attachment.application = application
-            attachment.file.save(checked.name, ContentFile(checked.content), save=False)
-            attachment.save()
-            _touch(application, by, now)
-            application.save(update_fields=["revision", "updated_by", "updated_at"])
-            audit.record(
-                actor=by,
-                verb="application.attachment_added",
-                target=application,
-                data={
-                    "attachment": attachment.pk,
-                    "name": checked.name,
-                    "format": checked.file_format,
-                    "size": checked.size,
-                    "sha256": checked.sha256,
-                    "requirement": requirement.name if requirement else None,
-                },
-            )
-    except BaseException:
-        if attachment.file.name:  # the file was written but its row was not: remove the orphan
-            attachment.file.storage.delete(attachment.file.name)
-        raise
-    return attachment
-
-
-def remove_attachment(
-    *, attachment: Attachment, by: User, expected_revision: int | None = None, now: datetime.datetime | None = None
-) -> None:
-    now = now or timezone.now()
-    application = attachment.application
-    _visible(application, by)
+) -> Application:
+    """Content fields, then (when ``lines`` is given) the whole budget, in one step: the step page and the
+    API save a budget through here. The errors of both parts come back together (the budget's as
+    ``lines.<index>.<field>``) and nothing is saved unless both pass."""
+    errors: dict[str, list[str]] = defaultdict(list)
     with transaction.atomic():
-        application = _locked(application, by)
-        _check_editable(application, by, expected_revision)
-        name, sha256, file_name = attachment.original_name, attachment.sha256, attachment.file.name
-        attachment.delete()
-        _touch(application, by, now)
-        application.save(update_fields=["revision", "updated_by", "updated_at"])
-        audit.record(
-            actor=by,
-            verb="application.attachment_removed",
-            target=application,
-            data={"name": name, "sha256": sha256},
-        )
-        storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: storage.delete(file_name))
-
-
-def _transition(
-    application: Application,
-    by: User,
-    action: str,
-    *,
-    now: datetime.datetime,
-    state_message: str,
-    check=None,
-    verb: str,
-    after_fields: tuple[str, ...] = (),
-    data: dict | None = None,
-) -> tuple[Application, str]:
-    """Lock the row, check the transition table, run the step's own checks, move to the table's target
-    state and audit it. Must run inside the caller's transaction; returns the row and its previous state."""
-    application = _locked(application, by)
-    transition = WORKFLOW.check(action, by, application, state_message=state_message)
-    if check is not None:
-        check(application)
-    previous = application.status
-    application.status = transition.target
-    _touch(application, by, now)
-    application.save()
-    audit.record(
-        actor=by,
-        verb=verb,
-        target=application,
-        before={"status": previous},
-        after={
-            "status": application.status,
-            "revision": application.revision,
-            **{field: getattr(application, field) for field in after_fields},
-        },
-        data=data,
-    )
-    return application, previous
+        try:
+            with transaction.atomic():
+                application = update_application(
+                    application=application, by=by, data=data, expected_revision=expected_revision, now=now
+                )
+        except ValidationError as exc:
+            _collect(errors, exc)
+        if lines is not None:
+            try:
+                with transaction.atomic():
+                    # The revision was checked above, under the row lock this transaction still holds.
+                    application = replace_budget_lines(application=application, by=by, lines=lines, now=now)
+            except ValidationError as exc:
+                _collect(errors, exc)
+        if errors:
+            raise ValidationError(dict(errors))
+    return application
 
 
 def submit_application(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
     """Submit inside the call's window (a re-submission after an information request may come later)."""
     now = now or timezone.now()
-    _visible(application, by)
+    check_visible(application, by)
+    previous = {}
 
     def complete(locked: Application) -> None:
+        previous["status"] = locked.status
         validation.raise_if(validation.submission_errors(locked, now=now))
         locked.submitted_at = now
+        touch(locked, by, now)
 
     with transaction.atomic():
-        application, previous = _transition(
+        application = move(
             application,
-            by,
             "submit",
+            by=by,
             now=now,
             check=complete,
-            verb="application.submitted",
-            after_fields=("requested_amount", "submitted_at"),
-            state_message=_("Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."),
+            after_fields=("revision", "requested_amount", "submitted_at"),
         )
-        if previous == Status.INFO_REQUESTED:
+        if previous["status"] == Status.INFO_REQUESTED:
             InformationRequest.objects.filter(application=application, answered_at__isnull=True).update(
                 answered_at=now, answered_by=by
             )
@@ -431,23 +347,25 @@ def withdraw_application(
     *, application: Application, by: User, reason: str = "", now: datetime.datetime | None = None
 ) -> Application:
     now = now or timezone.now()
-    _visible(application, by)
+    check_visible(application, by)
+    previous = {}
 
     def stamp(locked: Application) -> None:
+        previous["status"] = locked.status
         locked.withdrawn_at = now
+        touch(locked, by, now)
 
     with transaction.atomic():
-        application, previous = _transition(
+        application = move(
             application,
-            by,
             "withdraw",
+            by=by,
             now=now,
             check=stamp,
-            verb="application.withdrawn",
             data={"reason": reason},
-            state_message=_("Deze aanvraag kan in deze status niet meer worden ingetrokken."),
+            after_fields=("revision",),
         )
-        if previous != Status.DRAFT:
+        if previous["status"] != Status.DRAFT:
             emails.withdrawal_notice(application, withdrawn_by=by)
     return application
 
@@ -456,21 +374,19 @@ def request_information(
     *, application: Application, by: User, message: str, now: datetime.datetime | None = None
 ) -> InformationRequest:
     now = now or timezone.now()
-    _visible(application, by)
+    check_visible(application, by)
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": [_("Beschrijf welke informatie de gemeente moet aanvullen.")]})
     with transaction.atomic():
-        application, _previous = _transition(
+        application = move(
             application,
-            by,
             "request_information",
+            by=by,
             now=now,
-            verb="application.information_requested",
+            check=lambda locked: touch(locked, by, now),
             data={"message": message},
-            state_message=_(
-                "Om aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet in beoordeling is."
-            ),
+            after_fields=("revision",),
         )
         request = InformationRequest.objects.create(
             application=application, message=message, requested_by=by, requested_at=now
@@ -481,24 +397,24 @@ def request_information(
 
 def start_review(*, application: Application, by: User, now: datetime.datetime | None = None) -> Application:
     now = now or timezone.now()
-    _visible(application, by)
+    check_visible(application, by)
     with transaction.atomic():
-        application, _previous = _transition(
+        application = move(
             application,
-            by,
             "start_review",
+            by=by,
             now=now,
-            verb="application.review_started",
-            state_message=_("Alleen een ingediende aanvraag kan in beoordeling worden genomen."),
+            check=lambda locked: touch(locked, by, now),
+            after_fields=("revision",),
         )
     return application
 
 
 def delete_draft(*, application: Application, by: User) -> None:
     """A draft that was never submitted may be thrown away; the audit trail keeps what it held."""
-    _visible(application, by)
+    check_visible(application, by)
     with transaction.atomic():
-        application = _locked(application, by)
+        application = lock(application, by)
         if application.status != Status.DRAFT:
             raise TransitionNotAllowed(_("Alleen een concept kan worden verwijderd; trek een ingediende aanvraag in."))
         require(can_edit_application(by, application))
@@ -511,8 +427,10 @@ def delete_draft(*, application: Application, by: User) -> None:
         )
         application.delete()
         storage = Attachment._meta.get_field("file").storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
+        def delete_files() -> None:
+            for name in files:
+                if name:
+                    storage.delete(name)
 
-def next_document_version(application: Application) -> int:
-    return (application.documents.aggregate(v=Max("version"))["v"] or 0) + 1
+        transaction.on_commit(delete_files)

@@ -1,7 +1,8 @@
-"""The application lifecycle as data: which step, from which states, to which state, by whom.
+"""The application lifecycle as data (DESIGN.md §4): which step, from which states, to which state, by whom.
 
-Pages show a button for every transition in ``WORKFLOW.available(user, application)``; services call
-``WORKFLOW.check`` before changing anything. One table, so the two can never disagree.
+Pages show a button for every offered transition in ``WORKFLOW.available(user, application)``;
+``applications.workflow.move`` checks the same table before it changes anything. One table, so the two
+can never disagree.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.workflow import Transition, Workflow
 from applications.models import Status
 from applications.permissions import (
+    can_complete_review,
+    can_decide,
+    can_reopen_review,
     can_request_information,
     can_start_review,
     can_submit_application,
     can_withdraw_application,
 )
+
+DECIDED_STATES = (Status.AWARDED, Status.PARTIALLY_AWARDED, Status.REJECTED)
 
 WORKFLOW = Workflow(
     [
@@ -23,6 +29,8 @@ WORKFLOW = Workflow(
             sources=(Status.DRAFT, Status.INFO_REQUESTED),
             target=Status.SUBMITTED,
             allowed=can_submit_application,
+            verb="application.submitted",
+            refused=_("Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."),
             style="primary",
         ),
         Transition(
@@ -31,10 +39,10 @@ WORKFLOW = Workflow(
             sources=(Status.DRAFT, Status.SUBMITTED, Status.INFO_REQUESTED),
             target=Status.WITHDRAWN,
             allowed=can_withdraw_application,
+            verb="application.withdrawn",
+            refused=_("Deze aanvraag kan in deze status niet meer worden ingetrokken."),
             style="subtle",
-            confirm=_(
-                "Weet u zeker dat u deze aanvraag wilt intrekken? Dit kan niet ongedaan worden gemaakt."
-            ),
+            confirm=_("Weet u zeker dat u deze aanvraag wilt intrekken? Dit kan niet ongedaan worden gemaakt."),
         ),
         Transition(
             action="request_information",
@@ -42,6 +50,8 @@ WORKFLOW = Workflow(
             sources=(Status.SUBMITTED,),
             target=Status.INFO_REQUESTED,
             allowed=can_request_information,
+            verb="application.information_requested",
+            refused=_("Om aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet in beoordeling is."),
         ),
         Transition(
             action="start_review",
@@ -49,7 +59,67 @@ WORKFLOW = Workflow(
             sources=(Status.SUBMITTED,),
             target=Status.IN_REVIEW,
             allowed=can_start_review,
+            verb="application.review_started",
+            refused=_("Alleen een ingediende aanvraag kan in beoordeling worden genomen."),
             style="primary",
+        ),
+        # Taken by the assessment services: the last review that counts completes it, reopening one of
+        # them reopens it.
+        Transition(
+            action="complete_review",
+            label=_("Beoordeling afronden"),
+            sources=(Status.IN_REVIEW,),
+            target=Status.REVIEWED,
+            allowed=can_complete_review,
+            verb="application.reviewed",
+            offered=False,
+        ),
+        Transition(
+            action="reopen_review",
+            label=_("Beoordeling heropenen"),
+            sources=(Status.REVIEWED,),
+            target=Status.IN_REVIEW,
+            allowed=can_reopen_review,
+            verb="application.review_reopened",
+            refused=_("Over deze aanvraag is al besloten; de beoordeling kan niet meer open."),
+            offered=False,
+        ),
+        # Taken by the allocation (allocations/runs/ and allocations/letters/).
+        Transition(
+            action="award",
+            label=_("Toekennen"),
+            sources=(Status.REVIEWED,),
+            target=Status.AWARDED,
+            allowed=can_decide,
+            verb="application.awarded",
+            offered=False,
+        ),
+        Transition(
+            action="partially_award",
+            label=_("Gedeeltelijk toekennen"),
+            sources=(Status.REVIEWED,),
+            target=Status.PARTIALLY_AWARDED,
+            allowed=can_decide,
+            verb="application.partially_awarded",
+            offered=False,
+        ),
+        Transition(
+            action="reject",
+            label=_("Afwijzen"),
+            sources=(Status.REVIEWED,),
+            target=Status.REJECTED,
+            allowed=can_decide,
+            verb="application.rejected",
+            offered=False,
+        ),
+        Transition(
+            action="send_letter",
+            label=_("Beschikking verzenden"),
+            sources=DECIDED_STATES,
+            target=Status.LETTER_SENT,
+            allowed=can_decide,
+            verb="application.letter_sent",
+            offered=False,
         ),
     ]
 )

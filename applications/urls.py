@@ -1,6 +1,7 @@
 from django.urls import path
 
 from applications import views
+from applications.assessment import views as assessment_views
 
 urlpatterns = [
     path("aanvraagrondes/", views.call_list, name="call_list"),
@@ -22,18 +23,20 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("beoordelingen/", views.review_queue, name="review_queue"),
-    path("beoordelingen/<int:pk>/", views.review_detail, name="review_detail"),
-    path("aanvraagrondes/<int:pk>/beoordeling/", views.call_assessment, name="call_assessment"),
-    path("aanvragen/<int:pk>/punten/", views.application_points, name="application_points"),
+    path("beoordelingen/", assessment_views.review_queue, name="review_queue"),
+    path("beoordelingen/<int:pk>/", assessment_views.review_detail, name="review_detail"),
+    path("aanvraagrondes/<int:pk>/beoordeling/", assessment_views.call_assessment, name="call_assessment"),
+    path("aanvragen/<int:pk>/punten/", assessment_views.application_points, name="application_points"),
 ]
 
 # Assessment actions (POST only; each returns to the page it came from).
 urlpatterns += [
-    path("beoordelingen/<int:pk>/belangenconflict/", views.review_conflict, name="review_conflict"),
-    path("beoordelingen/<int:pk>/intrekken/", views.review_unassign, name="review_unassign"),
-    path("beoordelingen/<int:pk>/heropenen/", views.review_reopen, name="review_reopen"),
-    path("aanvraagrondes/<int:pk>/beoordeling/automatisch/", views.call_auto_assign, name="call_auto_assign"),
-    path("aanvragen/<int:pk>/beoordelaars/", views.assign_reviewer, name="assign_reviewer"),
-    path("aanvragen/<int:pk>/punten/herberekenen/", views.points_recompute, name="points_recompute"),
+    path("beoordelingen/<int:pk>/belangenconflict/", assessment_views.review_conflict, name="review_conflict"),
+    path("beoordelingen/<int:pk>/intrekken/", assessment_views.review_unassign, name="review_unassign"),
+    path("beoordelingen/<int:pk>/heropenen/", assessment_views.review_reopen, name="review_reopen"),
+    path(
+        "aanvraagrondes/<int:pk>/beoordeling/automatisch/", assessment_views.call_auto_assign, name="call_auto_assign"
+    ),
+    path("aanvragen/<int:pk>/beoordelaars/", assessment_views.assign_reviewer, name="assign_reviewer"),
+    path("aanvragen/<int:pk>/punten/herberekenen/", assessment_views.points_recompute, name="points_recompute"),
 ]

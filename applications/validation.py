@@ -43,9 +43,7 @@ def parse_amount(value, *, field: str, errors: Errors, allow_zero: bool = False)
         return None
     if amount < 0 or (amount == 0 and not allow_zero):
         errors[field].append(
-            _("Het bedrag moet groter zijn dan nul.")
-            if not allow_zero
-            else _("Het bedrag mag niet negatief zijn.")
+            _("Het bedrag moet groter zijn dan nul.") if not allow_zero else _("Het bedrag mag niet negatief zijn.")
         )
         return None
     if amount >= Decimal("1e12"):
@@ -95,9 +93,7 @@ def check_budget_lines(lines: list[dict], call: Call) -> tuple[Errors, list[dict
             errors[f"{prefix}.amount"].append(message)
         if theme is not None and year is not None and (theme.pk, year) in seen:
             errors[f"{prefix}.theme"].append(
-                _(
-                    "Het bestedingsdoel '%(theme)s' staat voor %(year)s al in de begroting; voeg de bedragen samen."
-                )
+                _("Het bestedingsdoel '%(theme)s' staat voor %(year)s al in de begroting; voeg de bedragen samen.")
                 % {"theme": theme.name, "year": year}
             )
         if theme is not None and year is not None:
@@ -172,9 +168,7 @@ def submission_errors(application: Application, *, now: datetime.datetime) -> Er
     lines = list(application.budget_lines.all())
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if not lines:
-        errors["budget_lines"].append(
-            _("Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar.")
-        )
+        errors["budget_lines"].append(_("Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar."))
     elif requested is not None and total != requested:
         errors["budget_lines"].append(
             _(
@@ -193,9 +187,7 @@ def submission_errors(application: Application, *, now: datetime.datetime) -> Er
     if application.cofinancing_amount is None:
         errors["cofinancing_amount"].append(_("Vul de cofinanciering in (0 als er geen is)."))
     elif requested:
-        pct = (application.cofinancing_amount * 100 / requested).quantize(
-            Decimal("0.01"), rounding=ROUND_DOWN
-        )
+        pct = (application.cofinancing_amount * 100 / requested).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
         if application.cofinancing_amount * 100 < requested * call.min_cofinancing_pct:  # exact, no rounding
             minimum = (requested * call.min_cofinancing_pct / 100).quantize(Decimal("0.01"))
             errors["cofinancing_amount"].append(
@@ -213,9 +205,7 @@ def submission_errors(application: Application, *, now: datetime.datetime) -> Er
     present = {a.requirement_id for a in application.attachments.all()}
     for requirement in call.required_attachments.all():
         if requirement.pk not in present:
-            errors["attachments"].append(
-                _("De verplichte bijlage '%(name)s' ontbreekt.") % {"name": requirement.name}
-            )
+            errors["attachments"].append(_("De verplichte bijlage '%(name)s' ontbreekt.") % {"name": requirement.name})
     return {key: value for key, value in errors.items() if value}
 
 

@@ -360,7 +360,7 @@ def generate(
         )
         step(f"{len(assignments)} assignments, {len(reviews)} reviews")
 
-    from applications import points  # the real computation, so every stored breakdown is genuine
+    from applications.assessment import points  # the real computation, so every stored breakdown is genuine
 
     reviewed = Application.objects.filter(call__in=call_rows, status=Status.REVIEWED).select_related("call")
     for application in reviewed:

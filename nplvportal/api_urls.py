@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from applications import api as applications_api
-from applications import assessment_api
+from applications.assessment import api as assessment_api
 
 router = DefaultRouter()
 router.include_root_view = False

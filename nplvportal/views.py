@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from applications import selectors as intake
-from applications.assessment_selectors import reviewer_queue
+from applications.assessment.selectors import reviewer_queue
 
 
 @login_required

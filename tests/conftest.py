@@ -125,3 +125,21 @@ def api_client():
 
 
 from tests.worker import celery_worker_process  # noqa: E402,F401 - fixture
+
+
+@pytest.fixture
+def count_queries(db):
+    """How many queries one GET of ``url`` costs; it must answer 200. ``warm`` visits once first, so that
+    rows a first visit creates (settings, sessions) do not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(client, url, *, warm: bool = False) -> int:
+        if warm:
+            client.get(url)
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200, response.content[:300]
+        return len(context.captured_queries)
+
+    return count

@@ -2,7 +2,9 @@
 their assessment (reviews.py)."""
 
 from applications.models.applications import (
+    CONTENT_FIELDS,
     EDITABLE_STATES,
+    MONEY_FIELDS,
     Application,
     ApplicationDocument,
     Attachment,
@@ -24,8 +26,10 @@ from applications.models.reviews import (
 )
 
 __all__ = [
+    "CONTENT_FIELDS",
     "EDITABLE_STATES",
     "MONEY",
+    "MONEY_FIELDS",
     "Application",
     "ApplicationDocument",
     "AssessmentSettings",

@@ -32,6 +32,20 @@ class Status(models.TextChoices):
 # States in which the municipality may still change the content.
 EDITABLE_STATES = (Status.DRAFT, Status.INFO_REQUESTED)
 
+# The fields of an application's content: what the municipality writes (the budget lines apart).
+CONTENT_FIELDS = (
+    "title",
+    "area_name",
+    "goals",
+    "approach",
+    "partners",
+    "residents_involvement",
+    "requested_amount",
+    "cofinancing_amount",
+    "cofinancing_sources",
+)
+MONEY_FIELDS = {"requested_amount": False, "cofinancing_amount": True}  # field -> zero allowed
+
 
 class Application(models.Model):
     """One municipality's request in one call.
@@ -42,9 +56,7 @@ class Application(models.Model):
 
     Status = Status
 
-    call = models.ForeignKey(
-        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("ronde")
-    )
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("ronde"))
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="applications", verbose_name=_("gemeente")
     )
@@ -139,9 +151,7 @@ class Application(models.Model):
         """Co-financing as a percentage of the requested amount (the Volkshuisvestingsfonds convention)."""
         if not self.requested_amount or self.cofinancing_amount is None:
             return None
-        return (self.cofinancing_amount * 100 / self.requested_amount).quantize(
-            Decimal("0.01"), rounding=ROUND_DOWN
-        )
+        return (self.cofinancing_amount * 100 / self.requested_amount).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 class BudgetLine(models.Model):
@@ -160,9 +170,7 @@ class BudgetLine(models.Model):
         verbose_name = _("begrotingsregel")
         verbose_name_plural = _("begrotingsregels")
         constraints = [
-            models.UniqueConstraint(
-                fields=["application", "theme", "year"], name="one_budget_line_per_theme_year"
-            ),
+            models.UniqueConstraint(fields=["application", "theme", "year"], name="one_budget_line_per_theme_year"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="budget_line_amount_positive"),
         ]
 
@@ -215,9 +223,7 @@ class InformationRequest(models.Model):
     """The ministry asks the municipality to complete its application; the municipality answers by
     editing and re-submitting."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="information_requests"
-    )
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="information_requests")
     message = models.TextField(_("gevraagde informatie"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("gevraagd op"), default=timezone.now)
@@ -259,9 +265,7 @@ class ApplicationDocument(models.Model):
         verbose_name_plural = _("PDF-kopieën van aanvragen")
         constraints = [
             models.UniqueConstraint(fields=["application", "version"], name="one_document_per_version"),
-            models.UniqueConstraint(
-                fields=["application", "submitted_at"], name="one_document_per_submission"
-            ),
+            models.UniqueConstraint(fields=["application", "submitted_at"], name="one_document_per_submission"),
         ]
 
     def __str__(self) -> str:

@@ -45,9 +45,7 @@ class Scheme(models.Model):
 class Theme(models.Model):
     """A spending purpose (bestedingsdoel); budget lines are per theme per year."""
 
-    scheme = models.ForeignKey(
-        Scheme, on_delete=models.CASCADE, related_name="themes", verbose_name=_("regeling")
-    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="themes", verbose_name=_("regeling"))
     name = models.CharField(_("naam"), max_length=200)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
@@ -82,9 +80,7 @@ class Call(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Gesloten")
 
-    scheme = models.ForeignKey(
-        Scheme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("regeling")
-    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("regeling"))
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -146,12 +142,8 @@ class Call(models.Model):
         verbose_name = _("aanvraagronde")
         verbose_name_plural = _("aanvraagrondes")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="call_window_ordered"
-            ),
-            models.CheckConstraint(
-                condition=Q(year_to__gte=models.F("year_from")), name="call_years_ordered"
-            ),
+            models.CheckConstraint(condition=Q(closes_at__gt=models.F("opens_at")), name="call_window_ordered"),
+            models.CheckConstraint(condition=Q(year_to__gte=models.F("year_from")), name="call_years_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -191,20 +183,14 @@ class Call(models.Model):
 
     @property
     def allowed_formats(self) -> tuple[str, ...]:
-        return (
-            ("pdf", "xlsx", "docx")
-            if self.attachment_formats == self.AttachmentFormats.PDF_OFFICE
-            else ("pdf",)
-        )
+        return ("pdf", "xlsx", "docx") if self.attachment_formats == self.AttachmentFormats.PDF_OFFICE else ("pdf",)
 
     def is_open_to(self, municipality: Municipality, on: datetime.date | None = None) -> bool:
         on = on or timezone.localdate()
         networks = list(self.eligible_networks.all())
         if not networks:
             return True
-        return (
-            Membership.objects.active_on(on).filter(municipality=municipality, network__in=networks).exists()
-        )
+        return Membership.objects.active_on(on).filter(municipality=municipality, network__in=networks).exists()
 
 
 class RequiredAttachment(models.Model):
@@ -219,9 +205,7 @@ class RequiredAttachment(models.Model):
         ordering = ["call", "order", "name"]
         verbose_name = _("verplichte bijlage")
         verbose_name_plural = _("verplichte bijlagen")
-        constraints = [
-            models.UniqueConstraint(fields=["call", "name"], name="unique_required_attachment_per_call")
-        ]
+        constraints = [models.UniqueConstraint(fields=["call", "name"], name="unique_required_attachment_per_call")]
 
     def __str__(self) -> str:
         return self.name

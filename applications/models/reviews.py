@@ -90,9 +90,7 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         constraints = [
             models.UniqueConstraint(fields=["call", "name"], name="unique_criterion_per_call"),
-            models.CheckConstraint(
-                condition=Q(scale_max__gt=models.F("scale_min")), name="criterion_scale_ordered"
-            ),
+            models.CheckConstraint(condition=Q(scale_max__gt=models.F("scale_min")), name="criterion_scale_ordered"),
         ]
 
     def __str__(self) -> str:
@@ -107,9 +105,7 @@ class NeedBand(models.Model):
     """At least ``threshold`` on the indicator gives ``points`` (the highest band reached counts)."""
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="need_bands")
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
-    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator"))
     threshold = models.DecimalField(_("vanaf waarde"), max_digits=12, decimal_places=3)
     points = models.DecimalField(_("punten"), **POINTS, validators=[MinValueValidator(Decimal("0"))])
 
@@ -203,6 +199,16 @@ class ReviewAssignment(models.Model):
         return f"{self.application.reference} → {self.reviewer}"
 
 
+class ReviewQuerySet(models.QuerySet):
+    def submitted(self) -> ReviewQuerySet:
+        return self.filter(status=Review.Status.SUBMITTED)
+
+    def counting(self) -> ReviewQuerySet:
+        """The reviews that count: submitted, by a reviewer still assigned (a conflict or an unassignment
+        takes a reviewer's scores out)."""
+        return self.filter(status=Review.Status.SUBMITTED, assignment__active=True)
+
+
 class Review(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
@@ -216,6 +222,8 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("heropend op"), null=True, blank=True)
     reopen_reason = models.TextField(_("reden heropenen"), blank=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("beoordeling")
@@ -235,9 +243,7 @@ class ReviewScore(models.Model):
         ordering = ["review", "criterion__order", "criterion__pk"]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")
-        ]
+        constraints = [models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion")]
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
@@ -262,9 +268,7 @@ class PointsBreakdown(models.Model):
         verbose_name_plural = _("puntenopbouw")
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    total=models.F("reviewer_score") + models.F("need_score") + models.F("bonus_score")
-                ),
+                condition=Q(total=models.F("reviewer_score") + models.F("need_score") + models.F("bonus_score")),
                 name="points_total_is_sum_of_parts",
             ),
         ]

@@ -2,23 +2,14 @@
 at every step), the check page with submission, the lists, the detail page with its history, and the
 permission-checked downloads. Thin: parse with a form, call a service or selector, render.
 
-The assessment pages (reviewing, call_assessment, points) serve reviewers and administrators.
+The assessment pages (reviewing, call assessment, points) live in applications/assessment/views/.
 
 Outsiders get a 404 (the selectors only return what the caller may see), a role that may not act gets a
 403, and a state that forbids an action shows the service's message."""
 
-from applications.views.call_assessment import (
-    assign_reviewer,
-    call_assessment,
-    call_auto_assign,
-    review_reopen,
-    review_unassign,
-)
 from applications.views.calls import application_start, call_detail, call_list
 from applications.views.files import application_pdf, attachment_delete, attachment_download
 from applications.views.lists import application_detail, application_list
-from applications.views.points import application_points, points_recompute
-from applications.views.reviewing import review_conflict, review_detail, review_queue
 from applications.views.steps import application_check, application_step
 from applications.views.transitions import application_delete, application_transition
 
@@ -28,21 +19,11 @@ __all__ = [
     "application_detail",
     "application_list",
     "application_pdf",
-    "application_points",
     "application_start",
     "application_step",
     "application_transition",
-    "assign_reviewer",
     "attachment_delete",
     "attachment_download",
-    "call_assessment",
-    "call_auto_assign",
     "call_detail",
     "call_list",
-    "points_recompute",
-    "review_conflict",
-    "review_detail",
-    "review_queue",
-    "review_reopen",
-    "review_unassign",
 ]

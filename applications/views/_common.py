@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.forms import add_service_errors
 from accounts.permissions import is_officer, require
 from accounts.workflow import TransitionNotAllowed
-from applications import selectors, services, validation
-from applications.models import Application, Status
+from applications import selectors, validation
+from applications.models import CONTENT_FIELDS, Application, Status
 from applications.permissions import can_view_application, is_officer_of
 
 
@@ -95,9 +96,8 @@ def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's field errors beside the fields of the form, the rest at the top."""
-    for field, errors in _error_dict(exc).items():
-        form.add_error(field if field in form.fields and field != "revision" else None, errors)
+    """A service's field errors beside the fields of the form; the rest, and the hidden revision, at the top."""
+    add_service_errors(form, exc, top=("revision",))
 
 
 def _attempt(form, action, apply=_apply_errors) -> tuple[object, int | None]:
@@ -232,7 +232,7 @@ def _timeline(application: Application, viewer) -> list[dict]:
             verb = "application.resubmitted"
         changed = data.get("after") or {}
         fields = ", ".join(
-            str(Application._meta.get_field(name).verbose_name) for name in services.CONTENT_FIELDS if name in changed
+            str(Application._meta.get_field(name).verbose_name) for name in CONTENT_FIELDS if name in changed
         )
         sentence = TIMELINE_SENTENCES.get(verb)
         text = (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.workflow import TransitionNotAllowed
-from applications import documents, services
+from applications import attachments, documents
 from applications.models import Status
 from applications.views._common import (
     _file_response,
@@ -62,7 +62,7 @@ def attachment_delete(request, pk: int, attachment_pk: int):
     application = _visible_application(request, pk, parts=False)
     attachment = get_object_or_404(application.attachments.all(), pk=attachment_pk)
     try:
-        services.remove_attachment(attachment=attachment, by=request.user)
+        attachments.remove_attachment(attachment=attachment, by=request.user)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return redirect("application_detail", pk=application.pk)

@@ -7,7 +7,6 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications import selectors, services, validation
-from applications.attachments import FORMAT_LABELS
+from applications.attachments import FORMAT_LABELS, add_attachment
 from applications.forms import (
     AreaStepForm,
     BudgetStepForm,
@@ -167,17 +166,13 @@ def _budget_step(request, application: Application, step: Step):
             wanted = {(line["theme"].pk, line["year"]): line["amount"] for line in cleaned}
 
             def save():
-                with transaction.atomic():  # both services or neither
-                    updated = services.update_application(
-                        application=application,
-                        by=request.user,
-                        data={"requested_amount": requested},
-                        expected_revision=form.cleaned_data["revision"],
-                    )
-                    if saved != wanted:
-                        services.replace_budget_lines(
-                            application=updated, by=request.user, lines=lines, expected_revision=updated.revision
-                        )
+                return services.save_content(
+                    application=application,
+                    by=request.user,
+                    data={"requested_amount": requested},
+                    lines=lines if saved != wanted else None,
+                    expected_revision=form.cleaned_data["revision"],
+                )
 
             _result, refused = _attempt(
                 form, save, apply=lambda f, exc: _apply_budget_errors(f, _error_dict(exc), sources)
@@ -218,7 +213,7 @@ def _attachments_step(request, application: Application, step: Step):
             errors["overig"] = [_("Deze soort bijlage hoort niet bij deze aanvraagronde.")]
         else:
             try:
-                attachment = services.add_attachment(
+                attachment = add_attachment(
                     application=application,
                     by=request.user,
                     upload=request.FILES.get("bestand"),

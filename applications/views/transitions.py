@@ -55,7 +55,7 @@ TRANSITION_FORMS = {
 @login_required
 @require_POST
 def application_transition(request, pk: int, action: str):
-    if action not in WORKFLOW.transitions:
+    if action not in WORKFLOW.offered:
         raise Http404
     application = _visible_application(request, pk, parts=False)
     user = request.user

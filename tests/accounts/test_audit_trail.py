@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def event(administrator, officer):
-    return audit.record(
-        actor=administrator, verb="user.invited", target=officer, before={"a": 1}, after={"a": 2}
-    )
+    return audit.record(actor=administrator, verb="user.invited", target=officer, before={"a": 1}, after={"a": 2})
 
 
 def test_record_keeps_who_what_when_and_before_after(event, administrator, officer):
@@ -50,13 +48,9 @@ def test_admin_offers_no_add_change_or_delete(administrator_client, event):
     detail = administrator_client.get(reverse("admin:accounts_auditevent_change", args=[event.pk]))
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
-    post = administrator_client.post(
-        reverse("admin:accounts_auditevent_change", args=[event.pk]), {"verb": "x"}
-    )
+    post = administrator_client.post(reverse("admin:accounts_auditevent_change", args=[event.pk]), {"verb": "x"})
     assert post.status_code == 403
-    delete = administrator_client.post(
-        reverse("admin:accounts_auditevent_delete", args=[event.pk]), {"post": "yes"}
-    )
+    delete = administrator_client.post(reverse("admin:accounts_auditevent_delete", args=[event.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert administrator_client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
     assert AuditEvent.objects.get(pk=event.pk).verb == "user.invited"

@@ -79,16 +79,12 @@ def test_invite_form_shows_field_errors_in_dutch(administrator_client, officer):
 
 def test_invite_user_command_prints_the_link_and_creates_active_accounts_with_password(municipality):
     out = io.StringIO()
-    call_command(
-        "invite_user", "--email", "a@b.nl", "--role", "officer", "--municipality", "gm0356", stdout=out
-    )
+    call_command("invite_user", "--email", "a@b.nl", "--role", "officer", "--municipality", "gm0356", stdout=out)
     assert "/uitnodiging/" in out.getvalue()
     assert not User.objects.get(email="a@b.nl").has_usable_password()
 
     out = io.StringIO()
-    call_command(
-        "invite_user", "--email", "r@minvro.nl", "--role", "reviewer", "--password", NEW_PASSWORD, stdout=out
-    )
+    call_command("invite_user", "--email", "r@minvro.nl", "--role", "reviewer", "--password", NEW_PASSWORD, stdout=out)
     reviewer = User.objects.get(email="r@minvro.nl")
     assert reviewer.check_password(NEW_PASSWORD)
     assert "actief" in out.getvalue()

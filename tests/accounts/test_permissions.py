@@ -17,9 +17,7 @@ def test_officer_gets_404_for_another_municipality_page(officer_client, other_mu
     assert response.status_code == 404
 
 
-def test_officer_gets_404_for_another_municipality_in_the_api(
-    officer_client, other_municipality, municipality
-):
+def test_officer_gets_404_for_another_municipality_in_the_api(officer_client, other_municipality, municipality):
     assert officer_client.get(f"/api/v1/municipalities/{other_municipality.cbs_code}/").status_code == 404
     listing = officer_client.get("/api/v1/municipalities/").json()
     assert listing["count"] == 1

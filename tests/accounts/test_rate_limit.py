@@ -10,9 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_sixth_attempt_after_five_failures_is_refused_even_with_the_right_password(client, officer):
     for _attempt in range(5):
-        response = client.post(
-            reverse("account_login"), {"login": officer.email, "password": "fout-wachtwoord"}
-        )
+        response = client.post(reverse("account_login"), {"login": officer.email, "password": "fout-wachtwoord"})
         assert response.status_code == 200
         assert "niet correct" in response.content.decode()
     blocked = client.post(reverse("account_login"), {"login": officer.email, "password": PASSWORD})

@@ -37,13 +37,9 @@ def cents(euros: str) -> int:
 
 
 def replay(rows, *, partial_last, seed=0, unit=100):
-    claims = [
-        Claim(key=r["project_id"], requested=cents(r["requested_eur"]), points=int(r["votes"])) for r in rows
-    ]
+    claims = [Claim(key=r["project_id"], requested=cents(r["requested_eur"]), points=int(r["votes"])) for r in rows]
     budget = cents(rows[0]["budget_eur"])
-    return allocate(
-        claims, [Pot(rows[0]["round_id"], budget)], Policy(partial_last=partial_last, seed=seed, unit=unit)
-    )
+    return allocate(claims, [Pot(rows[0]["round_id"], budget)], Policy(partial_last=partial_last, seed=seed, unit=unit))
 
 
 def expected_awards(rows):
@@ -81,8 +77,7 @@ def test_the_tied_round_gives_one_of_the_two_correct_outcomes_for_any_seed(seed)
 def test_the_seed_decides_the_tie_in_round_621():
     rows = ROUNDS[TIE_ROUND]
     outcomes = {
-        tuple(replay(rows, partial_last=True, seed=seed).awards[key] for key in ("43236", "43224"))
-        for seed in range(8)
+        tuple(replay(rows, partial_last=True, seed=seed).awards[key] for key in ("43236", "43224")) for seed in range(8)
     }
     assert outcomes == {(2_000_00, 9_077_00), (0, 11_077_00)}
 

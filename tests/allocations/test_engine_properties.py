@@ -167,9 +167,7 @@ def reference_shares(keys, limit, basis, money, unit):
         return {k: limit[k] for k in keys}
     capped = set()
     while True:
-        level = Fraction(
-            money - sum(limit[k] for k in capped), sum(basis[k] for k in keys if k not in capped)
-        )
+        level = Fraction(money - sum(limit[k] for k in capped), sum(basis[k] for k in keys if k not in capped))
         newly = {k for k in keys if k not in capped and limit[k] <= level * basis[k]}
         if not newly:
             break
@@ -335,9 +333,7 @@ def test_ranked_never_funds_a_claim_while_a_better_one_is_short(run):
     for pot in pots:
         reach = upstream(pots, pot.name)
         candidates = [line for line in result.lines if competing(line) and line.pot in reach]
-        funded_here = [
-            line.rank for line in candidates if any(name == pot.name for name, _ in line.funded_from)
-        ]
+        funded_here = [line.rank for line in candidates if any(name == pot.name for name, _ in line.funded_from)]
         if funded_here:
             worst = max(funded_here)
             for line in candidates:
@@ -384,9 +380,7 @@ def test_shares_are_exact_with_huge_numbers(pairs, fraction):
     bases = [basis for _, basis in pairs]
     available = int(sum(limits) * Fraction(fraction))
     keys = list(range(len(pairs)))
-    expected = reference_shares(
-        keys, dict(enumerate(limits)), dict(enumerate(map(Fraction, bases))), available, 1
-    )
+    expected = reference_shares(keys, dict(enumerate(limits)), dict(enumerate(map(Fraction, bases))), available, 1)
     assert fund_shares(limits, bases, available) == [expected[k] for k in keys]
 
 
@@ -400,8 +394,6 @@ def test_ratios_that_share_a_float_are_still_capped_in_exact_order():
     assert limits[0] / bases[0] == limits[1] / bases[1]
     assert Fraction(limits[1], bases[1]) < Fraction(limits[0], bases[0])
     available = sum(limits) - 1  # one short: the level ends between the two ratios
-    expected = reference_shares(
-        [0, 1, 2], dict(enumerate(limits)), dict(enumerate(map(Fraction, bases))), available, 1
-    )
+    expected = reference_shares([0, 1, 2], dict(enumerate(limits)), dict(enumerate(map(Fraction, bases))), available, 1)
     assert [expected[k] for k in range(3)] == [limits[0] - 1, limits[1], limits[2]]
     assert fund_shares(limits, bases, available) == [limits[0] - 1, limits[1], limits[2]]

@@ -33,14 +33,21 @@ def scheme():
 
 def _call_body(scheme, **overrides):
     return {
-        "scheme": scheme.pk, "code": "lbf-2027", "title": "Leefbaarheidsfonds 2027",
-        "opens_at": "2027-01-05T09:00:00+01:00", "closes_at": "2027-03-01T17:00:00+01:00",
-        "budget": "20000000.00", "year_from": 2027, "year_to": 2029,
-        "eligible_networks": ["M50", "NEW_TOWN"], "multiple_per_municipality": False,
-        "min_cofinancing_pct": "25.00", "max_per_application": "750000.00",
-        "attachment_formats": "pdf_office", "max_attachment_mb": 20,
-        "required_attachments": [{"name": "Plan van aanpak"},
-                                 {"name": "Begroting", "description": "In Excel"}],
+        "scheme": scheme.pk,
+        "code": "lbf-2027",
+        "title": "Leefbaarheidsfonds 2027",
+        "opens_at": "2027-01-05T09:00:00+01:00",
+        "closes_at": "2027-03-01T17:00:00+01:00",
+        "budget": "20000000.00",
+        "year_from": 2027,
+        "year_to": 2029,
+        "eligible_networks": ["M50", "NEW_TOWN"],
+        "multiple_per_municipality": False,
+        "min_cofinancing_pct": "25.00",
+        "max_per_application": "750000.00",
+        "attachment_formats": "pdf_office",
+        "max_attachment_mb": 20,
+        "required_attachments": [{"name": "Plan van aanpak"}, {"name": "Begroting", "description": "In Excel"}],
         **overrides,
     }
 
@@ -56,14 +63,21 @@ def test_everyone_logged_in_reads_schemes_with_their_themes(api_client, officer,
 
 
 def test_administrators_create_and_update_schemes_with_themes(admin_api, administrator):
-    created = admin_api.post("/api/v1/schemes/", {
-        "code": "spuk-2026", "name": "SPUK 2026-2028", "legal_basis": "Regeling SPUK, artikel 3",
-        "themes": [{"name": "Ontwikkeling jonge kind"}, {"name": "Financiële educatie"}],
-    })
+    created = admin_api.post(
+        "/api/v1/schemes/",
+        {
+            "code": "spuk-2026",
+            "name": "SPUK 2026-2028",
+            "legal_basis": "Regeling SPUK, artikel 3",
+            "themes": [{"name": "Ontwikkeling jonge kind"}, {"name": "Financiële educatie"}],
+        },
+    )
     assert created.status_code == 201, created.json()
     body = created.json()
-    assert [(t["name"], t["order"]) for t in body["themes"]] == [("Ontwikkeling jonge kind", 0),
-                                                               ("Financiële educatie", 1)]
+    assert [(t["name"], t["order"]) for t in body["themes"]] == [
+        ("Ontwikkeling jonge kind", 0),
+        ("Financiële educatie", 1),
+    ]
     kept = body["themes"][0]["id"]
     themes = [{"id": kept, "name": "Ontwikkeling van het jonge kind"}, {"name": "Programmaorganisatie"}]
     updated = admin_api.patch(f"/api/v1/schemes/{body['id']}/", {"themes": themes})
@@ -102,9 +116,14 @@ def test_administrators_configure_a_call(admin_api, administrator, scheme):
     assert AuditEvent.objects.filter(verb="call.created", actor=administrator).count() == 1
 
     plan = body["required_attachments"][0]["id"]
-    updated = admin_api.patch(f"/api/v1/calls/{body['id']}/", {
-        "title": "Leefbaarheidsfonds 2027 (eerste tranche)", "eligible_networks": [],
-        "required_attachments": [{"id": plan, "name": "Plan van aanpak"}]})
+    updated = admin_api.patch(
+        f"/api/v1/calls/{body['id']}/",
+        {
+            "title": "Leefbaarheidsfonds 2027 (eerste tranche)",
+            "eligible_networks": [],
+            "required_attachments": [{"id": plan, "name": "Plan van aanpak"}],
+        },
+    )
     assert updated.status_code == 200, updated.json()
     assert updated.json()["title"] == "Leefbaarheidsfonds 2027 (eerste tranche)"
     assert updated.json()["eligible_networks"] == []
@@ -112,11 +131,13 @@ def test_administrators_configure_a_call(admin_api, administrator, scheme):
     assert AuditEvent.objects.filter(verb="call.updated").count() == 1
 
 
-@pytest.mark.parametrize(("overrides", "field", "message"), [
-    ({"closes_at": "2027-01-01T09:00:00+01:00"}, "closes_at",
-     "De sluitingsdatum moet na de openingsdatum liggen."),
-    ({"year_to": 2026}, "year_to", "Het laatste jaar mag niet voor het eerste jaar liggen."),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"closes_at": "2027-01-01T09:00:00+01:00"}, "closes_at", "De sluitingsdatum moet na de openingsdatum liggen."),
+        ({"year_to": 2026}, "year_to", "Het laatste jaar mag niet voor het eerste jaar liggen."),
+    ],
+)
 def test_call_writes_follow_the_model_rules(admin_api, scheme, overrides, field, message):
     NetworkFactory(code="M50")
     NetworkFactory(code="NEW_TOWN")
@@ -127,12 +148,18 @@ def test_call_writes_follow_the_model_rules(admin_api, scheme, overrides, field,
 
 
 def test_call_field_errors(admin_api, scheme):
-    response = admin_api.post("/api/v1/calls/", _call_body(
-        scheme, eligible_networks=["ONBEKEND"], budget="-1", max_attachment_mb=500,
-        required_attachments=[{"name": "Plan"}, {"name": "plan"}]))
+    response = admin_api.post(
+        "/api/v1/calls/",
+        _call_body(
+            scheme,
+            eligible_networks=["ONBEKEND"],
+            budget="-1",
+            max_attachment_mb=500,
+            required_attachments=[{"name": "Plan"}, {"name": "plan"}],
+        ),
+    )
     assert response.status_code == 400
-    assert set(response.json()) == {"eligible_networks", "budget", "max_attachment_mb",
-                                    "required_attachments"}
+    assert set(response.json()) == {"eligible_networks", "budget", "max_attachment_mb", "required_attachments"}
 
 
 def test_a_partial_update_is_checked_against_the_stored_call(admin_api):
@@ -147,9 +174,16 @@ def test_a_requirement_in_use_is_not_removed(admin_api, officer):
     application = ApplicationFactory(call=requirement.call)
     from applications.models import Attachment
 
-    Attachment.objects.create(application=application, requirement=requirement, file="attachments/x",
-                              original_name="plan.pdf", file_format="pdf", size=1, sha256="0" * 64,
-                              uploaded_by=application.created_by)
+    Attachment.objects.create(
+        application=application,
+        requirement=requirement,
+        file="attachments/x",
+        original_name="plan.pdf",
+        file_format="pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=application.created_by,
+    )
     response = admin_api.patch(f"/api/v1/calls/{requirement.call_id}/", {"required_attachments": []})
     assert response.status_code == 400
     assert list(response.json()) == ["required_attachments"]

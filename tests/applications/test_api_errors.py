@@ -34,9 +34,15 @@ def _pdf(name="plan.pdf", content=MINIMAL_PDF):
 
 
 def _stored_attachment(application):
-    return Attachment.objects.create(application=application, file="attachments/x", original_name="plan.pdf",
-                                     file_format="pdf", size=10, sha256="0" * 64,
-                                     uploaded_by=application.created_by)
+    return Attachment.objects.create(
+        application=application,
+        file="attachments/x",
+        original_name="plan.pdf",
+        file_format="pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=application.created_by,
+    )
 
 
 # --- 400 ---------------------------------------------------------------------------------------------
@@ -72,11 +78,14 @@ def test_service_messages_keep_their_structure_in_english(api_client, officer, d
         assert isinstance(response.json()["requested_amount"][0], str)
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("-5", "Het bedrag moet groter zijn dan nul."),
-    ("12.345", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
-    ("veel", "Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-5", "Het bedrag moet groter zijn dan nul."),
+        ("12.345", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
+        ("veel", "Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."),
+    ],
+)
 def test_bad_amounts_are_refused_with_the_services_message(api_client, officer, draft, value, message):
     api_client.force_authenticate(officer)
     response = api_client.patch(f"/api/v1/applications/{draft.pk}/", {"requested_amount": value})
@@ -93,25 +102,33 @@ def test_amount_above_the_calls_maximum(api_client, officer):
     response = api_client.patch(f"/api/v1/applications/{application.pk}/", {"requested_amount": "250000.01"})
     assert response.status_code == 400
     assert response.json()["requested_amount"] == [
-        "Het aangevraagde bedrag is hoger dan het maximum van € 250.000,00 per aanvraag in deze ronde."]
+        "Het aangevraagde bedrag is hoger dan het maximum van € 250.000,00 per aanvraag in deze ronde."
+    ]
 
 
 def test_budget_line_errors_come_back_per_line_and_nothing_changes(api_client, officer, draft):
     theme = ThemeFactory(scheme=draft.call.scheme)
     api_client.force_authenticate(officer)
     revision = draft.revision
-    response = api_client.patch(f"/api/v1/applications/{draft.pk}/", {
-        "goals": "Nieuwe doelen",
-        "budget_lines": [
-            {"theme": theme.pk, "year": 2027, "amount": "1000.00"},
-            {"theme": theme.pk, "year": 2031, "amount": "0"},
-        ],
-    })
+    response = api_client.patch(
+        f"/api/v1/applications/{draft.pk}/",
+        {
+            "goals": "Nieuwe doelen",
+            "budget_lines": [
+                {"theme": theme.pk, "year": 2027, "amount": "1000.00"},
+                {"theme": theme.pk, "year": 2031, "amount": "0"},
+            ],
+        },
+    )
     assert response.status_code == 400
-    assert response.json() == {"budget_lines": {"1": {
-        "year": ["Het jaar 2031 valt buiten de looptijd van de ronde (2027–2029)."],
-        "amount": ["Het bedrag moet groter zijn dan nul."],
-    }}}
+    assert response.json() == {
+        "budget_lines": {
+            "1": {
+                "year": ["Het jaar 2031 valt buiten de looptijd van de ronde (2027–2029)."],
+                "amount": ["Het bedrag moet groter zijn dan nul."],
+            }
+        }
+    }
     draft.refresh_from_db()
     assert draft.revision == revision
     assert draft.goals != "Nieuwe doelen"  # the valid content change was rolled back with the budget
@@ -120,8 +137,10 @@ def test_budget_line_errors_come_back_per_line_and_nothing_changes(api_client, o
 
 def test_content_and_budget_errors_come_back_together(api_client, officer, draft):
     api_client.force_authenticate(officer)
-    response = api_client.patch(f"/api/v1/applications/{draft.pk}/", {
-        "title": "", "budget_lines": [{"theme": 999999, "year": 2027, "amount": "5"}]})
+    response = api_client.patch(
+        f"/api/v1/applications/{draft.pk}/",
+        {"title": "", "budget_lines": [{"theme": 999999, "year": 2027, "amount": "5"}]},
+    )
     assert response.status_code == 400
     assert response.json() == {
         "title": ["Geef de aanvraag een titel."],
@@ -132,8 +151,10 @@ def test_content_and_budget_errors_come_back_together(api_client, officer, draft
 def test_budget_line_types_are_checked_before_the_service(api_client, officer, draft):
     api_client.force_authenticate(officer)
     theme = ThemeFactory(scheme=draft.call.scheme)
-    response = api_client.patch(f"/api/v1/applications/{draft.pk}/", {"budget_lines": [
-        {"theme": theme.pk, "year": 2027, "amount": "10"}, {"year": "x"}]})
+    response = api_client.patch(
+        f"/api/v1/applications/{draft.pk}/",
+        {"budget_lines": [{"theme": theme.pk, "year": 2027, "amount": "10"}, {"year": "x"}]},
+    )
     assert response.status_code == 400
     errors = response.json()["budget_lines"]
     assert list(errors) == ["1"]  # a PATCH still needs whole lines
@@ -144,8 +165,10 @@ def test_budget_line_types_are_checked_before_the_service(api_client, officer, d
 def test_a_failed_create_leaves_no_draft(api_client, officer):
     call = CallFactory()
     api_client.force_authenticate(officer)
-    response = api_client.post("/api/v1/applications/", {
-        "call": call.pk, "title": "Plan", "budget_lines": [{"theme": 1234, "year": 2027, "amount": "10"}]})
+    response = api_client.post(
+        "/api/v1/applications/",
+        {"call": call.pk, "title": "Plan", "budget_lines": [{"theme": 1234, "year": 2027, "amount": "10"}]},
+    )
     assert response.status_code == 400
     assert "budget_lines" in response.json()
     assert not Application.objects.exists()
@@ -166,9 +189,12 @@ def test_a_municipality_outside_the_calls_networks_cannot_start(api_client, offi
     api_client.force_authenticate(officer)
     response = api_client.post("/api/v1/applications/", {"call": call.pk, "title": "Plan"})
     assert response.status_code == 400
-    assert response.json() == {"call": [
-        "Gemeente Nieuwegein komt niet in aanmerking voor deze ronde; die staat alleen open voor leden van: "
-        "New Town Alliantie."]}
+    assert response.json() == {
+        "call": [
+            "Gemeente Nieuwegein komt niet in aanmerking voor deze ronde; die staat alleen open voor leden van: "
+            "New Town Alliantie."
+        ]
+    }
 
 
 def test_an_unpublished_call_is_not_offered(api_client, officer):
@@ -192,17 +218,21 @@ def test_an_incomplete_application_cannot_be_submitted(api_client, officer):
     assert Application.objects.get().status == Status.DRAFT
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("nep.pdf", b"Dit is gewoon tekst.\n", "Dit bestand is geen geldig PDF-bestand"),
-    ("leeg.pdf", b"", "Het bestand is leeg. Kies een bestand met inhoud."),
-    ("groot.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10) + b"\n%%EOF\n", "Het bestand is te groot"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("nep.pdf", b"Dit is gewoon tekst.\n", "Dit bestand is geen geldig PDF-bestand"),
+        ("leeg.pdf", b"", "Het bestand is leeg. Kies een bestand met inhoud."),
+        ("groot.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10) + b"\n%%EOF\n", "Het bestand is te groot"),
+    ],
+)
 def test_refused_uploads_explain_why(api_client, officer, draft, name, content, message):
     draft.call.max_attachment_mb = 1
     draft.call.save()
     api_client.force_authenticate(officer)
-    response = api_client.post(f"/api/v1/applications/{draft.pk}/attachments/", {"file": _pdf(name, content)},
-                               format="multipart")
+    response = api_client.post(
+        f"/api/v1/applications/{draft.pk}/attachments/", {"file": _pdf(name, content)}, format="multipart"
+    )
     assert response.status_code == 400
     assert list(response.json()) == ["file"]
     assert response.json()["file"][0].startswith(message)
@@ -221,8 +251,11 @@ def test_a_requirement_of_another_call_is_refused(api_client, officer, draft):
 
     elsewhere = RequiredAttachmentFactory()
     api_client.force_authenticate(officer)
-    response = api_client.post(f"/api/v1/applications/{draft.pk}/attachments/",
-                               {"file": _pdf(), "requirement": elsewhere.pk}, format="multipart")
+    response = api_client.post(
+        f"/api/v1/applications/{draft.pk}/attachments/",
+        {"file": _pdf(), "requirement": elsewhere.pk},
+        format="multipart",
+    )
     assert response.status_code == 400
     assert response.json() == {"requirement": ["Deze soort bijlage hoort niet bij deze aanvraagronde."]}
 
@@ -244,9 +277,18 @@ def test_list_filters_are_checked(api_client, officer):
 # --- 404 ---------------------------------------------------------------------------------------------
 
 ENDPOINTS = [
-    ("get", ""), ("put", ""), ("patch", ""), ("delete", ""), ("post", "submit/"), ("post", "withdraw/"),
-    ("get", "attachments/"), ("post", "attachments/"), ("get", "attachments/{attachment}/"),
-    ("delete", "attachments/{attachment}/"), ("get", "history/"), ("get", "pdf/"),
+    ("get", ""),
+    ("put", ""),
+    ("patch", ""),
+    ("delete", ""),
+    ("post", "submit/"),
+    ("post", "withdraw/"),
+    ("get", "attachments/"),
+    ("post", "attachments/"),
+    ("get", "attachments/{attachment}/"),
+    ("delete", "attachments/{attachment}/"),
+    ("get", "history/"),
+    ("get", "pdf/"),
 ]
 
 
@@ -305,8 +347,13 @@ def test_ministry_roles_cannot_create_or_edit_applications(api_client, request, 
     response = api_client.post("/api/v1/applications/", {"call": call.pk, "title": "Plan"})
     assert response.status_code == 403
     assert response.json() == {"detail": "Uw rol heeft geen toegang tot dit onderdeel."}
-    for method, suffix in [("patch", ""), ("delete", ""), ("post", "submit/"), ("post", "withdraw/"),
-                           ("post", "attachments/")]:
+    for method, suffix in [
+        ("patch", ""),
+        ("delete", ""),
+        ("post", "submit/"),
+        ("post", "withdraw/"),
+        ("post", "attachments/"),
+    ]:
         url = f"/api/v1/applications/{submitted.pk}/{suffix}"
         assert getattr(api_client, method)(url).status_code == 403, (method, suffix)
 
@@ -335,21 +382,22 @@ def test_ministry_staff_without_two_factor_are_refused(api_client):
 def test_submitting_twice_is_a_conflict_with_a_clear_message(api_client, officer, submitted):
     response = api_client.post(f"/api/v1/applications/{submitted.pk}/submit/")
     assert response.status_code == 409
-    assert response.json() == {
-        "detail": "Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."}
+    assert response.json() == {"detail": "Deze aanvraag is al ingediend of kan in deze status niet worden ingediend."}
     assert AuditEvent.objects.filter(verb="application.submitted").count() == 1
 
 
 def test_a_submitted_application_cannot_be_edited_deleted_or_added_to(api_client, officer, submitted):
     url = f"/api/v1/applications/{submitted.pk}/"
-    for response in (api_client.patch(url, {"goals": "Anders"}), api_client.put(url, {"goals": "Anders"}),
-                     api_client.patch(url, {})):
+    for response in (
+        api_client.patch(url, {"goals": "Anders"}),
+        api_client.put(url, {"goals": "Anders"}),
+        api_client.patch(url, {}),
+    ):
         assert response.status_code == 409
         assert response.json() == {"detail": "Deze aanvraag is ingediend en kan niet meer worden gewijzigd."}
     deleted = api_client.delete(url)
     assert deleted.status_code == 409
-    assert deleted.json() == {
-        "detail": "Alleen een concept kan worden verwijderd; trek een ingediende aanvraag in."}
+    assert deleted.json() == {"detail": "Alleen een concept kan worden verwijderd; trek een ingediende aanvraag in."}
     upload = api_client.post(f"{url}attachments/", {"file": _pdf()}, format="multipart")
     assert upload.status_code == 409
     assert not Attachment.objects.exists()
@@ -387,11 +435,17 @@ def test_withdrawing_twice_is_a_conflict(api_client, officer, draft):
 # --- 401 ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("method", "url"), [
-    ("get", "/api/v1/applications/"), ("post", "/api/v1/applications/"), ("get", "/api/v1/calls/"),
-    ("get", "/api/v1/schemes/"), ("get", "/api/v1/applications/1/pdf/"),
-    ("post", "/api/v1/applications/1/submit/"),
-])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/v1/applications/"),
+        ("post", "/api/v1/applications/"),
+        ("get", "/api/v1/calls/"),
+        ("get", "/api/v1/schemes/"),
+        ("get", "/api/v1/applications/1/pdf/"),
+        ("post", "/api/v1/applications/1/submit/"),
+    ],
+)
 def test_anonymous_callers_get_401(api_client, method, url):
     response = getattr(api_client, method)(url)
     assert response.status_code == 401

@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from post_office.models import Email
 
 from accounts.services import issue_api_token
@@ -42,10 +40,12 @@ def token_client(api_client, officer):
     return api_client
 
 
-def test_officer_applies_and_submits_by_api_with_a_token(token_client, officer, real_pdf,
-                                                          django_capture_on_commit_callbacks):
-    call = CallFactory(title="Leefbaarheidsfonds 2027", max_per_application=Decimal("500000.00"),
-                       min_cofinancing_pct=Decimal("25"))
+def test_officer_applies_and_submits_by_api_with_a_token(
+    token_client, officer, real_pdf, django_capture_on_commit_callbacks
+):
+    call = CallFactory(
+        title="Leefbaarheidsfonds 2027", max_per_application=Decimal("500000.00"), min_cofinancing_pct=Decimal("25")
+    )
     school = ThemeFactory(scheme=call.scheme, name="School en omgeving")
     youth = ThemeFactory(scheme=call.scheme, name="Ontwikkeling jonge kind")
     plan = RequiredAttachmentFactory(call=call, name="Plan van aanpak")
@@ -76,17 +76,23 @@ def test_officer_applies_and_submits_by_api_with_a_token(token_client, officer, 
     assert set(application["available_actions"]) == {"submit", "withdraw"}
     url = f"/api/v1/applications/{application['id']}/"
 
-    patched = token_client.patch(url, {
-        "revision": application["revision"],
-        "goals": "Minder schooluitval.", "approach": "Brede school en wijkteam.",
-        "partners": "Corporatie, scholen, GGD.", "residents_involvement": "Een bewonersraad beslist mee.",
-        "requested_amount": "300000.00", "cofinancing_amount": "100000",
-        "cofinancing_sources": "Begroting 2027",
-        "budget_lines": [
-            {"theme": school.pk, "year": 2027, "amount": "200000.00", "description": "Schoolpleinen"},
-            {"theme": youth.pk, "year": 2028, "amount": "100000.00"},
-        ],
-    })
+    patched = token_client.patch(
+        url,
+        {
+            "revision": application["revision"],
+            "goals": "Minder schooluitval.",
+            "approach": "Brede school en wijkteam.",
+            "partners": "Corporatie, scholen, GGD.",
+            "residents_involvement": "Een bewonersraad beslist mee.",
+            "requested_amount": "300000.00",
+            "cofinancing_amount": "100000",
+            "cofinancing_sources": "Begroting 2027",
+            "budget_lines": [
+                {"theme": school.pk, "year": 2027, "amount": "200000.00", "description": "Schoolpleinen"},
+                {"theme": youth.pk, "year": 2028, "amount": "100000.00"},
+            ],
+        },
+    )
     assert patched.status_code == 200, patched.json()
     body = patched.json()
     assert body["requested_amount"] == "300000.00"
@@ -95,11 +101,13 @@ def test_officer_applies_and_submits_by_api_with_a_token(token_client, officer, 
     assert body["budget_total"] == "300000.00"
     assert body["revision"] > application["revision"]
     assert [(line["theme_name"], line["year"], line["amount"]) for line in body["budget_lines"]] == [
-        ("School en omgeving", 2027, "200000.00"), ("Ontwikkeling jonge kind", 2028, "100000.00")]
+        ("School en omgeving", 2027, "200000.00"),
+        ("Ontwikkeling jonge kind", 2028, "100000.00"),
+    ]
 
-    uploaded = token_client.post(f"{url}attachments/",
-                                 {"file": _upload("plan.pdf", real_pdf), "requirement": plan.pk},
-                                 format="multipart")
+    uploaded = token_client.post(
+        f"{url}attachments/", {"file": _upload("plan.pdf", real_pdf), "requirement": plan.pk}, format="multipart"
+    )
     assert uploaded.status_code == 201, uploaded.json()
     attachment = uploaded.json()
     assert attachment["format"] == "pdf"
@@ -129,8 +137,11 @@ def test_officer_applies_and_submits_by_api_with_a_token(token_client, officer, 
 
     history = token_client.get(f"{url}history/").json()
     assert [entry["verb"] for entry in history["results"]] == [
-        "application.created", "application.updated", "application.budget_updated",
-        "application.attachment_added", "application.submitted",
+        "application.created",
+        "application.updated",
+        "application.budget_updated",
+        "application.attachment_added",
+        "application.submitted",
     ]
 
     document = ApplicationDocument.objects.get(application_id=application["id"])
@@ -173,8 +184,7 @@ def test_ministry_sees_all_calls_and_officers_eligibility(api_client, officer, a
     api_client.force_authenticate(officer)
     results = api_client.get("/api/v1/calls/").json()["results"]
     assert {c["title"]: c["eligible"] for c in results} == {"Voor M50": True, "Voor NPLV": False}
-    assert {c["title"]: c["eligible_networks"] for c in results} == {"Voor M50": ["M50"],
-                                                                      "Voor NPLV": ["NPLV"]}
+    assert {c["title"]: c["eligible_networks"] for c in results} == {"Voor M50": ["M50"], "Voor NPLV": ["NPLV"]}
 
     api_client.force_authenticate(administrator)
     results = api_client.get("/api/v1/calls/").json()["results"]
@@ -199,8 +209,9 @@ def test_officers_see_the_ministry_as_an_organisation(api_client, officer, admin
     api_client.force_authenticate(officer)
     api_client.post(f"/api/v1/applications/{application.pk}/submit/")
     api_client.force_authenticate(administrator)
-    response = api_client.post(f"/api/v1/applications/{application.pk}/request-information/",
-                               {"message": "Stuur de begroting per school mee."})
+    response = api_client.post(
+        f"/api/v1/applications/{application.pk}/request-information/", {"message": "Stuur de begroting per school mee."}
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "info_requested"
     assert response.json()["updated_by"] == administrator.full_name
@@ -228,8 +239,7 @@ def test_officers_see_the_ministry_as_an_organisation(api_client, officer, admin
 def test_withdraw_with_a_reason(api_client, officer):
     application = complete_application(municipality=officer.municipality, created_by=officer)
     api_client.force_authenticate(officer)
-    response = api_client.post(f"/api/v1/applications/{application.pk}/withdraw/",
-                               {"reason": "Plan gaat niet door"})
+    response = api_client.post(f"/api/v1/applications/{application.pk}/withdraw/", {"reason": "Plan gaat niet door"})
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
     history = api_client.get(f"/api/v1/applications/{application.pk}/history/").json()["results"]
@@ -240,8 +250,9 @@ def test_a_draft_can_be_deleted_and_an_attachment_removed(api_client, officer, r
     application = complete_application(municipality=officer.municipality, created_by=officer)
     api_client.force_authenticate(officer)
     url = f"/api/v1/applications/{application.pk}/"
-    attachment = api_client.post(f"{url}attachments/", {"file": _upload("plan.pdf", real_pdf)},
-                                 format="multipart").json()
+    attachment = api_client.post(
+        f"{url}attachments/", {"file": _upload("plan.pdf", real_pdf)}, format="multipart"
+    ).json()
     assert api_client.delete(f"{url}attachments/{attachment['id']}/").status_code == 204
     assert not Attachment.objects.exists()
     assert api_client.delete(url).status_code == 204
@@ -253,8 +264,10 @@ class TestDeadline:
 
     @pytest.fixture
     def application(self, officer):
-        call = CallFactory(opens_at=datetime.datetime(2027, 1, 5, 9, 0, tzinfo=AMSTERDAM),
-                           closes_at=datetime.datetime(2027, 3, 1, 17, 0, tzinfo=AMSTERDAM))
+        call = CallFactory(
+            opens_at=datetime.datetime(2027, 1, 5, 9, 0, tzinfo=AMSTERDAM),
+            closes_at=datetime.datetime(2027, 3, 1, 17, 0, tzinfo=AMSTERDAM),
+        )
         with time_machine.travel(datetime.datetime(2027, 1, 10, 12, 0, tzinfo=AMSTERDAM), tick=False):
             return complete_application(municipality=officer.municipality, created_by=officer, call=call)
 
@@ -264,28 +277,28 @@ class TestDeadline:
             return api_client.post(f"/api/v1/applications/{application.pk}/submit/")
 
     def test_one_second_before_close_is_accepted(self, api_client, officer, application):
-        response = self._submit(api_client, officer, application,
-                                datetime.datetime(2027, 3, 1, 16, 59, 59, tzinfo=AMSTERDAM))
+        response = self._submit(
+            api_client, officer, application, datetime.datetime(2027, 3, 1, 16, 59, 59, tzinfo=AMSTERDAM)
+        )
         assert response.status_code == 200, response.json()
         assert response.json()["submitted_at"] == "2027-03-01T16:59:59+01:00"
 
-    @pytest.mark.parametrize("moment", [datetime.datetime(2027, 3, 1, 17, 0, 0, tzinfo=AMSTERDAM),
-                                        datetime.datetime(2027, 3, 2, 9, 0, tzinfo=AMSTERDAM)],
-                             ids=["at-close", "after-close"])
+    @pytest.mark.parametrize(
+        "moment",
+        [
+            datetime.datetime(2027, 3, 1, 17, 0, 0, tzinfo=AMSTERDAM),
+            datetime.datetime(2027, 3, 2, 9, 0, tzinfo=AMSTERDAM),
+        ],
+        ids=["at-close", "after-close"],
+    )
     def test_at_and_after_close_is_refused(self, api_client, officer, application, moment):
         response = self._submit(api_client, officer, application, moment)
         assert response.status_code == 400
-        assert response.json() == {"non_field_errors": [
-            "Deze aanvraagronde is gesloten sinds 01-03-2027 17:00. Indienen kan niet meer."]}
+        assert response.json() == {
+            "non_field_errors": ["Deze aanvraagronde is gesloten sinds 01-03-2027 17:00. Indienen kan niet meer."]
+        }
         application.refresh_from_db()
         assert application.status == Status.DRAFT
-
-
-def _count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def _calls(n, municipality):
@@ -300,50 +313,65 @@ def _calls(n, municipality):
 
 
 @pytest.mark.parametrize("role", ["officer", "administrator"])
-def test_calls_list_query_count_is_constant(api_client, officer, administrator, municipality, role):
+def test_calls_list_query_count_is_constant(count_queries, api_client, officer, administrator, municipality, role):
     user = officer if role == "officer" else administrator
     api_client.force_authenticate(user)
     _calls(2, municipality)
-    few = _count_queries(api_client, "/api/v1/calls/")
+    few = count_queries(api_client, "/api/v1/calls/")
     _calls(8, municipality)
     assert api_client.get("/api/v1/calls/").json()["count"] == 10
-    assert _count_queries(api_client, "/api/v1/calls/") == few
+    assert count_queries(api_client, "/api/v1/calls/") == few
 
 
 def _applications(n, officer, status=Status.DRAFT):
     for _i in range(n):
         application = ApplicationFactory(municipality=officer.municipality, created_by=officer, status=status)
         BudgetLineFactory(application=application)
-        Attachment.objects.create(application=application, file="attachments/x", original_name="plan.pdf",
-                                  file_format="pdf", size=10, sha256="0" * 64, uploaded_by=officer,
-                                  requirement=RequiredAttachmentFactory(call=application.call))
+        Attachment.objects.create(
+            application=application,
+            file="attachments/x",
+            original_name="plan.pdf",
+            file_format="pdf",
+            size=10,
+            sha256="0" * 64,
+            uploaded_by=officer,
+            requirement=RequiredAttachmentFactory(call=application.call),
+        )
 
 
 @pytest.mark.parametrize("role", ["officer", "administrator"])
-def test_applications_list_query_count_is_constant(api_client, officer, administrator, role):
+def test_applications_list_query_count_is_constant(count_queries, api_client, officer, administrator, role):
     user = officer if role == "officer" else administrator
     api_client.force_authenticate(user)
     _applications(2, officer, Status.SUBMITTED)
-    few = _count_queries(api_client, "/api/v1/applications/")
+    few = count_queries(api_client, "/api/v1/applications/")
     _applications(8, officer, Status.SUBMITTED)
     assert api_client.get("/api/v1/applications/").json()["count"] == 10
-    assert _count_queries(api_client, "/api/v1/applications/") == few
+    assert count_queries(api_client, "/api/v1/applications/") == few
 
 
-def test_schemes_list_query_count_is_constant(api_client, officer):
+def test_schemes_list_query_count_is_constant(count_queries, api_client, officer):
     from tests.factories import SchemeFactory
 
     api_client.force_authenticate(officer)
     for _i in range(2):
         ThemeFactory(scheme=SchemeFactory())
-    few = _count_queries(api_client, "/api/v1/schemes/")
+    few = count_queries(api_client, "/api/v1/schemes/")
     for _i in range(8):
         ThemeFactory(scheme=SchemeFactory())
-    assert _count_queries(api_client, "/api/v1/schemes/") == few
+    assert count_queries(api_client, "/api/v1/schemes/") == few
 
 
-@pytest.mark.parametrize("url", ["/api/v1/applications/", "/api/v1/applications/{id}/", "/api/v1/calls/",
-                                 "/api/v1/schemes/", "/api/v1/applications/{id}/attachments/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/applications/",
+        "/api/v1/applications/{id}/",
+        "/api/v1/calls/",
+        "/api/v1/schemes/",
+        "/api/v1/applications/{id}/attachments/",
+    ],
+)
 def test_options_describe_the_endpoints(api_client, officer, url):
     application = complete_application(municipality=officer.municipality, created_by=officer)
     api_client.force_authenticate(officer)

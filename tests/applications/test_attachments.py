@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import AuditEvent
-from applications import services
+from applications import attachments, services
 from applications.attachments import detect_format
 from applications.models import Attachment, Call
 from tests.applications.conftest import MINIMAL_PDF, office_file
@@ -24,13 +24,13 @@ def application(officer):
 
 def _upload_error(application, officer, upload):
     with pytest.raises(ValidationError) as excinfo:
-        services.add_attachment(application=application, by=officer, upload=upload)
+        attachments.add_attachment(application=application, by=officer, upload=upload)
     return excinfo.value.message_dict["file"]
 
 
 def test_a_real_pdf_is_stored_privately_with_its_hash(application, officer, pdf_upload):
     requirement = RequiredAttachmentFactory(call=application.call, name="Plan van aanpak")
-    attachment = services.add_attachment(
+    attachment = attachments.add_attachment(
         application=application, by=officer, upload=pdf_upload("../../etc/plan.PDF"), requirement=requirement
     )
     assert attachment.file_format == "pdf"
@@ -46,9 +46,7 @@ def test_a_real_pdf_is_stored_privately_with_its_hash(application, officer, pdf_
 
 
 def test_a_fake_pdf_renamed_pdf_is_refused(application, officer):
-    messages = _upload_error(
-        application, officer, SimpleUploadedFile("begroting.pdf", b"Dit is gewoon tekst.\n")
-    )
+    messages = _upload_error(application, officer, SimpleUploadedFile("begroting.pdf", b"Dit is gewoon tekst.\n"))
     assert messages == [
         "Dit bestand is geen geldig PDF-bestand; de inhoud klopt niet met een toegestaan formaat, ook al eindigt "
         "de naam misschien op .pdf. Sla het document opnieuw op als PDF."
@@ -84,11 +82,11 @@ def test_office_files_only_where_the_call_allows_them(officer):
     ]
     call = CallFactory(attachment_formats=Call.AttachmentFormats.PDF_OFFICE)
     office = complete_application(call=call, municipality=officer.municipality, created_by=officer)
-    sheet = services.add_attachment(
+    sheet = attachments.add_attachment(
         application=office, by=officer, upload=SimpleUploadedFile("begroting.pdf", office_file("xlsx"))
     )
     assert (sheet.file_format, sheet.original_name) == ("xlsx", "begroting.xlsx")
-    doc = services.add_attachment(
+    doc = attachments.add_attachment(
         application=office, by=officer, upload=SimpleUploadedFile("brief.docx", office_file("docx"))
     )
     assert doc.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -107,10 +105,10 @@ def test_a_zip_that_is_not_an_office_file_is_refused(application, officer):
 def test_removing_an_attachment_deletes_the_file_after_commit(
     application, officer, pdf_upload, django_capture_on_commit_callbacks
 ):
-    attachment = services.add_attachment(application=application, by=officer, upload=pdf_upload())
+    attachment = attachments.add_attachment(application=application, by=officer, upload=pdf_upload())
     path = attachment.file.path
     with django_capture_on_commit_callbacks(execute=True):
-        services.remove_attachment(attachment=attachment, by=officer)
+        attachments.remove_attachment(attachment=attachment, by=officer)
     assert not Attachment.objects.exists()
     import os
 
@@ -123,4 +121,4 @@ def test_attachments_cannot_change_after_submission(application, officer, pdf_up
 
     services.submit_application(application=application, by=officer)
     with pytest.raises(TransitionNotAllowed):
-        services.add_attachment(application=application, by=officer, upload=pdf_upload())
+        attachments.add_attachment(application=application, by=officer, upload=pdf_upload())

@@ -87,9 +87,7 @@ def test_starting_in_a_closed_call_is_refused_with_the_reason(officer_client):
 def test_starting_is_refused_for_a_municipality_outside_the_calls_networks(officer_client):
     call = CallFactory()
     call.eligible_networks.set([NetworkFactory(code="M50", name="M50")])
-    assert "komt niet in aanmerking voor deze ronde" in text(
-        officer_client.get(reverse("call_detail", args=[call.pk]))
-    )
+    assert "komt niet in aanmerking voor deze ronde" in text(officer_client.get(reverse("call_detail", args=[call.pk])))
     response = officer_client.post(reverse("application_start", args=[call.pk]), {"title": "Plan"})
     assert (
         "Gemeente Nieuwegein komt niet in aanmerking voor deze ronde; die staat alleen open voor leden "
@@ -102,9 +100,7 @@ def test_a_second_application_is_refused_with_the_reference_of_the_first(officer
     page = text(officer_client.get(reverse("call_detail", args=[complete.call_id])))
     assert complete.reference in page
     assert "Er is één aanvraag per gemeente toegestaan." in page
-    response = officer_client.post(
-        reverse("application_start", args=[complete.call_id]), {"title": "Nog een"}
-    )
+    response = officer_client.post(reverse("application_start", args=[complete.call_id]), {"title": "Nog een"})
     assert (
         f"Uw gemeente heeft al een aanvraag in deze ronde (kenmerk {complete.reference}). Er is één aanvraag "
         "per gemeente toegestaan." in text(response)
@@ -119,9 +115,7 @@ def test_a_call_per_area_asks_for_the_area_from_the_focus_areas(officer_client, 
     assert '<option value="Batau-Noord">Batau-Noord</option>' in page
     response = officer_client.post(reverse("application_start", args=[call.pk]), {"title": "Plan"})
     assert "In deze ronde vraagt u per gebied aan; kies het gebied." in text(response)
-    officer_client.post(
-        reverse("application_start", args=[call.pk]), {"title": "Plan", "area_name": "Batau-Noord"}
-    )
+    officer_client.post(reverse("application_start", args=[call.pk]), {"title": "Plan", "area_name": "Batau-Noord"})
     assert Application.objects.get().area_name == "Batau-Noord"
     again = officer_client.post(
         reverse("application_start", args=[call.pk]), {"title": "Nog een", "area_name": "Batau-Noord"}
@@ -133,21 +127,14 @@ def test_a_call_per_area_without_focus_areas_lets_the_officer_type_one(officer_c
     call = CallFactory(multiple_per_municipality=True)
     page = text(officer_client.get(reverse("call_detail", args=[call.pk])))
     assert '<input type="text" name="area_name"' in page
-    officer_client.post(
-        reverse("application_start", args=[call.pk]), {"title": "Plan", "area_name": "Galecop"}
-    )
+    officer_client.post(reverse("application_start", args=[call.pk]), {"title": "Plan", "area_name": "Galecop"})
     assert Application.objects.get().area_name == "Galecop"
 
 
 def test_ministry_staff_cannot_start_an_application(administrator_client, reviewer_client):
     call = CallFactory()
-    assert (
-        administrator_client.post(reverse("application_start", args=[call.pk]), {"title": "x"}).status_code
-        == 403
-    )
-    assert (
-        reviewer_client.post(reverse("application_start", args=[call.pk]), {"title": "x"}).status_code == 403
-    )
+    assert administrator_client.post(reverse("application_start", args=[call.pk]), {"title": "x"}).status_code == 403
+    assert reviewer_client.post(reverse("application_start", args=[call.pk]), {"title": "x"}).status_code == 403
 
 
 # --- check page and submission --------------------------------------------------------------------
@@ -302,25 +289,14 @@ def test_the_administrator_takes_a_submitted_application_into_review(administrat
 def test_administrators_cannot_edit_and_officers_cannot_take_ministry_steps(
     administrator_client, officer_client, submitted
 ):
+    assert administrator_client.get(reverse("application_step", args=[submitted.pk, "plan"])).status_code == 403
     assert (
-        administrator_client.get(reverse("application_step", args=[submitted.pk, "plan"])).status_code == 403
+        administrator_client.post(reverse("application_transition", args=[submitted.pk, "submit"])).status_code == 403
     )
     assert (
-        administrator_client.post(
-            reverse("application_transition", args=[submitted.pk, "submit"])
-        ).status_code
-        == 403
+        officer_client.post(reverse("application_transition", args=[submitted.pk, "start_review"])).status_code == 403
     )
-    assert (
-        officer_client.post(
-            reverse("application_transition", args=[submitted.pk, "start_review"])
-        ).status_code
-        == 403
-    )
-    assert (
-        officer_client.post(reverse("application_transition", args=[submitted.pk, "nonsense"])).status_code
-        == 404
-    )
+    assert officer_client.post(reverse("application_transition", args=[submitted.pk, "nonsense"])).status_code == 404
 
 
 def test_withdrawing_asks_for_confirmation_without_javascript(officer_client, submitted):
@@ -361,9 +337,7 @@ def test_a_submitted_application_cannot_be_deleted(officer_client, submitted):
 
 
 def test_the_timeline_speaks_dutch(officer_client, officer, complete):
-    services.update_application(
-        application=complete, by=officer, data={"goals": "Nieuwe doelen", "title": "T"}
-    )
+    services.update_application(application=complete, by=officer, data={"goals": "Nieuwe doelen", "title": "T"})
     page = text(officer_client.get(reverse("application_detail", args=[complete.pk])))
     assert f"{officer.display_name} heeft de aanvraag gewijzigd: titel, doelen." in page
 
@@ -386,12 +360,8 @@ def test_the_pdf_of_a_draft_is_rendered_and_of_a_submitted_application_the_store
     assert officer_client.get(reverse("application_pdf", args=[complete.pk]) + "?versie=7").status_code == 404
 
 
-def test_an_unpublished_call_is_hidden_from_officers_but_not_from_the_ministry(
-    officer_client, administrator_client
-):
+def test_an_unpublished_call_is_hidden_from_officers_but_not_from_the_ministry(officer_client, administrator_client):
     hidden = CallFactory(is_published=False)
     assert officer_client.get(reverse("call_detail", args=[hidden.pk])).status_code == 404
-    assert (
-        officer_client.post(reverse("application_start", args=[hidden.pk]), {"title": "x"}).status_code == 404
-    )
+    assert officer_client.post(reverse("application_start", args=[hidden.pk]), {"title": "x"}).status_code == 404
     assert administrator_client.get(reverse("call_detail", args=[hidden.pk])).status_code == 200

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from applications import services
+from applications import attachments, services
 from tests.applications.conftest import MINIMAL_PDF
 from tests.factories import CallFactory, complete_application
 
@@ -181,7 +181,7 @@ CASES = [
 @pytest.fixture
 def objects(officer):
     def with_attachment(application):
-        attachment = services.add_attachment(
+        attachment = attachments.add_attachment(
             application=application, by=officer, upload=SimpleUploadedFile("plan.pdf", MINIMAL_PDF)
         )
         return application, attachment
@@ -247,7 +247,5 @@ def test_the_state_messages_are_shown_not_errors(officer_client, objects):
     assert response.status_code == 200
     assert "Alleen een concept kan worden verwijderd" in response.content.decode()
     attachment = objects["attachment"]["submitted"]
-    response = officer_client.post(
-        reverse("attachment_delete", args=[submitted.pk, attachment.pk]), follow=True
-    )
+    response = officer_client.post(reverse("attachment_delete", args=[submitted.pk, attachment.pk]), follow=True)
     assert "Deze aanvraag is ingediend en kan niet meer worden gewijzigd." in response.content.decode()

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from applications import services
+from applications import attachments, services
 from applications.models import Attachment, BudgetLine
 from tests.applications.conftest import MINIMAL_PDF
 from tests.factories import (
@@ -45,9 +45,7 @@ def themes(call):
 
 @pytest.fixture
 def draft(officer, call, themes):
-    return ApplicationFactory(
-        call=call, municipality=officer.municipality, created_by=officer, title="Samen sterk"
-    )
+    return ApplicationFactory(call=call, municipality=officer.municipality, created_by=officer, title="Samen sterk")
 
 
 def step_url(application, step):
@@ -114,14 +112,10 @@ def test_an_empty_title_is_refused_beside_the_field(officer_client, draft):
     assert draft.title == "Samen sterk"
 
 
-def test_a_call_per_area_offers_the_municipalitys_focus_areas_and_another(
-    officer_client, officer, municipality
-):
+def test_a_call_per_area_offers_the_municipalitys_focus_areas_and_another(officer_client, officer, municipality):
     call = CallFactory(multiple_per_municipality=True)
     MembershipFactory(municipality=municipality, network=NetworkFactory(code="NPLV"), area_name="Batau-Noord")
-    application = ApplicationFactory(
-        call=call, municipality=municipality, created_by=officer, area_name="Batau-Noord"
-    )
+    application = ApplicationFactory(call=call, municipality=municipality, created_by=officer, area_name="Batau-Noord")
     body = officer_client.get(step_url(application, "gebied")).content.decode()
     assert '<option value="Batau-Noord" selected>Batau-Noord</option>' in body
     assert "Een ander gebied (vul hieronder in)" in body
@@ -161,9 +155,7 @@ def test_plan_step_saves_part_of_the_plan_as_a_draft(officer_client, draft):
     assert "niet verplicht" not in body  # needed to submit, even though a draft may be saved without
 
 
-def test_a_colleagues_edit_in_between_is_not_overwritten_and_the_input_is_kept(
-    officer_client, draft, municipality
-):
+def test_a_colleagues_edit_in_between_is_not_overwritten_and_the_input_is_kept(officer_client, draft, municipality):
     colleague = OfficerFactory(municipality=municipality, full_name="Fatima de Vries")
     loaded_revision = draft.revision
     services.update_application(
@@ -228,9 +220,7 @@ def test_budget_step_saves_the_amount_and_a_line_per_theme_per_year(officer_clie
 
 
 def test_budget_step_shows_the_difference_with_the_requested_amount(officer_client, draft, themes):
-    post_step(
-        officer_client, draft, "begroting", {"requested_amount": "300000", grid(themes[0], 2027): "250000"}
-    )
+    post_step(officer_client, draft, "begroting", {"requested_amount": "300000", grid(themes[0], 2027): "250000"})
     page = officer_client.get(step_url(draft, "begroting")).content.decode()
     assert "De begroting telt op tot € 250.000,00." in page
     assert "Het aangevraagde bedrag is € 300.000,00; het verschil is € 50.000,00." in page
@@ -306,9 +296,7 @@ def test_a_year_outside_the_call_in_a_tampered_form_is_refused(officer_client, d
 
 def test_a_theme_of_another_scheme_in_a_tampered_form_is_refused(officer_client, draft):
     stranger = ThemeFactory(name="Niet van deze regeling")
-    response = post_step(
-        officer_client, draft, "begroting", {"requested_amount": "1000", grid(stranger, 2027): "1000"}
-    )
+    response = post_step(officer_client, draft, "begroting", {"requested_amount": "1000", grid(stranger, 2027): "1000"})
     assert "Kies een bestedingsdoel van deze regeling." in top_errors(response)
     assert not BudgetLine.objects.exists()
 
@@ -431,15 +419,11 @@ def test_an_upload_without_a_file_asks_for_one(officer_client, draft):
 
 def test_an_attachment_of_another_application_is_not_found(officer_client, draft, officer):
     other = ApplicationFactory(municipality=officer.municipality, created_by=officer)
-    attachment = services.add_attachment(
+    attachment = attachments.add_attachment(
         application=other, by=officer, upload=SimpleUploadedFile("x.pdf", MINIMAL_PDF)
     )
-    assert (
-        officer_client.get(reverse("attachment_download", args=[draft.pk, attachment.pk])).status_code == 404
-    )
-    assert (
-        officer_client.post(reverse("attachment_delete", args=[draft.pk, attachment.pk])).status_code == 404
-    )
+    assert officer_client.get(reverse("attachment_download", args=[draft.pk, attachment.pk])).status_code == 404
+    assert officer_client.post(reverse("attachment_delete", args=[draft.pk, attachment.pk])).status_code == 404
 
 
 def test_an_unknown_step_is_not_found(officer_client, draft):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.workflow import TransitionNotAllowed
-from applications import services
+from applications import attachments, services
 from applications.models import Status
 from tests.factories import (
     ApplicationFactory,
@@ -80,18 +80,12 @@ class TestDeadline:
         application = _app(officer, call=call)
         with pytest.raises(ValidationError) as excinfo:
             services.submit_application(application=application, by=officer)
-        assert _messages(excinfo, "__all__")[0].startswith(
-            "Deze aanvraagronde is nog niet open. Indienen kan vanaf"
-        )
+        assert _messages(excinfo, "__all__")[0].startswith("Deze aanvraagronde is nog niet open. Indienen kan vanaf")
 
-    def test_resubmission_after_an_information_request_may_come_after_close(
-        self, application, officer, administrator
-    ):
+    def test_resubmission_after_an_information_request_may_come_after_close(self, application, officer, administrator):
         with time_machine.travel(datetime.datetime(2027, 2, 1, 10, 0, tzinfo=AMSTERDAM), tick=False):
             services.submit_application(application=application, by=officer)
-            services.request_information(
-                application=application, by=administrator, message="Graag de begroting"
-            )
+            services.request_information(application=application, by=administrator, message="Graag de begroting")
         with time_machine.travel(datetime.datetime(2027, 3, 10, 10, 0, tzinfo=AMSTERDAM), tick=False):
             services.submit_application(application=application, by=officer)
         application.refresh_from_db()
@@ -103,9 +97,7 @@ class TestCompleteness:
     def test_all_missing_content_is_reported_per_field(self, officer):
         call = CallFactory(multiple_per_municipality=True)
         RequiredAttachmentFactory(call=call, name="Plan van aanpak")
-        application = ApplicationFactory(
-            call=call, municipality=officer.municipality, created_by=officer, area_name=""
-        )
+        application = ApplicationFactory(call=call, municipality=officer.municipality, created_by=officer, area_name="")
         with pytest.raises(ValidationError) as excinfo:
             services.submit_application(application=application, by=officer)
         errors = excinfo.value.message_dict
@@ -115,18 +107,14 @@ class TestCompleteness:
         assert errors["residents_involvement"] == ["Beschrijf hoe bewoners betrokken zijn."]
         assert errors["area_name"] == ["Kies het gebied waarvoor u aanvraagt."]
         assert errors["requested_amount"] == ["Vul het aangevraagde bedrag in."]
-        assert errors["budget_lines"] == [
-            "Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar."
-        ]
+        assert errors["budget_lines"] == ["Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar."]
         assert errors["cofinancing_amount"] == ["Vul de cofinanciering in (0 als er geen is)."]
         assert errors["attachments"] == ["De verplichte bijlage 'Plan van aanpak' ontbreekt."]
         assert not AuditEvent.objects.filter(verb="application.submitted").exists()
 
     def test_budget_lines_must_add_up_to_the_requested_amount(self, officer):
         application = _app(officer)
-        services.update_application(
-            application=application, by=officer, data={"requested_amount": "300000.01"}
-        )
+        services.update_application(application=application, by=officer, data={"requested_amount": "300000.01"})
         with pytest.raises(ValidationError) as excinfo:
             services.submit_application(application=application, by=officer)
         assert _messages(excinfo, "budget_lines") == [
@@ -137,9 +125,7 @@ class TestCompleteness:
     def test_cofinancing_at_the_minimum_passes_and_below_is_refused(self, officer):
         call = CallFactory(min_cofinancing_pct=Decimal("25.00"))
         application = _app(officer, call=call)
-        services.update_application(
-            application=application, by=officer, data={"cofinancing_amount": "74999.99"}
-        )
+        services.update_application(application=application, by=officer, data={"cofinancing_amount": "74999.99"})
         with pytest.raises(ValidationError) as excinfo:
             services.submit_application(application=application, by=officer)
         assert _messages(excinfo, "cofinancing_amount") == [
@@ -154,9 +140,7 @@ class TestCompleteness:
         call = CallFactory()
         requirement = RequiredAttachmentFactory(call=call, name="Collegebesluit")
         application = _app(officer, call=call)
-        services.add_attachment(
-            application=application, by=officer, upload=pdf_upload(), requirement=requirement
-        )
+        attachments.add_attachment(application=application, by=officer, upload=pdf_upload(), requirement=requirement)
         services.submit_application(application=application, by=officer)
         application.refresh_from_db()
         assert application.status == Status.SUBMITTED
@@ -186,9 +170,7 @@ class TestInputRules:
         call = CallFactory(max_per_application=Decimal("250000.00"))
         application = _app(officer, call=call)
         with pytest.raises(ValidationError) as excinfo:
-            services.update_application(
-                application=application, by=officer, data={"requested_amount": "250000.01"}
-            )
+            services.update_application(application=application, by=officer, data={"requested_amount": "250000.01"})
         assert _messages(excinfo, "requested_amount") == [
             "Het aangevraagde bedrag is hoger dan het maximum van € 250.000,00 per aanvraag in deze ronde."
         ]
@@ -237,9 +219,7 @@ class TestInputRules:
         services.update_application(
             application=application, by=colleague, data={"goals": "Nieuw doel"}, expected_revision=revision
         )
-        with pytest.raises(
-            services.ConcurrentEdit, match="Collega Jansen heeft deze aanvraag intussen gewijzigd"
-        ):
+        with pytest.raises(services.ConcurrentEdit, match="Collega Jansen heeft deze aanvraag intussen gewijzigd"):
             services.update_application(
                 application=application, by=officer, data={"goals": "Mijn doel"}, expected_revision=revision
             )
@@ -336,9 +316,7 @@ class TestLifecycleAndPermissions:
     def test_other_municipality_gets_not_found_and_changes_nothing(self, officer, other_officer):
         application = _app(officer)
         for call in (
-            lambda: services.update_application(
-                application=application, by=other_officer, data={"goals": "x"}
-            ),
+            lambda: services.update_application(application=application, by=other_officer, data={"goals": "x"}),
             lambda: services.submit_application(application=application, by=other_officer),
             lambda: services.withdraw_application(application=application, by=other_officer),
             lambda: services.delete_draft(application=application, by=other_officer),

@@ -9,11 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from applications import assessment, points, services
+from applications import attachments, services
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import PointsBreakdown, Review, Status
+from tests.applications.assessment.test_review_pages import submit_by_service
+from tests.applications.assessment.test_review_pages_points import priority_rules
 from tests.applications.conftest import MINIMAL_PDF
-from tests.applications.test_review_pages import submit_by_service
-from tests.applications.test_review_pages_points import priority_rules
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import (
     PASSWORD,
@@ -33,7 +35,7 @@ def assessed(officer):
     application = complete_application(
         municipality=officer.municipality, created_by=officer, title="Samen sterk in Batau"
     )
-    services.add_attachment(
+    attachments.add_attachment(
         application=application,
         by=officer,
         upload=SimpleUploadedFile("plan-van-aanpak.pdf", MINIMAL_PDF, content_type="application/pdf"),

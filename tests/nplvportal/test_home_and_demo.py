@@ -120,9 +120,7 @@ def test_demo_ministry_accounts_log_in_with_the_printed_totp(client):
     call_command("seed_demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("demo_totp", "beoordelaar1@demo.nplv.example", stdout=out)
-    client.post(
-        reverse("account_login"), {"login": "beoordelaar1@demo.nplv.example", "password": DEMO_PASSWORD}
-    )
+    client.post(reverse("account_login"), {"login": "beoordelaar1@demo.nplv.example", "password": DEMO_PASSWORD})
     response = client.post(reverse("mfa_authenticate"), {"code": out.getvalue().strip()})
     assert response.status_code == 302
     assert "Uw werkvoorraad" in client.get(reverse("home")).content.decode()

@@ -112,8 +112,7 @@ def test_every_assessment_endpoint_is_documented_with_a_summary(schema):
 
 def test_assessment_lists_are_paginated_and_points_are_strings(schema):
     components = schema["components"]["schemas"]
-    for path in ("/api/v1/assignments/", "/api/v1/applications/{id}/reviews/",
-                 "/api/v1/calls/{call_id}/criteria/"):
+    for path in ("/api/v1/assignments/", "/api/v1/applications/{id}/reviews/", "/api/v1/calls/{call_id}/criteria/"):
         ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert ok["$ref"].split("/")[-1].startswith("Paginated"), path
     for field in ("reviewer_score", "need_score", "bonus_score", "total"):

@@ -14,8 +14,12 @@ CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext is not installed (make installs it)")
 def test_english_catalogue_is_complete():
-    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "translated message" in result.stderr
     assert "untranslated" not in result.stderr, result.stderr

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.worker
 
 def test_invitation_mail_is_sent_by_a_real_worker(celery_worker_process):
     municipality = MunicipalityFactory()
-    user, _link = services.invite_user(
-        email="nieuw@gemeente.nl", role=Role.OFFICER, municipality=municipality, by=None
-    )
+    user, _link = services.invite_user(email="nieuw@gemeente.nl", role=Role.OFFICER, municipality=municipality, by=None)
     email = Email.objects.get(to=user.email)
     wait_for(
         lambda: Email.objects.get(pk=email.pk).status == STATUS.sent,

@@ -24,9 +24,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Bestand niet gevonden: {path}")
         try:
-            report = load_indicator_values(
-                path, path.name, is_demo=options["demo"], source_note=options["source"]
-            )
+            report = load_indicator_values(path, path.name, is_demo=options["demo"], source_note=options["source"])
         except ImportFailed as exc:
             raise CommandError(
                 "Niets geïmporteerd: het bestand bevat fouten.\n" + "\n".join(f"  - {e}" for e in exc.errors)

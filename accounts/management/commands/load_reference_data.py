@@ -31,9 +31,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ensure_networks()
                 ensure_indicators()
-                municipalities = load_municipalities(
-                    options["municipalities"], options["municipalities"].name
-                )
+                municipalities = load_municipalities(options["municipalities"], options["municipalities"].name)
                 memberships = load_memberships(options["memberships"], options["memberships"].name)
         except ImportFailed as exc:
             raise CommandError(

@@ -19,8 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not (settings.DEMO or options["force"]):
             raise CommandError(
-                "seed_demo maakt accounts met bekende wachtwoorden en draait daarom alleen met DEMO=true "
-                "(of --force)."
+                "seed_demo maakt accounts met bekende wachtwoorden en draait daarom alleen met DEMO=true (of --force)."
             )
         if not Municipality.objects.exists():
             call_command("load_reference_data", stdout=self.stdout)
@@ -37,14 +36,10 @@ class Command(BaseCommand):
             return
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo-accounts (wachtwoord voor allemaal: {DEMO_PASSWORD})"))
-        self.stdout.write(
-            f"  {'rol':<26} {'e-mailadres':<40} {'gemeente':<12} TOTP-geheim (tweestapsverificatie)"
-        )
+        self.stdout.write(f"  {'rol':<26} {'e-mailadres':<40} {'gemeente':<12} TOTP-geheim (tweestapsverificatie)")
         for user, secret in accounts:
             municipality = user.municipality.name if user.municipality_id else "-"
-            self.stdout.write(
-                f"  {user.get_role_display():<26} {user.email:<40} {municipality:<12} {secret or '-'}"
-            )
+            self.stdout.write(f"  {user.get_role_display():<26} {user.email:<40} {municipality:<12} {secret or '-'}")
         self.stdout.write(
             "  Ministerieaccounts vragen na het wachtwoord een code uit een authenticator-app met het geheim "
             "hierboven,\n  of toon de actuele code met: .venv/bin/python manage.py demo_totp <e-mailadres>"

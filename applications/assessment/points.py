@@ -1,4 +1,4 @@
-"""From the database to the pure points computation (applications/scoring.py) and back: gather the
+"""From the database to the pure points computation (scoring.py) and back: gather the
 submitted scores, indicator values and bonus facts of an application, and store the breakdown."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Max
@@ -15,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import IndicatorValue, Membership, Network
-from applications import scoring
+from applications.assessment import scoring
 from applications.models import (
     Application,
     AssessmentSettings,
@@ -23,7 +24,6 @@ from applications.models import (
     PointsBreakdown,
     PointsComponent,
     Review,
-    ReviewAssignment,
     ReviewScore,
     Status,
 )
@@ -41,12 +41,10 @@ def criteria_scores(application: Application) -> list[scoring.CriterionScores]:
     """Scores of submitted reviews by reviewers still assigned (a conflict removes a reviewer's scores)."""
     scores: dict[int, list[Decimal]] = defaultdict(list)
     for row in ReviewScore.objects.filter(
-        review__assignment__application=application,
-        review__assignment__active=True,
-        review__status="submitted",
+        review__in=Review.objects.counting().filter(assignment__application=application),
         score__isnull=False,
     ).values("criterion_id", "score"):
-        scores[row["criterion_id"]].append(Decimal(row["score"]))
+        scores[row["criterion_id"]].append(Decimal(cast(int, row["score"])))  # never null: filtered above
     return [
         scoring.CriterionScores(
             key=f"criterion-{criterion.pk}",
@@ -87,7 +85,8 @@ def need_indicators(application: Application, settings: AssessmentSettings) -> l
         indicators.append(
             scoring.NeedIndicator(
                 key=indicator.code,
-                name=f"{indicator.name} ({year})" if year else indicator.name,
+                name=indicator.name,
+                year=year,
                 bands=tuple(scoring.Band(threshold=b.threshold, points=b.points) for b in indicator_bands),
                 value=value,
             )
@@ -100,7 +99,7 @@ def _qualifies(rule: BonusRuleModel, application: Application, on: datetime.date
         memberships = Membership.objects.active_on(on).filter(
             municipality_id=application.municipality_id, network_id=rule.network_id
         )
-        if rule.network.code == Network.NPLV and application.area_name:
+        if rule.network is not None and rule.network.code == Network.NPLV and application.area_name:
             # An NPLV bonus is for the focus area: an application for another area does not qualify.
             return memberships.filter(area_name__iexact=application.area_name.strip()).exists()
         return memberships.exists()
@@ -139,8 +138,9 @@ def compute(application: Application) -> scoring.Breakdown:
     )
 
 
-def _dutch(value) -> str:
-    return number_format(value, decimal_pos=2, use_l10n=True)
+def format_points(value) -> str:
+    """Points with two decimals the way the language writes them (``46,50`` in Dutch), for messages."""
+    return number_format(Decimal(value), decimal_pos=2, use_l10n=True)
 
 
 def minimum_check(breakdown: scoring.Breakdown, settings: AssessmentSettings) -> tuple[bool, str]:
@@ -149,13 +149,13 @@ def minimum_check(breakdown: scoring.Breakdown, settings: AssessmentSettings) ->
     with translation.override("nl"):
         if settings.min_reviewer_score is not None and breakdown.reviewer_score < settings.min_reviewer_score:
             return False, _("Beoordelingsscore %(score)s is lager dan het minimum van %(min)s.") % {
-                "score": _dutch(breakdown.reviewer_score),
-                "min": _dutch(settings.min_reviewer_score),
+                "score": format_points(breakdown.reviewer_score),
+                "min": format_points(settings.min_reviewer_score),
             }
         if settings.min_total_points is not None and breakdown.total < settings.min_total_points:
             return False, _("Totaal %(total)s punten is lager dan het minimum van %(min)s.") % {
-                "total": _dutch(breakdown.total),
-                "min": _dutch(settings.min_total_points),
+                "total": format_points(breakdown.total),
+                "min": format_points(settings.min_total_points),
             }
     return True, ""
 
@@ -198,13 +198,18 @@ def store(application: Application, *, review_count: int) -> PointsBreakdown:
 
 def submitted_review_count(application: Application) -> int:
     """Submitted reviews that count: those of reviewers still assigned."""
-    return ReviewAssignment.objects.filter(
-        application=application, active=True, review__status=Review.Status.SUBMITTED
-    ).count()
+    return Review.objects.counting().filter(assignment__application=application).count()
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
 
 
 @dataclass(frozen=True)
 class ShownComponent:
+    """One line of the breakdown as the points page and the API show it, stored or provisional. The
+    detail is the stored record; the properties read it once for both."""
+
     kind: str
     key: str
     label: str
@@ -212,12 +217,87 @@ class ShownComponent:
     detail: dict
     flagged: bool
 
+    @property
+    def kind_display(self) -> str:
+        return str(PointsComponent.Kind(self.kind).label)
+
+    # A criterion: the mean of the scores that count, times the weight.
+    @property
+    def mean(self) -> Decimal | None:
+        return _decimal(self.detail.get("mean"))
+
+    @property
+    def weight(self) -> Decimal | None:
+        return _decimal(self.detail.get("weight"))
+
+    @property
+    def scores(self) -> list[Decimal | None]:
+        return [_decimal(s) for s in self.detail.get("scores") or []]
+
+    @property
+    def spread(self) -> Decimal | None:
+        return _decimal(self.detail.get("spread"))
+
+    # An indicator: its value in the reference year.
+    @property
+    def year(self) -> int | None:
+        return self.detail.get("year")
+
+    @property
+    def name(self) -> str:
+        suffix = f" ({self.year})"
+        return self.label.removesuffix(suffix) if self.year else self.label
+
+    @property
+    def value(self) -> Decimal | None:
+        return _decimal(self.detail.get("value"))
+
+    @property
+    def no_data(self) -> bool:
+        return self.detail.get("status") == scoring.NO_DATA or self.detail.get("value") is None
+
+    # A bonus rule: applied when the application qualifies and the reviewer score reaches its threshold.
+    @property
+    def applied(self) -> bool:
+        return bool(self.detail.get("qualifies")) and bool(self.detail.get("threshold_met", True))
+
+    @property
+    def threshold(self) -> Decimal | None:
+        return _decimal(self.detail.get("min_reviewer_score"))
+
+    @property
+    def explanation(self) -> str:
+        """One line a person can check the points against; a bonus has one wording, on the page and in the API."""
+        detail = self.detail
+        if self.kind == PointsComponent.Kind.CRITERION:
+            if detail.get("mean") is None:
+                return _("Nog geen ingediende scores.")
+            return _("Gemiddeld %(mean)s (scores %(scores)s) × weging %(weight)s") % {
+                "mean": detail["mean"],
+                "scores": ", ".join(detail.get("scores") or []),
+                "weight": detail["weight"],
+            }
+        if self.kind == PointsComponent.Kind.INDICATOR:
+            if detail.get("value") is None:
+                return _("Geen gegevens")
+            return _("Waarde %(value)s") % {"value": detail["value"]}
+        if self.applied:
+            return _("Toegepast")
+        if not detail.get("qualifies"):
+            return _("Niet toegepast: de aanvraag voldoet niet aan de voorwaarde")
+        threshold = self.threshold
+        return _("Niet toegepast: de beoordelingsscore haalt de drempel van %(min)s punten niet") % {
+            "min": format_points(threshold) if threshold is not None else "–"
+        }
+
 
 @dataclass(frozen=True)
 class CurrentPoints:
     """What pages and the API show: the stored breakdown, or, before reviewing is complete, a provisional
     one computed from the reviews submitted so far (never stored)."""
 
+    application_id: int
+    reference: str
     provisional: bool
     reviewer_score: Decimal
     need_score: Decimal
@@ -230,13 +310,34 @@ class CurrentPoints:
     computed_at: datetime.datetime | None
     components: tuple[ShownComponent, ...]
 
+    @property
+    def status(self) -> str:
+        return "provisional" if self.provisional else "stored"
+
+    @property
+    def verdict(self) -> bool | None:
+        """Whether the minimum is met; a provisional breakdown has no verdict yet."""
+        return None if self.provisional else self.meets_minimum
+
+    @property
+    def verdict_reason(self) -> str:
+        return "" if self.provisional else self.minimum_reason
+
+    def by_kind(self) -> dict[str, list[ShownComponent]]:
+        rows: dict[str, list[ShownComponent]] = {"criterion": [], "indicator": [], "bonus": []}
+        for component in self.components:
+            rows.setdefault(component.kind, []).append(component)
+        return rows
+
 
 def current(application: Application) -> CurrentPoints:
-    from applications.assessment_selectors import breakdown_of
+    from applications.assessment.selectors import breakdown_of
 
     stored = breakdown_of(application)
     if stored is not None:
         return CurrentPoints(
+            application_id=application.pk,
+            reference=application.reference,
             provisional=False,
             reviewer_score=stored.reviewer_score,
             need_score=stored.need_score,
@@ -257,6 +358,8 @@ def current(application: Application) -> CurrentPoints:
     breakdown = compute(application)
     meets, reason = minimum_check(breakdown, assessment_settings(application.call))
     return CurrentPoints(
+        application_id=application.pk,
+        reference=application.reference,
         provisional=True,
         reviewer_score=breakdown.reviewer_score,
         need_score=breakdown.need_score,

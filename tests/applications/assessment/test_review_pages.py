@@ -9,7 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import Review, ReviewAssignment, ReviewScore, Status
 from tests.factories import CriterionFactory, OfficerFactory, ReviewerFactory, submitted_application
 
@@ -24,8 +25,9 @@ def application(officer):
 @pytest.fixture
 def criteria(application):
     return [
-        CriterionFactory(call=application.call, name="Effectiviteit", weight=D("3"),
-                         guidance="Werkt de aanpak aantoonbaar?"),
+        CriterionFactory(
+            call=application.call, name="Effectiviteit", weight=D("3"), guidance="Werkt de aanpak aantoonbaar?"
+        ),
         CriterionFactory(call=application.call, name="Bereik", weight=D("2")),
         CriterionFactory(call=application.call, name="Extra", weight=D("1"), required=False),
     ]
@@ -62,8 +64,11 @@ def review_data(criteria, values, *, action="opslaan", confirm=False, comment=""
 
 
 def submit_by_service(assignment, reviewer, criteria, values, motivation="Goed onderbouwd."):
-    scores = {c.pk: {"score": v, "motivation": f"{motivation} ({v})"}
-              for c, v in zip(criteria, values, strict=False) if v is not None}
+    scores = {
+        c.pk: {"score": v, "motivation": f"{motivation} ({v})"}
+        for c, v in zip(criteria, values, strict=False)
+        if v is not None
+    }
     assessment.save_review(assignment=assignment, by=reviewer, scores=scores)
     return assessment.submit_review(assignment=assignment, by=reviewer)
 
@@ -77,6 +82,7 @@ def criterion_block(html: str, criterion) -> str:
 
 
 # --- the work queue --------------------------------------------------------------------------------
+
 
 def test_the_queue_shows_only_the_reviewers_own_assignments_with_deadline_and_state(
     application, assignment, reviewer, other_reviewer, administrator, criteria
@@ -107,6 +113,7 @@ def test_the_queue_shows_only_the_reviewers_own_assignments_with_deadline_and_st
 
 # --- the review page -------------------------------------------------------------------------------
 
+
 def test_the_review_page_shows_the_application_beside_the_scoring_form(
     client, application, assignment, reviewer, criteria
 ):
@@ -132,8 +139,10 @@ def test_the_review_page_shows_the_application_beside_the_scoring_form(
 def test_saving_a_draft_keeps_the_values(client, assignment, reviewer, criteria):
     client.force_login(reviewer)
     url = reverse("review_detail", args=[assignment.pk])
-    response = client.post(url, review_data(criteria, [(7, "Sterk plan met een heldere aanpak."), (None, "")],
-                                            comment="Voorlopig positief."))
+    response = client.post(
+        url,
+        review_data(criteria, [(7, "Sterk plan met een heldere aanpak."), (None, "")], comment="Voorlopig positief."),
+    )
     assert response.status_code == 302 and response.url == url
     review = Review.objects.get(assignment=assignment)
     assert review.status == Review.Status.DRAFT
@@ -152,8 +161,7 @@ def test_submitting_with_a_missing_motivation_shows_the_error_beside_the_field_a
     client.force_login(reviewer)
     url = reverse("review_detail", args=[assignment.pk])
     client.post(url, review_data(criteria, [(5, "Eerste indruk."), (6, "Redelijk.")]))
-    response = client.post(url, review_data(criteria, [(8, ""), (6, "Redelijk.")], action="indienen",
-                                            confirm=True))
+    response = client.post(url, review_data(criteria, [(8, ""), (6, "Redelijk.")], action="indienen", confirm=True))
     assert response.status_code == 200
     page = response.content.decode()
     message = "Motiveer de score voor &#x27;Effectiviteit&#x27;."
@@ -183,8 +191,10 @@ def test_submitting_needs_the_confirmation_tick(client, assignment, reviewer, cr
 
 def test_a_required_score_is_needed_to_submit(client, assignment, reviewer, criteria):
     client.force_login(reviewer)
-    response = client.post(reverse("review_detail", args=[assignment.pk]),
-                           review_data(criteria, [(8, "Goed.")], action="indienen", confirm=True))
+    response = client.post(
+        reverse("review_detail", args=[assignment.pk]),
+        review_data(criteria, [(8, "Goed.")], action="indienen", confirm=True),
+    )
     page = response.content.decode()
     assert "Geef een score voor &#x27;Bereik&#x27;." in criterion_block(page, criteria[1])
     assert f'href="#criterium-{criteria[1].pk}"' in page
@@ -193,8 +203,7 @@ def test_a_required_score_is_needed_to_submit(client, assignment, reviewer, crit
 
 def test_a_score_outside_the_scale_gets_the_services_message(client, assignment, reviewer, criteria):
     client.force_login(reviewer)
-    response = client.post(reverse("review_detail", args=[assignment.pk]),
-                           review_data(criteria, [(11, "Te hoog.")]))
+    response = client.post(reverse("review_detail", args=[assignment.pk]), review_data(criteria, [(11, "Te hoog.")]))
     assert "Kies een score van 1 tot en met 10." in criterion_block(response.content.decode(), criteria[0])
     assert not ReviewScore.objects.exists()
 
@@ -202,8 +211,9 @@ def test_a_score_outside_the_scale_gets_the_services_message(client, assignment,
 def test_a_submitted_review_is_read_only(client, application, assignment, reviewer, criteria):
     client.force_login(reviewer)
     url = reverse("review_detail", args=[assignment.pk])
-    response = client.post(url, review_data(criteria, [(8, "Goed."), (6, "Redelijk."), (None, "")],
-                                            action="indienen", confirm=True))
+    response = client.post(
+        url, review_data(criteria, [(8, "Goed."), (6, "Redelijk."), (None, "")], action="indienen", confirm=True)
+    )
     assert response.status_code == 302
     review = Review.objects.get(assignment=assignment)
     assert review.status == Review.Status.SUBMITTED
@@ -240,8 +250,9 @@ def test_a_draft_of_another_reviewer_stays_hidden_after_submitting(
     client, application, assignment, administrator, reviewer, other_reviewer, criteria
 ):
     theirs = assessment.assign_reviewer(application=application, reviewer=other_reviewer, by=administrator)
-    assessment.save_review(assignment=theirs, by=other_reviewer,
-                           scores={criteria[0].pk: {"score": 2, "motivation": "Bea-concept"}})
+    assessment.save_review(
+        assignment=theirs, by=other_reviewer, scores={criteria[0].pk: {"score": 2, "motivation": "Bea-concept"}}
+    )
     client.force_login(reviewer)
     url = reverse("review_detail", args=[assignment.pk])
     client.post(url, review_data(criteria, [(8, "Goed."), (6, "Redelijk.")], action="indienen", confirm=True))
@@ -272,8 +283,9 @@ def test_declaring_a_conflict_unassigns_and_the_administrator_sees_the_reason(
     ended = client.get(reverse("review_detail", args=[assignment.pk])).content.decode()
     assert "U bent niet meer aan deze aanvraag toegewezen." in ended
     assert "Minder schooluitval" not in ended and "Concept opslaan" not in ended
-    response = client.post(reverse("review_detail", args=[assignment.pk]),
-                           review_data(criteria, [(7, "Toch nog.")]), follow=True)
+    response = client.post(
+        reverse("review_detail", args=[assignment.pk]), review_data(criteria, [(7, "Toch nog.")]), follow=True
+    )
     assert "U bent niet meer aan deze aanvraag toegewezen." in response.content.decode()
     assert not ReviewScore.objects.exists()
     attachment_free = client.get(reverse("application_detail", args=[application.pk]))
@@ -286,6 +298,7 @@ def test_declaring_a_conflict_unassigns_and_the_administrator_sees_the_reason(
 
 
 # --- the administrator's assessment page -----------------------------------------------------------
+
 
 def test_the_assessment_page_shows_settings_reviewers_and_states(
     administrator_client, application, assignment, reviewer, other_reviewer, administrator, criteria
@@ -312,19 +325,23 @@ def test_assigning_by_hand_refuses_a_linked_reviewer_with_the_dutch_message(
     free = ReviewerFactory(full_name="Vera Vrij")
     url = reverse("call_assessment", args=[application.call_id])
     page = administrator_client.get(url).content.decode()
-    select = page[page.index(f'name="toewijzen{application.pk}-reviewer"'):]
-    select = select[:select.index("</select>")]
+    select = page[page.index(f'name="toewijzen{application.pk}-reviewer"') :]
+    select = select[: select.index("</select>")]
     assert "Vera Vrij" in select and "Gerrit Gelieerd" not in select  # only who may review is offered
 
-    response = administrator_client.post(reverse("assign_reviewer", args=[application.pk]),
-                                         {f"toewijzen{application.pk}-reviewer": linked.pk})
+    response = administrator_client.post(
+        reverse("assign_reviewer", args=[application.pk]), {f"toewijzen{application.pk}-reviewer": linked.pk}
+    )
     assert response.status_code == 200
-    assert ("Gerrit Gelieerd is gelieerd aan de gemeente Nieuwegein en mag deze aanvraag nooit beoordelen."
-            in response.content.decode())
+    assert (
+        "Gerrit Gelieerd is gelieerd aan de gemeente Nieuwegein en mag deze aanvraag nooit beoordelen."
+        in response.content.decode()
+    )
     assert not ReviewAssignment.objects.filter(reviewer=linked).exists()
 
-    response = administrator_client.post(reverse("assign_reviewer", args=[application.pk]),
-                                         {f"toewijzen{application.pk}-reviewer": free.pk})
+    response = administrator_client.post(
+        reverse("assign_reviewer", args=[application.pk]), {f"toewijzen{application.pk}-reviewer": free.pk}
+    )
     assert response.status_code == 302 and response.url == f"{url}#aanvraag-{application.pk}"
     assert ReviewAssignment.objects.filter(reviewer=free, application=application, active=True).exists()
     application.refresh_from_db()
@@ -356,8 +373,9 @@ def test_auto_assign_shows_the_shortfalls(administrator_client, application, off
 
 
 def test_auto_assign_without_reviewers_says_so(administrator_client, application):
-    response = administrator_client.post(reverse("call_auto_assign", args=[application.call_id]),
-                                         {"automatisch-per_application": "1"})
+    response = administrator_client.post(
+        reverse("call_auto_assign", args=[application.call_id]), {"automatisch-per_application": "1"}
+    )
     assert response.status_code == 200
     assert "Er zijn geen actieve beoordelaars om toe te wijzen." in response.content.decode()
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal as D
 
-from applications import scoring
+from applications.assessment import scoring
 
 BANDS = (scoring.Band(D("10"), D("3")), scoring.Band(D("25"), D("6")), scoring.Band(D("40"), D("10")))
 
@@ -89,8 +89,5 @@ def test_spread_above_the_threshold_is_flagged():
         criteria=criteria, indicators=[], bonus_rules=[], spread_threshold=D(3)
     ).flagged_criteria == ("a",)
     assert (
-        scoring.compute(
-            criteria=criteria, indicators=[], bonus_rules=[], spread_threshold=None
-        ).flagged_criteria
-        == ()
+        scoring.compute(criteria=criteria, indicators=[], bonus_rules=[], spread_threshold=None).flagged_criteria == ()
     )

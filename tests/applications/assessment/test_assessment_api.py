@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from accounts.importers import ensure_indicators
 from accounts.models import AuditEvent, IndicatorValue
 from accounts.services import issue_api_token
-from applications import assessment
-from applications.models import BonusRule, Criterion, NeedBand, PointsBreakdown, Review, Status
+from applications.assessment import services as assessment
+from applications.models import BonusRule, PointsBreakdown, Review, Status
 from tests.factories import (
     CriterionFactory,
     MembershipFactory,
@@ -55,8 +55,10 @@ def admin_api(administrator):
 
 @pytest.fixture
 def criteria(application):
-    return [CriterionFactory(call=application.call, name="Effectiviteit", weight=D("3")),
-            CriterionFactory(call=application.call, name="Bereik", weight=D("2"))]
+    return [
+        CriterionFactory(call=application.call, name="Effectiviteit", weight=D("3")),
+        CriterionFactory(call=application.call, name="Bereik", weight=D("2")),
+    ]
 
 
 @pytest.fixture
@@ -69,53 +71,90 @@ def _assign(application, reviewer, administrator):
 
 
 def _scores(criteria, values):
-    return [{"criterion": c.pk, "score": v, "motivation": f"Motivering bij {v}"}
-            for c, v in zip(criteria, values, strict=True)]
+    return [
+        {"criterion": c.pk, "score": v, "motivation": f"Motivering bij {v}"}
+        for c, v in zip(criteria, values, strict=True)
+    ]
 
 
 # --- The journey -----------------------------------------------------------------------------------
 
 
-def test_administrator_configures_assigns_and_reads_points_that_add_up(application, administrator, reviewer,
-                                                                       second_reviewer):
+def test_administrator_configures_assigns_and_reads_points_that_add_up(
+    application, administrator, reviewer, second_reviewer
+):
     call = application.call
     indicators = ensure_indicators()
-    IndicatorValue.objects.create(indicator=indicators["leefbaarometer_weak_or_lower"],
-                                  municipality=application.municipality, year=2024, value=D("27.5"))
-    IndicatorValue.objects.create(indicator=indicators["leefbaarometer_weak_or_lower"],
-                                  municipality=application.municipality, year=2025, value=D("45.0"))
+    IndicatorValue.objects.create(
+        indicator=indicators["leefbaarometer_weak_or_lower"],
+        municipality=application.municipality,
+        year=2024,
+        value=D("27.5"),
+    )
+    IndicatorValue.objects.create(
+        indicator=indicators["leefbaarometer_weak_or_lower"],
+        municipality=application.municipality,
+        year=2025,
+        value=D("45.0"),
+    )
     MembershipFactory(municipality=application.municipality, network=NetworkFactory(code="M50"))
     admin = _token_client(administrator)
     base = f"/api/v1/calls/{call.pk}"
 
-    settings = admin.put(f"{base}/assessment/", {
-        "reviewers_per_application": 2, "need_reference_year": 2024, "spread_threshold": "3.00",
-        "min_total_points": "20.00", "review_deadline": "2027-05-01T17:00:00+02:00",
-    })
+    settings = admin.put(
+        f"{base}/assessment/",
+        {
+            "reviewers_per_application": 2,
+            "need_reference_year": 2024,
+            "spread_threshold": "3.00",
+            "min_total_points": "20.00",
+            "review_deadline": "2027-05-01T17:00:00+02:00",
+        },
+    )
     assert settings.status_code == 200, settings.json()
     assert settings.json()["min_total_points"] == "20.00"
     assert _has_offset(settings.json()["review_deadline"])
 
-    created = [admin.post(f"{base}/criteria/", body) for body in (
-        {"name": "Effectiviteit", "guidance": "Bereikt het plan zijn doelen?", "weight": "3.00"},
-        {"name": "Bereik", "guidance": "Hoeveel bewoners merken het?", "weight": "2", "scale_min": 1,
-         "scale_max": 10},
-    )]
+    created = [
+        admin.post(f"{base}/criteria/", body)
+        for body in (
+            {"name": "Effectiviteit", "guidance": "Bereikt het plan zijn doelen?", "weight": "3.00"},
+            {
+                "name": "Bereik",
+                "guidance": "Hoeveel bewoners merken het?",
+                "weight": "2",
+                "scale_min": 1,
+                "scale_max": 10,
+            },
+        )
+    ]
     assert [r.status_code for r in created] == [201, 201], [r.json() for r in created]
     effect, reach = (r.json() for r in created)
     assert (effect["weight"], effect["order"], reach["order"]) == ("3.00", 0, 1)
     for threshold, points in (("10", "3"), ("25", "6"), ("40", "10")):
-        band = admin.post(f"{base}/need-bands/", {"indicator": "leefbaarometer_weak_or_lower",
-                                                  "threshold": threshold, "points": points})
+        band = admin.post(
+            f"{base}/need-bands/",
+            {"indicator": "leefbaarometer_weak_or_lower", "threshold": threshold, "points": points},
+        )
         assert band.status_code == 201, band.json()
-    assert admin.post(f"{base}/need-bands/", {"indicator": "social_assistance", "threshold": "5",
-                                              "points": "4"}).status_code == 201
-    rules = [admin.post(f"{base}/bonus-rules/", body) for body in (
-        {"kind": "network", "network": "M50", "label": "Lid van M50", "points": "3",
-         "min_reviewer_score": "20"},
-        {"kind": "not_funded_before", "label": "Niet eerder gefinancierd", "points": "5",
-         "min_reviewer_score": "40"},
-    )]
+    assert (
+        admin.post(
+            f"{base}/need-bands/", {"indicator": "social_assistance", "threshold": "5", "points": "4"}
+        ).status_code
+        == 201
+    )
+    rules = [
+        admin.post(f"{base}/bonus-rules/", body)
+        for body in (
+            {"kind": "network", "network": "M50", "label": "Lid van M50", "points": "3", "min_reviewer_score": "20"},
+            {
+                "kind": "not_funded_before",
+                "label": "Niet eerder gefinancierd",
+                "points": "5",
+                "min_reviewer_score": "40",
+            },
+        )
+    ]
     assert [r.status_code for r in rules] == [201, 201], [r.json() for r in rules]
     assert rules[0].json()["network"] == "M50"
 
@@ -128,7 +167,9 @@ def test_administrator_configures_assigns_and_reads_points_that_add_up(applicati
     assert auto["reviewer"]["email"] == "tweede@minvro.nl"
     listed = admin.get(f"/api/v1/applications/{application.pk}/assignments/").json()
     assert [(a["reviewer"]["email"], a["active"], a["review_progress"]) for a in listed["results"]] == [
-        ("reviewer@minvro.nl", True, "not_started"), ("tweede@minvro.nl", True, "not_started")]
+        ("reviewer@minvro.nl", True, "not_started"),
+        ("tweede@minvro.nl", True, "not_started"),
+    ]
 
     provisional = admin.get(f"/api/v1/applications/{application.pk}/points/").json()
     assert provisional["status"] == "provisional"
@@ -147,14 +188,17 @@ def test_administrator_configures_assigns_and_reads_points_that_add_up(applicati
         assert empty["id"] is None
         assert (empty["status"], empty["updated_at"], empty["scores"]) == ("draft", None, [])
         ids = [c["id"] for c in opened["criteria"]]
-        scores = [{"criterion": i, "score": v, "motivation": f"Onderbouwing {v}"}
-                  for i, v in zip(ids, values, strict=True)]
-        draft = api.put(f"/api/v1/assignments/{queued['id']}/review/",
-                        {"overall_comment": "Sterk plan.", "scores": scores})
+        scores = [
+            {"criterion": i, "score": v, "motivation": f"Onderbouwing {v}"} for i, v in zip(ids, values, strict=True)
+        ]
+        draft = api.put(
+            f"/api/v1/assignments/{queued['id']}/review/", {"overall_comment": "Sterk plan.", "scores": scores}
+        )
         assert draft.status_code == 200, draft.json()
         assert draft.json()["status"] == "draft"
         assert [(s["criterion_name"], s["score"]) for s in draft.json()["scores"]] == list(
-            zip(["Effectiviteit", "Bereik"], values, strict=True))
+            zip(["Effectiviteit", "Bereik"], values, strict=True)
+        )
         submitted = api.post(f"/api/v1/assignments/{queued['id']}/submit/")
         assert submitted.status_code == 200, submitted.json()
         assert submitted.json()["status"] == "submitted"
@@ -181,35 +225,49 @@ def test_administrator_configures_assigns_and_reads_points_that_add_up(applicati
     assert D(body["reviewer_score"]) + D(body["need_score"]) + D(body["bonus_score"]) == D(body["total"])
     assert all(isinstance(c["points"], str) and len(c["points"].split(".")[1]) == 2 for c in components)
     by_label = {c["label"]: c for c in components}
-    assert by_label["Effectiviteit"]["detail"] == {"mean": "7.50", "weight": "3.00", "scores": ["8", "7"],
-                                                   "spread": "1"}
+    assert by_label["Effectiviteit"]["detail"] == {
+        "mean": "7.50",
+        "weight": "3.00",
+        "scores": ["8", "7"],
+        "spread": "1",
+    }
     assert by_label["Effectiviteit"]["explanation"] == "Gemiddeld 7.50 (scores 8, 7) × weging 3.00"
     no_data = next(c for c in components if c["key"] == "social_assistance")
-    assert (no_data["points"], no_data["detail"]["status"], no_data["explanation"]) == ("0.00", "no_data",
-                                                                                        "Geen gegevens")
+    assert (no_data["points"], no_data["detail"]["status"], no_data["explanation"]) == (
+        "0.00",
+        "no_data",
+        "Geen gegevens",
+    )
     assert by_label["Niet eerder gefinancierd"]["detail"]["threshold_met"] is False
     assert by_label["Niet eerder gefinancierd"]["explanation"].startswith("Niet toegepast")
     assert by_label["Lid van M50"]["points"] == "3.00"
     verbs = set(AuditEvent.objects.filter(actor=administrator).values_list("verb", flat=True))
-    assert {"assessment_settings.created", "criterion.created", "need_band.created", "bonus_rule.created",
-            "review.assigned", "review.auto_assigned"} <= verbs
+    assert {
+        "assessment_settings.created",
+        "criterion.created",
+        "need_band.created",
+        "bonus_rule.created",
+        "review.assigned",
+        "review.auto_assigned",
+    } <= verbs
 
 
 # --- Reviewers do not see each other's scores early ----------------------------------------------------
 
 
-def test_reviewers_see_other_scores_only_after_submitting_their_own(application, administrator, reviewer,
-                                                                   second_reviewer, criteria):
+def test_reviewers_see_other_scores_only_after_submitting_their_own(
+    application, administrator, reviewer, second_reviewer, criteria
+):
     mine = _assign(application, reviewer, administrator)
     theirs = _assign(application, second_reviewer, administrator)
     me, them = _client(reviewer), _client(second_reviewer)
     url = f"/api/v1/applications/{application.pk}/reviews/"
     assert me.get(url).json()["results"] == []
-    assert them.put(f"/api/v1/assignments/{theirs.pk}/review/",
-                    {"scores": _scores(criteria, [2, 3])}).status_code == 200
+    assert (
+        them.put(f"/api/v1/assignments/{theirs.pk}/review/", {"scores": _scores(criteria, [2, 3])}).status_code == 200
+    )
     assert them.post(f"/api/v1/assignments/{theirs.pk}/submit/").status_code == 200
-    assert me.put(f"/api/v1/assignments/{mine.pk}/review/",
-                  {"scores": _scores(criteria, [9, 9])}).status_code == 200
+    assert me.put(f"/api/v1/assignments/{mine.pk}/review/", {"scores": _scores(criteria, [9, 9])}).status_code == 200
 
     early = me.get(url).json()
     assert [(r["own"], r["status"]) for r in early["results"]] == [(True, "draft")]
@@ -221,8 +279,10 @@ def test_reviewers_see_other_scores_only_after_submitting_their_own(application,
 
     assert me.post(f"/api/v1/assignments/{mine.pk}/submit/").status_code == 200
     after = me.get(url).json()["results"]
-    assert [(r["reviewer"]["email"], r["own"]) for r in after] == [("reviewer@minvro.nl", True),
-                                                                   ("tweede@minvro.nl", False)]
+    assert [(r["reviewer"]["email"], r["own"]) for r in after] == [
+        ("reviewer@minvro.nl", True),
+        ("tweede@minvro.nl", False),
+    ]
     assert [s["score"] for s in after[1]["scores"]] == [2, 3]
     assert len(them.get(url).json()["results"]) == 2
     assert _client(administrator).get(url).json()["count"] == 2
@@ -231,8 +291,7 @@ def test_reviewers_see_other_scores_only_after_submitting_their_own(application,
 # --- Conflicts of interest -------------------------------------------------------------------------
 
 
-def test_a_declared_conflict_unassigns_and_the_administrator_sees_why(application, administrator, reviewer,
-                                                                    admin_api):
+def test_a_declared_conflict_unassigns_and_the_administrator_sees_why(application, administrator, reviewer, admin_api):
     assignment = _assign(application, reviewer, administrator)
     api = _client(reviewer)
     url = f"/api/v1/assignments/{assignment.pk}/conflict/"
@@ -279,8 +338,9 @@ def test_an_administrator_ends_an_assignment(application, administrator, reviewe
 # --- Locking and reopening -------------------------------------------------------------------------
 
 
-def test_a_submitted_review_is_locked_until_an_administrator_reopens_it(application, administrator, reviewer,
-                                                                       admin_api, criteria):
+def test_a_submitted_review_is_locked_until_an_administrator_reopens_it(
+    application, administrator, reviewer, admin_api, criteria
+):
     admin_api.put(f"/api/v1/calls/{application.call_id}/assessment/", {"reviewers_per_application": 1})
     assignment = _assign(application, reviewer, administrator)
     api = _client(reviewer)
@@ -293,15 +353,15 @@ def test_a_submitted_review_is_locked_until_an_administrator_reopens_it(applicat
     assert locked.status_code == 409
     assert "vastgezet" in locked.json()["detail"]
     assert api.post(f"/api/v1/assignments/{assignment.pk}/submit/").status_code == 409
-    assert api.post(f"/api/v1/assignments/{assignment.pk}/conflict/",
-                    {"reason": "te laat"}).status_code == 409
+    assert api.post(f"/api/v1/assignments/{assignment.pk}/conflict/", {"reason": "te laat"}).status_code == 409
     assert admin_api.post(f"/api/v1/assignments/{assignment.pk}/unassign/").status_code == 409
 
     review = Review.objects.get(assignment=assignment)
     reopen_url = f"/api/v1/reviews/{review.pk}/reopen/"
     assert api.post(reopen_url, {"reason": "Ik wil iets aanpassen"}).status_code == 403
     assert admin_api.post(reopen_url, {"reason": ""}).json() == {
-        "reason": ["Geef een reden om de beoordeling te heropenen."]}
+        "reason": ["Geef een reden om de beoordeling te heropenen."]
+    }
     reopened = admin_api.post(reopen_url, {"reason": "Motivering bij Bereik is te kort"})
     assert reopened.status_code == 200, reopened.json()
     assert reopened.json()["status"] == "draft"
@@ -312,8 +372,10 @@ def test_a_submitted_review_is_locked_until_an_administrator_reopens_it(applicat
     assert admin_api.get(f"/api/v1/applications/{application.pk}/points/").json()["status"] == "provisional"
     assert AuditEvent.objects.get(verb="review.reopened").data["reason"] == "Motivering bij Bereik is te kort"
 
-    changed = api.put(review_url, {"scores": [{"criterion": criteria[1].pk, "score": 9,
-                                               "motivation": "Bereikt meer bewoners dan gedacht."}]})
+    changed = api.put(
+        review_url,
+        {"scores": [{"criterion": criteria[1].pk, "score": 9, "motivation": "Bereikt meer bewoners dan gedacht."}]},
+    )
     assert changed.status_code == 200
     assert [s["score"] for s in changed.json()["scores"]] == [7, 9]
     assert api.post(f"/api/v1/assignments/{assignment.pk}/submit/").status_code == 200
@@ -325,11 +387,13 @@ def test_recompute_points_after_a_rule_changed(application, administrator, revie
     admin_api.put(f"/api/v1/calls/{application.call_id}/assessment/", {"reviewers_per_application": 1})
     recompute = f"/api/v1/applications/{application.pk}/recompute-points/"
     assert admin_api.post(recompute).status_code == 409  # not reviewed yet
-    rule = BonusRule.objects.create(call=application.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE,
-                                    label="Niet eerder gefinancierd", points=D("5"))
+    rule = BonusRule.objects.create(
+        call=application.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="Niet eerder gefinancierd", points=D("5")
+    )
     assignment = _assign(application, reviewer, administrator)
-    assessment.save_review(assignment=assignment, by=reviewer, scores={
-        c.pk: {"score": 5, "motivation": "Redelijk"} for c in criteria})
+    assessment.save_review(
+        assignment=assignment, by=reviewer, scores={c.pk: {"score": 5, "motivation": "Redelijk"} for c in criteria}
+    )
     assessment.submit_review(assignment=assignment, by=reviewer)
     assert admin_api.get(f"/api/v1/applications/{application.pk}/points/").json()["total"] == "30.00"
     rule_url = f"/api/v1/calls/{application.call_id}/bonus-rules/{rule.pk}/"
@@ -342,109 +406,6 @@ def test_recompute_points_after_a_rule_changed(application, administrator, revie
     assert PointsBreakdown.objects.get(application=application).total == D("32.50")
 
 
-# --- Configuration rules ---------------------------------------------------------------------------
-
-
-def test_settings_show_defaults_until_saved(application, admin_api):
-    response = admin_api.get(f"/api/v1/calls/{application.call_id}/assessment/")
-    assert response.status_code == 200
-    assert response.json() == {
-        "call": application.call_id, "reviewers_per_application": 2, "review_deadline": None,
-        "min_reviewer_score": None, "min_total_points": None, "spread_threshold": "3.00",
-        "need_reference_year": None,
-    }
-    refused = admin_api.put(f"/api/v1/calls/{application.call_id}/assessment/",
-                            {"reviewers_per_application": 0, "spread_threshold": "-1"})
-    assert refused.status_code == 400
-    assert set(refused.json()) == {"reviewers_per_application", "spread_threshold"}
-    assert not AuditEvent.objects.filter(verb__startswith="assessment_settings").exists()
-
-
-@pytest.mark.parametrize(("body", "field", "message"), [
-    ({"name": "Bereik", "weight": "1", "scale_min": 5, "scale_max": 5}, "scale_max",
-     "De hoogste score moet hoger zijn dan de laagste."),
-    ({"name": "bereik", "weight": "1"}, "name", "Deze aanvraagronde heeft al een criterium met deze naam."),
-    ({"name": "Nieuw", "weight": "0"}, "weight", None),
-    ({"name": "", "weight": "1"}, "name", "Dit veld mag niet leeg zijn."),
-])
-def test_criteria_follow_the_model_rules_in_dutch(application, admin_api, body, field, message):
-    CriterionFactory(call=application.call, name="Bereik")
-    response = admin_api.post(f"/api/v1/calls/{application.call_id}/criteria/", body)
-    assert response.status_code == 400
-    assert field in response.json()
-    if message:
-        assert response.json()[field] == [message]
-    assert Criterion.objects.filter(call=application.call).count() == 1
-
-
-def test_criteria_are_fixed_once_a_review_is_submitted(application, administrator, reviewer, admin_api,
-                                                       criteria):
-    base = f"/api/v1/calls/{application.call_id}/criteria"
-    assignment = _assign(application, reviewer, administrator)
-    assessment.save_review(assignment=assignment, by=reviewer, scores={
-        criteria[0].pk: {"score": 8, "motivation": "Goed"}})
-    in_use = admin_api.delete(f"{base}/{criteria[0].pk}/")
-    assert in_use.status_code == 409
-    assert in_use.json()["detail"] == ("Op dit criterium zijn al scores gegeven; het kan niet meer worden "
-                                       "verwijderd.")
-    outside = admin_api.patch(f"{base}/{criteria[0].pk}/", {"scale_max": 5})
-    assert outside.status_code == 400
-    assert "buiten deze schaal" in outside.json()["scale_max"][0]
-    assert admin_api.patch(f"{base}/{criteria[0].pk}/", {"weight": "4.5"}).status_code == 200
-
-    assessment.save_review(assignment=assignment, by=reviewer, scores={
-        criteria[1].pk: {"score": 6, "motivation": "Redelijk"}})
-    assessment.submit_review(assignment=assignment, by=reviewer)
-    for response in (admin_api.post(f"{base}/", {"name": "Nieuw", "weight": "1"}),
-                     admin_api.patch(f"{base}/{criteria[0].pk}/", {"weight": "1"}),
-                     admin_api.put(f"{base}/{criteria[1].pk}/", {"name": "Bereik", "weight": "1"}),
-                     admin_api.delete(f"{base}/{criteria[1].pk}/")):
-        assert response.status_code == 409
-        assert "liggen de criteria vast" in response.json()["detail"]
-    assert Criterion.objects.get(pk=criteria[0].pk).weight == D("4.5")
-    # Priority rules may still change: recompute-points applies them.
-    assert admin_api.post(f"/api/v1/calls/{application.call_id}/bonus-rules/", {
-        "kind": "not_funded_before", "label": "Niet eerder", "points": "2"}).status_code == 201
-
-
-def test_criteria_are_deleted_with_an_audit_event(application, administrator, admin_api, criteria):
-    response = admin_api.delete(f"/api/v1/calls/{application.call_id}/criteria/{criteria[1].pk}/")
-    assert response.status_code == 204
-    event = AuditEvent.objects.get(verb="criterion.deleted")
-    assert (event.actor, event.data["criterion"], event.target_id) == (administrator, criteria[1].pk,
-                                                                       str(application.call_id))
-    left = admin_api.get(f"/api/v1/calls/{application.call_id}/criteria/").json()["results"]
-    assert [c["name"] for c in left] == ["Effectiviteit"]
-
-
-def test_bonus_rules_and_need_bands_are_checked(application, admin_api):
-    ensure_indicators()
-    NetworkFactory(code="NPLV")
-    base = f"/api/v1/calls/{application.call_id}"
-    missing = admin_api.post(f"{base}/bonus-rules/",
-                             {"kind": "network", "label": "Focusgebied", "points": "5"})
-    assert missing.json() == {"network": ["Kies het netwerk waarvoor deze punten gelden."]}
-    stray = admin_api.post(f"{base}/bonus-rules/", {"kind": "not_funded_before", "network": "NPLV",
-                                                    "label": "Niet eerder", "points": "5"})
-    assert stray.json() == {"network": ["Alleen een netwerkregel hoort bij een netwerk."]}
-    unknown = admin_api.post(f"{base}/bonus-rules/", {"kind": "network", "network": "XYZ", "label": "x",
-                                                      "points": "1"})
-    assert list(unknown.json()) == ["network"]
-    rule = admin_api.post(f"{base}/bonus-rules/",
-                          {"kind": "network", "network": "NPLV", "label": "Focusgebied", "points": "5"})
-    assert rule.status_code == 201
-    assert rule.json()["kind_display"] == "Lid van een netwerk"
-    band = {"indicator": "social_assistance", "threshold": "7.5", "points": "2"}
-    assert admin_api.post(f"{base}/need-bands/", band).status_code == 201
-    twice = admin_api.post(f"{base}/need-bands/", band)
-    assert twice.json() == {"threshold": ["Er is al een band met deze drempel voor deze indicator."]}
-    negative = admin_api.post(f"{base}/need-bands/", {**band, "threshold": "9", "points": "-1"})
-    assert list(negative.json()) == ["points"]
-    assert NeedBand.objects.filter(call=application.call).count() == 1
-    assert BonusRule.objects.filter(call=application.call).count() == 1
-    assert admin_api.get("/api/v1/calls/999999/need-bands/").status_code == 404
-
-
 # --- Review input errors ---------------------------------------------------------------------------
 
 
@@ -453,55 +414,69 @@ def test_score_errors_come_back_per_criterion(application, administrator, review
     api = _client(reviewer)
     url = f"/api/v1/assignments/{assignment.pk}/review/"
     effect, reach = criteria
-    response = api.put(url, {"scores": [{"criterion": effect.pk, "score": 11}, {"criterion": reach.pk,
-                                                                                 "score": "zeven"},
-                                         {"criterion": 999999, "score": 5}]})
+    response = api.put(
+        url,
+        {
+            "scores": [
+                {"criterion": effect.pk, "score": 11},
+                {"criterion": reach.pk, "score": "zeven"},
+                {"criterion": 999999, "score": 5},
+            ]
+        },
+    )
     assert response.status_code == 400
-    assert response.json() == {"scores": {
-        str(effect.pk): {"score": ["Kies een score van 1 tot en met 10."]},
-        str(reach.pk): {"score": ["Vul een heel getal in."]},
-        "999999": {"criterion": ["Dit criterium hoort niet bij deze aanvraagronde."]},
-    }}
+    assert response.json() == {
+        "scores": {
+            str(effect.pk): {"score": ["Kies een score van 1 tot en met 10."]},
+            str(reach.pk): {"score": ["Vul een heel getal in."]},
+            "999999": {"criterion": ["Dit criterium hoort niet bij deze aanvraagronde."]},
+        }
+    }
     assert api.put(url, {"scores": "8"}).json() == {
-        "scores": ["Stuur de scores als een lijst met per criterium criterion, score en motivation."]}
+        "scores": ["Stuur de scores als een lijst met per criterium criterion, score en motivation."]
+    }
     assert api.put(url, {"scores": [{"score": 8}]}).json() == {
-        "scores": ["Elke score noemt het id van een criterium in 'criterion'."]}
-    twice = api.put(url, {"scores": [{"criterion": effect.pk, "score": 8},
-                                     {"criterion": effect.pk, "score": 9}]})
-    assert twice.json() == {"scores": {str(effect.pk): {"criterion": [
-        "Dit criterium staat meer dan één keer in de lijst."]}}}
+        "scores": ["Elke score noemt het id van een criterium in 'criterion'."]
+    }
+    twice = api.put(url, {"scores": [{"criterion": effect.pk, "score": 8}, {"criterion": effect.pk, "score": 9}]})
+    assert twice.json() == {
+        "scores": {str(effect.pk): {"criterion": ["Dit criterium staat meer dan één keer in de lijst."]}}
+    }
     assert not Review.objects.filter(assignment=assignment).exists()
 
     assert api.put(url, {"scores": [{"criterion": effect.pk, "score": 8}]}).status_code == 200
     incomplete = api.post(f"/api/v1/assignments/{assignment.pk}/submit/")
     assert incomplete.status_code == 400
-    assert incomplete.json() == {"scores": {
-        str(effect.pk): {"motivation": ["Motiveer de score voor 'Effectiviteit'."]},
-        str(reach.pk): {"score": ["Geef een score voor 'Bereik'."]},
-    }}
+    assert incomplete.json() == {
+        "scores": {
+            str(effect.pk): {"motivation": ["Motiveer de score voor 'Effectiviteit'."]},
+            str(reach.pk): {"score": ["Geef een score voor 'Bereik'."]},
+        }
+    }
 
 
 def test_submitting_without_criteria_is_a_whole_request_error(application, administrator, reviewer):
     assignment = _assign(application, reviewer, administrator)
     response = _client(reviewer).post(f"/api/v1/assignments/{assignment.pk}/submit/")
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": [
-        "Deze aanvraagronde heeft nog geen criteria; een beheerder stelt ze in."]}
+    assert response.json() == {
+        "non_field_errors": ["Deze aanvraagronde heeft nog geen criteria; een beheerder stelt ze in."]
+    }
 
 
 def test_auto_assign_without_reviewers_says_so(application, admin_api):
     response = admin_api.post(f"/api/v1/calls/{application.call_id}/auto-assign/", {"per_application": 2})
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Er zijn geen actieve beoordelaars om toe te wijzen."]}
-    assert admin_api.post(f"/api/v1/calls/{application.call_id}/auto-assign/",
-                          {"per_application": 0}).status_code == 400
+    assert (
+        admin_api.post(f"/api/v1/calls/{application.call_id}/auto-assign/", {"per_application": 0}).status_code == 400
+    )
 
 
 def test_drafts_cannot_get_reviewers_or_points(officer, reviewer, admin_api):
     draft = complete_application(municipality=officer.municipality, created_by=officer)
     assert admin_api.get(f"/api/v1/applications/{draft.pk}/points/").status_code == 404
-    assert admin_api.post(f"/api/v1/applications/{draft.pk}/assignments/",
-                          {"reviewer": reviewer.pk}).status_code == 404
+    assert admin_api.post(f"/api/v1/applications/{draft.pk}/assignments/", {"reviewer": reviewer.pk}).status_code == 404
 
 
 def test_assigning_a_decided_application_is_a_conflict(application, reviewer, admin_api):

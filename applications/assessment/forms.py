@@ -33,12 +33,15 @@ class ScoringForm(forms.Form):
     use_required_attribute = False
 
     overall_comment = forms.CharField(
-        label=_("Algemene toelichting"), required=False, max_length=10_000,
+        label=_("Algemene toelichting"),
+        required=False,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Uw samenvattende oordeel over de aanvraag."),
     )
     confirm = forms.BooleanField(
-        label=_("Ik heb alles ingevuld; na indienen kan ik niet meer wijzigen"), required=False,
+        label=_("Ik heb alles ingevuld; na indienen kan ik niet meer wijzigen"),
+        required=False,
     )
 
     def __init__(self, *args, criteria, submitting: bool = False, **kwargs):
@@ -57,24 +60,29 @@ class ScoringForm(forms.Form):
             # A required criterion's score is needed to submit, not to save a draft (NeededCharField).
             score_class = NeededCharField if criterion.required else forms.CharField
             self.fields[score_field_name(criterion.pk)] = score_class(
-                label=_("Score"), required=criterion.required, widget=widget,
-                help_text=_("Van %(min)s (laagst) tot en met %(max)s (hoogst).") % {
-                    "min": criterion.scale_min, "max": criterion.scale_max},
+                label=_("Score"),
+                required=criterion.required,
+                widget=widget,
+                help_text=_("Van %(min)s (laagst) tot en met %(max)s (hoogst).")
+                % {"min": criterion.scale_min, "max": criterion.scale_max},
             )
             self.fields[score_field_name(criterion.pk)].widget.choices = choices
             self.fields[motivation_field_name(criterion.pk)] = NeededCharField(
-                label=_("Motivering"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}),
+                label=_("Motivering"),
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_("Waarop baseert u deze score? Nodig voor elke score die u geeft."),
             )
         # The overall comment and the tick come after the criteria.
-        self.order_fields([name for name in self.fields if name not in ("overall_comment", "confirm")]
-                          + ["overall_comment", "confirm"])
+        self.order_fields(
+            [name for name in self.fields if name not in ("overall_comment", "confirm")]
+            + ["overall_comment", "confirm"]
+        )
 
     def clean(self):
         cleaned = super().clean()
         if self.submitting and not cleaned.get("confirm"):
-            self.add_error("confirm",
-                           _("Vink aan dat u alles heeft ingevuld voordat u de beoordeling indient."))
+            self.add_error("confirm", _("Vink aan dat u alles heeft ingevuld voordat u de beoordeling indient."))
         return cleaned
 
     def scores(self) -> dict[int, dict]:
@@ -90,8 +98,11 @@ class ScoringForm(forms.Form):
     def blocks(self) -> list[dict]:
         """Per criterion its bound fields, for the template."""
         return [
-            {"criterion": criterion, "score": self[score_field_name(criterion.pk)],
-             "motivation": self[motivation_field_name(criterion.pk)]}
+            {
+                "criterion": criterion,
+                "score": self[score_field_name(criterion.pk)],
+                "motivation": self[motivation_field_name(criterion.pk)],
+            }
             for criterion in self.criteria
         ]
 
@@ -106,8 +117,7 @@ class ScoringForm(forms.Form):
             name = None
             if match:
                 criterion_id, part = int(match.group(1)), match.group(2)
-                name = motivation_field_name(criterion_id) if part == "motivation" else score_field_name(
-                    criterion_id)
+                name = motivation_field_name(criterion_id) if part == "motivation" else score_field_name(criterion_id)
             elif key == "overall_comment":
                 name = key
             self.add_error(name if name in self.fields else None, messages)
@@ -127,9 +137,13 @@ class ScoringForm(forms.Form):
 class ConflictForm(forms.Form):
     use_required_attribute = False
     reason = forms.CharField(
-        label=_("Reden van het belangenconflict"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Bijvoorbeeld: ik heb gewerkt bij deze gemeente, of een naaste is er betrokken. Een "
-                    "beheerder ziet deze reden en wijst de aanvraag aan iemand anders toe."),
+        label=_("Reden van het belangenconflict"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Bijvoorbeeld: ik heb gewerkt bij deze gemeente, of een naaste is er betrokken. Een "
+            "beheerder ziet deze reden en wijst de aanvraag aan iemand anders toe."
+        ),
         error_messages={"required": _("Beschrijf het belangenconflict.")},
     )
 
@@ -138,8 +152,7 @@ class ReasonForm(forms.Form):
     """Unassigning a reviewer or reopening a review: the reason goes into the audit trail."""
 
     use_required_attribute = False
-    reason = forms.CharField(label=_("Reden"), max_length=2000,
-                             error_messages={"required": _("Geef een reden op.")})
+    reason = forms.CharField(label=_("Reden"), max_length=2000, error_messages={"required": _("Geef een reden op.")})
 
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,9 +166,12 @@ class AssignReviewerForm(forms.Form):
 
     use_required_attribute = False
     reviewer = forms.ModelChoiceField(
-        label=_("Beoordelaar"), queryset=User.objects.none(),
-        error_messages={"required": _("Kies een beoordelaar."),
-                        "invalid_choice": _("Kies een actieve beoordelaar uit de lijst.")},
+        label=_("Beoordelaar"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Kies een beoordelaar."),
+            "invalid_choice": _("Kies een actieve beoordelaar uit de lijst."),
+        },
     )
 
     def __init__(self, *args, available=(), loads: dict[int, int] | None = None, **kwargs):
@@ -164,8 +180,11 @@ class AssignReviewerForm(forms.Form):
         field.queryset = User.objects.filter(role=Role.REVIEWER, is_active=True)
         loads = loads or {}
         field.widget.choices = [("", _("— kies een beoordelaar —"))] + [
-            (reviewer.pk, _("%(name)s (%(count)s actieve toewijzingen)") % {
-                "name": reviewer.display_name, "count": loads.get(reviewer.pk, 0)})
+            (
+                reviewer.pk,
+                _("%(name)s (%(count)s actieve toewijzingen)")
+                % {"name": reviewer.display_name, "count": loads.get(reviewer.pk, 0)},
+            )
             for reviewer in available
         ]
 
@@ -173,9 +192,13 @@ class AssignReviewerForm(forms.Form):
 class AutoAssignForm(forms.Form):
     use_required_attribute = False
     per_application = forms.IntegerField(
-        label=_("Beoordelaars per aanvraag"), min_value=1, max_value=20,
+        label=_("Beoordelaars per aanvraag"),
+        min_value=1,
+        max_value=20,
         help_text=_("Aanvragen die al beoordelaars hebben, krijgen er alleen bij tot dit aantal."),
-        error_messages={"required": _("Geef het aantal beoordelaars per aanvraag."),
-                        "min_value": _("Kies minstens één beoordelaar per aanvraag."),
-                        "invalid": _("Vul een heel getal in.")},
+        error_messages={
+            "required": _("Geef het aantal beoordelaars per aanvraag."),
+            "min_value": _("Kies minstens één beoordelaar per aanvraag."),
+            "invalid": _("Vul een heel getal in."),
+        },
     )

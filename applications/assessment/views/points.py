@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,10 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from applications import assessment, points, scoring, selectors
-from applications.assessment_selectors import (
+from applications import selectors
+from applications.assessment import points
+from applications.assessment import services as assessment
+from applications.assessment.selectors import (
     reviews_visible_to,
 )
+from applications.assessment.views._common import review_state
 from applications.models import (
     Application,
     Review,
@@ -27,67 +28,12 @@ from applications.permissions import (
     can_view_points,
 )
 
-# The budget table and co-financing facts are the ones the application pages show.
-from applications.views._review_common import (
-    LABEL_WITH_YEAR,
-    _points,
-    review_state,
-)
-
 
 def _points_application(request, pk: int) -> Application:
     application = get_object_or_404(selectors.applications_for(request.user), pk=pk)
     require(can_view_application(request.user, application), not_found=True)
     require(can_view_points(request.user))
     return application
-
-
-def _decimal(value) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
-
-
-def _bonus_reason(detail: dict, applied: bool) -> str:
-    if applied:
-        return _("Toegepast")
-    if not detail.get("qualifies"):
-        return _("Niet toegepast: de aanvraag voldoet niet aan de voorwaarde")
-    minimum = _decimal(detail.get("min_reviewer_score"))
-    return _("Niet toegepast: de beoordelingsscore haalt de drempel van %(min)s punten niet") % {
-        "min": _points(minimum) if minimum is not None else "–"
-    }
-
-
-def _breakdown_rows(components) -> dict[str, list[dict]]:
-    """The shown components (stored or provisional) as plain rows per kind."""
-    rows: dict[str, list[dict]] = {"criterion": [], "indicator": [], "bonus": []}
-    for component in components:
-        detail = component.detail or {}
-        row = {"label": component.label, "points": Decimal(component.points)}
-        if component.kind == "criterion":
-            row.update(
-                mean=_decimal(detail.get("mean")),
-                weight=_decimal(detail.get("weight")),
-                scores=[_decimal(s) for s in detail.get("scores") or []],
-                spread=_decimal(detail.get("spread")),
-                flagged=component.flagged,
-            )
-        elif component.kind == "indicator":
-            match = LABEL_WITH_YEAR.match(component.label)
-            row.update(
-                name=match.group("name") if match else component.label,
-                year=match.group("year") if match else None,
-                value=_decimal(detail.get("value")),
-                no_data=detail.get("status") == scoring.NO_DATA or detail.get("value") is None,
-            )
-        else:
-            applied = bool(detail.get("qualifies")) and bool(detail.get("threshold_met", True))
-            row.update(
-                applied=applied,
-                reason=_bonus_reason(detail, applied),
-                threshold=_decimal(detail.get("min_reviewer_score")),
-            )
-        rows.setdefault(component.kind, []).append(row)
-    return rows
 
 
 def _render_points(request, application: Application):
@@ -111,7 +57,7 @@ def _render_points(request, application: Application):
             "settings": settings,
             "stored": None if shown.provisional else shown,
             "provisional": shown.provisional,
-            "rows": _breakdown_rows(shown.components),
+            "rows": shown.by_kind(),
             "parts": parts,
             "meets_minimum": shown.meets_minimum,
             "minimum_reason": shown.minimum_reason,
@@ -148,6 +94,7 @@ def points_recompute(request, pk: int):
     else:
         messages.success(
             request,
-            _("De punten zijn opnieuw berekend. Het totaal is nu %(total)s punten.") % {"total": _points(stored.total)},
+            _("De punten zijn opnieuw berekend. Het totaal is nu %(total)s punten.")
+            % {"total": points.format_points(stored.total)},
         )
     return redirect("application_points", pk=application.pk)

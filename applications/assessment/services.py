@@ -18,19 +18,14 @@ from accounts import audit
 from accounts.models import Role, User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from applications import emails, points
+from applications import emails
+from applications.assessment import points
 from applications.models import Application, Call, Review, ReviewAssignment, ReviewScore, Status
-from applications.permissions import can_assign_reviewers, can_reopen_review, can_review, can_view_application
+from applications.permissions import can_assign_reviewers, can_reopen_review, can_review
+from applications.services import lock
+from applications.workflow import move
 
 ASSIGNABLE_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
-
-
-def _locked_application(application: Application, by: User) -> Application:
-    locked = (
-        Application.objects.select_for_update().select_related("call", "municipality").filter(pk=application.pk).first()
-    )
-    require(locked is not None and can_view_application(by, locked), not_found=True)
-    return locked
 
 
 def _reviewer_problem(application: Application, reviewer: User) -> str | None:
@@ -51,17 +46,9 @@ def _reviewer_problem(application: Application, reviewer: User) -> str | None:
 
 
 def _start_review(application: Application, by: User, now: datetime.datetime) -> None:
+    """The first reviewer assigned takes a submitted application into review."""
     if application.status == Status.SUBMITTED:
-        application.status = Status.IN_REVIEW
-        application.updated_at = now
-        application.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=by,
-            verb="application.review_started",
-            target=application,
-            before={"status": Status.SUBMITTED},
-            after={"status": Status.IN_REVIEW},
-        )
+        move(application, "start_review", by=by, now=now)
 
 
 def _assign(application: Application, reviewer: User, by: User, now: datetime.datetime) -> ReviewAssignment:
@@ -85,7 +72,7 @@ def assign_reviewer(
     now = now or timezone.now()
     require(can_assign_reviewers(by))
     with transaction.atomic():
-        application = _locked_application(application, by)
+        application = lock(application, by)
         if application.status not in ASSIGNABLE_STATES:
             raise TransitionNotAllowed(
                 _("Beoordelaars toewijzen kan alleen bij een ingediende aanvraag of een aanvraag in beoordeling.")
@@ -137,7 +124,7 @@ def auto_assign(
             .values_list("application_id", "reviewer_id")
         ):
             history[application_id].add(reviewer_id)
-        active_count = defaultdict(int)
+        active_count: defaultdict[int, int] = defaultdict(int)
         for application_id in ReviewAssignment.objects.filter(application__in=applications, active=True).values_list(
             "application_id", flat=True
         ):
@@ -368,14 +355,12 @@ def reopen_review(*, review: Review, by: User, reason: str, now: datetime.dateti
         )
         if application.status == Status.REVIEWED:
             previous = getattr(application, "points", None)
-            application.status = Status.IN_REVIEW
-            application.save(update_fields=["status"])
-            audit.record(
-                actor=by,
-                verb="application.review_reopened",
-                target=application,
-                before={"status": Status.REVIEWED, "total": previous.total if previous else None},
-                after={"status": Status.IN_REVIEW},
+            move(
+                application,
+                "reopen_review",
+                by=by,
+                now=now,
+                before={"total": previous.total if previous else None},
             )
             if previous is not None:
                 previous.delete()
@@ -393,16 +378,12 @@ def _complete_if_done(application: Application, by: User, now: datetime.datetime
     if submitted == 0 or submitted < active or submitted < wanted:
         return
     stored = points.store(application, review_count=submitted)
-    application.status = Status.REVIEWED
-    application.updated_at = now
-    application.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=by,
-        verb="application.reviewed",
-        target=application,
-        before={"status": Status.IN_REVIEW},
+    move(
+        application,
+        "complete_review",
+        by=by,
+        now=now,
         after={
-            "status": Status.REVIEWED,
             "reviewer_score": stored.reviewer_score,
             "need_score": stored.need_score,
             "bonus_score": stored.bonus_score,
@@ -418,7 +399,7 @@ def recompute_points(*, application: Application, by: User, now: datetime.dateti
     now = now or timezone.now()
     require(can_assign_reviewers(by))
     with transaction.atomic():
-        application = _locked_application(application, by)
+        application = lock(application, by)
         if application.status != Status.REVIEWED:
             raise TransitionNotAllowed(_("Punten herberekenen kan alleen bij een beoordeelde aanvraag."))
         previous = getattr(application, "points", None)

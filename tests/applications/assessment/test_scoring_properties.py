@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications import scoring
+from applications.assessment import scoring
 
 decimals = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False)
 points = st.decimals(min_value=0, max_value=25, places=2, allow_nan=False, allow_infinity=False)

@@ -5,15 +5,14 @@ counts of the queue, the assessment page and the points page as the reviews grow
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications import assessment, points
-from applications.assessment_selectors import assignable, available_reviewers, call_overview, reviewer_pool
-from tests.applications.test_review_pages import submit_by_service
-from tests.applications.test_review_pages_points import priority_rules
+from applications.assessment import points
+from applications.assessment import services as assessment
+from applications.assessment.selectors import assignable, available_reviewers, call_overview, reviewer_pool
+from tests.applications.assessment.test_review_pages import submit_by_service
+from tests.applications.assessment.test_review_pages_points import priority_rules
 from tests.factories import (
     CallFactory,
     CriterionFactory,
@@ -35,24 +34,66 @@ def expect(admin: int, **others) -> dict:
 
 # (case id, url name, target of the url, method, post data, expected status per role)
 CASES = [
-    ("queue", "review_queue", None, "get", None,
-     {"reviewer": 200, "other_reviewer": 200, "officer": 403, "other_officer": 403, "administrator": 403}),
-    ("review page", "review_detail", "assignment", "get", None,
-     {"reviewer": 200, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404}),
-    ("save draft", "review_detail", "assignment", "post", {"actie": "opslaan"},
-     {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404}),
-    ("declare conflict", "review_conflict", "assignment", "post", {"conflict-reason": "Mijn broer."},
-     {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404}),
-    ("assessment page", "call_assessment", "call", "get", None,
-     {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200}),
-    ("auto-assign", "call_auto_assign", "call", "post", {"automatisch-per_application": "1"},
-     {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200}),
+    (
+        "queue",
+        "review_queue",
+        None,
+        "get",
+        None,
+        {"reviewer": 200, "other_reviewer": 200, "officer": 403, "other_officer": 403, "administrator": 403},
+    ),
+    (
+        "review page",
+        "review_detail",
+        "assignment",
+        "get",
+        None,
+        {"reviewer": 200, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404},
+    ),
+    (
+        "save draft",
+        "review_detail",
+        "assignment",
+        "post",
+        {"actie": "opslaan"},
+        {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404},
+    ),
+    (
+        "declare conflict",
+        "review_conflict",
+        "assignment",
+        "post",
+        {"conflict-reason": "Mijn broer."},
+        {"reviewer": 302, "other_reviewer": 404, "officer": 404, "other_officer": 404, "administrator": 404},
+    ),
+    (
+        "assessment page",
+        "call_assessment",
+        "call",
+        "get",
+        None,
+        {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200},
+    ),
+    (
+        "auto-assign",
+        "call_auto_assign",
+        "call",
+        "post",
+        {"automatisch-per_application": "1"},
+        {"reviewer": 403, "other_reviewer": 403, "officer": 403, "other_officer": 403, "administrator": 200},
+    ),
     ("assign", "assign_reviewer", "application", "post", "free reviewer", expect(302)),
     ("unassign", "review_unassign", "assignment", "post", "unassign reason", expect(302)),
     ("reopen", "review_reopen", "submitted assignment", "post", "reopen reason", expect(302)),
     ("points page", "application_points", "application", "get", None, expect(200)),
-    ("points page of a draft", "application_points", "draft", "get", None,
-     {**expect(404), "officer": 403, "reviewer": 404}),
+    (
+        "points page of a draft",
+        "application_points",
+        "draft",
+        "get",
+        None,
+        {**expect(404), "officer": 403, "reviewer": 404},
+    ),
     ("recompute", "points_recompute", "application", "post", {}, expect(302)),
 ]
 
@@ -69,9 +110,11 @@ def world(officer, administrator, reviewer):
     submitted = assessment.assign_reviewer(application=second, reviewer=reviewer, by=administrator)
     submit_by_service(submitted, reviewer, [criterion], [7])
     return {
-        "call": application.call, "application": application, "assignment": assignment,
-        "submitted assignment": submitted, "draft": complete_application(municipality=officer.municipality,
-                                                                        created_by=officer),
+        "call": application.call,
+        "application": application,
+        "assignment": assignment,
+        "submitted assignment": submitted,
+        "draft": complete_application(municipality=officer.municipality, created_by=officer),
         "free": ReviewerFactory(full_name="Vera Vrij"),
     }
 
@@ -122,10 +165,12 @@ def test_anonymous_visitors_log_in_first(client, world, case, name, target, meth
 
 
 def test_wrong_methods_are_refused(administrator_client, reviewer_client, world):
-    for client, name, target in ((administrator_client, "call_auto_assign", "call"),
-                                 (administrator_client, "points_recompute", "application"),
-                                 (administrator_client, "assign_reviewer", "application"),
-                                 (reviewer_client, "review_conflict", "assignment")):
+    for client, name, target in (
+        (administrator_client, "call_auto_assign", "call"),
+        (administrator_client, "points_recompute", "application"),
+        (administrator_client, "assign_reviewer", "application"),
+        (reviewer_client, "review_conflict", "assignment"),
+    ):
         assert client.get(reverse(name, args=[world[target].pk])).status_code == 405, name
 
 
@@ -133,24 +178,17 @@ def test_the_page_offers_the_same_reviewers_as_the_selector(world, administrator
     linked = ReviewerFactory()
     linked.linked_municipalities.add(municipality)
     conflicted = ReviewerFactory()
-    ended = assessment.assign_reviewer(application=world["application"], reviewer=conflicted,
-                                       by=administrator)
+    ended = assessment.assign_reviewer(application=world["application"], reviewer=conflicted, by=administrator)
     assessment.declare_conflict(assignment=ended, by=conflicted, reason="Oud-collega.")
     ReviewerFactory(is_active=False)
     pool = reviewer_pool()
     for application in call_overview(world["call"]):
-        assert [r.pk for r in assignable(application, pool)] == \
-            [r.pk for r in available_reviewers(application)], application.reference
+        assert [r.pk for r in assignable(application, pool)] == [r.pk for r in available_reviewers(application)], (
+            application.reference
+        )
 
 
 # --- query counts ----------------------------------------------------------------------------------
-
-def _queries(client, url) -> int:
-    client.get(url)  # warm up: settings rows and sessions that a first visit creates
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
 
 
 def _reviewed_applications(call, count, administrator, reviewer, criteria, *, submit=True):
@@ -160,8 +198,9 @@ def _reviewed_applications(call, count, administrator, reviewer, criteria, *, su
         if submit:
             submit_by_service(assignment, reviewer, criteria, [6, 8])
         else:
-            assessment.save_review(assignment=assignment, by=reviewer,
-                                   scores={criteria[0].pk: {"score": 5, "motivation": "Concept."}})
+            assessment.save_review(
+                assignment=assignment, by=reviewer, scores={criteria[0].pk: {"score": 5, "motivation": "Concept."}}
+            )
 
 
 @pytest.fixture
@@ -174,27 +213,29 @@ def call_with_rules(db):
     return call, criteria
 
 
-def test_the_queue_costs_the_same_queries_for_2_and_6_reviews(reviewer_client, reviewer, administrator,
-                                                              call_with_rules):
+def test_the_queue_costs_the_same_queries_for_2_and_6_reviews(
+    count_queries, reviewer_client, reviewer, administrator, call_with_rules
+):
     call, criteria = call_with_rules
     _reviewed_applications(call, 1, administrator, reviewer, criteria)
     _reviewed_applications(call, 1, administrator, reviewer, criteria, submit=False)
-    few = _queries(reviewer_client, reverse("review_queue"))
-    home = _queries(reviewer_client, reverse("home"))
+    few = count_queries(reviewer_client, reverse("review_queue"), warm=True)
+    home = count_queries(reviewer_client, reverse("home"), warm=True)
     _reviewed_applications(call, 2, administrator, reviewer, criteria)
     _reviewed_applications(call, 2, administrator, reviewer, criteria, submit=False)
-    assert _queries(reviewer_client, reverse("review_queue")) == few
-    assert _queries(reviewer_client, reverse("home")) == home
+    assert count_queries(reviewer_client, reverse("review_queue"), warm=True) == few
+    assert count_queries(reviewer_client, reverse("home"), warm=True) == home
 
 
-def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(administrator_client, administrator,
-                                                                        call_with_rules):
+def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(
+    count_queries, administrator_client, administrator, call_with_rules
+):
     call, criteria = call_with_rules
     reviewers = [ReviewerFactory() for _ in range(2)]
     for reviewer in reviewers:
         _reviewed_applications(call, 1, administrator, reviewer, criteria)
     url = reverse("call_assessment", args=[call.pk])
-    few = _queries(administrator_client, url)
+    few = count_queries(administrator_client, url, warm=True)
     more = [ReviewerFactory() for _ in range(4)]
     for reviewer in more:
         _reviewed_applications(call, 1, administrator, reviewer, criteria)
@@ -202,15 +243,18 @@ def test_the_assessment_page_costs_the_same_queries_for_2_and_6_reviews(administ
     application = submitted_application(OfficerFactory(), call=call)
     ended = assessment.assign_reviewer(application=application, reviewer=conflicted, by=administrator)
     assessment.declare_conflict(assignment=ended, by=conflicted, reason="Familie.")
-    assert _queries(administrator_client, url) == few
+    assert count_queries(administrator_client, url, warm=True) == few
 
 
-def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrator_client, administrator,
-                                                                    officer):
+def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(
+    count_queries, administrator_client, administrator, officer
+):
     """The provisional preview while reviews come in, and the stored breakdown after."""
     application = submitted_application(officer)
-    criteria = [CriterionFactory(call=application.call, weight=D("3")),
-                CriterionFactory(call=application.call, weight=D("2"))]
+    criteria = [
+        CriterionFactory(call=application.call, weight=D("3")),
+        CriterionFactory(call=application.call, weight=D("2")),
+    ]
     priority_rules(application)
     settings = points.assessment_settings(application.call)
     settings.reviewers_per_application = 7
@@ -220,21 +264,22 @@ def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrato
     def review(count):
         for _index in range(count):
             reviewer = ReviewerFactory()
-            assignment = assessment.assign_reviewer(application=application, reviewer=reviewer,
-                                                    by=administrator)
+            assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
             submit_by_service(assignment, reviewer, criteria, [6, 8])
 
     review(2)
-    provisional_few = _queries(administrator_client, url)
+    provisional_few = count_queries(administrator_client, url, warm=True)
     review(4)
-    assert _queries(administrator_client, url) == provisional_few
+    assert count_queries(administrator_client, url, warm=True) == provisional_few
 
     # Stored: two calls alike but for the number of reviews.
     stored = []
     for count in (2, 6):
         other = submitted_application(OfficerFactory(), call=CallFactory())
-        other_criteria = [CriterionFactory(call=other.call, weight=D("3")),
-                          CriterionFactory(call=other.call, weight=D("2"))]
+        other_criteria = [
+            CriterionFactory(call=other.call, weight=D("3")),
+            CriterionFactory(call=other.call, weight=D("2")),
+        ]
         priority_rules(other)
         other_settings = points.assessment_settings(other.call)
         other_settings.reviewers_per_application = count
@@ -245,5 +290,5 @@ def test_the_points_page_costs_the_same_queries_for_2_and_6_reviews(administrato
             submit_by_service(assignment, reviewer, other_criteria, [6, 8])
         other.refresh_from_db()
         assert other.points.review_count == count
-        stored.append(_queries(administrator_client, reverse("application_points", args=[other.pk])))
+        stored.append(count_queries(administrator_client, reverse("application_points", args=[other.pk]), warm=True))
     assert stored[0] == stored[1]

@@ -6,12 +6,11 @@ import re
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.importers import ensure_indicators
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, Review, Status
 from tests.factories import CriterionFactory, OfficerFactory, ReviewerFactory, submitted_application
 
@@ -29,12 +28,15 @@ def world(officer, reviewer, administrator):
     scored = CriterionFactory(call=a.call, name="Effectiviteit")
     spare = CriterionFactory(call=a.call, name="Reserve", required=False)
     assignment = assessment.assign_reviewer(application=a, reviewer=reviewer, by=administrator)
-    assessment.save_review(assignment=assignment, by=reviewer,
-                           scores={scored.pk: {"score": 7, "motivation": "Goed onderbouwd"}})
-    band = NeedBand.objects.create(call=a.call, indicator_id=ensure_indicators()["social_assistance"].pk,
-                                   threshold=D("5"), points=D("4"))
-    rule = BonusRule.objects.create(call=a.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="Niet eerder",
-                                    points=D("5"))
+    assessment.save_review(
+        assignment=assignment, by=reviewer, scores={scored.pk: {"score": 7, "motivation": "Goed onderbouwd"}}
+    )
+    band = NeedBand.objects.create(
+        call=a.call, indicator_id=ensure_indicators()["social_assistance"].pk, threshold=D("5"), points=D("4")
+    )
+    rule = BonusRule.objects.create(
+        call=a.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="Niet eerder", points=D("5")
+    )
 
     b = submitted_application(OfficerFactory())
     settings = points.assessment_settings(b.call)
@@ -42,14 +44,24 @@ def world(officer, reviewer, administrator):
     settings.save()
     b_criterion = CriterionFactory(call=b.call, name="Bereik")
     b_assignment = assessment.assign_reviewer(application=b, reviewer=reviewer, by=administrator)
-    assessment.save_review(assignment=b_assignment, by=reviewer,
-                           scores={b_criterion.pk: {"score": 6, "motivation": "Redelijk"}})
+    assessment.save_review(
+        assignment=b_assignment, by=reviewer, scores={b_criterion.pk: {"score": 6, "motivation": "Redelijk"}}
+    )
     b_review = assessment.submit_review(assignment=b_assignment, by=reviewer)
     b.refresh_from_db()
     assert b.status == Status.REVIEWED
-    return {"call": a.call_id, "a": a.pk, "b": b.pk, "assignment": assignment.pk, "criterion": scored.pk,
-            "spare": spare.pk, "band": band.pk, "rule": rule.pk, "review": b_review.pk,
-            "other_reviewer": ReviewerFactory(email="ander@minvro.nl").pk}
+    return {
+        "call": a.call_id,
+        "a": a.pk,
+        "b": b.pk,
+        "assignment": assignment.pk,
+        "criterion": scored.pk,
+        "spare": spare.pk,
+        "band": band.pk,
+        "rule": rule.pk,
+        "review": b_review.pk,
+        "other_reviewer": ReviewerFactory(email="ander@minvro.nl").pk,
+    }
 
 
 CRITERION = {"name": "Haalbaarheid", "weight": "2.00"}
@@ -63,8 +75,7 @@ READ_OWN = {"officer": 403, "other_reviewer": 404, "reviewer": 200, "administrat
 # (method, url, body, expected status per role; anonymous is always 401)
 ENDPOINTS = [
     ("get", "/calls/{call}/assessment/", None, {**ADMIN_ONLY, "administrator": 200}),
-    ("put", "/calls/{call}/assessment/", {"reviewers_per_application": 3},
-     {**ADMIN_ONLY, "administrator": 200}),
+    ("put", "/calls/{call}/assessment/", {"reviewers_per_application": 3}, {**ADMIN_ONLY, "administrator": 200}),
     ("post", "/calls/{call}/auto-assign/", {}, {**ADMIN_ONLY, "administrator": 200}),
     ("get", "/calls/{call}/criteria/", None, READ_ALL),
     ("post", "/calls/{call}/criteria/", CRITERION, {**ADMIN_ONLY, "administrator": 201}),
@@ -85,22 +96,23 @@ ENDPOINTS = [
     ("patch", "/calls/{call}/bonus-rules/{rule}/", {"points": "2"}, {**ADMIN_ONLY, "administrator": 200}),
     ("delete", "/calls/{call}/bonus-rules/{rule}/", None, {**ADMIN_ONLY, "administrator": 204}),
     ("get", "/applications/{a}/assignments/", None, {**ADMIN_ONLY, "administrator": 200}),
-    ("post", "/applications/{a}/assignments/", {"reviewer": "{other_reviewer}"},
-     {**ADMIN_ONLY, "administrator": 201}),
+    ("post", "/applications/{a}/assignments/", {"reviewer": "{other_reviewer}"}, {**ADMIN_ONLY, "administrator": 201}),
     ("get", "/applications/{a}/reviews/", None, READ_OWN),
     ("get", "/applications/{a}/points/", None, {**ADMIN_ONLY, "administrator": 200}),
     ("post", "/applications/{b}/recompute-points/", None, {**ADMIN_ONLY, "administrator": 200}),
     ("get", "/assignments/", None, READ_ALL),
     ("get", "/assignments/{assignment}/", None, READ_OWN),
     ("get", "/assignments/{assignment}/review/", None, READ_OWN),
-    ("put", "/assignments/{assignment}/review/", {"overall_comment": "Helder plan."},
-     {**OWN_ASSIGNMENT, "reviewer": 200}),
+    (
+        "put",
+        "/assignments/{assignment}/review/",
+        {"overall_comment": "Helder plan."},
+        {**OWN_ASSIGNMENT, "reviewer": 200},
+    ),
     ("post", "/assignments/{assignment}/submit/", None, {**OWN_ASSIGNMENT, "reviewer": 200}),
-    ("post", "/assignments/{assignment}/conflict/", {"reason": "Oud-collega"},
-     {**OWN_ASSIGNMENT, "reviewer": 200}),
+    ("post", "/assignments/{assignment}/conflict/", {"reason": "Oud-collega"}, {**OWN_ASSIGNMENT, "reviewer": 200}),
     ("post", "/assignments/{assignment}/unassign/", {"reason": "Ziek"}, {**ADMIN_ONLY, "administrator": 200}),
-    ("post", "/reviews/{review}/reopen/", {"reason": "Motivering te kort"},
-     {**ADMIN_ONLY, "administrator": 200}),
+    ("post", "/reviews/{review}/reopen/", {"reason": "Motivering te kort"}, {**ADMIN_ONLY, "administrator": 200}),
 ]
 
 
@@ -124,8 +136,9 @@ def _fill(value, world):
     return value
 
 
-@pytest.mark.parametrize(("method", "path", "body", "expected"), ENDPOINTS,
-                         ids=[f"{m.upper()} {p}" for m, p, _b, _e in ENDPOINTS])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"), ENDPOINTS, ids=[f"{m.upper()} {p}" for m, p, _b, _e in ENDPOINTS]
+)
 def test_permission_matrix(world, officer, reviewer, administrator, method, path, body, expected):
     users = {"officer": officer, "reviewer": reviewer, "administrator": administrator}
     url = "/api/v1" + _fill(path, world)
@@ -143,11 +156,24 @@ def test_every_endpoint_is_in_the_matrix():
     def shape(path: str) -> str:
         return re.sub(r"{[a-z_]+}", "{}", path.removeprefix("/api/v1"))
 
-    parts = ("/assessment/", "/auto-assign/", "/criteria/", "/need-bands/", "/bonus-rules/", "/assignments/",
-             "/reviews/", "/points/", "/recompute-points/")
+    parts = (
+        "/assessment/",
+        "/auto-assign/",
+        "/criteria/",
+        "/need-bands/",
+        "/bonus-rules/",
+        "/assignments/",
+        "/reviews/",
+        "/points/",
+        "/recompute-points/",
+    )
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    ours = {(method, shape(path)) for path, operations in schema["paths"].items() for method in operations
-            if any(part in path for part in parts)}
+    ours = {
+        (method, shape(path))
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if any(part in path for part in parts)
+    }
     assert ours == {(method, shape(path)) for method, path, _b, _e in ENDPOINTS}
 
 
@@ -172,58 +198,55 @@ def test_ministry_staff_without_two_factor_are_refused(world):
 # --- Query counts --------------------------------------------------------------------------------------
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries)
-
-
 def _reviewed(administrator, reviewers: int, *, submit: bool = True):
     """An application with ``reviewers`` reviewers who all scored (and, by default, submitted)."""
     application = submitted_application(OfficerFactory())
     criteria = [CriterionFactory(call=application.call, weight=D("2")) for _i in range(2)]
     pool = [ReviewerFactory() for _i in range(reviewers)]
-    assignments = [assessment.assign_reviewer(application=application, reviewer=person, by=administrator)
-                   for person in pool]
+    assignments = [
+        assessment.assign_reviewer(application=application, reviewer=person, by=administrator) for person in pool
+    ]
     for index, (person, assignment) in enumerate(zip(pool, assignments, strict=True)):
-        assessment.save_review(assignment=assignment, by=person, scores={
-            c.pk: {"score": 5 + index % 4, "motivation": "Onderbouwd"} for c in criteria})
+        assessment.save_review(
+            assignment=assignment,
+            by=person,
+            scores={c.pk: {"score": 5 + index % 4, "motivation": "Onderbouwd"} for c in criteria},
+        )
         if submit:
             assessment.submit_review(assignment=assignment, by=person)
     return application, pool
 
 
 @pytest.mark.parametrize("endpoint", ["reviews", "points"])
-def test_application_reviews_and_points_cost_the_same_with_more_reviews(administrator, endpoint):
+def test_application_reviews_and_points_cost_the_same_with_more_reviews(count_queries, administrator, endpoint):
     client = APIClient()
     client.force_authenticate(administrator)
     few, few_pool = _reviewed(administrator, 2)
     many, many_pool = _reviewed(administrator, 6)
     assert Review.objects.filter(assignment__application=many, status="submitted").count() == 6
-    few_count = _count(client, f"/api/v1/applications/{few.pk}/{endpoint}/")
-    assert _count(client, f"/api/v1/applications/{many.pk}/{endpoint}/") == few_count
+    few_count = count_queries(client, f"/api/v1/applications/{few.pk}/{endpoint}/")
+    assert count_queries(client, f"/api/v1/applications/{many.pk}/{endpoint}/") == few_count
     if endpoint == "reviews":
         assert client.get(f"/api/v1/applications/{many.pk}/reviews/").json()["count"] == 6
         # A reviewer whose own review is in sees everyone's, at the same cost.
         client.force_authenticate(few_pool[0])
-        few_count = _count(client, f"/api/v1/applications/{few.pk}/reviews/")
+        few_count = count_queries(client, f"/api/v1/applications/{few.pk}/reviews/")
         client.force_authenticate(many_pool[0])
-        assert _count(client, f"/api/v1/applications/{many.pk}/reviews/") == few_count
+        assert count_queries(client, f"/api/v1/applications/{many.pk}/reviews/") == few_count
     else:
         assert client.get(f"/api/v1/applications/{many.pk}/points/").json()["review_count"] == 6
 
 
-def test_provisional_points_cost_the_same_with_more_reviews(administrator):
+def test_provisional_points_cost_the_same_with_more_reviews(count_queries, administrator):
     client = APIClient()
     client.force_authenticate(administrator)
     few, _pool = _reviewed(administrator, 2, submit=False)
     many, _pool = _reviewed(administrator, 6, submit=False)
-    few_count = _count(client, f"/api/v1/applications/{few.pk}/points/")
-    assert _count(client, f"/api/v1/applications/{many.pk}/points/") == few_count
+    few_count = count_queries(client, f"/api/v1/applications/{few.pk}/points/")
+    assert count_queries(client, f"/api/v1/applications/{many.pk}/points/") == few_count
 
 
-def test_assignment_lists_cost_the_same_with_more_assignments(administrator, reviewer):
+def test_assignment_lists_cost_the_same_with_more_assignments(count_queries, administrator, reviewer):
     admin, own = APIClient(), APIClient()
     admin.force_authenticate(administrator)
     own.force_authenticate(reviewer)
@@ -232,15 +255,14 @@ def test_assignment_lists_cost_the_same_with_more_assignments(administrator, rev
         for _i in range(n):
             application = submitted_application(OfficerFactory())
             CriterionFactory(call=application.call)
-            assignment = assessment.assign_reviewer(application=application, reviewer=reviewer,
-                                                    by=administrator)
+            assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
             assessment.save_review(assignment=assignment, by=reviewer, scores={}, overall_comment="Begonnen")
             assessment.assign_reviewer(application=application, reviewer=ReviewerFactory(), by=administrator)
 
     grow(2)
-    few_admin, few_own = _count(admin, "/api/v1/assignments/"), _count(own, "/api/v1/assignments/")
+    few_admin, few_own = count_queries(admin, "/api/v1/assignments/"), count_queries(own, "/api/v1/assignments/")
     grow(4)
     assert own.get("/api/v1/assignments/").json()["count"] == 6
     assert admin.get("/api/v1/assignments/").json()["count"] == 12
-    assert _count(admin, "/api/v1/assignments/") == few_admin
-    assert _count(own, "/api/v1/assignments/") == few_own
+    assert count_queries(admin, "/api/v1/assignments/") == few_admin
+    assert count_queries(own, "/api/v1/assignments/") == few_own

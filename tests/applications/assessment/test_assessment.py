@@ -9,7 +9,8 @@ from django.http import Http404
 
 from accounts.models import AuditEvent, IndicatorValue
 from accounts.workflow import TransitionNotAllowed
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, PointsBreakdown, ReviewAssignment, ReviewScore, Status
 from tests.factories import (
     CriterionFactory,
@@ -47,9 +48,7 @@ def _score(assignment, reviewer, values, criteria):
     return assessment.submit_review(assignment=assignment, by=reviewer)
 
 
-def test_assigning_moves_the_application_into_review_and_notifies_the_reviewer(
-    application, administrator, reviewer
-):
+def test_assigning_moves_the_application_into_review_and_notifies_the_reviewer(application, administrator, reviewer):
     from post_office.models import Email
 
     assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
@@ -110,9 +109,7 @@ def test_conflict_of_interest_unassigns_and_blocks_reassignment(application, adm
     with pytest.raises(ValidationError) as excinfo:
         assessment.declare_conflict(assignment=assignment, by=reviewer, reason=" ")
     assert excinfo.value.message_dict["reason"] == ["Beschrijf het belangenconflict."]
-    assessment.declare_conflict(
-        assignment=assignment, by=reviewer, reason="Mijn partner werkt bij deze gemeente."
-    )
+    assessment.declare_conflict(assignment=assignment, by=reviewer, reason="Mijn partner werkt bij deze gemeente.")
     assignment.refresh_from_db()
     assert (assignment.active, assignment.conflict_reason) == (False, "Mijn partner werkt bij deze gemeente.")
     with pytest.raises(ValidationError, match="belangenconflict gemeld"):
@@ -126,9 +123,7 @@ def test_only_the_assigned_reviewer_may_declare_a_conflict(application, administ
         assessment.declare_conflict(assignment=assignment, by=ReviewerFactory(), reason="x")
 
 
-def test_scores_outside_the_scale_are_refused_and_change_nothing(
-    application, administrator, reviewer, criteria
-):
+def test_scores_outside_the_scale_are_refused_and_change_nothing(application, administrator, reviewer, criteria):
     assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
     with pytest.raises(ValidationError) as excinfo:
         assessment.save_review(
@@ -136,16 +131,12 @@ def test_scores_outside_the_scale_are_refused_and_change_nothing(
             by=reviewer,
             scores={criteria[0].pk: {"score": 11}, criteria[1].pk: {"score": "zeven"}},
         )
-    assert excinfo.value.message_dict[f"scores.{criteria[0].pk}.score"] == [
-        "Kies een score van 1 tot en met 10."
-    ]
+    assert excinfo.value.message_dict[f"scores.{criteria[0].pk}.score"] == ["Kies een score van 1 tot en met 10."]
     assert excinfo.value.message_dict[f"scores.{criteria[1].pk}.score"] == ["Vul een heel getal in."]
     assert not ReviewScore.objects.filter(review__assignment=assignment).exists()
 
 
-def test_submit_needs_scores_and_motivations_for_required_criteria(
-    application, administrator, reviewer, criteria
-):
+def test_submit_needs_scores_and_motivations_for_required_criteria(application, administrator, reviewer, criteria):
     assignment = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
     assessment.save_review(assignment=assignment, by=reviewer, scores={criteria[0].pk: {"score": 7}})
     with pytest.raises(ValidationError) as excinfo:

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from accounts.importers import ensure_indicators
 from accounts.models import IndicatorValue, Network
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, PointsBreakdown, Status
-from tests.applications.test_review_pages import submit_by_service
+from tests.applications.assessment.test_review_pages import submit_by_service
 from tests.factories import (
     CriterionFactory,
     MembershipFactory,
@@ -33,23 +34,36 @@ def priority_rules(application) -> None:
       and a second NPLV rule +2 only from 60 reviewer points (not reached)."""
     indicators = ensure_indicators()
     weak = indicators["leefbaarometer_weak_or_lower"]
-    IndicatorValue.objects.create(indicator=weak, municipality=application.municipality, year=2024,
-                                  value=D("41.0"))
+    IndicatorValue.objects.create(indicator=weak, municipality=application.municipality, year=2024, value=D("41.0"))
     for threshold, pts in ((D(10), D(3)), (D(25), D(6)), (D(40), D(10))):
         NeedBand.objects.create(call=application.call, indicator=weak, threshold=threshold, points=pts)
-    NeedBand.objects.create(call=application.call, indicator=indicators["social_assistance"], threshold=D(5),
-                            points=D(4))
+    NeedBand.objects.create(
+        call=application.call, indicator=indicators["social_assistance"], threshold=D(5), points=D(4)
+    )
     nplv = NetworkFactory(code=Network.NPLV, name="NPLV")
     MembershipFactory(municipality=application.municipality, network=nplv, area_name="Batau")
-    BonusRule.objects.create(call=application.call, kind=BonusRule.Kind.NETWORK, network=nplv,
-                             label="NPLV-focusgebied", points=D(5))
+    BonusRule.objects.create(
+        call=application.call, kind=BonusRule.Kind.NETWORK, network=nplv, label="NPLV-focusgebied", points=D(5)
+    )
     m50 = NetworkFactory(code=Network.M50, name="M50")
-    BonusRule.objects.create(call=application.call, kind=BonusRule.Kind.NETWORK, network=m50,
-                             label="Lid van M50", points=D(3))
-    BonusRule.objects.create(call=application.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE,
-                             label="Niet eerder gefinancierd", points=D(5), min_reviewer_score=D(40))
-    BonusRule.objects.create(call=application.call, kind=BonusRule.Kind.NETWORK, network=nplv,
-                             label="Extra voor sterke NPLV-plannen", points=D(2), min_reviewer_score=D(60))
+    BonusRule.objects.create(
+        call=application.call, kind=BonusRule.Kind.NETWORK, network=m50, label="Lid van M50", points=D(3)
+    )
+    BonusRule.objects.create(
+        call=application.call,
+        kind=BonusRule.Kind.NOT_FUNDED_BEFORE,
+        label="Niet eerder gefinancierd",
+        points=D(5),
+        min_reviewer_score=D(40),
+    )
+    BonusRule.objects.create(
+        call=application.call,
+        kind=BonusRule.Kind.NETWORK,
+        network=nplv,
+        label="Extra voor sterke NPLV-plannen",
+        points=D(2),
+        min_reviewer_score=D(60),
+    )
 
 
 @pytest.fixture
@@ -88,7 +102,7 @@ def shown(page: str, element_id: str) -> D:
 
 def row_of(page: str, label: str) -> str:
     start = page.index(f">{label}<")
-    return page[start:page.index("</tr>", start)]
+    return page[start : page.index("</tr>", start)]
 
 
 def test_the_points_page_shows_a_breakdown_that_adds_up(administrator_client, reviewed):
@@ -110,8 +124,9 @@ def test_the_points_page_shows_a_breakdown_that_adds_up(administrator_client, re
     assert "0,00" in row_of(page, "Lid van M50")
     assert "haalt de drempel van 60,00 punten niet" in row_of(page, "Extra voor sterke NPLV-plannen")
     # The parts and the total, and the sentence that they add up.
-    reviewer, need, bonus, total = (shown(page, f"punten-{part}")
-                                    for part in ("beoordeling", "behoefte", "voorrang", "totaal"))
+    reviewer, need, bonus, total = (
+        shown(page, f"punten-{part}") for part in ("beoordeling", "behoefte", "voorrang", "totaal")
+    )
     assert (reviewer, need, bonus, total) == (D("46.50"), D("10.00"), D("10.00"), D("66.50"))
     assert reviewer + need + bonus == total
     assert "Beoordelingsscore + behoeftescore + voorrangspunten = totaal" in page
@@ -126,8 +141,7 @@ def test_the_points_page_shows_a_breakdown_that_adds_up(administrator_client, re
     assert "Anna Eerst" in page and "Goed onderbouwd. (8)" in page
 
 
-def test_a_large_spread_and_a_missed_minimum_are_shown(administrator_client, application, administrator,
-                                                       criteria):
+def test_a_large_spread_and_a_missed_minimum_are_shown(administrator_client, application, administrator, criteria):
     settings = points.assessment_settings(application.call)
     settings.min_total_points = D("80")
     settings.save()
@@ -165,8 +179,9 @@ def test_before_reviewing_is_complete_a_provisional_preview_is_shown(
 
 
 def test_recomputing_takes_a_changed_rule_into_account(administrator_client, reviewed):
-    BonusRule.objects.filter(label="Lid van M50").update(kind=BonusRule.Kind.NOT_FUNDED_BEFORE, network=None,
-                                                          label="Nieuwe regel")
+    BonusRule.objects.filter(label="Lid van M50").update(
+        kind=BonusRule.Kind.NOT_FUNDED_BEFORE, network=None, label="Nieuwe regel"
+    )
     response = administrator_client.post(reverse("points_recompute", args=[reviewed.pk]), follow=True)
     page = response.content.decode()
     assert "De punten zijn opnieuw berekend. Het totaal is nu 69,50 punten." in page
@@ -174,7 +189,6 @@ def test_recomputing_takes_a_changed_rule_into_account(administrator_client, rev
     assert PointsBreakdown.objects.get(application=reviewed).total == D("69.50")
 
 
-def test_recomputing_before_reviewing_is_complete_explains_why_not(administrator_client, application,
-                                                                   criteria):
+def test_recomputing_before_reviewing_is_complete_explains_why_not(administrator_client, application, criteria):
     response = administrator_client.post(reverse("points_recompute", args=[application.pk]), follow=True)
     assert "Punten herberekenen kan alleen bij een beoordeelde aanvraag." in response.content.decode()

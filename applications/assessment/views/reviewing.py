@@ -12,30 +12,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.forms import add_service_errors
 from accounts.permissions import is_reviewer, require
 from accounts.workflow import TransitionNotAllowed
-from applications import assessment, points, selectors
-from applications.assessment_selectors import (
+from applications import selectors
+from applications.assessment import points
+from applications.assessment import services as assessment
+from applications.assessment.forms import (
+    ConflictForm,
+    ScoringForm,
+)
+from applications.assessment.selectors import (
     assignment_for,
     criteria_of,
     reviewer_queue,
     reviews_visible_to,
 )
+from applications.assessment.views._common import (
+    review_state,
+)
 from applications.models import (
     Review,
     ReviewAssignment,
 )
-from applications.review_forms import (
-    ConflictForm,
-    ScoringForm,
-)
 
 # The budget table and co-financing facts are the ones the application pages show.
 from applications.views._common import _budget_table, _cofinancing_facts
-from applications.views._review_common import (
-    _add_errors,
-    review_state,
-)
 
 
 @login_required
@@ -185,7 +187,7 @@ def review_conflict(request, pk: int):
         try:
             assessment.declare_conflict(assignment=assignment, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
             return redirect("review_detail", pk=assignment.pk)

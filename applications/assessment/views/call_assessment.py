@@ -13,13 +13,27 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.forms import add_service_errors
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from applications import assessment, assessment_selectors, points, scoring, selectors
-from applications.assessment_selectors import (
+from applications import selectors
+from applications.assessment import points, scoring
+from applications.assessment import selectors as assessment_selectors
+from applications.assessment import services as assessment
+from applications.assessment.forms import (
+    AssignReviewerForm,
+    AutoAssignForm,
+    ReasonForm,
+)
+from applications.assessment.selectors import (
     call_overview,
     conflicts,
     criteria_of,
+)
+from applications.assessment.views._common import (
+    REOPENABLE_STATES,
+    _review_of,
+    review_state,
 )
 from applications.models import (
     Application,
@@ -34,28 +48,13 @@ from applications.permissions import (
     can_reopen_review,
     can_view_application,
 )
-from applications.review_forms import (
-    AssignReviewerForm,
-    AutoAssignForm,
-    ReasonForm,
-)
-
-# The budget table and co-financing facts are the ones the application pages show.
-from applications.views._review_common import (
-    REOPENABLE_STATES,
-    _add_errors,
-    _review_of,
-    review_state,
-)
 
 
 def _spread_flags(call, threshold: Decimal | None) -> set[int]:
     """Applications whose submitted reviews so far differ by more than the threshold on a criterion."""
     scores: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     for application_id, criterion_id, score in ReviewScore.objects.filter(
-        review__assignment__application__call=call,
-        review__assignment__active=True,
-        review__status=Review.Status.SUBMITTED,
+        review__in=Review.objects.counting().filter(assignment__application__call=call),
         score__isnull=False,
     ).values_list("review__assignment__application_id", "criterion_id", "score"):
         scores[application_id][criterion_id].append(Decimal(score))
@@ -180,7 +179,7 @@ def call_auto_assign(request, pk: int):
                 call=call, by=request.user, per_application=form.cleaned_data["per_application"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
     if result is not None:
         # Shown on the page itself (not after a redirect), so the shortfalls stay in view; running it again
         # assigns nothing more, so a reload does no harm.

@@ -1,35 +1,40 @@
-"""API for the assessment (DESIGN.md §5, §10). Administrators configure criteria and priority rules per call,
-assign reviewers, reopen reviews and read the points. Reviewers work their queue: they save and submit reviews
-and declare conflicts of interest. The views are thin. They parse the request, call applications.assessment or
-a selector, and render the result. The services check the same rules as the pages."""
+"""API for the assessment (DESIGN.md §5, §10). Administrators assign reviewers, reopen reviews and read the
+points (the configuration of a call is in config_api.py). Reviewers work their queue: they save and submit
+reviews and declare conflicts of interest. The views are thin. They parse the request, call services.py or a
+selector, and render the result. The services check the same rules as the pages."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from accounts.api_permissions import roles_permission
-from accounts.models import Role
+from accounts.api_errors import CONFLICT, ServiceErrorsMixin
+from accounts.api_permissions import READ_METHODS, AdministratorsOnly, MinistryOnly, ReviewersOnly
 from accounts.permissions import is_administrator, is_reviewer
-from applications import assessment, assessment_selectors, points, selectors
-from applications.assessment_config_serializers import AssessmentSettingsSerializer
-from applications.assessment_serializers import (
+from applications import selectors
+from applications.assessment import points
+from applications.assessment import selectors as assessment_selectors
+from applications.assessment import services as assessment
+from applications.assessment.config_api import (
+    BonusRuleViewSet,
+    CallAssessmentViewSet,
+    CriterionViewSet,
+    NeedBandViewSet,
+)
+from applications.assessment.serializers import (
+    ERRORS,
+    POINTS_TAGS,
+    REVIEW_TAGS,
+    SCORES,
     AssignInputSerializer,
     AssignmentDetailSerializer,
     AssignmentSerializer,
-    AutoAssignInputSerializer,
-    AutoAssignResultSerializer,
-    ComponentView,
     ConflictInputSerializer,
     PointsSerializer,
-    PointsView,
     ReopenInputSerializer,
     ReviewInputSerializer,
     ReviewSerializer,
@@ -37,55 +42,10 @@ from applications.assessment_serializers import (
     empty_review,
 )
 from applications.models import (
-    Application,
-    Call,
     Review,
     ReviewAssignment,
     ReviewScore,
 )
-
-AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
-ReviewersOnly = roles_permission(Role.REVIEWER)
-MinistryOnly = roles_permission(Role.REVIEWER, Role.ADMINISTRATOR)
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
-
-ERRORS = (
-    'Fouten: 400 met `{"veld": ["melding"]}` (in de taal van `Accept-Language`, standaard Nederlands; '
-    '`non_field_errors` voor het geheel; fouten in scores per criterium-id: `{"scores": {"12": '
-    '{"score": ["…"]}}}`), 404 voor iets buiten uw bereik (zoals de toewijzing van een andere '
-    "beoordelaar), 403 voor een rol die deze handeling niet mag doen, 409 als de huidige status de "
-    "handeling niet toelaat."
-)
-CONFIG_TAGS = ["beoordelingsinstellingen"]
-REVIEW_TAGS = ["beoordelingen"]
-POINTS_TAGS = ["punten"]
-CONFLICT = OpenApiResponse(description="De huidige status laat dit niet toe.")
-
-
-def _assessment_errors(exc: DjangoValidationError) -> dict:
-    """A service's errors as the API shows them. Keys ``scores.<criterion id>.<field>`` are nested under
-    ``scores`` by criterion id. The id is used, not a position, because a submit has no list to point into.
-    The whole-request key becomes ``non_field_errors``."""
-    errors: dict = {}
-    for key, messages in exc.message_dict.items():
-        parts = key.split(".")
-        if parts[0] == "scores" and len(parts) in (2, 3):
-            field = parts[2] if len(parts) == 3 else "criterion"
-            errors.setdefault("scores", {}).setdefault(parts[1], {}).setdefault(field, []).extend(messages)
-        elif key == "__all__":
-            errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(messages)
-        else:
-            errors.setdefault(key, []).extend(messages)
-    return errors
-
-
-class AssessmentErrorsMixin:
-    """Service ValidationErrors become 400s in the shape above (accounts.api_errors does the rest)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
-            exc = serializers.ValidationError(_assessment_errors(exc))
-        return super().handle_exception(exc)
 
 
 def _review_of(assignment: ReviewAssignment) -> Review:
@@ -99,105 +59,11 @@ def _review_of(assignment: ReviewAssignment) -> Review:
     return review or empty_review(assignment)
 
 
-def _points_of(application: Application) -> PointsView:
-    """The stored breakdown, or a provisional one; a provisional one has no minimum verdict yet."""
-    shown = points.current(application)
-    return PointsView(
-        status="provisional" if shown.provisional else "stored",
-        application=application.pk,
-        reference=application.reference,
-        reviewer_score=shown.reviewer_score,
-        need_score=shown.need_score,
-        bonus_score=shown.bonus_score,
-        total=shown.total,
-        review_count=shown.review_count,
-        spread_flagged=shown.spread_flagged,
-        meets_minimum=None if shown.provisional else shown.meets_minimum,
-        minimum_reason="" if shown.provisional else shown.minimum_reason,
-        computed_at=shown.computed_at,
-        components=tuple(ComponentView(**vars(c)) for c in shown.components),
-    )
-
-
-# --- Configuration per call ------------------------------------------------------------------------
-
-
-@extend_schema(tags=CONFIG_TAGS)
-class CallAssessmentViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
-    """How a call is assessed, and balanced assignment of its reviewers (administrators only)."""
-
-    permission_classes = [AdministratorsOnly]
-    serializer_class = AssessmentSettingsSerializer
-
-    def get_queryset(self):
-        return Call.objects.order_by("pk")
-
-    @extend_schema(
-        methods=["GET"],
-        summary="Beoordelingsinstellingen van een ronde (beheerders)",
-        description="Zolang ze niet zijn ingesteld, de standaardwaarden.",
-        responses=AssessmentSettingsSerializer,
-    )
-    @extend_schema(
-        methods=["PUT"],
-        summary="Beoordelingsinstellingen wijzigen (beheerders)",
-        request=AssessmentSettingsSerializer,
-        responses=AssessmentSettingsSerializer,
-        description="Alleen de meegestuurde velden veranderen; `null` maakt een minimum of deadline leeg. "
-        "Opgeslagen punten veranderen pas na `recompute-points/`. " + ERRORS,
-    )
-    @action(detail=True, methods=["get", "put"])
-    def assessment(self, request, pk=None):
-        call = self.get_object()
-        context = {**self.get_serializer_context(), "call": call}
-        if request.method == "PUT":
-            with transaction.atomic():
-                Call.objects.select_for_update().filter(pk=call.pk).first()  # one writer creates the row
-                serializer = AssessmentSettingsSerializer(
-                    points.assessment_settings(call), data=request.data, context=context
-                )
-                serializer.is_valid(raise_exception=True)
-                settings = serializer.save()
-        else:
-            settings = points.assessment_settings(call)
-        return Response(AssessmentSettingsSerializer(settings, context=context).data)
-
-    @extend_schema(
-        summary="Beoordelaars automatisch toewijzen (beheerders)",
-        request=AutoAssignInputSerializer,
-        responses={200: AutoAssignResultSerializer, 400: OpenApiResponse(description="Ongeldige invoer.")},
-        description="Geeft elke ingediende aanvraag (of aanvraag in beoordeling) van de ronde genoeg "
-        "beoordelaars. Er wordt steeds de beoordelaar met de minste toewijzingen gekozen. "
-        "Gelieerde beoordelaars en beoordelaars met een gemeld belangenconflict worden "
-        "overgeslagen. Opnieuw aanroepen vult alleen aan. " + ERRORS,
-    )
-    @action(detail=True, methods=["post"], url_path="auto-assign")
-    def auto_assign(self, request, pk=None):
-        call = self.get_object()
-        serializer = AutoAssignInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            result = assessment.auto_assign(
-                call=call, by=request.user, per_application=serializer.validated_data.get("per_application")
-            )
-        except DjangoValidationError as exc:
-            errors = _assessment_errors(exc)
-            if "reviewer" in errors:  # the pool is empty: not a field of this request
-                errors.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(errors.pop("reviewer"))
-            raise serializers.ValidationError(errors) from exc
-        created = (
-            assessment_selectors.assignments_with_context()
-            .filter(pk__in=[a.pk for a in result.assignments])
-            .order_by("application__reference", "assigned_at", "pk")
-        )
-        data = {"assignments": created, "shortfalls": result.shortfalls}
-        return Response(AutoAssignResultSerializer(data, context=self.get_serializer_context()).data)
-
-
 # --- Per application -------------------------------------------------------------------------------
 
 
-class ApplicationAssessmentViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
+class ApplicationAssessmentViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
+    nested_errors = (SCORES,)
     """The assessment of one application: its reviewers, the reviews the caller may see, and its points."""
 
     def get_permissions(self):
@@ -282,7 +148,7 @@ class ApplicationAssessmentViewSet(AssessmentErrorsMixin, viewsets.GenericViewSe
     )
     @action(detail=True, methods=["get"])
     def points(self, request, pk=None):
-        return Response(PointsSerializer(_points_of(self.get_object())).data)
+        return Response(PointsSerializer(points.current(self.get_object())).data)
 
     @extend_schema(
         summary="Punten herberekenen (beheerders)",
@@ -296,7 +162,7 @@ class ApplicationAssessmentViewSet(AssessmentErrorsMixin, viewsets.GenericViewSe
     def recompute_points(self, request, pk=None):
         application = self.get_object()
         assessment.recompute_points(application=application, by=request.user)
-        return Response(PointsSerializer(_points_of(application)).data)
+        return Response(PointsSerializer(points.current(application)).data)
 
 
 # --- Assignments (the reviewer's queue) -----------------------------------------------------------
@@ -325,12 +191,11 @@ ASSIGNMENT_FILTERS = [
         "en de eigen beoordeling. Een beoordelaar opent alleen zijn eigen toewijzingen. " + ERRORS,
     ),
 )
-class AssignmentViewSet(
-    AssessmentErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class AssignmentViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Reviewers open only their own assignments (another reviewer's is a 404). Administrators read them
     all and end them. Scoring, submitting and declaring a conflict are the reviewer's own steps."""
 
+    nested_errors = (SCORES,)
     reviewer_actions = ("submit", "conflict")
 
     def get_permissions(self):
@@ -467,8 +332,9 @@ class AssignmentViewSet(
         return Response(self._assignment_data(assignment))
 
 
-class ReviewViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
+class ReviewViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     permission_classes = [AdministratorsOnly]
+    nested_errors = (SCORES,)
 
     def get_queryset(self):
         return Review.objects.order_by("pk")
@@ -492,9 +358,6 @@ class ReviewViewSet(AssessmentErrorsMixin, viewsets.GenericViewSet):
 
 
 def register(router) -> None:
-    # Imported here: the configuration viewsets build on this module's error mapping.
-    from applications.assessment_config_api import BonusRuleViewSet, CriterionViewSet, NeedBandViewSet
-
     router.register("calls", CallAssessmentViewSet, basename="call-assessment")
     router.register(r"calls/(?P<call_id>[0-9]+)/criteria", CriterionViewSet, basename="call-criterion")
     router.register(r"calls/(?P<call_id>[0-9]+)/need-bands", NeedBandViewSet, basename="call-need-band")

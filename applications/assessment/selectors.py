@@ -56,13 +56,13 @@ def reviews_visible_to(user: User, application: Application) -> QuerySet[Review]
         return base.order_by("assignment__assigned_at")
     if not is_reviewer(user):
         return base.none()
-    own_submitted = Review.objects.filter(
-        assignment__application=application, assignment__reviewer=user, status=Review.Status.SUBMITTED
-    ).exists()
+    own_submitted = (
+        Review.objects.submitted().filter(assignment__application=application, assignment__reviewer=user).exists()
+    )
     if own_submitted:
-        return base.filter(
-            Q(assignment__reviewer=user) | Q(status=Review.Status.SUBMITTED, assignment__active=True)
-        ).order_by("assignment__assigned_at")
+        return base.filter(Q(assignment__reviewer=user) | Q(pk__in=Review.objects.counting().values("pk"))).order_by(
+            "assignment__assigned_at"
+        )
     return base.filter(assignment__reviewer=user)
 
 
@@ -81,7 +81,7 @@ def call_overview(call: Call) -> QuerySet[Application]:
             active_reviewers=Count("assignments", filter=Q(assignments__active=True), distinct=True),
             submitted_reviews=Count(
                 "assignments",
-                filter=Q(assignments__active=True, assignments__review__status="submitted"),
+                filter=Q(assignments__review__in=Review.objects.counting().values("pk")),
                 distinct=True,
             ),
             conflicts=Count("assignments", filter=Q(assignments__conflict_declared_at__isnull=False), distinct=True),

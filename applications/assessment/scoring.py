@@ -13,7 +13,7 @@ and recomputed from a snapshot. All arithmetic is Decimal; nothing is ever a flo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -49,6 +49,11 @@ class NeedIndicator:
     name: str
     bands: tuple[Band, ...]
     value: Decimal | None  # None: no value for this municipality in the reference year
+    year: int | None = None  # the reference year of the value
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.year})" if self.year else self.name
 
 
 @dataclass(frozen=True)
@@ -111,9 +116,7 @@ def reviewer_components(criteria: Iterable[CriterionScores]) -> list[Component]:
                     "mean": str(_q(mean)) if mean is not None else None,
                     "weight": str(criterion.weight),
                     "scores": [str(s) for s in criterion.scores],
-                    "spread": str(max(criterion.scores) - min(criterion.scores))
-                    if criterion.scores
-                    else None,
+                    "spread": str(max(criterion.scores) - min(criterion.scores)) if criterion.scores else None,
                 },
             )
         )
@@ -132,11 +135,12 @@ def need_components(indicators: Iterable[NeedIndicator]) -> list[Component]:
         Component(
             kind="indicator",
             key=indicator.key,
-            label=indicator.name,
+            label=indicator.label,
             points=_q(band_points(indicator.bands, indicator.value)),
             detail={
                 "value": str(indicator.value) if indicator.value is not None else None,
                 "status": NO_DATA if indicator.value is None else "ok",
+                **({"year": indicator.year} if indicator.year else {}),
             },
         )
         for indicator in indicators
@@ -157,9 +161,7 @@ def bonus_components(rules: Iterable[BonusRule], reviewer_score: Decimal) -> lis
                 detail={
                     "qualifies": rule.qualifies,
                     "threshold_met": threshold_met,
-                    "min_reviewer_score": str(rule.min_reviewer_score)
-                    if rule.min_reviewer_score is not None
-                    else None,
+                    "min_reviewer_score": str(rule.min_reviewer_score) if rule.min_reviewer_score is not None else None,
                 },
             )
         )
@@ -188,24 +190,3 @@ def compute(
         components=tuple(reviewer + need + bonus),
         flagged_criteria=spread_flags(criteria, spread_threshold),
     )
-
-
-def need_and_bonus(
-    *,
-    indicators: Sequence[NeedIndicator],
-    bonus_rules: Sequence[BonusRule],
-    reviewer_score: Decimal,
-) -> tuple[Decimal, Decimal]:
-    """Need and bonus points alone (for a preview before reviewing is complete)."""
-    need = sum((c.points for c in need_components(indicators)), Decimal("0.00"))
-    bonus = sum((c.points for c in bonus_components(bonus_rules, reviewer_score)), Decimal("0.00"))
-    return need, bonus
-
-
-def as_mapping(breakdown: Breakdown) -> Mapping[str, Decimal]:
-    return {
-        "reviewer_score": breakdown.reviewer_score,
-        "need_score": breakdown.need_score,
-        "bonus_score": breakdown.bonus_score,
-        "total": breakdown.total,
-    }

@@ -1,17 +1,14 @@
-"""API representations of the assessment (criteria, priority rules, assignments, reviews and points) and the
-input the assessment API accepts.
+"""API representations of the assessment (assignments, reviews and points), the input the assessment API
+accepts, and how its errors look.
 
-Configuration of a call (assessment settings, criteria, need bands, bonus rules) is saved here, with the
-model's own rules as 400s and an audit event on the call, like calls are. Reviews and assignments are only
-parsed here: their rules live in applications.assessment, so the API and the pages refuse the same things
-with the same words.
+Reviews and assignments are only parsed here: their rules live in services.py, so the API and the pages
+refuse the same things with the same words. The points are rendered from points.current(), the object the
+points page shows too. The configuration of a call is in config_serializers.py.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
@@ -21,8 +18,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api_errors import Nested
 from accounts.models import User
-from applications.assessment_config_serializers import POINTS, CriterionSerializer
+from applications.assessment.config_serializers import POINTS, CriterionSerializer
 from applications.models import (
     Application,
     PointsComponent,
@@ -31,6 +29,19 @@ from applications.models import (
     ReviewScore,
 )
 from applications.serializers import MoneyField
+
+ERRORS = (
+    'Fouten: 400 met `{"veld": ["melding"]}` (in de taal van `Accept-Language`, standaard Nederlands; '
+    '`non_field_errors` voor het geheel; fouten in scores per criterium-id: `{"scores": {"12": '
+    '{"score": ["…"]}}}`), 404 voor iets buiten uw bereik (zoals de toewijzing van een andere '
+    "beoordelaar), 403 voor een rol die deze handeling niet mag doen, 409 als de huidige status de "
+    "handeling niet toelaat."
+)
+CONFIG_TAGS = ["beoordelingsinstellingen"]
+REVIEW_TAGS = ["beoordelingen"]
+POINTS_TAGS = ["punten"]
+# Service keys scores.<criterion id>.<field> nest by criterion id (not a position: a submit has no list).
+SCORES = Nested("scores", "scores", lone_field="criterion")
 
 # --- Configuration of a call -----------------------------------------------------------------------
 
@@ -348,64 +359,10 @@ class ReviewInputSerializer(serializers.Serializer):
 # --- Points ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ComponentView:
-    kind: str
-    key: str
-    label: str
-    points: Decimal
-    detail: dict
-    flagged: bool
-
-    @property
-    def kind_display(self) -> str:
-        return str(PointsComponent.Kind(self.kind).label)
-
-    @property
-    def explanation(self) -> str:
-        """One line a person can check the points against."""
-        detail = self.detail
-        if self.kind == PointsComponent.Kind.CRITERION:
-            if detail.get("mean") is None:
-                return _("Nog geen ingediende scores.")
-            return _("Gemiddeld %(mean)s (scores %(scores)s) × weging %(weight)s") % {
-                "mean": detail["mean"],
-                "scores": ", ".join(detail.get("scores") or []),
-                "weight": detail["weight"],
-            }
-        if self.kind == PointsComponent.Kind.INDICATOR:
-            if detail.get("value") is None:
-                return _("Geen gegevens")
-            return _("Waarde %(value)s") % {"value": detail["value"]}
-        if not detail.get("qualifies"):
-            return _("Niet van toepassing")
-        if not detail.get("threshold_met"):
-            return _("Niet toegepast: de beoordelingsscore is lager dan %(min)s") % {
-                "min": detail.get("min_reviewer_score")
-            }
-        return _("Van toepassing")
-
-
-@dataclass(frozen=True)
-class PointsView:
-    status: str
-    application: int
-    reference: str
-    reviewer_score: Decimal
-    need_score: Decimal
-    bonus_score: Decimal
-    total: Decimal
-    review_count: int
-    spread_flagged: bool
-    meets_minimum: bool | None
-    minimum_reason: str
-    computed_at: datetime.datetime | None
-    components: tuple[ComponentView, ...]
-
-
 DETAIL_HELP = (
     "Getallen als tekst. Criterium: `mean`, `weight`, `scores` (lijst), `spread` (null zonder scores). "
-    "Indicator: `value` (null zonder gegevens) en `status` (`ok` of `no_data`). Voorrangsregel: `qualifies`, "
+    "Indicator: `value` (null zonder gegevens), `status` (`ok` of `no_data`) en `year` (het peiljaar, als dat "
+    "er is). Voorrangsregel: `qualifies`, "
     "`threshold_met` (waar/onwaar) en `min_reviewer_score`."
 )
 
@@ -428,7 +385,7 @@ class PointsSerializer(serializers.Serializer):
         "aanvraag is nog niet beoordeeld; berekend uit de tot nu toe ingediende scores, "
         "niet opgeslagen.",
     )
-    application = serializers.IntegerField()
+    application = serializers.IntegerField(source="application_id")
     reference = serializers.CharField()
     reviewer_score = serializers.DecimalField(**POINTS, help_text="Som van de criteria.")
     need_score = serializers.DecimalField(**POINTS, help_text="Som van de indicatoren.")
@@ -436,7 +393,9 @@ class PointsSerializer(serializers.Serializer):
     total = serializers.DecimalField(**POINTS, help_text="Beoordelingsscore + behoeftescore + voorrang.")
     review_count = serializers.IntegerField(help_text="Aantal ingediende beoordelingen dat meetelt.")
     spread_flagged = serializers.BooleanField()
-    meets_minimum = serializers.BooleanField(allow_null=True, help_text="Leeg bij een voorlopige berekening.")
-    minimum_reason = serializers.CharField(allow_blank=True)
+    meets_minimum = serializers.BooleanField(
+        source="verdict", allow_null=True, help_text="Leeg bij een voorlopige berekening."
+    )
+    minimum_reason = serializers.CharField(source="verdict_reason", allow_blank=True)
     computed_at = serializers.DateTimeField(allow_null=True, help_text="Leeg bij een voorlopige berekening.")
     components = PointsComponentSerializer(many=True)

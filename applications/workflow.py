@@ -1,0 +1,78 @@
+"""The one road for every status change of an application: lock the row, check the transition table,
+write the new status and record the audit event. Nothing else assigns ``Application.status``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import User
+from accounts.permissions import require
+from applications.models import Application
+from applications.permissions import can_view_application
+from applications.transitions import WORKFLOW
+
+
+def move(
+    application: Application,
+    action: str,
+    *,
+    by: User,
+    now: datetime.datetime | None = None,
+    data: dict[str, Any] | None = None,
+    check: Callable[[Application], None] | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    after_fields: Iterable[str] = (),
+) -> Application:
+    """Take ``action`` (a transition of ``WORKFLOW``) and return the application, locked and saved.
+
+    Refreshes ``application`` in place from the locked row, so the caller's object stays current. A row
+    the caller may not see is a 404, a rule that says no a PermissionDenied (403), a state that forbids
+    the step ``TransitionNotAllowed`` (409). ``check`` runs on the locked row once the table allows the
+    step and before anything is written: the step's own validation and the fields it stamps.
+    ``before``/``after`` add to the audited status change; ``after_fields`` are read from the saved row.
+    Runs inside the caller's transaction, or opens one.
+    """
+    if transaction.get_connection().in_atomic_block:
+        return _move(application, action, by, now, data, check, before, after, after_fields)
+    with transaction.atomic():
+        return _move(application, action, by, now, data, check, before, after, after_fields)
+
+
+def _move(application, action, by, now, data, check, before, after, after_fields) -> Application:
+    now = now or timezone.now()
+    try:
+        application.refresh_from_db(
+            from_queryset=Application.objects.select_for_update().select_related(
+                "call", "call__scheme", "municipality", "updated_by"
+            )
+        )
+    except Application.DoesNotExist:
+        require(False, not_found=True)
+    require(can_view_application(by, application), not_found=True)
+    transition = WORKFLOW.check(action, by, application)
+    if check is not None:
+        check(application)
+    previous = application.status
+    application.status = transition.target
+    application.updated_at = now
+    application.save()
+    audit.record(
+        actor=by,
+        verb=transition.verb,
+        target=application,
+        before={"status": previous, **(before or {})},
+        after={
+            "status": application.status,
+            **{field: getattr(application, field) for field in after_fields},
+            **(after or {}),
+        },
+        data=data,
+    )
+    return application
