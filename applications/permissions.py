@@ -55,6 +55,7 @@ can_submit_application = is_officer_of
 can_withdraw_application = is_officer_of
 can_request_information = is_administrator
 can_start_review = is_administrator
+can_decide_application = is_administrator
 can_start_application = is_officer
 can_manage_calls = is_administrator
 can_view_all_calls = is_ministry

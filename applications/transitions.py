@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.workflow import Transition, Workflow
 from applications.models import Status
 from applications.permissions import (
+    can_decide_application,
     can_request_information,
     can_start_review,
     can_submit_application,
@@ -50,6 +51,41 @@ WORKFLOW = Workflow(
             target=Status.IN_REVIEW,
             allowed=can_start_review,
             style="primary",
+        ),
+    ]
+)
+
+# The decisions, taken only by an approved allocation run (allocations.runs.services.approve_run) through
+# applications.workflow.move. A table of their own so that no page offers them as a button.
+DECISIONS = Workflow(
+    [
+        Transition(
+            action="award",
+            label=_("Toekennen"),
+            sources=(Status.REVIEWED,),
+            target=Status.AWARDED,
+            allowed=can_decide_application,
+        ),
+        Transition(
+            action="partially_award",
+            label=_("Gedeeltelijk toekennen"),
+            sources=(Status.REVIEWED,),
+            target=Status.PARTIALLY_AWARDED,
+            allowed=can_decide_application,
+        ),
+        Transition(
+            action="reject",
+            label=_("Afwijzen"),
+            sources=(Status.REVIEWED,),
+            target=Status.REJECTED,
+            allowed=can_decide_application,
+        ),
+        Transition(
+            action="send_letter",
+            label=_("Beschikking verzenden"),
+            sources=(Status.AWARDED, Status.PARTIALLY_AWARDED, Status.REJECTED),
+            target=Status.LETTER_SENT,
+            allowed=can_decide_application,
         ),
     ]
 )
