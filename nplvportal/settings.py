@@ -314,7 +314,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"AllocationRunStatusEnum": "allocations.runs.models.RunStatus"},
 }
 
 # --- Security -------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from allocations.runs.policies import PotInput, ReservationInput
 from allocations.runs.serializers import (
     ComparisonSerializer,
     LineSerializer,
+    PaginatedRunsSerializer,
     PolicySerializer,
     RefusalSerializer,
     RunDetailSerializer,
@@ -59,8 +60,8 @@ class PolicyView(_AllocationView):
         responses={200: PolicySerializer, 403: FORBIDDEN, 404: NOT_FOUND},
         summary="Het verdeelbeleid van een ronde",
     )
-    def get(self, request, call_id: int):
-        call = self.call(call_id)
+    def get(self, request, pk: int):
+        call = self.call(pk)
         policy = selectors.policy_with_parts(selectors.policy_of(call))
         return Response(PolicySerializer(PolicySerializer.represent(policy, selectors.assessment_minimum(call))).data)
 
@@ -73,8 +74,8 @@ class PolicyView(_AllocationView):
         "netwerken valt in de eerste pot (op volgorde) die hem neemt. 409 als de ronde al een definitieve "
         "verdeling heeft.",
     )
-    def put(self, request, call_id: int):
-        call = self.call(call_id)
+    def put(self, request, pk: int):
+        call = self.call(pk)
         serializer = PolicySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -90,11 +91,11 @@ class PolicyView(_AllocationView):
 class RunListView(_AllocationView):
     @extend_schema(
         tags=TAGS,
-        responses={200: RunSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: PaginatedRunsSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
         summary="De verdelingen van een ronde",
     )
-    def get(self, request, call_id: int):
-        call = self.call(call_id)
+    def get(self, request, pk: int):
+        call = self.call(pk)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(selectors.runs_of(call), request, view=self)
         return paginator.get_paginated_response(RunSerializer(page, many=True).data)
@@ -107,8 +108,8 @@ class RunListView(_AllocationView):
         description="Maakt een verdeling aan en zet de berekening in de wachtrij; volg de voortgang op "
         "allocation-runs/{id}/.",
     )
-    def post(self, request, call_id: int):
-        run = services.start_run(call=self.call(call_id), by=request.user)
+    def post(self, request, pk: int):
+        run = services.start_run(call=self.call(pk), by=request.user)
         return Response({"id": run.pk}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -208,8 +209,8 @@ class CompareView(_AllocationView):
 
 
 urlpatterns = [
-    path("calls/<int:call_id>/allocation-policy/", PolicyView.as_view(), name="api-allocation-policy"),
-    path("calls/<int:call_id>/allocation-runs/", RunListView.as_view(), name="api-allocation-runs"),
+    path("calls/<int:pk>/allocation-policy/", PolicyView.as_view(), name="api-allocation-policy"),
+    path("calls/<int:pk>/allocation-runs/", RunListView.as_view(), name="api-allocation-runs"),
     path("allocation-runs/<int:pk>/", RunDetailView.as_view(), name="api-allocation-run"),
     path("allocation-runs/<int:pk>/approve/", ApproveView.as_view(), name="api-allocation-run-approve"),
     path("allocation-runs/<int:pk>/verify/", VerifyView.as_view(), name="api-allocation-run-verify"),

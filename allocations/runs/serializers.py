@@ -181,6 +181,13 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
+class PaginatedRunsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RunSerializer(many=True)
+
+
 class SplitSerializer(serializers.Serializer):
     theme = serializers.CharField(source="theme.name")
     year = serializers.IntegerField()
