@@ -68,7 +68,7 @@ class PolicyForm(forms.Form):
         help_text=_("Wordt bij elke verdeling vastgelegd; zo is de loting na te rekenen."),
     )
     formula_weight = forms.ChoiceField(
-        label=_("Gewicht verdeelsleutel"), required=False, choices=[("", _("geen"))] + list(FormulaWeight.choices)
+        label=_("Gewicht verdeelsleutel"), required=False, choices=[("", _("geen")), *FormulaWeight.choices]
     )
 
     def __init__(self, *args, min_points_default=None, **kwargs):
