@@ -222,3 +222,15 @@ def test_run_and_compare_pages_cost_the_same_queries_as_lines_grow(call, adminis
     compare_url = f"/aanvraagrondes/{call.pk}/verdeling/vergelijken/?a={c.pk}&b={d.pk}"
     assert (_queries(client, runs_url), _queries(client, compare_url)) == small
     assert "nplv-cutoff" in client.get(runs_url).content.decode()
+
+
+def test_admin_shows_policies_runs_and_decisions_read_only(call, administrator_client, page_start, administrator):
+    page_start(client_for(administrator), call)
+    AllocationPolicy.objects.create(call=call)
+    for url in ("/admin/allocations/allocationpolicy/", "/admin/allocations/allocationrun/",
+                "/admin/allocations/decision/"):
+        assert administrator_client.get(url).status_code == 200, url
+    policy = AllocationPolicy.objects.get(call=call)
+    page = administrator_client.get(f"/admin/allocations/allocationpolicy/{policy.pk}/change/").content.decode()
+    assert f"/aanvraagrondes/{call.pk}/verdeling/beleid/" in page
+    assert administrator_client.get("/admin/allocations/allocationpolicy/add/").status_code == 403
