@@ -102,18 +102,19 @@ def home_pot(policy: dict, networks: list[str]) -> str | None:
 
 
 def _claim(app: dict, policy: dict, reservations: dict) -> tuple[engine.Claim, str | None]:
-    """The engine's claim for a reviewed application, and our own reason when it cannot compete."""
+    """The engine's claim for a reviewed application, and our own reason when it cannot compete (or
+    ``reserved`` when the area's reservation lowered its request)."""
     points = app["points"]
     requested = app["requested"]
-    reason = None
+    reason, lowered = None, False
     if not points["meets_minimum"]:
         reason = "below_minimum"
     if policy["reservations"]:
         reserved = reservations.get((app["municipality"]["cbs_code"], app["area"].lower()))
         if reserved is None or reserved <= 0:
             reason = reason or "no_reservation"
-        else:
-            requested = min(requested, reserved)
+        elif reserved < requested:
+            requested, lowered = reserved, True
     pot = home_pot(policy, app["networks"])
     if pot is None:
         reason = reason or "no_pot"
@@ -132,7 +133,7 @@ def _claim(app: dict, policy: dict, reservations: dict) -> tuple[engine.Claim, s
         weight=weight,
         tiebreak=Decimal(points["need_score"]) if policy["tiebreak"] == "need_score" else None,
     )
-    return claim, reason
+    return claim, reason or ("reserved" if lowered else None)
 
 
 def compute(snapshot: dict) -> Plan:
@@ -158,6 +159,9 @@ def compute(snapshot: dict) -> Plan:
         claims.append(claim)
         if reason:
             reasons[claim.key] = reason
+    reserved = {key for key, reason in reasons.items() if reason == "reserved"}
+    for key in reserved:
+        del reasons[key]
     result = engine.allocate(claims, engine_pots(policy), engine_policy(policy)) if claims else None
     budget_lines = {app["reference"]: app["budget_lines"] for app in snapshot["applications"]}
     cut_pots: set[str] = set()
@@ -169,6 +173,8 @@ def compute(snapshot: dict) -> Plan:
         line.ceiling = engine_line.capped_request
         line.awarded = engine_line.awarded
         line.reason = reasons.get(engine_line.key, str(engine_line.reason))
+        if engine_line.key in reserved and line.reason in ("full", "capped"):
+            line.reason = "reserved"
         line.eligible = engine_line.key not in reasons
         if line.reason in SHORT_REASONS and line.pot not in cut_pots:
             line.is_cutoff = True

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 REASONS = {
     "full": _("volledig toegekend"),
     "capped": _("toegekend tot het maximum per aanvraag"),
+    "reserved": _("toegekend tot de reservering voor het gebied"),
     "partial": _("gedeeltelijk toegekend: het budget raakte op"),
     "budget_exhausted": _("niet toegekend: het budget was op"),
     "below_threshold": _("afgewezen: minder punten dan het minimum"),

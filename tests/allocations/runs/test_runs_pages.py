@@ -227,8 +227,11 @@ def test_run_and_compare_pages_cost_the_same_queries_as_lines_grow(call, adminis
 def test_admin_shows_policies_runs_and_decisions_read_only(call, administrator_client, page_start, administrator):
     page_start(client_for(administrator), call)
     AllocationPolicy.objects.create(call=call)
-    for url in ("/admin/allocations/allocationpolicy/", "/admin/allocations/allocationrun/",
-                "/admin/allocations/decision/"):
+    for url in (
+        "/admin/allocations/allocationpolicy/",
+        "/admin/allocations/allocationrun/",
+        "/admin/allocations/decision/",
+    ):
         assert administrator_client.get(url).status_code == 200, url
     policy = AllocationPolicy.objects.get(call=call)
     page = administrator_client.get(f"/admin/allocations/allocationpolicy/{policy.pk}/change/").content.decode()

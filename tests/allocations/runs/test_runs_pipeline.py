@@ -127,3 +127,48 @@ def test_pots_take_their_network_first_and_spill_into_the_general_pot(administra
     assert lines[m50.pk].funded_from == {"M50": 10000000, "algemeen": 5000000}
     assert sum(line.awarded for line in lines.values()) == Decimal("300000.00")
     assert LineSplit.objects.filter(line__run=run).count() == 6
+
+
+def test_reservation_lowers_the_request_and_is_the_reason(administrator, start):
+    from allocations.runs.policies import ReservationInput
+
+    call = allocation_call(budget=Decimal("300000.00"))
+    low = reviewed(call, requested=Decimal("150000.00"), total=Decimal("40"))
+    reviewed(call, requested=Decimal("100000.00"), total=Decimal("30"))
+    services.save_policy(
+        call=call,
+        by=administrator,
+        values={"method": "ranked"},
+        pots=[],
+        reservations=[ReservationInput(low.municipality, Decimal("90000.00"))],
+    )
+    run = start(call, administrator)
+    lines = {line.application_id: line for line in AllocationLine.objects.filter(run=run)}
+    assert (lines[low.pk].awarded, lines[low.pk].reason) == (Decimal("90000.00"), "reserved")
+    assert [line.reason for line in lines.values() if line.application_id != low.pk] == ["no_reservation"]
+
+
+@pytest.mark.django_db
+def test_demo_calls_are_ready_to_divide(settings, start):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from applications.models import Call
+
+    settings.DEMO = True
+    call_command("seed_demo", "--quiet-accounts", stdout=io.StringIO())
+    by = User.objects.get(email="beheerder1@demo.nplv.example")
+    fund = Call.objects.get(code="leefbaarheidsfonds-2026-tranche-2")
+    spuk = Call.objects.get(code="spuk-kansrijke-wijk-2026-2028")
+    vhf = Call.objects.get(code="volkshuisvestingsfonds-tender-2026")
+    assert fund.applications.count() >= 25 and spuk.applications.count() == 20
+    assert spuk.allocation_policy.reservations.count() == 20
+    assert [p.name for p in fund.allocation_policy.pots.all()] == ["M50", "New Town", "Algemeen"]
+    for call in (fund, spuk, vhf):
+        run = start(call, by)
+        assert run.status == RunStatus.DRAFT and run.total_awarded > 0
+    assert AllocationLine.objects.filter(run__call=vhf, reason="below_minimum").exists()
+    assert AllocationLine.objects.filter(run__call=vhf, reason="capped").exists()
+    assert set(AllocationLine.objects.filter(run__call=spuk).values_list("reason", flat=True)) == {"reserved"}
