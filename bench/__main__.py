@@ -12,8 +12,8 @@ import sys
 
 from bench.common import FIGURES, write_results
 
-MODULES = ["bench.engine"]
-OPTIONAL: set[str] = set()
+MODULES = ["bench.engine", "bench.runs"]
+OPTIONAL: set[str] = {"bench.runs"}  # needs PostgreSQL (DATABASE_URL); it says so and skips without
 
 
 def main() -> int:

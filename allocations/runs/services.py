@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -213,40 +213,7 @@ def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan
         LineSplit.objects.filter(line__run=run).delete()
         AllocationLine.objects.filter(run=run).delete()
         RunSnapshot.objects.create(run=run, data=data, sha256=digest)
-        lines = [
-            AllocationLine(
-                run=run,
-                application_id=p.application,
-                included=p.included,
-                rank=p.rank,
-                pot=p.pot,
-                funded_from=p.funded_from,
-                requested=_money(p.requested),
-                ceiling=_money(p.ceiling),
-                awarded=_money(p.awarded),
-                reason=p.reason,
-                eligible=p.eligible,
-                reviewer_score=Decimal((p.points or {}).get("reviewer_score") or 0),
-                need_score=Decimal((p.points or {}).get("need_score") or 0),
-                bonus_score=Decimal((p.points or {}).get("bonus_score") or 0),
-                total_points=Decimal((p.points or {}).get("total") or 0),
-                breakdown=(p.points or {}).get("components", []),
-                is_cutoff=p.is_cutoff,
-            )
-            for p in computed.lines
-        ]
-        AllocationLine.objects.bulk_create(lines, batch_size=BATCH)
-        ids = dict(AllocationLine.objects.filter(run=run).values_list("application_id", "pk"))
-        LineSplit.objects.bulk_create(
-            (
-                LineSplit(
-                    line_id=ids[p.application], theme_id=theme, year=year, requested=_money(req), awarded=_money(got)
-                )
-                for p in computed.lines
-                for theme, year, req, got in p.splits
-            ),
-            batch_size=BATCH,
-        )
+        count = _write_lines(run, computed.lines)
         included = [p for p in computed.lines if p.included]
         run.input_hash = digest
         run.engine_version = snapshot.ENGINE_VERSION
@@ -269,9 +236,89 @@ def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan
             actor=None,
             verb="allocation_run.computed",
             target=run,
-            data={"input_hash": digest, "lines": len(lines), "attempt": token},
+            data={"input_hash": digest, "lines": count, "attempt": token},
         )
     return True
+
+
+LINE_COLUMNS = (
+    "run_id",
+    "application_id",
+    "included",
+    "rank",
+    "pot",
+    "funded_from",
+    "requested",
+    "ceiling",
+    "awarded",
+    "reason",
+    "eligible",
+    "reviewer_score",
+    "need_score",
+    "bonus_score",
+    "total_points",
+    "breakdown",
+    "is_cutoff",
+)
+SPLIT_COLUMNS = ("line_id", "theme_id", "year", "requested", "awarded")
+
+
+def _line_row(run_id: int, p: plan.PlannedLine) -> tuple:
+    points = p.points or {}
+    return (
+        run_id,
+        p.application,
+        p.included,
+        p.rank,
+        p.pot,
+        p.funded_from,
+        _money(p.requested),
+        _money(p.ceiling),
+        _money(p.awarded),
+        p.reason,
+        p.eligible,
+        Decimal(points.get("reviewer_score") or 0),
+        Decimal(points.get("need_score") or 0),
+        Decimal(points.get("bonus_score") or 0),
+        Decimal(points.get("total") or 0),
+        points.get("components", []),
+        p.is_cutoff,
+    )
+
+
+def _write_lines(run: AllocationRun, planned: list[plan.PlannedLine]) -> int:
+    """All lines and splits in a fixed number of statements: COPY on PostgreSQL, batched inserts elsewhere."""
+    rows = [_line_row(run.pk, p) for p in planned]
+    if connection.vendor == "postgresql":
+        _copy(AllocationLine._meta.db_table, LINE_COLUMNS, rows, json_columns={5, 15})
+    else:
+        AllocationLine.objects.bulk_create(
+            (AllocationLine(**dict(zip(LINE_COLUMNS, row, strict=True))) for row in rows), batch_size=BATCH
+        )
+    ids = dict(AllocationLine.objects.filter(run=run).values_list("application_id", "pk"))
+    splits = [
+        (ids[p.application], theme, year, _money(req), _money(got))
+        for p in planned
+        for theme, year, req, got in p.splits
+    ]
+    if connection.vendor == "postgresql":
+        _copy(LineSplit._meta.db_table, SPLIT_COLUMNS, splits)
+    else:
+        LineSplit.objects.bulk_create(
+            (LineSplit(**dict(zip(SPLIT_COLUMNS, row, strict=True))) for row in splits), batch_size=BATCH
+        )
+    return len(rows)
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: list[tuple], *, json_columns: set[int] = frozenset()) -> None:
+    import json
+
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            if json_columns:
+                row = tuple(json.dumps(v) if i in json_columns else v for i, v in enumerate(row))
+            copy.write_row(row)
 
 
 def sweep_runs(*, now: datetime.datetime | None = None) -> list[int]:
