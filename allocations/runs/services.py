@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -423,6 +423,8 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
         )
         prefix = run.call.reference_prefix
         decisions = []
+        with translation.override("nl"):  # the record's language, whoever approves
+            reasons = {line.pk: line.reason_label for line in lines}
         for seq, line in enumerate(lines, start=1):
             outcome = _outcome(line)
             decisions.append(
@@ -433,7 +435,7 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
                     number=f"{prefix}-B{run.number}-{seq:04d}",
                     outcome=outcome,
                     amount=line.awarded,
-                    reason=line.reason_label,
+                    reason=reasons[line.pk],
                     decided_at=now,
                     decided_by=by,
                 )

@@ -208,3 +208,17 @@ def test_unknown_objects_are_404_and_anonymous_is_refused(administrator):
     assert client.get("/api/v1/allocation-runs/999999/").status_code == 404
     assert client.post("/api/v1/allocation-runs/999999/approve/").status_code == 404
     assert APIClient().get("/api/v1/allocation-runs/1/").status_code in (401, 403)
+
+
+def test_decisions_are_recorded_in_dutch_whatever_the_approvers_language(
+    call, administrator, second_administrator, api_start
+):
+    run_id = api_start(client_for(administrator), call)
+    response = client_for(second_administrator).post(
+        f"/api/v1/allocation-runs/{run_id}/approve/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200
+    assert set(Decision.objects.values_list("reason", flat=True)) == {
+        "volledig toegekend",
+        "gedeeltelijk toegekend: het budget raakte op",
+    }
