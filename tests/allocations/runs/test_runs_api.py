@@ -222,3 +222,45 @@ def test_decisions_are_recorded_in_dutch_whatever_the_approvers_language(
         "volledig toegekend",
         "gedeeltelijk toegekend: het budget raakte op",
     }
+
+
+def _api_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_run_and_compare_endpoints_cost_the_same_queries_as_lines_grow(call, administrator, api_start):
+    client = client_for(administrator)
+    a, b = api_start(client, call), api_start(client, call)
+    small = (
+        _api_queries(client, f"/api/v1/allocation-runs/{b}/"),
+        _api_queries(client, f"/api/v1/allocation-runs/{a}/compare/{b}/"),
+    )
+    for n in range(5):
+        reviewed(call, requested=Decimal("1000.00"), total=Decimal(5 + n))
+    c, d = api_start(client, call), api_start(client, call)
+    assert (
+        _api_queries(client, f"/api/v1/allocation-runs/{d}/"),
+        _api_queries(client, f"/api/v1/allocation-runs/{c}/compare/{d}/"),
+    ) == small
+
+
+def test_the_decision_road_refuses_the_wrong_state_and_role(call, administrator, officer):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.workflow import TransitionNotAllowed
+    from applications.workflow import move
+
+    application = Application.objects.order_by("pk").first()
+    with pytest.raises(PermissionDenied):
+        move(application, "award", by=officer)
+    moved = move(application, "award", by=administrator, data={"decision": "X-1"})
+    assert moved.status == Status.AWARDED
+    with pytest.raises(TransitionNotAllowed):
+        move(moved, "reject", by=administrator)
+    event = AuditEvent.objects.get(verb="application.awarded")
+    assert event.data["before"] == {"status": "reviewed"} and event.data["decision"] == "X-1"
