@@ -108,8 +108,8 @@ def _kill_with_children(worker: WorkerProcess) -> None:
 def slow_worker(transactional_db, monkeypatch, settings, request):
     """A worker whose runs pause between phases and hold a short lease."""
     monkeypatch.setenv("ALLOCATION_RUN_PAUSE", "3")
-    monkeypatch.setenv("ALLOCATION_RUN_LEASE_SECONDS", "4")
-    settings.ALLOCATION_RUN_LEASE_SECONDS = 4
+    monkeypatch.setenv("ALLOCATION_RUN_LEASE_SECONDS", "8")
+    settings.ALLOCATION_RUN_LEASE_SECONDS = 8
     return request.getfixturevalue("celery_worker_process")
 
 
@@ -119,12 +119,12 @@ def test_a_worker_killed_mid_run_is_taken_over_and_completes_exactly_once(slow_w
     wait_for(lambda: _status(run.pk) == RunStatus.RUNNING, worker=slow_worker, what="the run to start")
     _kill_with_children(slow_worker)
     assert _status(run.pk) == RunStatus.RUNNING and not AllocationLine.objects.filter(run=run).exists()
+    assert services.sweep_runs() == []  # the lease still holds: nobody takes the run yet
 
     replacement = WorkerProcess(slow_worker.queue, tmp_path / "replacement.log")
     replacement.start()
     try:
-        assert services.sweep_runs() == []  # the lease still holds: nobody takes the run yet
-        wait_for(lambda: services.sweep_runs() == [run.pk], timeout=15, what="the lease to expire")
+        wait_for(lambda: services.sweep_runs() == [run.pk], timeout=30, what="the lease to expire")
         wait_for(lambda: _status(run.pk) == RunStatus.DRAFT, timeout=60, worker=replacement, what="the run to finish")
     finally:
         replacement.stop()
