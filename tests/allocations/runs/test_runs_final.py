@@ -52,3 +52,13 @@ def test_postgresql_refuses_a_changed_line_of_a_final_run(final_run):
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM allocations_linesplit WHERE line_id = %s", [line.pk])
     assert AllocationLine.objects.get(pk=line.pk).awarded == line.awarded
+
+
+def test_the_policy_of_a_call_with_a_final_run_cannot_change(final_run, administrator):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(administrator)
+    response = client.put(f"/api/v1/calls/{final_run.call_id}/allocation-policy/", {"seed": 9}, format="json")
+    assert response.status_code == 409 and "definitieve verdeling" in response.json()["detail"]
+    assert client.post(f"/api/v1/allocation-runs/{final_run.pk}/retry/").status_code == 409
