@@ -12,9 +12,9 @@ import sys
 
 from bench.common import FIGURES, write_results
 
-MODULES = ["bench.engine", "bench.pages"]
-# bench.pages needs PostgreSQL: without a postgres DATABASE_URL it prints a SKIP line and returns.
-OPTIONAL: set[str] = {"bench.pages"}
+MODULES = ["bench.engine", "bench.runs", "bench.pages"]
+# These need PostgreSQL: without a postgres DATABASE_URL they print a SKIP line and return.
+OPTIONAL: set[str] = {"bench.runs", "bench.pages"}
 
 
 def main() -> int:

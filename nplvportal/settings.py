@@ -140,7 +140,14 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="nplv")
 CELERY_BEAT_SCHEDULE = {
     # The database is the source of truth for mail: anything queued but not yet sent is picked up again.
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    # Allocation runs whose message was lost or whose worker died are queued again.
+    "sweep-allocation-runs": {"task": "allocations.runs.tasks.sweep_runs", "schedule": 60.0},
 }
+# A running allocation run holds a lease this long (renewed at every phase); after it expires the sweeper
+# hands the run to another worker. ALLOCATION_RUN_PAUSE slows a run down between phases: only for the
+# crash tests, 0 otherwise.
+ALLOCATION_RUN_LEASE_SECONDS = env.int("ALLOCATION_RUN_LEASE_SECONDS", default=300)
+ALLOCATION_RUN_PAUSE = env.float("ALLOCATION_RUN_PAUSE", default=0.0)
 
 # --- Cache (shared between processes when Redis is configured) -------------------------------------
 CACHE_URL = env(
@@ -307,7 +314,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"AllocationRunStatusEnum": "allocations.runs.models.RunStatus"},
 }
 
 # --- Security -------------------------------------------------------------------------------------

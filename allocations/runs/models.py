@@ -187,6 +187,7 @@ class AllocationRun(models.Model):
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    pot_totals = models.JSONField(_("totalen per pot"), default=list, blank=True)
 
     class Meta:
         ordering = ["call", "-number"]
@@ -222,6 +223,35 @@ class RunSnapshot(models.Model):
         return self.sha256
 
 
+class FinalRunChanged(Exception):
+    """A line of a final run was about to change: a final run is immutable (the database refuses it too)."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_("Een definitieve verdeling kan niet meer worden gewijzigd.")))
+
+
+class FrozenLinesQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse to touch the lines of a final run."""
+
+    run_path = "run"
+
+    def _guard(self) -> None:
+        if self.filter(**{f"{self.run_path}__status": RunStatus.FINAL}).exists():
+            raise FinalRunChanged
+
+    def update(self, **kwargs):
+        self._guard()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._guard()
+        return super().delete()
+
+
+class FrozenSplitsQuerySet(FrozenLinesQuerySet):
+    run_path = "line__run"
+
+
 class AllocationLine(models.Model):
     """One application in one run: its points, rank, pot(s), award and the reason, so each euro is explained.
 
@@ -246,6 +276,8 @@ class AllocationLine(models.Model):
     breakdown = models.JSONField(_("puntenopbouw"), default=list, blank=True)
     is_cutoff = models.BooleanField(_("hier raakte het geld op"), default=False)
 
+    objects = FrozenLinesQuerySet.as_manager()
+
     class Meta:
         ordering = ["run", "rank", "pk"]
         verbose_name = _("verdeelregel")
@@ -260,6 +292,24 @@ class AllocationLine(models.Model):
     def __str__(self) -> str:
         return f"{self.run} – {self.application.reference}"
 
+    def save(self, *args, **kwargs):
+        self._refuse_if_final()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_final()
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_final(self) -> None:
+        if self.pk and AllocationRun.objects.filter(pk=self.run_id, status=RunStatus.FINAL).exists():
+            raise FinalRunChanged
+
+    @property
+    def reason_label(self) -> str:
+        from allocations.runs.reasons import label
+
+        return label(self.reason)
+
 
 class LineSplit(models.Model):
     """An award split over the application's budget lines per theme per year (largest remainder, to the cent)."""
@@ -269,6 +319,8 @@ class LineSplit(models.Model):
     year = models.PositiveSmallIntegerField(_("jaar"))
     requested = models.DecimalField(_("aangevraagd"), **MONEY)
     awarded = models.DecimalField(_("toegekend"), **MONEY)
+
+    objects = FrozenSplitsQuerySet.as_manager()
 
     class Meta:
         ordering = ["line", "theme__order", "theme__name", "year"]
@@ -280,6 +332,11 @@ class LineSplit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.theme} {self.year}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and AllocationRun.objects.filter(lines=self.line_id, status=RunStatus.FINAL).exists():
+            raise FinalRunChanged
+        super().save(*args, **kwargs)
 
 
 class Outcome(models.TextChoices):

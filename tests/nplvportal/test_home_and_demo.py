@@ -92,8 +92,9 @@ def test_seed_demo_creates_accounts_calls_and_labelled_indicators_and_is_idempot
     assert User.objects.count() == len(DEMO_ACCOUNTS) == 8
     assert {u.role for u in User.objects.all()} == {"officer", "reviewer", "administrator"}
     assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.all())
-    assert Call.objects.count() == 2
-    assert {c.status for c in Call.objects.all()} == {"open"}
+    # Two open calls, and three closed ones with every review in, ready to divide (allocations/runs/demo.py).
+    assert Call.objects.count() == 5
+    assert sorted(c.status for c in Call.objects.all()) == ["closed", "closed", "closed", "open", "open"]
     fund = Call.objects.get(code="leefbaarheidsfonds-2027-tranche-1")
     assert set(fund.eligible_networks.values_list("code", flat=True)) == {"M50", "NEW_TOWN"}
     assert fund.scheme.name == "Leefbaarheidsfonds middelgrote gemeenten 2027"

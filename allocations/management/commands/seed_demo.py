@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_indicator_values
 from accounts.models import Municipality
+from allocations.runs.demo import seed_allocation_calls
 from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls
 
 
@@ -28,9 +29,11 @@ class Command(BaseCommand):
         calls = seed_schemes_and_calls()
         applications = seed_applications()
         assignments = seed_assessment()
+        to_divide = seed_allocation_calls()
         self.stdout.write(
             f"Demogegevens: {len(calls)} open aanvraagrondes, {applications} nieuwe demo-aanvragen, "
-            f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden."
+            f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden, "
+            f"{len(to_divide)} rondes klaar om te verdelen."
         )
         if options["quiet_accounts"]:
             return

@@ -1,0 +1,154 @@
+"""Forms for the allocation policy page: the settings, and formsets for the pots and the reservations.
+
+They parse what a person typed (Dutch amounts); whether the policy holds together is for the service
+(allocations.runs.policies.check_policy) to say, beside the fields."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Municipality, Network
+from allocations.runs.models import FormulaWeight, Method, RoundingUnit, TieBreak
+from allocations.runs.policies import PotInput, ReservationInput
+from applications.forms import amount_for_input, normalise_amount
+
+
+class MoneyField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return amount_for_input(value) if isinstance(value, Decimal) else value
+
+    def to_python(self, value):
+        text = normalise_amount(super().to_python(value))
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Vul een bedrag in, bijvoorbeeld 250.000,00.")) from None
+        if not amount.is_finite() or amount.as_tuple().exponent < -2:
+            raise forms.ValidationError(_("Vul een bedrag in met hoogstens twee decimalen."))
+        return amount
+
+
+class PolicyForm(forms.Form):
+    method = forms.ChoiceField(label=_("Methode"), choices=Method.choices)
+    reserve = MoneyField(
+        label=_("Reserve (voor bezwaren)"),
+        required=False,
+        help_text=_("Wordt van het subsidieplafond afgehouden en niet verdeeld."),
+    )
+    cap_amount = MoneyField(label=_("Maximum per aanvraag (bedrag)"), required=False)
+    cap_pct = forms.DecimalField(
+        label=_("Maximum per aanvraag (% van het plafond)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Bijvoorbeeld 10 voor het Volkshuisvestingsfonds."),
+    )
+    min_points = forms.DecimalField(label=_("Minimum aantal punten"), required=False, max_digits=9, decimal_places=2)
+    partial_last = forms.BooleanField(
+        label=_("De laatste aanvraag die niet meer past krijgt het restant"),
+        required=False,
+        help_text=_("Uit: die aanvraag krijgt niets en de volgende die nog past komt aan bod."),
+    )
+    unit = forms.TypedChoiceField(label=_("Afronding"), choices=RoundingUnit.choices, coerce=int)
+    tiebreak = forms.ChoiceField(label=_("Bij gelijke punten"), choices=TieBreak.choices)
+    seed = forms.IntegerField(
+        label=_("Lotingszaad"),
+        min_value=0,
+        help_text=_("Wordt bij elke verdeling vastgelegd; zo is de loting na te rekenen."),
+    )
+    formula_weight = forms.ChoiceField(
+        label=_("Gewicht verdeelsleutel"), required=False, choices=[("", _("geen")), *FormulaWeight.choices]
+    )
+
+    def __init__(self, *args, min_points_default=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if min_points_default is not None:
+            self.fields["min_points"].help_text = _("Leeg: het minimum uit de beoordeling, %(min)s punten.") % {
+                "min": min_points_default
+            }
+        else:
+            self.fields["min_points"].help_text = _("Leeg: het minimum uit de beoordeling (die heeft er geen).")
+
+
+class PotForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=60)
+    budget = MoneyField(label=_("Budget"))
+    network = forms.ModelChoiceField(
+        label=_("Voor leden van"),
+        queryset=Network.objects.all(),
+        required=False,
+        empty_label=_("iedere aanvrager"),
+        to_field_name="code",
+    )
+    spill_to = forms.CharField(label=_("Restant naar (naam van een latere pot)"), max_length=60, required=False)
+
+    def to_input(self) -> PotInput:
+        data = self.cleaned_data
+        return PotInput(data["name"], data["budget"], data.get("network"), (data.get("spill_to") or "").strip())
+
+
+class ReservationForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"), queryset=Municipality.objects.order_by("name"), to_field_name="cbs_code"
+    )
+    area_name = forms.CharField(label=_("Gebied"), max_length=150, required=False)
+    amount = MoneyField(label=_("Gereserveerd bedrag"))
+
+    def to_input(self) -> ReservationInput:
+        data = self.cleaned_data
+        return ReservationInput(data["municipality"], data["amount"], data.get("area_name") or "")
+
+
+PotFormSet = forms.formset_factory(PotForm, extra=1, can_delete=True)
+ReservationFormSet = forms.formset_factory(ReservationForm, extra=1, can_delete=True)
+
+
+def kept(formset) -> list:
+    """The filled-in forms of a valid formset that were not marked for deletion, in order."""
+    return [
+        form.to_input()
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def initial_policy(policy, default_min) -> tuple[dict, list[dict], list[dict]]:
+    values = {
+        "method": policy.method,
+        "reserve": policy.reserve,
+        "cap_amount": policy.cap_amount,
+        "cap_pct": policy.cap_pct,
+        "min_points": policy.min_points,
+        "partial_last": policy.partial_last,
+        "unit": policy.unit,
+        "tiebreak": policy.tiebreak,
+        "seed": policy.seed,
+        "formula_weight": policy.formula_weight,
+    }
+    pots, reservations = [], []
+    if policy.pk:
+        pots = [
+            {
+                "name": p.name,
+                "budget": p.budget,
+                "network": p.network.code if p.network_id else None,
+                "spill_to": p.spill_to.name if p.spill_to_id else "",
+            }
+            for p in policy.pots.all()
+        ]
+        reservations = [
+            {"municipality": r.municipality.cbs_code, "area_name": r.area_name, "amount": r.amount}
+            for r in policy.reservations.all()
+        ]
+    return values, pots, reservations

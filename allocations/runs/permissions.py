@@ -1,0 +1,31 @@
+"""Who may divide the money: each rule defined once, for the pages, the API and the services."""
+
+from __future__ import annotations
+
+import rules
+
+from accounts.permissions import is_administrator, is_ministry
+from applications.models import Status
+from applications.permissions import can_view_application, is_officer_of
+
+
+@rules.predicate
+def is_not_starter(user, run) -> bool:
+    """The four-eyes rule: whoever started a run can never approve it."""
+    return run is not None and run.started_by_id != user.pk
+
+
+@rules.predicate
+def letter_is_sent(user, application) -> bool:
+    return application is not None and application.status == Status.LETTER_SENT
+
+
+can_manage_allocation = is_administrator
+can_view_allocation = is_administrator
+can_approve_run = is_administrator & is_not_starter
+# Ministry staff see a decision as soon as it is taken; the municipality once its letter is sent.
+can_view_decision = (is_ministry & can_view_application) | (is_officer_of & letter_is_sent)
+
+rules.add_perm("allocations.manage_allocation", can_manage_allocation)
+rules.add_perm("allocations.approve_run", can_approve_run)
+rules.add_perm("allocations.view_decision", can_view_decision)

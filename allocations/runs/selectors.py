@@ -1,0 +1,147 @@
+"""Queries for the allocation pages and the API, each a fixed number of queries however many lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, Network
+from allocations.runs.models import (
+    AllocationLine,
+    AllocationPolicy,
+    AllocationRun,
+    AreaReservation,
+    Decision,
+    LineSplit,
+    PolicyPot,
+)
+from applications.assessment import points
+from applications.models import Call
+
+NO_NETWORK = "none"
+NETWORK_ORDER = (Network.NPLV, Network.M50, Network.NEW_TOWN, NO_NETWORK)
+
+
+def policy_of(call: Call) -> AllocationPolicy:
+    """The call's policy, or an unsaved default whose minimum is the call's assessment minimum."""
+    policy = AllocationPolicy.objects.filter(call=call).first()
+    if policy is None:
+        policy = AllocationPolicy(call=call)
+    return policy
+
+
+def policy_with_parts(policy: AllocationPolicy) -> AllocationPolicy:
+    if policy.pk is None:
+        return policy
+    return (
+        AllocationPolicy.objects.select_related("call")
+        .prefetch_related(
+            Prefetch("pots", queryset=PolicyPot.objects.select_related("network", "spill_to")),
+            Prefetch("reservations", queryset=AreaReservation.objects.select_related("municipality")),
+        )
+        .get(pk=policy.pk)
+    )
+
+
+def assessment_minimum(call: Call) -> Decimal | None:
+    return points.assessment_settings(call).min_total_points
+
+
+def runs_of(call: Call) -> QuerySet[AllocationRun]:
+    return AllocationRun.objects.filter(call=call).select_related("started_by", "approved_by").order_by("-number")
+
+
+def run_for(pk: int) -> AllocationRun | None:
+    return (
+        AllocationRun.objects.select_related("call", "call__scheme", "started_by", "approved_by").filter(pk=pk).first()
+    )
+
+
+def lines_of(run: AllocationRun) -> QuerySet[AllocationLine]:
+    return (
+        AllocationLine.objects.filter(run=run)
+        .select_related("application", "application__municipality")
+        .order_by(F("rank").asc(nulls_last=True), "application__reference")
+    )
+
+
+def lines_with_splits(run: AllocationRun) -> QuerySet[AllocationLine]:
+    return lines_of(run).prefetch_related(
+        Prefetch("splits", queryset=LineSplit.objects.select_related("theme").order_by("year", "theme__order"))
+    )
+
+
+def networks_of(municipality_ids, *, on) -> dict[int, list[str]]:
+    networks: dict[int, set[str]] = defaultdict(set)
+    for municipality_id, code in (
+        Membership.objects.active_on(on)
+        .filter(municipality_id__in=set(municipality_ids))
+        .values_list("municipality_id", "network__code")
+    ):
+        networks[municipality_id].add(code)
+    return {pk: sorted(codes) for pk, codes in networks.items()}
+
+
+@dataclass
+class Totals:
+    """Requested, awarded and funded per group; an applicant in several networks counts in each."""
+
+    requested: Decimal = Decimal("0.00")
+    awarded: Decimal = Decimal("0.00")
+    count: int = 0
+    funded: int = 0
+
+
+@dataclass
+class RunSummary:
+    per_network: dict[str, Totals] = field(default_factory=dict)
+    per_pot: dict[str, Totals] = field(default_factory=dict)
+
+
+def summarise(run: AllocationRun, lines: list[AllocationLine], networks: dict[int, list[str]]) -> RunSummary:
+    summary = RunSummary(per_network={code: Totals() for code in NETWORK_ORDER})
+    for line in lines:
+        if not line.included:
+            continue
+        codes = networks.get(line.application.municipality_id) or [NO_NETWORK]
+        for code in codes:
+            _add(summary.per_network.setdefault(code, Totals()), line, line.awarded)
+        home = summary.per_pot.setdefault(line.pot or "–", Totals())
+        home.requested += line.requested
+        home.count += 1
+    for pot in run.pot_totals:
+        totals = summary.per_pot.setdefault(pot["name"], Totals())
+        totals.awarded = Decimal(pot["spent"]) / 100
+    for line in lines:
+        for name in line.funded_from:
+            if name in summary.per_pot:
+                summary.per_pot[name].funded += 1
+    return summary
+
+
+def _add(totals: Totals, line: AllocationLine, awarded: Decimal) -> None:
+    totals.requested += line.requested
+    totals.awarded += awarded
+    totals.count += 1
+    totals.funded += 1 if awarded > 0 else 0
+
+
+def reference_date(call: Call):
+    return timezone.localdate(call.closes_at)
+
+
+def decision_of(application) -> Decision | None:
+    return (
+        Decision.objects.select_related("run", "line")
+        .prefetch_related(
+            Prefetch(
+                "line__splits", queryset=LineSplit.objects.select_related("theme").order_by("year", "theme__order")
+            )
+        )
+        .filter(application=application)
+        .first()
+    )

@@ -1,0 +1,326 @@
+"""Allocation runs: start, compute (in a Celery task), retry, approve with four eyes, and verify.
+
+Every state change is here, as keyword-only functions that check the rules, write and audit. The task is
+idempotent: a run is claimed with a lease (``attempts`` is the token of the attempt that holds it), lines
+are only written by the holder of the lease in one transaction, and the unique constraints make a second
+set of lines impossible. A beat sweeper re-queues runs whose message got lost or whose worker died.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import audit
+from accounts.models import User
+from accounts.permissions import require
+from accounts.workflow import TransitionNotAllowed
+from allocations.runs import plan, snapshot
+from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
+from allocations.runs.models import (
+    AllocationLine,
+    AllocationRun,
+    Decision,
+    Outcome,
+    RunSnapshot,
+    RunStatus,
+)
+from allocations.runs.permissions import can_approve_run, can_manage_allocation
+from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
+from allocations.runs.selectors import assessment_minimum, policy_of
+from applications.models import Application, Call, Status
+
+PHASES = {
+    "queued": gettext_lazy("in de wachtrij"),
+    "snapshot": gettext_lazy("invoer vastleggen"),
+    "engine": gettext_lazy("verdelen"),
+    "writing": gettext_lazy("regels opslaan"),
+    "done": gettext_lazy("klaar"),
+    "failed": gettext_lazy("mislukt"),
+}
+DECISION_ACTIONS = {
+    Outcome.AWARDED: "award",
+    Outcome.PARTIALLY_AWARDED: "partially_award",
+    Outcome.REJECTED: "reject",
+}
+
+# Called after a run is approved (on commit), each with ``run=``: the letters add their jobs here.
+AFTER_APPROVAL: list[Callable[..., None]] = []
+
+
+def after_approval(run: AllocationRun) -> None:
+    """The hook for what follows an approval. A no-op for now: the award letters (allocations/letters)
+    register ``create_letter_jobs(run=...)`` in AFTER_APPROVAL."""
+    for hook in AFTER_APPROVAL:
+        hook(run=run)
+
+
+class OwnRunApproval(PermissionDenied):
+    """The four-eyes rule: whoever started a run may not approve it (HTTP 403 with this message)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "U hebt deze verdeling zelf gestart. Volgens het vier-ogenprincipe moet een andere beheerder "
+                "haar goedkeuren."
+            )
+        )
+
+
+class ApprovalRefused(TransitionNotAllowed):
+    """The run cannot be approved in its state (HTTP 409); ``changes`` and ``missing`` say why."""
+
+    def __init__(self, message: str, *, changes: list[dict] | None = None, missing: list[str] | None = None):
+        super().__init__(message)
+        self.changes = changes or []
+        self.missing = missing or []
+
+
+def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> AllocationRun:
+    """Create a queued run of the call's current policy and enqueue its task once committed."""
+    require(can_manage_allocation(by))
+    now = now or timezone.now()
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
+        policy = policy_of(call)
+        number = (AllocationRun.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
+        run = AllocationRun.objects.create(
+            call=call,
+            number=number,
+            method=policy.method,
+            parameters={
+                "policy_revision": policy.revision if policy.pk else 0,
+                "seed": policy.seed,
+                "tiebreak": policy.tiebreak,
+            },
+            phase="queued",
+            started_by=by,
+            created_at=now,
+        )
+        audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
+    """A failed run is queued again (same number: it is the same run, tried once more)."""
+    require(can_manage_allocation(by))
+    with transaction.atomic():
+        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.FAILED:
+            raise TransitionNotAllowed(_("Alleen een mislukte verdeling kan opnieuw worden gestart."))
+        run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
+        run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
+        audit.record(actor=by, verb="allocation_run.retried", target=run)
+        transaction.on_commit(lambda: _enqueue(run.pk))
+    return run
+
+
+@dataclass
+class ApprovalCheck:
+    """Why a run may not be approved now (empty when it may)."""
+
+    own_run: bool = False
+    state_message: str = ""
+    changes: list[dict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.own_run or self.state_message or self.changes or self.missing)
+
+
+def approval_check(run: AllocationRun, user: User) -> ApprovalCheck:
+    check = ApprovalCheck(own_run=run.started_by_id == user.pk)
+    if run.status != RunStatus.DRAFT:
+        check.state_message = _("Alleen een concept-verdeling kan worden goedgekeurd; deze is: %(status)s.") % {
+            "status": run.get_status_display()
+        }
+        return check
+    if AllocationRun.objects.filter(call_id=run.call_id, status=RunStatus.FINAL).exclude(pk=run.pk).exists():
+        check.state_message = _(
+            "Deze ronde heeft al een definitieve verdeling. Een besluit herzien hoort bij de behandeling van "
+            "bezwaren en kan hier niet."
+        )
+        return check
+    stored = RunSnapshot.objects.get(run=run)
+    fresh = snapshot.build(run.call, policy_of(run.call), min_points_default=assessment_minimum(run.call))
+    if snapshot.sha256(fresh) != run.input_hash:
+        check.changes = snapshot.differences(stored.data, fresh)
+    in_run = set(AllocationLine.objects.filter(run=run, included=True).values_list("application_id", flat=True))
+    check.missing = list(
+        Application.objects.filter(call_id=run.call_id)
+        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        .exclude(pk__in=in_run)
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    return check
+
+
+def _outcome(line: AllocationLine) -> str:
+    if line.awarded <= 0:
+        return Outcome.REJECTED
+    if line.awarded < line.requested:
+        return Outcome.PARTIALLY_AWARDED
+    return Outcome.AWARDED
+
+
+def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None = None) -> AllocationRun:
+    """Make a draft final: a decision per application, each through the lifecycle's one road, audited."""
+    from applications.workflow import move
+
+    require(can_manage_allocation(by))
+    if not can_approve_run(by, run):
+        raise OwnRunApproval
+    now = now or timezone.now()
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=run.call_id)
+        run = AllocationRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+        check = approval_check(run, by)
+        if check.state_message:
+            raise ApprovalRefused(check.state_message)
+        if check.changes:
+            raise ApprovalRefused(
+                _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling."),
+                changes=check.changes,
+            )
+        if check.missing:
+            raise ApprovalRefused(
+                _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.")
+                % {"refs": ", ".join(check.missing[:20])},
+                missing=check.missing,
+            )
+        run.status, run.approved_by, run.approved_at = RunStatus.FINAL, by, now
+        run.save(update_fields=["status", "approved_by", "approved_at"])
+        lines = list(
+            AllocationLine.objects.filter(run=run)
+            .select_related("application")
+            .order_by(F("rank").asc(nulls_last=True), "pk")
+        )
+        prefix = run.call.reference_prefix
+        decisions = []
+        with translation.override("nl"):  # the record's language, whoever approves
+            reasons = {line.pk: line.reason_label for line in lines}
+        for seq, line in enumerate(lines, start=1):
+            outcome = _outcome(line)
+            decisions.append(
+                Decision(
+                    application=line.application,
+                    run=run,
+                    line=line,
+                    number=f"{prefix}-B{run.number}-{seq:04d}",
+                    outcome=outcome,
+                    amount=line.awarded,
+                    reason=reasons[line.pk],
+                    decided_at=now,
+                    decided_by=by,
+                )
+            )
+        Decision.objects.bulk_create(decisions)
+        for decision in decisions:
+            move(
+                decision.application,
+                DECISION_ACTIONS[decision.outcome],
+                by=by,
+                now=now,
+                data={
+                    "decision": decision.number,
+                    "amount": decision.amount,
+                    "outcome": decision.outcome,
+                    "run": run.pk,
+                    "reason": decision.reason,
+                },
+            )
+        audit.record(
+            actor=by,
+            verb="allocation_run.approved",
+            target=run,
+            data={"decisions": len(decisions), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
+        )
+        transaction.on_commit(lambda: after_approval(run))
+    return run
+
+
+@dataclass
+class Verification:
+    hash_ok: bool
+    stored_hash: str
+    computed_hash: str
+    engine_version: str
+    differences: list[dict]
+
+    @property
+    def ok(self) -> bool:
+        return self.hash_ok and not self.differences
+
+
+def verify_run(*, run: AllocationRun, by: User) -> Verification:
+    """Re-run the engine on the stored snapshot and compare every line; check the snapshot's hash."""
+    require(can_manage_allocation(by))
+    if run.status not in (RunStatus.DRAFT, RunStatus.FINAL):
+        raise TransitionNotAllowed(_("Alleen een berekende verdeling kan worden gecontroleerd."))
+    stored = RunSnapshot.objects.get(run=run)
+    computed_hash = snapshot.sha256(stored.data)
+    differences: list[dict] = []
+    try:
+        expected = {p.application: p.comparable() for p in plan.compute(stored.data).lines}
+    except (ValueError, KeyError, TypeError) as exc:
+        expected = {}
+        differences.append({"reference": "", "field": "snapshot", "stored": "", "computed": str(exc)})
+    lines = AllocationLine.objects.filter(run=run).select_related("application").prefetch_related("splits")
+    for line in lines:
+        actual = {
+            "included": line.included,
+            "rank": line.rank,
+            "pot": line.pot,
+            "funded_from": line.funded_from,
+            "ceiling": snapshot.cents(line.ceiling),
+            "awarded": snapshot.cents(line.awarded),
+            "reason": line.reason,
+            "eligible": line.eligible,
+            "is_cutoff": line.is_cutoff,
+            "splits": sorted(
+                (s.theme_id, s.year, snapshot.cents(s.requested), snapshot.cents(s.awarded)) for s in line.splits.all()
+            ),
+        }
+        wanted = expected.pop(line.application_id, None)
+        if wanted is None:
+            differences.append(
+                {"reference": line.application.reference, "field": "line", "stored": "present", "computed": "absent"}
+            )
+            continue
+        for key, value in wanted.items():
+            if actual[key] != value:
+                differences.append(
+                    {
+                        "reference": line.application.reference,
+                        "field": key,
+                        "stored": str(actual[key]),
+                        "computed": str(value),
+                    }
+                )
+    for pk in expected:
+        differences.append({"reference": str(pk), "field": "line", "stored": "absent", "computed": "present"})
+    result = Verification(
+        hash_ok=computed_hash == stored.sha256 == run.input_hash,
+        stored_hash=run.input_hash,
+        computed_hash=computed_hash,
+        engine_version=snapshot.ENGINE_VERSION,
+        differences=differences,
+    )
+    audit.record(
+        actor=by,
+        verb="allocation_run.verified",
+        target=run,
+        data={"ok": result.ok, "hash_ok": result.hash_ok, "differences": len(differences)},
+    )
+    return result

@@ -1,0 +1,226 @@
+"""Every input of a run as canonical JSON, and its SHA-256.
+
+The snapshot holds each application of the call (request, budget lines, points with their breakdown and
+the indicator values used, networks), the policy and the ceiling. Money is integer cents and points are
+strings, never floats, so that the same inputs always give the same bytes and the same hash. Approval
+builds a fresh snapshot and compares hashes: any change since the run refuses the approval, listing what
+changed (``differences``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+
+from accounts.models import Membership
+from applications.models import Application, BudgetLine, PointsBreakdown, PointsComponent, Status
+
+SCHEMA = 1
+_ENGINE_FILES = ("engine.py", "engine_funding.py")
+
+
+def _engine_version() -> str:
+    """The engine's version: its source's hash, so a verification can say whether the code changed."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for name in _ENGINE_FILES:
+        digest.update((root / name).read_bytes())
+    return f"1-{digest.hexdigest()[:12]}"
+
+
+ENGINE_VERSION = _engine_version()
+
+
+def cents(amount: Decimal | None) -> int | None:
+    if amount is None:
+        return None
+    return int((Decimal(amount) * 100).to_integral_exact())
+
+
+def points_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def canonical(data: dict) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sha256(data: dict) -> str:
+    return hashlib.sha256(canonical(data)).hexdigest()
+
+
+def _policy_data(call, policy) -> dict:
+    budget = cents(call.budget)
+    reserve = cents(policy.reserve) or 0
+    pots = list(policy.pots.all()) if policy.pk else []
+    names = {pot.pk: pot.name for pot in pots}
+    reservations = list(policy.reservations.all()) if policy.pk else []
+    return {
+        "budget": budget,
+        "reserve": reserve,
+        "ceiling": max(budget - reserve, 0),
+        "method": policy.method,
+        "cap_amount": cents(policy.cap_amount),
+        "cap_pct": None if policy.cap_pct is None else f"{policy.cap_pct:.2f}",
+        "min_points": points_text(policy.min_points),
+        "partial_last": policy.partial_last,
+        "unit": int(policy.unit),
+        "tiebreak": policy.tiebreak,
+        "seed": int(policy.seed),
+        "formula_weight": policy.formula_weight,
+        "pots": [
+            {
+                "name": pot.name,
+                "budget": cents(pot.budget),
+                "network": pot.network.code if pot.network_id else None,
+                "spill_to": names.get(pot.spill_to_id),
+            }
+            for pot in pots
+        ],
+        "reservations": sorted(
+            (
+                {"municipality": r.municipality.cbs_code, "area": r.area_name.strip(), "amount": cents(r.amount)}
+                for r in reservations
+            ),
+            key=lambda r: (r["municipality"], r["area"].lower()),
+        ),
+    }
+
+
+def build(call, policy, *, min_points_default: Decimal | None = None) -> dict:
+    """Read every input of a run of ``call`` in a fixed number of queries."""
+    from allocations.runs.selectors import policy_with_parts
+
+    policy = policy_with_parts(policy)
+    policy_data = _policy_data(call, policy)
+    if policy.min_points is None:
+        policy_data["min_points"] = points_text(min_points_default)
+    applications = list(
+        Application.objects.filter(call=call)
+        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        .select_related("municipality")
+        .order_by("pk")
+        .only(
+            "pk",
+            "reference",
+            "status",
+            "area_name",
+            "requested_amount",
+            "municipality",
+            "municipality__cbs_code",
+            "municipality__name",
+            "municipality__inhabitants",
+        )
+    )
+    ids = [a.pk for a in applications]
+    lines: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        BudgetLine.objects.filter(application__call=call, application_id__in=ids)
+        .order_by("application_id", "theme__order", "theme__name", "year")
+        .values_list("application_id", "theme_id", "theme__name", "year", "amount")
+    ):
+        lines[row[0]].append({"theme_id": row[1], "theme": row[2], "year": row[3], "amount": cents(row[4])})
+    breakdowns = {
+        b["application_id"]: b
+        for b in PointsBreakdown.objects.filter(application__call=call).values(
+            "pk",
+            "application_id",
+            "reviewer_score",
+            "need_score",
+            "bonus_score",
+            "total",
+            "meets_minimum",
+            "minimum_reason",
+        )
+    }
+    components: dict[int, list[dict]] = defaultdict(list)
+    for row in (
+        PointsComponent.objects.filter(breakdown__application__call=call)
+        .order_by("breakdown_id", "order", "pk")
+        .values("breakdown_id", "kind", "key", "label", "points", "detail")
+    ):
+        components[row["breakdown_id"]].append(
+            {
+                "kind": row["kind"],
+                "key": row["key"],
+                "label": row["label"],
+                "points": points_text(row["points"]),
+                "detail": row["detail"],
+            }
+        )
+    on = timezone.localdate(call.closes_at)
+    networks: dict[int, set[str]] = defaultdict(set)
+    for municipality_id, code in (
+        Membership.objects.active_on(on)
+        .filter(municipality_id__in={a.municipality_id for a in applications})
+        .values_list("municipality_id", "network__code")
+    ):
+        networks[municipality_id].add(code)
+    return {
+        "schema": SCHEMA,
+        "call": {"id": call.pk, "code": call.code, "years": [call.year_from, call.year_to]},
+        "policy": policy_data,
+        "applications": [
+            {
+                "id": a.pk,
+                "reference": a.reference,
+                "status": a.status,
+                "municipality": {
+                    "id": a.municipality_id,
+                    "cbs_code": a.municipality.cbs_code,
+                    "name": a.municipality.name,
+                    "inhabitants": a.municipality.inhabitants,
+                },
+                "area": a.area_name.strip(),
+                "requested": cents(a.requested_amount),
+                "budget_lines": lines.get(a.pk, []),
+                "networks": sorted(networks.get(a.municipality_id, ())),
+                "points": _points(breakdowns.get(a.pk), components),
+            }
+            for a in applications
+        ],
+    }
+
+
+def _points(breakdown: dict | None, components: dict[int, list[dict]]) -> dict | None:
+    if breakdown is None:
+        return None
+    return {
+        "reviewer_score": points_text(breakdown["reviewer_score"]),
+        "need_score": points_text(breakdown["need_score"]),
+        "bonus_score": points_text(breakdown["bonus_score"]),
+        "total": points_text(breakdown["total"]),
+        "meets_minimum": breakdown["meets_minimum"],
+        "minimum_reason": breakdown["minimum_reason"],
+        "components": components.get(breakdown["pk"], []),
+    }
+
+
+def differences(old: dict, new: dict) -> list[dict]:
+    """What changed between two snapshots: per application the fields, and the policy's settings.
+
+    Each item is ``{"reference", "application", "fields"}``; ``application`` is None for the policy.
+    """
+    changes = []
+    old_policy, new_policy = old.get("policy", {}), new.get("policy", {})
+    fields = sorted(k for k in set(old_policy) | set(new_policy) if old_policy.get(k) != new_policy.get(k))
+    if fields:
+        changes.append({"reference": "", "application": None, "fields": fields, "change": "policy"})
+    before = {a["id"]: a for a in old.get("applications", [])}
+    after = {a["id"]: a for a in new.get("applications", [])}
+    for pk in sorted(set(before) | set(after)):
+        a, b = before.get(pk), after.get(pk)
+        if a is None:
+            changes.append({"reference": b["reference"], "application": pk, "fields": [], "change": "added"})
+        elif b is None:
+            changes.append({"reference": a["reference"], "application": pk, "fields": [], "change": "removed"})
+        else:
+            fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+            if fields:
+                changes.append({"reference": b["reference"], "application": pk, "fields": fields, "change": "changed"})
+    return changes

@@ -1,0 +1,16 @@
+"""Background work for allocation runs: thin and idempotent (the service holds the lease logic)."""
+
+from celery import shared_task
+
+from allocations.runs import services
+
+
+@shared_task(acks_late=True)
+def execute_run(run_id: int) -> None:
+    services.execute_run(run_id)
+
+
+@shared_task(acks_late=True)
+def sweep_runs() -> None:
+    """Beat: pick up runs whose message was lost or whose worker died."""
+    services.sweep_runs()

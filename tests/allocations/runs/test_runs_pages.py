@@ -1,0 +1,239 @@
+"""The allocation pages: policy form, start, run page with progress, approval, verification, comparison,
+the decision on the application page, the role matrix, and constant query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from allocations.runs.models import AllocationPolicy, AllocationRun, Decision, RunStatus
+from applications.models import Application, Status
+from tests.allocations.runs.builders import allocation_call, network, reviewed
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def call():
+    call = allocation_call(budget=Decimal("400000.00"))
+    reviewed(call, requested=Decimal("150000.00"), total=Decimal("80"), networks=("M50",))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("70"))
+    reviewed(call, requested=Decimal("120000.00"), total=Decimal("60"), networks=("NEW_TOWN",))
+    return call
+
+
+@pytest.fixture
+def page_start(django_capture_on_commit_callbacks):
+    def go(client, call):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/aanvraagrondes/{call.pk}/verdeling/berekenen/")
+        assert response.status_code == 302
+        return AllocationRun.objects.filter(call=call).order_by("-number").first()
+
+    return go
+
+
+def test_overview_shows_policy_rule_and_start_button(call, administrator_client):
+    response = administrator_client.get(f"/aanvraagrondes/{call.pk}/verdeling/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Verdeling berekenen" in content
+    assert "valt in de eerste pot (op volgorde) die hem neemt" in content
+
+
+def test_policy_form_saves_pots_and_shows_dutch_errors(call, administrator_client):
+    network("M50")
+    url = f"/aanvraagrondes/{call.pk}/verdeling/beleid/"
+    assert administrator_client.get(url).status_code == 200
+    base = {
+        "method": "ranked",
+        "reserve": "0",
+        "cap_amount": "",
+        "cap_pct": "",
+        "min_points": "",
+        "partial_last": "on",
+        "unit": "1",
+        "tiebreak": "need_score",
+        "seed": "3",
+        "formula_weight": "",
+        "pot-TOTAL_FORMS": "2",
+        "pot-INITIAL_FORMS": "0",
+        "pot-MIN_NUM_FORMS": "0",
+        "pot-MAX_NUM_FORMS": "1000",
+        "reservering-TOTAL_FORMS": "0",
+        "reservering-INITIAL_FORMS": "0",
+        "reservering-MIN_NUM_FORMS": "0",
+        "reservering-MAX_NUM_FORMS": "1000",
+        "pot-0-name": "algemeen",
+        "pot-0-budget": "300.000,00",
+        "pot-0-network": "",
+        "pot-0-spill_to": "",
+        "pot-1-name": "M50",
+        "pot-1-budget": "200.000,00",
+        "pot-1-network": "M50",
+        "pot-1-spill_to": "algemeen",
+    }
+    response = administrator_client.post(url, base)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "kan alleen naar een latere pot gaan" in content and "De potten samen" in content
+    assert not AllocationPolicy.objects.exists()
+    fixed = {
+        **base,
+        "pot-0-name": "M50",
+        "pot-0-network": "M50",
+        "pot-0-spill_to": "algemeen",
+        "pot-0-budget": "100.000",
+        "pot-1-name": "algemeen",
+        "pot-1-network": "",
+        "pot-1-spill_to": "",
+    }
+    response = administrator_client.post(url, fixed)
+    assert response.status_code == 302
+    policy = AllocationPolicy.objects.get(call=call)
+    assert [(p.name, p.budget, p.spill_to.name if p.spill_to else None) for p in policy.pots.all()] == [
+        ("M50", Decimal("100000.00"), "algemeen"),
+        ("algemeen", Decimal("200000.00"), None),
+    ]
+    assert policy.seed == 3
+
+
+def test_run_page_marks_the_cutoff_and_the_starter_cannot_approve(call, administrator, page_start):
+    client = client_for(administrator)
+    run = page_start(client, call)
+    response = client.get(f"/verdelingen/{run.pk}/")
+    content = response.content.decode()
+    assert "hier raakte het geld op" in content and "nplv-cutoff" in content
+    assert "U hebt deze verdeling zelf gestart" in content
+    assert "Verdeling goedkeuren" not in content
+    refused = client.post(f"/verdelingen/{run.pk}/goedkeuren/")
+    assert refused.status_code == 403 and "vier-ogenprincipe" in refused.content.decode()
+    assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.DRAFT
+
+
+def test_second_administrator_approves_and_the_decision_shows(
+    call, administrator, second_administrator, officer, page_start
+):
+    run = page_start(client_for(administrator), call)
+    approver = client_for(second_administrator)
+    assert "Verdeling goedkeuren" in approver.get(f"/verdelingen/{run.pk}/").content.decode()
+    response = approver.post(f"/verdelingen/{run.pk}/goedkeuren/")
+    assert response.status_code == 302
+    decision = Decision.objects.select_related("application").order_by("number").first()
+    page = approver.get(f"/aanvragen/{decision.application_id}/").content.decode()
+    assert decision.number in page and "Toekenning per bestedingsdoel per jaar" in page
+    # The municipality sees it only once the letter is sent.
+    application = decision.application
+    officer.municipality = application.municipality
+    officer.save()
+    officer_client = client_for(officer)
+    assert decision.number not in officer_client.get(f"/aanvragen/{application.pk}/").content.decode()
+    Application.objects.filter(pk=application.pk).update(status=Status.LETTER_SENT)
+    assert decision.number in officer_client.get(f"/aanvragen/{application.pk}/").content.decode()
+
+
+def test_changed_inputs_are_listed_on_the_refused_approval(call, administrator, second_administrator, page_start):
+    run = page_start(client_for(administrator), call)
+    application = Application.objects.order_by("pk").first()
+    Application.objects.filter(pk=application.pk).update(requested_amount=Decimal("1.00"))
+    response = client_for(second_administrator).post(f"/verdelingen/{run.pk}/goedkeuren/")
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert f"{application.reference}: requested" in content
+
+
+def test_progress_json_and_refresh_while_running(call, administrator_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        administrator_client.post(f"/aanvraagrondes/{call.pk}/verdeling/berekenen/")
+    run = AllocationRun.objects.get(call=call)
+    data = administrator_client.get(f"/verdelingen/{run.pk}/voortgang/").json()
+    assert data["status"] == "queued" and data["progress"] == 0
+    page = administrator_client.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in page and "data-run-progress" in page and "run_progress.js" in page
+
+
+def test_verify_page_confirms(call, administrator, page_start):
+    client = client_for(administrator)
+    run = page_start(client, call)
+    response = client.post(f"/verdelingen/{run.pk}/controleren/")
+    assert "elke regel is gelijk" in response.content.decode()
+
+
+def test_compare_page_has_table_and_accessible_chart(call, administrator, page_start):
+    client = client_for(administrator)
+    a = page_start(client, call)
+    AllocationPolicy.objects.create(call=call, method="pro_rata")
+    b = page_start(client, call)
+    content = client.get(f"/aanvraagrondes/{call.pk}/verdeling/vergelijken/?a={a.pk}&b={b.pk}").content.decode()
+    assert 'role="img"' in content and "<title" in content and "<desc" in content
+    assert 'id="vergelijking-gemeenten"' in content and "Verschil" in content
+    assert "New Town" in content and "geen netwerk" in content
+
+
+@pytest.mark.parametrize("role", ["officer", "reviewer"])
+def test_other_roles_get_403_on_every_page(call, administrator, page_start, role, request):
+    run = page_start(client_for(administrator), call)
+    client = client_for(request.getfixturevalue(role))
+    for method, url in [
+        ("get", f"/aanvraagrondes/{call.pk}/verdeling/"),
+        ("get", f"/aanvraagrondes/{call.pk}/verdeling/beleid/"),
+        ("post", f"/aanvraagrondes/{call.pk}/verdeling/beleid/"),
+        ("post", f"/aanvraagrondes/{call.pk}/verdeling/berekenen/"),
+        ("get", f"/aanvraagrondes/{call.pk}/verdeling/vergelijken/"),
+        ("get", f"/verdelingen/{run.pk}/"),
+        ("get", f"/verdelingen/{run.pk}/voortgang/"),
+        ("post", f"/verdelingen/{run.pk}/goedkeuren/"),
+        ("post", f"/verdelingen/{run.pk}/controleren/"),
+        ("post", f"/verdelingen/{run.pk}/opnieuw/"),
+    ]:
+        assert getattr(client, method)(url).status_code == 403, url
+    assert AllocationRun.objects.count() == 1
+
+
+def test_unknown_objects_are_404(administrator_client):
+    assert administrator_client.get("/aanvraagrondes/999999/verdeling/").status_code == 404
+    assert administrator_client.get("/verdelingen/999999/").status_code == 404
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_run_and_compare_pages_cost_the_same_queries_as_lines_grow(call, administrator, page_start):
+    client = client_for(administrator)
+    a, b = page_start(client, call), page_start(client, call)
+    runs_url = f"/verdelingen/{b.pk}/"
+    compare_url = f"/aanvraagrondes/{call.pk}/verdeling/vergelijken/?a={a.pk}&b={b.pk}"
+    small = (_queries(client, runs_url), _queries(client, compare_url))
+    for n in range(6):
+        reviewed(call, requested=Decimal("10000.00"), total=Decimal(10 + n), networks=("M50",) if n % 2 else ())
+    c, d = page_start(client, call), page_start(client, call)
+    runs_url = f"/verdelingen/{d.pk}/"
+    compare_url = f"/aanvraagrondes/{call.pk}/verdeling/vergelijken/?a={c.pk}&b={d.pk}"
+    assert (_queries(client, runs_url), _queries(client, compare_url)) == small
+    assert "nplv-cutoff" in client.get(runs_url).content.decode()
+
+
+def test_admin_shows_policies_runs_and_decisions_read_only(call, administrator_client, page_start, administrator):
+    page_start(client_for(administrator), call)
+    AllocationPolicy.objects.create(call=call)
+    for url in (
+        "/admin/allocations/allocationpolicy/",
+        "/admin/allocations/allocationrun/",
+        "/admin/allocations/decision/",
+    ):
+        assert administrator_client.get(url).status_code == 200, url
+    policy = AllocationPolicy.objects.get(call=call)
+    page = administrator_client.get(f"/admin/allocations/allocationpolicy/{policy.pk}/change/").content.decode()
+    assert f"/aanvraagrondes/{call.pk}/verdeling/beleid/" in page
+    assert administrator_client.get("/admin/allocations/allocationpolicy/add/").status_code == 403
