@@ -358,4 +358,7 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------------
 MINISTRY_NAME = env("MINISTRY_NAME", default="Ministerie van Volkshuisvesting en Ruimtelijke Ordening")
+# The emblem at the top of award letters, relative to the static files. The default is a neutral
+# placeholder: the real Rijkslogo has its own licence.
+LETTER_EMBLEM = env("LETTER_EMBLEM", default="letters/emblem.svg")
 REFERENCE_DATA_DIR = BASE_DIR / "nplvportal" / "data"
