@@ -6,6 +6,7 @@ Pages show a button for every transition in ``WORKFLOW.available(user, applicati
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_administrator
 from accounts.workflow import Transition, Workflow
 from applications.models import Status
 from applications.permissions import (
@@ -50,6 +51,36 @@ WORKFLOW = Workflow(
             target=Status.IN_REVIEW,
             allowed=can_start_review,
             style="primary",
+        ),
+        # The decision actions of the money half (CONTRACT.md); a minimal version until the full
+        # lifecycle of applications/workflow.py lands.
+        Transition(
+            action="award",
+            label=_("Toekennen"),
+            sources=(Status.REVIEWED,),
+            target=Status.AWARDED,
+            allowed=is_administrator,
+        ),
+        Transition(
+            action="partially_award",
+            label=_("Gedeeltelijk toekennen"),
+            sources=(Status.REVIEWED,),
+            target=Status.PARTIALLY_AWARDED,
+            allowed=is_administrator,
+        ),
+        Transition(
+            action="reject",
+            label=_("Afwijzen"),
+            sources=(Status.REVIEWED,),
+            target=Status.REJECTED,
+            allowed=is_administrator,
+        ),
+        Transition(
+            action="send_letter",
+            label=_("Beschikking verzonden"),
+            sources=(Status.AWARDED, Status.PARTIALLY_AWARDED, Status.REJECTED),
+            target=Status.LETTER_SENT,
+            allowed=is_administrator,
         ),
     ]
 )

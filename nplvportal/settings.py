@@ -140,6 +140,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="nplv")
 CELERY_BEAT_SCHEDULE = {
     # The database is the source of truth for mail: anything queued but not yet sent is picked up again.
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
+    "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
 }
 
 # --- Cache (shared between processes when Redis is configured) -------------------------------------
