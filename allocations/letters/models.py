@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -58,17 +59,22 @@ class LetterText(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="letter_texts", verbose_name=_("ronde"))
     version = models.PositiveIntegerField(_("versie"))
-    introduction = models.TextField(_("inleiding (aanleiding)"), max_length=2000, blank=True)
-    obligations = models.TextField(_("aanvullende verplichtingen"), max_length=2000, blank=True)
+    introduction = models.TextField(
+        _("inleiding (aanleiding)"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    obligations = models.TextField(
+        _("aanvullende verplichtingen"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     unspent_money = models.TextField(
         _("niet bestede middelen"),
         max_length=2000,
+        validators=[MaxLengthValidator(2000)],
         default=(
             "Middelen die u niet binnen de bestedingsperiode besteedt of die u niet besteedt aan de "
             "activiteiten waarvoor ze zijn verstrekt, vordert de minister terug."
         ),
     )
-    closing = models.TextField(_("slottekst"), max_length=2000, blank=True)
+    closing = models.TextField(_("slottekst"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
     minister = models.CharField(
         _("namens"), max_length=200, default="de minister van Volkshuisvesting en Ruimtelijke Ordening"
     )

@@ -62,7 +62,7 @@ def texts_for(call) -> LetterText:
 
 def save_letter_texts(*, call, by: User, data: dict) -> LetterText:
     """Store the edited texts as a new version; earlier versions stay, as letters refer to them."""
-    require(can_edit_letter_texts(by, call))
+    require(can_edit_letter_texts.test(by, call))
     with transaction.atomic():
         latest = LetterText.objects.select_for_update().filter(call=call).order_by("-version").first()
         version = (latest.version if latest else 0) + 1
@@ -227,7 +227,7 @@ def sweep_jobs(*, now: datetime.datetime | None = None, limit: int = 1000) -> in
 
 
 def retry_failed(*, run: AllocationRun, by: User) -> int:
-    require(can_manage_letters(by, run))
+    require(can_manage_letters.test(by, run))
     with transaction.atomic():
         decisions = Decision.objects.filter(letter_jobs__run=run, letter_jobs__status=JobStatus.FAILED).distinct()
         count = create_letter_jobs(run=run, decisions=decisions)
@@ -237,7 +237,7 @@ def retry_failed(*, run: AllocationRun, by: User) -> int:
 
 def regenerate(*, run: AllocationRun, by: User) -> int:
     """Re-render every letter of the run with the call's latest texts; changed letters get a new version."""
-    require(can_manage_letters(by, run))
+    require(can_manage_letters.test(by, run))
     if run.status != RunStatus.FINAL:
         raise ValidationError({"run": [_("Alleen van een definitieve verdeling worden brieven gemaakt.")]})
     with transaction.atomic():
@@ -256,7 +256,7 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
     the objection period starts, and the municipality's officers get an e-mail."""
     from applications.workflow import move
 
-    require(can_manage_letters(by, run))
+    require(can_manage_letters.test(by, run))
     now = now or timezone.now()
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
@@ -306,7 +306,7 @@ def _notify_officers(decision: Decision) -> None:
 
 def open_letter(*, letter: Letter, by: User, via: str = "page"):
     """The letter's file for download, after the permission check (404 for anyone else) and an audit."""
-    require(can_view_letter(by, letter), not_found=True)
+    require(can_view_letter.test(by, letter), not_found=True)
     audit.record(
         actor=by,
         verb="letter.downloaded",
@@ -318,7 +318,7 @@ def open_letter(*, letter: Letter, by: User, via: str = "page"):
 
 def preview_letter(*, decision: Decision, texts: LetterText, by: User) -> bytes:
     """The letter as it would be with these texts; nothing is stored."""
-    require(can_edit_letter_texts(by, decision.application.call))
+    require(can_edit_letter_texts.test(by, decision.application.call))
     decision = selectors.decisions_for_letters([decision.pk]).get()
     audit.record(actor=by, verb="letter.previewed", target=decision, data={"text_version": texts.version})
     return render_letter_pdf(decision, texts)

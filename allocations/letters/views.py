@@ -37,7 +37,7 @@ def _file(handle, *, filename: str) -> FileResponse:
 
 
 def _run_for_admin(request, pk: int) -> AllocationRun:
-    require(can_manage_letters(request.user, None))  # a role that never manages letters: 403
+    require(can_manage_letters.test(request.user, None))  # a role that never manages letters: 403
     return get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
 
 
@@ -118,7 +118,7 @@ def letter_download(request, pk: int):
 def application_letters(request, pk: int):
     """The letters of one application: the municipality sees them once sent, ministry staff always."""
     application = get_object_or_404(Application.objects.select_related("municipality", "call"), pk=pk)
-    require(can_view_application_letters(request.user, application), not_found=True)
+    require(can_view_application_letters.test(request.user, application), not_found=True)
     letters = list(selectors.letters_of_application(application))
     if not is_ministry(request.user):
         letters = [letter for letter in letters if letter.decision.sent_at is not None]
@@ -150,7 +150,7 @@ class PreviewForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def call_letter_texts(request, pk: int):
     """Edit the call's letter texts (each save is a new version), or preview the letter for a decision."""
-    require(can_edit_letter_texts(request.user, None))
+    require(can_edit_letter_texts.test(request.user, None))
     call = get_object_or_404(Call.objects.select_related("scheme"), pk=pk)
     latest = services.texts_for(call)
     decisions = Decision.objects.filter(application__call=call).order_by("number")
