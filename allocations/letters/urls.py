@@ -12,3 +12,4 @@ urlpatterns = [
     path("aanvragen/<int:pk>/beschikking/", views.application_letters, name="application_letters"),
     path("aanvraagrondes/<int:pk>/brieftekst/", views.call_letter_texts, name="call_letter_texts"),
 ]
+
