@@ -363,4 +363,6 @@ MINISTRY_NAME = env("MINISTRY_NAME", default="Ministerie van Volkshuisvesting en
 # The emblem at the top of award letters, relative to the static files. The default is a neutral
 # placeholder: the real Rijkslogo has its own licence.
 LETTER_EMBLEM = env("LETTER_EMBLEM", default="letters/emblem.svg")
+# How long a worker holds a letter job before the sweeper may give it to another (a dead worker's lease).
+LETTER_LEASE_SECONDS = env.int("LETTER_LEASE_SECONDS", default=120)
 REFERENCE_DATA_DIR = BASE_DIR / "nplvportal" / "data"

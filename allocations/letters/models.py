@@ -116,7 +116,6 @@ class LetterJob(models.Model):
     """
 
     MAX_ATTEMPTS = 5
-    LEASE_SECONDS = 120
 
     Status = JobStatus
 

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -142,7 +143,7 @@ def claim_job(job_id: int, *, now: datetime.datetime | None = None) -> LetterJob
             return None
         job.status = JobStatus.CLAIMED
         job.attempts += 1
-        job.lease_until = now + datetime.timedelta(seconds=LetterJob.LEASE_SECONDS)
+        job.lease_until = now + datetime.timedelta(seconds=settings.LETTER_LEASE_SECONDS)
         job.save(update_fields=["status", "attempts", "lease_until"])
     return job
 
@@ -280,8 +281,6 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
 
 def _notify_officers(decision: Decision) -> None:
     """Queued in the same transaction (the mail backend stores it), delivered after commit."""
-    from django.conf import settings
-
     recipients = list(
         User.objects.filter(
             role=Role.OFFICER, municipality_id=decision.application.municipality_id, is_active=True

@@ -86,13 +86,13 @@ def test_a_job_run_twice_or_redelivered_writes_nothing_new(run, django_capture_o
     assert LetterJob.objects.get(pk=job.pk).status == JobStatus.DONE
 
 
-def test_a_leased_job_is_left_alone_and_an_expired_lease_is_taken_over(run):
+def test_a_leased_job_is_left_alone_and_an_expired_lease_is_taken_over(run, settings):
     services.create_letter_jobs(run=run)
     job = LetterJob.objects.filter(run=run).first()
     now = timezone.now()
     assert services.claim_job(job.pk, now=now) is not None
     assert services.claim_job(job.pk, now=now + datetime.timedelta(seconds=10)) is None  # lease still runs
-    later = now + datetime.timedelta(seconds=LetterJob.LEASE_SECONDS + 1)
+    later = now + datetime.timedelta(seconds=settings.LETTER_LEASE_SECONDS + 1)
     taken = services.claim_job(job.pk, now=later)
     assert taken is not None and taken.attempts == 2
 
