@@ -43,3 +43,60 @@ def run() -> None:
     emit("letter_floor", floor, "s", target=SECONDS_TARGET, floor=floor)
     emit("letter_one", seconds, "s", target=SECONDS_TARGET, floor=floor)
     emit("letter_one_vs_floor", seconds / floor, "x", target=FLOOR_TARGET, floor=1.0)
+    run_batch()
+
+
+BATCH = 342
+BATCH_TARGET = 20.0
+
+
+def _render_one(index: int) -> str:
+    """One municipality's letter, rendered, hashed and written as a worker would (files, not the database)."""
+    import dataclasses
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from allocations.letters import pdf
+    from allocations.letters.content import Addressee, Kind
+    from allocations.letters.samples import sample_content
+
+    kind = (Kind.AWARD, Kind.PARTIAL, Kind.REFUSAL)[index % 3]
+    content = sample_content(kind, requested_cents=10_000_000 + index * 12_345)
+    content = dataclasses.replace(
+        content,
+        decision_number=f"NPLV-2026-KW-{index:06d}",
+        addressee=Addressee(f"Gemeente {index}", (f"Postbus {index + 1}", "1234 AB PLAATS")),
+    )
+    data = pdf.letter_pdf(content)
+    target = Path(tempfile.gettempdir()) / f"nplv-bench-letter-{os.getpid()}.pdf"
+    target.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _worker_init() -> None:
+    _setup_django()
+    from allocations.letters import pdf
+
+    pdf.letter_pdf  # noqa: B018 - import in the worker, as a Celery worker does at start
+    _render_one(0)  # warm the font configuration and stylesheet once per process, as a long-lived worker has
+
+
+def run_batch() -> None:
+    """342 letters (one per municipality) on 2 worker processes, each with its own cached resources.
+
+    This times rendering, hashing and writing; the job rows and the broker add little per letter and are
+    exercised by the fault test with a real worker instead.
+    """
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2, initializer=_worker_init) as pool:
+        pool.map(_render_one, range(2))  # both workers up and warm before the clock starts
+        start = time.perf_counter()
+        hashes = pool.map(_render_one, range(BATCH), chunksize=4)
+        seconds = time.perf_counter() - start
+    assert len(set(hashes)) == BATCH
+    per_letter = seconds / BATCH
+    emit("letters_342_2workers", seconds, "s", target=BATCH_TARGET, floor=per_letter)
