@@ -73,7 +73,8 @@ def _resources():
     fetcher = StaticOnlyFetcher(static_roots())
     stylesheet_url = static_base_url() + STYLESHEET
     stylesheet = CSS(url=stylesheet_url, url_fetcher=fetcher, font_config=font_config)
-    return font_config, fetcher, stylesheet
+    images: dict = {}  # the emblem is read and parsed once per process, not once per letter
+    return font_config, fetcher, stylesheet, images
 
 
 def reset() -> None:
@@ -93,13 +94,14 @@ def render_pdf(html: str, *, stylesheet: bool = True) -> bytes:
     """
     from weasyprint import HTML
 
-    font_config, fetcher, compiled = _resources()
+    font_config, fetcher, compiled, images = _resources()
     document = HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher)
     return document.write_pdf(
         stylesheets=[compiled] if stylesheet else [],
         font_config=font_config,
         pdf_variant=PDF_VARIANT,
         uncompressed_pdf=False,
+        cache=images,
     )
 
 
