@@ -7,6 +7,7 @@ each with one reviewed application, a line, its splits per theme and year, and a
 from __future__ import annotations
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from accounts.models import Municipality, Role, User
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit, Method, Outcome, RunStatus
 from applications.models import Application, Call, Scheme, Status, Theme
 
+_codes = itertools.count(8000)  # CBS codes unique across runs in one test
 DECIDED_AT = datetime.datetime(2027, 3, 15, 10, 0, tzinfo=datetime.UTC)
 
 
@@ -56,7 +58,7 @@ def make_run(*, count: int = 3, by: User | None = None, municipalities=None, pre
     if municipalities is None:
         municipalities = [
             Municipality.objects.create(
-                cbs_code=f"GM{8000 + i:04d}",
+                cbs_code=f"GM{next(_codes) % 10_000:04d}",
                 name=f"Briefgemeente {i}",
                 province="Utrecht",
                 inhabitants=40_000,

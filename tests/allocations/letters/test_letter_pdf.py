@@ -12,12 +12,16 @@ from decimal import Decimal
 
 import pikepdf
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from allocations.letters import pdf
 from allocations.letters.content import Kind, RefusalReason
 from allocations.letters.samples import sample_content
 from allocations.letters.words import amount_in_words
+from tests.allocations.letters.test_letter_words import parse_amount
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +214,15 @@ def test_the_emblem_is_configurable(settings):
 def test_points_add_up_to_the_total():
     motivation = sample_content(Kind.AWARD).motivation
     assert motivation.total_points == Decimal("35.5")
+
+
+@hypothesis_settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(min_value=1, max_value=99_999_999_999))
+def test_the_pdf_states_any_amount_in_words_that_read_back_to_it(requested_cents):
+    content = sample_content(Kind.AWARD, requested_cents=requested_cents)
+    text = text_of(pdf.letter_pdf(content))
+    match = re.search(r"U ontvangt een bijdrage van € ([\d.]+,\d\d) \((.+?)\)\.", text)
+    assert match, text[:600]
+    figures = int(match[1].replace(".", "").replace(",", ""))
+    assert figures == requested_cents == parse_amount(match[2])
+    assert match[2] == amount_in_words(requested_cents)
