@@ -36,6 +36,10 @@ COPY locale ./locale
 COPY --from=frontend /build/node_modules/@utrecht/component-library-css/dist/index.css static/vendor/utrecht-components.css
 COPY --from=frontend /build/node_modules/@utrecht/component-library-css/dist/html.css static/vendor/utrecht-html.css
 COPY --from=frontend /build/node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css static/vendor/rhc-tokens.css
+# The letters' font, from fonts-dejavu-core, into the static files (the same as make does).
+RUN mkdir -p static/vendor/fonts \
+ && cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf \
+       /usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf static/vendor/fonts/
 
 RUN for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done \
  && SECRET_KEY=build-only DEBUG=false STATIC_ROOT=/app/staticfiles python manage.py collectstatic --noinput -v0

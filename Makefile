@@ -12,6 +12,10 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
 VENDOR_CSS := static/vendor/utrecht-components.css static/vendor/utrecht-html.css static/vendor/rhc-tokens.css
+# The open font embedded in award letters (Debian fonts-dejavu-core), copied into the static files so a
+# letter uses the same font file wherever it is rendered.
+FONT_DIR ?= /usr/share/fonts/truetype/dejavu
+LETTER_FONTS := static/vendor/fonts/DejaVuSans.ttf static/vendor/fonts/DejaVuSans-Bold.ttf static/vendor/fonts/DejaVuSans-Oblique.ttf
 
 .PHONY: help install sysdeps run test bench lint messages worker clean
 
@@ -22,7 +26,8 @@ help:
 	@echo "make lint   – ruff (lint and format check) and mypy"
 
 # System packages: Pango and HarfBuzz subsetting for WeasyPrint, gettext for translations, Node for the
-# NL Design System CSS, Chromium for the browser tests. Installed with apt-get when missing and root.
+# NL Design System CSS, Chromium for the browser tests, the DejaVu font for the letters, poppler-utils
+# (pdftoppm, pdftotext) to look at rendered letters. Installed with apt-get when missing and root.
 sysdeps:
 	@missing=""; \
 	ldconfig -p | grep -q 'libpango-1.0.so.0' || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
@@ -30,7 +35,8 @@ sysdeps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
-	fc-list 2>/dev/null | grep -qi 'dejavu\|liberation\|fira' || missing="$$missing fonts-dejavu-core"; \
+	test -f $(FONT_DIR)/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing missing system packages:$$missing"; \
@@ -56,12 +62,17 @@ static/vendor/utrecht-components.css static/vendor/utrecht-html.css static/vendo
 	cp node_modules/@utrecht/component-library-css/dist/html.css static/vendor/utrecht-html.css
 	cp node_modules/@rijkshuisstijl-community/design-tokens/dist/index.css static/vendor/rhc-tokens.css
 
+$(LETTER_FONTS): static/vendor/fonts/%.ttf:
+	@$(MAKE) --no-print-directory sysdeps
+	mkdir -p static/vendor/fonts
+	cp $(FONT_DIR)/$*.ttf $@
+
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
 messages: $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-install: $(VENV)/.installed $(VENDOR_CSS) messages .env
+install: $(VENV)/.installed $(VENDOR_CSS) $(LETTER_FONTS) messages .env
 
 # Local development settings, so that manage.py commands in this checkout work without extra variables.
 # Variables set in the environment win over this file; the test suite sets its own.

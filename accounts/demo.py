@@ -109,3 +109,37 @@ def seed_indicator_values(seed: int = 2026) -> int:
             )
     IndicatorValue.objects.bulk_create(to_create)
     return len(to_create)
+
+
+# Plausible but invented postal addresses for the letters; every one is marked ``address_is_demo``.
+DEMO_ADDRESSES = {
+    "GM0356": ("Postbus 9100", "3430 PA", "Nieuwegein"),
+    "GM0363": ("Postbus 90200", "1000 AE", "Amsterdam"),
+    "GM0794": ("Postbus 950", "5700 AZ", "Helmond"),
+    "GM0400": ("Postbus 9010", "1780 GA", "Den Helder"),
+}
+
+
+def seed_demo_addresses() -> int:
+    """Give every municipality without a postal address a demo one, so every letter has an address."""
+    updated = []
+    for municipality in Municipality.objects.filter(postal_address="").order_by("cbs_code"):
+        code = municipality.cbs_code
+        digest = int(hashlib.sha256(code.encode()).hexdigest(), 16)
+        address, postal_code, city = DEMO_ADDRESSES.get(
+            code,
+            (
+                f"Postbus {1000 + digest % 9000}",
+                f"{1000 + digest % 9000:04d} {'ABCDEGHJ'[digest % 8]}A",
+                municipality.name,
+            ),
+        )
+        municipality.postal_address = address
+        municipality.postal_code = postal_code
+        municipality.postal_city = city
+        municipality.address_is_demo = True
+        updated.append(municipality)
+    Municipality.objects.bulk_update(
+        updated, ["postal_address", "postal_code", "postal_city", "address_is_demo"], batch_size=500
+    )
+    return len(updated)

@@ -44,6 +44,21 @@ class Municipality(models.Model):
     province = models.CharField(_("provincie"), max_length=20, choices=Province.choices)
     inhabitants = models.PositiveIntegerField(_("inwoners"))
     inhabitants_year = models.PositiveSmallIntegerField(_("peiljaar inwoners"))
+    # The postal address that award letters are sent to ("Het college van burgemeester en wethouders").
+    postal_address = models.CharField(
+        _("postadres"), max_length=100, blank=True, help_text=_("Bijvoorbeeld ‘Postbus 1’ of straat en huisnummer.")
+    )
+    postal_code = models.CharField(
+        _("postcode"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^[1-9][0-9]{3} ?[A-Z]{2}$", _("Een postcode zoals 3430 AA."))],
+    )
+    postal_city = models.CharField(_("plaats"), max_length=100, blank=True)
+    address_is_demo = models.BooleanField(
+        _("demo-adres"), default=False, help_text=_("Het adres is verzonnen voor de demo.")
+    )
+
 
     class Meta:
         ordering = ["name"]
@@ -52,6 +67,12 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.cbs_code})"
+
+    @property
+    def postal_lines(self) -> tuple[str, ...]:
+        """The address lines under the addressee of a letter; empty while no address is known."""
+        city_line = " ".join(part for part in (self.postal_code, self.postal_city.upper()) if part)
+        return tuple(line for line in (self.postal_address, city_line) if line)
 
 
 class Network(models.Model):

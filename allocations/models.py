@@ -1,6 +1,6 @@
 """The models of the money half, defined per room (runs, letters) and gathered here for Django."""
 
-from allocations.letters.models import Letter
+from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -25,7 +25,10 @@ __all__ = [
     "AreaReservation",
     "Decision",
     "FormulaWeight",
+    "JobStatus",
     "Letter",
+    "LetterJob",
+    "LetterText",
     "LineSplit",
     "Method",
     "Outcome",

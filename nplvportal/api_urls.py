@@ -1,9 +1,11 @@
 """The API under /api/v1/: each app registers its viewsets on one router."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from allocations.runs import api as runs_api
+from allocations.letters import api as letters_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
 
@@ -13,4 +15,11 @@ accounts_api.register(router)
 applications_api.register(router)
 assessment_api.register(router)
 
-urlpatterns = [*accounts_api.urlpatterns, *runs_api.urlpatterns, *router.urls]
+letters_urlpatterns = [
+    path("allocation-runs/<int:pk>/letters/", letters_api.run_letters, name="api-run-letters"),
+    path("applications/<int:pk>/letters/", letters_api.application_letters, name="api-application-letters"),
+    path("letters/<int:pk>/", letters_api.letter_detail, name="api-letter-detail"),
+    path("letters/<int:pk>/pdf/", letters_api.letter_pdf, name="api-letter-pdf"),
+]
+
+urlpatterns = [*accounts_api.urlpatterns, *runs_api.urlpatterns, *letters_urlpatterns, *router.urls]

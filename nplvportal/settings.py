@@ -142,6 +142,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
     # Allocation runs whose message was lost or whose worker died are queued again.
     "sweep-allocation-runs": {"task": "allocations.runs.tasks.sweep_runs", "schedule": 60.0},
+    # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
+    "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
 }
 # A running allocation run holds a lease this long (renewed at every phase); after it expires the sweeper
 # hands the run to another worker. ALLOCATION_RUN_PAUSE slows a run down between phases: only for the
@@ -365,4 +367,9 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------------
 MINISTRY_NAME = env("MINISTRY_NAME", default="Ministerie van Volkshuisvesting en Ruimtelijke Ordening")
+# The emblem at the top of award letters, relative to the static files. The default is a neutral
+# placeholder: the real Rijkslogo has its own licence.
+LETTER_EMBLEM = env("LETTER_EMBLEM", default="letters/emblem.svg")
+# How long a worker holds a letter job before the sweeper may give it to another (a dead worker's lease).
+LETTER_LEASE_SECONDS = env.int("LETTER_LEASE_SECONDS", default=120)
 REFERENCE_DATA_DIR = BASE_DIR / "nplvportal" / "data"

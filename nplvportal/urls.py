@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("applications.urls")),
     path("", include("allocations.runs.urls")),
+    path("", include("allocations.letters.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocations.runs.models import Decision
+from applications.models import Call
 
 
 def letter_path(instance: Letter, filename: str) -> str:
@@ -46,3 +49,99 @@ class Letter(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+class LetterText(models.Model):
+    """One version of the scheme-specific texts of a call's letters; editing adds a version, never overwrites.
+
+    Each letter records the version it used, so a letter can always be explained and re-rendered.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="letter_texts", verbose_name=_("ronde"))
+    version = models.PositiveIntegerField(_("versie"))
+    introduction = models.TextField(
+        _("inleiding (aanleiding)"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    obligations = models.TextField(
+        _("aanvullende verplichtingen"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    unspent_money = models.TextField(
+        _("niet bestede middelen"),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+        default=(
+            "Middelen die u niet binnen de bestedingsperiode besteedt of die u niet besteedt aan de "
+            "activiteiten waarvoor ze zijn verstrekt, vordert de minister terug."
+        ),
+    )
+    closing = models.TextField(_("slottekst"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)])
+    minister = models.CharField(
+        _("namens"), max_length=200, default="de minister van Volkshuisvesting en Ruimtelijke Ordening"
+    )
+    signatory_name = models.CharField(_("naam ondertekenaar"), max_length=150, default="drs. A.B. Voorbeeld")
+    signatory_function = models.CharField(
+        _("functie ondertekenaar"), max_length=150, default="directeur Leefbaarheid en Wijken"
+    )
+    directorate = models.CharField(_("directie"), max_length=200, default="Directie Leefbaarheid en Wijken")
+    contact_name = models.CharField(_("contactpersoon"), max_length=150, default="Team Leefbaarheidsfondsen")
+    contact_email = models.EmailField(_("e-mail contact"), default="leefbaarheidsfondsen@demo.nplv.example")
+    contact_phone = models.CharField(_("telefoon contact"), max_length=30, default="070 000 00 00")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("gemaakt op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["call", "-version"]
+        verbose_name = _("brieftekst")
+        verbose_name_plural = _("briefteksten")
+        constraints = [models.UniqueConstraint(fields=["call", "version"], name="unique_letter_text_version")]
+
+    def __str__(self) -> str:
+        return f"{self.call.code} v{self.version}"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", _("Wacht")
+    CLAIMED = "claimed", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class LetterJob(models.Model):
+    """The work of rendering one decision's letter: the database, not the broker, says what is left to do.
+
+    A worker claims a job with a lease; a job whose lease ran out (its worker died) is claimed again by
+    the sweeper, up to ``MAX_ATTEMPTS`` times, after which it fails visibly.
+    """
+
+    MAX_ATTEMPTS = 5
+
+    Status = JobStatus
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="letter_jobs")
+    run = models.ForeignKey("allocations.AllocationRun", on_delete=models.CASCADE, related_name="letter_jobs")
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("foutmelding"), blank=True)
+    correction = models.BooleanField(_("correctie"), default=False)
+    letter = models.ForeignKey(Letter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "pk"]
+        verbose_name = _("brieftaak")
+        verbose_name_plural = _("brieftaken")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(status__in=["pending", "claimed"]),
+                name="one_open_letter_job_per_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["run", "status"], name="letterjob_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} ({self.get_status_display()})"

@@ -9,7 +9,6 @@ set of lines impossible. A beat sweeper re-queues runs whose message got lost or
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
+from allocations.letters.services import create_letter_jobs
 from allocations.runs import plan, snapshot
 from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
 from allocations.runs.models import (
@@ -52,17 +52,8 @@ DECISION_ACTIONS = {
     Outcome.REJECTED: "reject",
 }
 
+
 # Called after a run is approved (on commit), each with ``run=``: the letters add their jobs here.
-AFTER_APPROVAL: list[Callable[..., None]] = []
-
-
-def after_approval(run: AllocationRun) -> None:
-    """The hook for what follows an approval. A no-op for now: the award letters (allocations/letters)
-    register ``create_letter_jobs(run=...)`` in AFTER_APPROVAL."""
-    for hook in AFTER_APPROVAL:
-        hook(run=run)
-
-
 class OwnRunApproval(PermissionDenied):
     """The four-eyes rule: whoever started a run may not approve it (HTTP 403 with this message)."""
 
@@ -246,7 +237,8 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
             target=run,
             data={"decisions": len(decisions), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
         )
-        transaction.on_commit(lambda: after_approval(run))
+        # One letter job per decision, in the same transaction; their tasks are queued after commit.
+        create_letter_jobs(run=run, decisions=decisions)
     return run
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_indicator_values
+from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_demo_addresses, seed_indicator_values
 from accounts.models import Municipality
 from allocations.runs.demo import seed_allocation_calls
 from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             call_command("load_reference_data", stdout=self.stdout)
         accounts = seed_accounts()
         values = seed_indicator_values()
+        seed_demo_addresses()
         calls = seed_schemes_and_calls()
         applications = seed_applications()
         assignments = seed_assessment()

@@ -1,0 +1,308 @@
+"""What an award letter says, as plain frozen dataclasses, so the template renders data and nothing else.
+
+Every free text is bounded here (a letter renders in bounded time, whatever a configuration says), the
+amount in words is spelled here, and the last day to object is computed here (Awb 6:7, 6:8 and the
+Algemene termijnenwet), so the tests and the preview read the same values the PDF prints.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from allocations.letters.words import amount_in_words
+
+# Bounds on free texts, in characters. A bound cuts the text and marks the cut with an ellipsis.
+SHORT = 200
+LINE = 400
+PARAGRAPH = 2_000
+LONG = 6_000
+MAX_ROWS = 200
+
+
+def bounded(text: str | None, limit: int) -> str:
+    """The text without control characters (other than newlines), cut to ``limit`` characters."""
+    if not text:
+        return ""
+    cleaned = "".join(ch for ch in str(text) if ch in "\n\t" or ch.isprintable()).strip()
+    if len(cleaned) <= limit:
+        return cleaned
+    return cleaned[: limit - 1].rstrip() + "…"
+
+
+def _bound_fields(instance, limits: dict[str, int] | None = None) -> None:
+    """Bound every text field of a frozen dataclass (``LINE`` unless ``limits`` says otherwise)."""
+    limits = limits or {}
+    for name, value in vars(instance).items():
+        if isinstance(value, str) and not isinstance(value, enum.Enum):
+            object.__setattr__(instance, name, bounded(value, limits.get(name, LINE)))
+        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+            object.__setattr__(instance, name, tuple(bounded(item, SHORT) for item in value[:12]))
+
+
+class Kind(enum.StrEnum):
+    AWARD = "award"
+    PARTIAL = "partial"
+    REFUSAL = "refusal"
+
+
+class RefusalReason(enum.StrEnum):
+    BELOW_MINIMUM = "below_minimum"
+    NOT_ELIGIBLE = "not_eligible"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+
+
+# --- Deadlines --------------------------------------------------------------------------------------
+def easter_sunday(year: int) -> datetime.date:
+    """Gregorian Easter (the anonymous Gregorian algorithm), for the movable public holidays."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return datetime.date(year, month, day + 1)
+
+
+def public_holidays(year: int) -> set[datetime.date]:
+    """The days the Algemene termijnenwet treats as holidays (art. 3, and Goede Vrijdag by decree)."""
+    easter = easter_sunday(year)
+    kings_day = datetime.date(year, 4, 27)
+    if kings_day.weekday() == 6:  # on a Sunday, Koningsdag moves to the Saturday before
+        kings_day -= datetime.timedelta(days=1)
+    days = {
+        datetime.date(year, 1, 1),
+        easter - datetime.timedelta(days=2),  # Goede Vrijdag
+        easter + datetime.timedelta(days=1),  # tweede paasdag
+        kings_day,
+        easter + datetime.timedelta(days=39),  # Hemelvaartsdag
+        easter + datetime.timedelta(days=50),  # tweede pinksterdag
+        datetime.date(year, 5, 5),  # de vijfde mei
+        datetime.date(year, 12, 25),
+        datetime.date(year, 12, 26),
+    }
+    return days
+
+
+def objection_last_day(sent_on: datetime.date) -> datetime.date:
+    """The last day to object: six weeks from the day after sending (Awb 6:7, 6:8), moved past a weekend
+    or public holiday to the next working day (Algemene termijnenwet art. 1)."""
+    day = sent_on + datetime.timedelta(weeks=6)
+    while day.weekday() >= 5 or day in public_holidays(day.year):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+# --- The letter ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sender:
+    ministry: str
+    directorate: str
+    return_address: str  # one line, e.g. "Postbus 20011, 2500 EA Den Haag"
+    visiting_address: tuple[str, ...]
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    website: str
+
+    def __post_init__(self) -> None:
+        _bound_fields(self)
+
+
+@dataclass(frozen=True)
+class Signatory:
+    minister: str  # "de minister van Volkshuisvesting en Ruimtelijke Ordening"
+    name: str
+    function: str
+
+    def __post_init__(self) -> None:
+        _bound_fields(self)
+
+
+@dataclass(frozen=True)
+class Addressee:
+    municipality: str
+    address: tuple[str, ...]
+
+    @property
+    def college(self) -> str:
+        return f"Het college van burgemeester en wethouders van {self.municipality}"
+
+    def __post_init__(self) -> None:
+        _bound_fields(self)
+
+
+@dataclass(frozen=True)
+class CriterionPoints:
+    name: str
+    points: Decimal
+
+    def __post_init__(self) -> None:
+        _bound_fields(self)
+
+
+@dataclass(frozen=True)
+class BonusPoints:
+    label: str
+    points: Decimal
+
+    def __post_init__(self) -> None:
+        _bound_fields(self)
+
+
+@dataclass(frozen=True)
+class Motivation:
+    """The points and the place in the ranking (Awb 3:46: a decision states its reasons)."""
+
+    criteria: tuple[CriterionPoints, ...]
+    need_points: Decimal
+    bonuses: tuple[BonusPoints, ...]
+    minimum_points: Decimal | None
+    rank: int | None
+    ranked_count: int
+    ceiling_cents: int
+    funded_through_rank: int | None  # the last rank that received money: where the money ran out
+    refusal_reason: RefusalReason | None = None
+    ineligible_because: str = ""
+
+    def __post_init__(self) -> None:
+        _bound_fields(self, {"ineligible_because": PARAGRAPH})
+        if len(self.criteria) + len(self.bonuses) > MAX_ROWS:
+            raise ValueError("too many rows for one letter")
+
+    @property
+    def bonus_points(self) -> Decimal:
+        return sum((b.points for b in self.bonuses), Decimal(0))
+
+    @property
+    def criteria_points(self) -> Decimal:
+        return sum((c.points for c in self.criteria), Decimal(0))
+
+    @property
+    def total_points(self) -> Decimal:
+        """The parts printed add up to the total printed, by construction."""
+        return self.criteria_points + self.need_points + self.bonus_points
+
+
+@dataclass(frozen=True)
+class ThemeYearAmount:
+    theme: str
+    year: int
+    cents: int
+
+    def __post_init__(self) -> None:
+        _bound_fields(self)
+
+
+@dataclass(frozen=True)
+class Payment:
+    year: int
+    on: datetime.date
+    cents: int
+
+
+@dataclass(frozen=True)
+class SchemeTexts:
+    """The scheme-specific texts of a call, edited by administrators and versioned (LetterText)."""
+
+    version: int = 1
+    introduction: str = ""
+    obligations: str = ""
+    unspent_money: str = (
+        "Middelen die u niet binnen de bestedingsperiode besteedt of die u niet besteedt aan de "
+        "activiteiten waarvoor ze zijn verstrekt, vordert de minister terug."
+    )
+    closing: str = ""
+
+    def __post_init__(self) -> None:
+        _bound_fields(
+            self,
+            {"introduction": PARAGRAPH, "obligations": PARAGRAPH, "unspent_money": PARAGRAPH, "closing": PARAGRAPH},
+        )
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    kind: Kind
+    decision_number: str
+    letter_date: datetime.date
+    sender: Sender
+    signatory: Signatory
+    addressee: Addressee
+    application_reference: str
+    application_title: str
+    application_date: datetime.date
+    scheme_name: str
+    scheme_uses_sisa: bool
+    call_title: str
+    legal_basis: str
+    requested_cents: int
+    awarded_cents: int
+    motivation: Motivation
+    spending_from: datetime.date
+    spending_to: datetime.date
+    amounts: tuple[ThemeYearAmount, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    texts: SchemeTexts = field(default_factory=SchemeTexts)
+    attachments: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _bound_fields(self, {"legal_basis": LONG, "application_title": SHORT, "decision_number": 40})
+        if len(self.amounts) > MAX_ROWS or len(self.payments) > MAX_ROWS:
+            raise ValueError("too many rows for one letter")
+        if self.kind is Kind.REFUSAL and self.awarded_cents:
+            raise ValueError("a refusal awards nothing")
+        if self.kind is not Kind.REFUSAL and sum(a.cents for a in self.amounts) != self.awarded_cents:
+            raise ValueError("the amounts per theme and year must add up to the award")
+        if self.payments and sum(p.cents for p in self.payments) != self.awarded_cents:
+            raise ValueError("the payments must add up to the award")
+
+    # What the template reads; all derived, nothing computed in the template.
+    @property
+    def title(self) -> str:
+        return f"Beschikking {self.decision_number}"
+
+    @property
+    def subject(self) -> str:
+        noun = "Afwijzing aanvraag" if self.kind is Kind.REFUSAL else "Toekenning"
+        return f"{noun} {self.scheme_name} ({self.application_reference})"
+
+    @property
+    def awarded_words(self) -> str:
+        return amount_in_words(self.awarded_cents)
+
+    @property
+    def requested_words(self) -> str:
+        return amount_in_words(self.requested_cents)
+
+    @property
+    def objection_last_day(self) -> datetime.date:
+        return objection_last_day(self.letter_date)
+
+    @property
+    def sisa_deadline(self) -> datetime.date:
+        """The last accountability: 15 July of the year after the last spending year."""
+        return datetime.date(self.spending_to.year + 1, 7, 15)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({a.year for a in self.amounts})
+
+    @property
+    def table(self) -> list[tuple[str, list[int], int]]:
+        """Rows of (theme, cents per year, row total) in the order the themes first appear."""
+        years = self.years
+        cells: dict[str, dict[int, int]] = defaultdict(dict)
+        for amount in self.amounts:
+            cells[amount.theme][amount.year] = cells[amount.theme].get(amount.year, 0) + amount.cents
+        return [(theme, [row.get(y, 0) for y in years], sum(row.values())) for theme, row in cells.items()]
+
+    @property
+    def year_totals(self) -> list[int]:
+        return [sum(a.cents for a in self.amounts if a.year == year) for year in self.years]

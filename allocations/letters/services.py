@@ -1,0 +1,323 @@
+"""Every state change of award letters: texts, jobs, rendering and storing, sending, downloading.
+
+The batch is exactly-once by construction: approval creates one job per decision in its own transaction;
+a worker claims a job with a lease, renders, and stores under a lock on the decision, comparing hashes so
+a redelivered or re-queued job never writes a second copy; the sweeper re-queues what a dead worker left.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import Role, User
+from accounts.permissions import require
+from allocations.letters import pdf, selectors
+from allocations.letters.compose import letter_content
+from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
+from allocations.letters.permissions import can_edit_letter_texts, can_manage_letters, can_view_letter
+from allocations.runs.models import AllocationRun, Decision, RunStatus
+
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = (
+    "introduction",
+    "obligations",
+    "unspent_money",
+    "closing",
+    "minister",
+    "signatory_name",
+    "signatory_function",
+    "directorate",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+
+# --- Texts ---------------------------------------------------------------------------------------------
+def texts_for(call) -> LetterText:
+    """The call's latest texts; the first use creates version 1 with the defaults."""
+    texts = selectors.latest_texts(call)
+    if texts is not None:
+        return texts
+    try:
+        with transaction.atomic():
+            return LetterText.objects.create(call=call, version=1)
+    except IntegrityError:
+        return selectors.latest_texts(call)
+
+
+def save_letter_texts(*, call, by: User, data: dict) -> LetterText:
+    """Store the edited texts as a new version; earlier versions stay, as letters refer to them."""
+    require(can_edit_letter_texts.test(by, call))
+    with transaction.atomic():
+        latest = LetterText.objects.select_for_update().filter(call=call).order_by("-version").first()
+        version = (latest.version if latest else 0) + 1
+        texts = LetterText(call=call, version=version, created_by=by)
+        for name in TEXT_FIELDS:
+            if name in data:
+                setattr(texts, name, data[name])
+        texts.full_clean(exclude=["call", "created_by"])
+        texts.save()
+        audit.record(actor=by, verb="letter_text.saved", target=call, data={"version": version})
+    return texts
+
+
+# --- Jobs ----------------------------------------------------------------------------------------------
+def _enqueue(job_ids: list[int]) -> None:
+    from allocations.letters.tasks import render_letter
+
+    for job_id in job_ids:
+        render_letter.delay(job_id)
+
+
+def create_letter_jobs(*, run: AllocationRun, decisions=None, correction: bool = False) -> int:
+    """One job per decision of the run that has no open job; called by the approval in its transaction.
+
+    The tasks are queued after commit, so a rolled-back approval queues nothing. Returns the number of
+    new jobs. A failed job is reopened rather than duplicated, so progress counts stay per decision.
+    """
+    decisions = list(decisions if decisions is not None else Decision.objects.filter(run=run))
+    open_ids = set(
+        LetterJob.objects.filter(decision__in=decisions, status__in=[JobStatus.PENDING, JobStatus.CLAIMED]).values_list(
+            "decision_id", flat=True
+        )
+    )
+    failed = {job.decision_id: job for job in LetterJob.objects.filter(decision__in=decisions, status=JobStatus.FAILED)}
+    done_ids = set()
+    if not correction:
+        done_ids = set(
+            Letter.objects.filter(decision__in=decisions, superseded_at__isnull=True).values_list(
+                "decision_id", flat=True
+            )
+        )
+    reopened = []
+    new = []
+    for decision in decisions:
+        if decision.pk in open_ids or decision.pk in done_ids:
+            continue
+        if decision.pk in failed:
+            job = failed[decision.pk]
+            job.status, job.attempts, job.error, job.lease_until, job.correction = (
+                JobStatus.PENDING, 0, "", None, correction
+            )  # fmt: skip
+            reopened.append(job)
+        else:
+            new.append(LetterJob(decision=decision, run_id=decision.run_id, correction=correction))
+    LetterJob.objects.bulk_update(reopened, ["status", "attempts", "error", "lease_until", "correction"])
+    created = LetterJob.objects.bulk_create(new)
+    ids = [job.pk for job in reopened] + [job.pk for job in created]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def claim_job(job_id: int, *, now: datetime.datetime | None = None) -> LetterJob | None:
+    """Take a job with a lease, or None when it is done, failed, or held by a worker whose lease runs."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        job = LetterJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+            return None
+        if job.status == JobStatus.CLAIMED and job.lease_until and job.lease_until > now:
+            return None
+        if job.attempts >= LetterJob.MAX_ATTEMPTS:
+            job.status = JobStatus.FAILED
+            job.error = job.error or _("Te vaak geprobeerd.")
+            job.finished_at = now
+            job.save(update_fields=["status", "error", "finished_at"])
+            return None
+        job.status = JobStatus.CLAIMED
+        job.attempts += 1
+        job.lease_until = now + datetime.timedelta(seconds=settings.LETTER_LEASE_SECONDS)
+        job.save(update_fields=["status", "attempts", "lease_until"])
+    return job
+
+
+def render_job(job_id: int) -> Letter | None:
+    """Claim, render and store one job's letter; safe to run any number of times for the same job."""
+    job = claim_job(job_id)
+    if job is None:
+        return None
+    try:
+        decision = selectors.decisions_for_letters([job.decision_id]).get()
+        texts = texts_for(decision.application.call)
+        letter = store_letter(decision=decision, texts=texts, correction=job.correction)
+    except Exception as exc:  # a failure is kept on the job, shown on the page, and retried by the sweeper
+        logger.exception("Letter job %s failed", job_id)
+        final = job.attempts >= LetterJob.MAX_ATTEMPTS
+        LetterJob.objects.filter(pk=job.pk, status=JobStatus.CLAIMED).update(
+            status=JobStatus.FAILED if final else JobStatus.PENDING,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            lease_until=None,
+            finished_at=timezone.now() if final else None,
+        )
+        return None
+    LetterJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, letter=letter, lease_until=None, error="", finished_at=timezone.now()
+    )
+    return letter
+
+
+def render_letter_pdf(decision: Decision, texts: LetterText) -> bytes:
+    return pdf.letter_pdf(letter_content(decision, texts))
+
+
+def store_letter(*, decision: Decision, texts: LetterText, correction: bool = False) -> Letter:
+    """Render and store the decision's letter unless the current one has the same bytes.
+
+    The render happens outside the lock; the store happens under a lock on the decision, so two workers
+    with the same job end with one letter. A correction with a new text version (or new figures) becomes
+    a new version and the old one is marked superseded.
+    """
+    content = render_letter_pdf(decision, texts)
+    digest = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        Decision.objects.select_for_update().filter(pk=decision.pk).first()
+        current = Letter.objects.filter(decision=decision, superseded_at__isnull=True).first()
+        if current is not None and (current.sha256 == digest or not correction):
+            return current
+        version = (Letter.objects.filter(decision=decision).aggregate(v=Max("version"))["v"] or 0) + 1
+        letter = Letter(
+            decision=decision, version=version, sha256=digest, size=len(content), text_version=texts.version
+        )
+        letter.file.save(f"{decision.number}-v{version}.pdf", ContentFile(content), save=False)
+        try:
+            now = timezone.now()
+            if current is not None:
+                Letter.objects.filter(pk=current.pk).update(superseded_at=now)
+            letter.created_at = now
+            letter.save()
+        except Exception:
+            letter.file.storage.delete(letter.file.name)
+            raise
+        audit.record(
+            actor=None,
+            verb="letter.generated",
+            target=decision,
+            data={"version": version, "sha256": digest, "text_version": texts.version},
+        )
+    return letter
+
+
+def sweep_jobs(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
+    """Re-queue pending jobs and jobs whose lease expired (their worker died); fail those out of attempts."""
+    now = now or timezone.now()
+    stale = LetterJob.objects.filter(
+        Q(status=JobStatus.PENDING) | Q(status=JobStatus.CLAIMED, lease_until__lt=now)
+    ).order_by("pk")
+    exhausted = stale.filter(attempts__gte=LetterJob.MAX_ATTEMPTS)
+    exhausted.update(status=JobStatus.FAILED, error=_("Te vaak geprobeerd."), lease_until=None, finished_at=now)
+    ids = list(stale.filter(attempts__lt=LetterJob.MAX_ATTEMPTS).values_list("pk", flat=True)[:limit])
+    _enqueue(ids)
+    return len(ids)
+
+
+def retry_failed(*, run: AllocationRun, by: User) -> int:
+    require(can_manage_letters.test(by, run))
+    with transaction.atomic():
+        decisions = Decision.objects.filter(letter_jobs__run=run, letter_jobs__status=JobStatus.FAILED).distinct()
+        count = create_letter_jobs(run=run, decisions=decisions)
+        audit.record(actor=by, verb="letters.retried", target=run, data={"jobs": count})
+    return count
+
+
+def regenerate(*, run: AllocationRun, by: User) -> int:
+    """Re-render every letter of the run with the call's latest texts; changed letters get a new version."""
+    require(can_manage_letters.test(by, run))
+    if run.status != RunStatus.FINAL:
+        raise ValidationError({"run": [_("Alleen van een definitieve verdeling worden brieven gemaakt.")]})
+    with transaction.atomic():
+        count = create_letter_jobs(run=run, correction=True)
+        audit.record(actor=by, verb="letters.regenerated", target=run, data={"jobs": count})
+    return count
+
+
+# --- Sending and downloading ---------------------------------------------------------------------------
+class BatchNotReady(Exception):
+    """Letters are still being made or have failed (HTTP 409)."""
+
+
+def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | None = None) -> int:
+    """Mark every unsent decision of the run as sent: the application moves to "Beschikking verzonden",
+    the objection period starts, and the municipality's officers get an e-mail."""
+    from applications.workflow import move
+
+    require(can_manage_letters.test(by, run))
+    now = now or timezone.now()
+    with transaction.atomic():
+        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+        progress = selectors.batch_progress(run)
+        if run.status != RunStatus.FINAL or not progress.total or progress.done != progress.total:
+            raise BatchNotReady(_("Nog niet alle brieven zijn gemaakt; de batch kan nog niet worden verzonden."))
+        decisions = list(
+            Decision.objects.select_for_update()
+            .filter(run=run, sent_at__isnull=True)
+            .select_related("application__municipality")
+            .order_by("number")
+        )
+        for decision in decisions:
+            move(decision.application, "send_letter", by=by, now=now, data={"decision": decision.number})
+            decision.sent_at = now
+            decision.save(update_fields=["sent_at"])
+            _notify_officers(decision)
+        audit.record(actor=by, verb="letters.sent", target=run, data={"decisions": len(decisions)})
+    return len(decisions)
+
+
+def _notify_officers(decision: Decision) -> None:
+    """Queued in the same transaction (the mail backend stores it), delivered after commit."""
+    recipients = list(
+        User.objects.filter(
+            role=Role.OFFICER, municipality_id=decision.application.municipality_id, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    with translation.override("nl"):
+        context = {
+            "decision": decision,
+            "application": decision.application,
+            "link": settings.SITE_URL + reverse("application_letters", args=[decision.application_id]),
+        }
+        send_mail(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+            + render_to_string("allocations/letters/email/sent_subject.txt", context).strip(),
+            message=render_to_string("allocations/letters/email/sent_body.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )
+
+
+def open_letter(*, letter: Letter, by: User, via: str = "page"):
+    """The letter's file for download, after the permission check (404 for anyone else) and an audit."""
+    require(can_view_letter.test(by, letter), not_found=True)
+    audit.record(
+        actor=by,
+        verb="letter.downloaded",
+        target=letter.decision,
+        data={"letter": letter.pk, "version": letter.version, "sha256": letter.sha256, "via": via},
+    )
+    return letter.file.open("rb")
+
+
+def preview_letter(*, decision: Decision, texts: LetterText, by: User) -> bytes:
+    """The letter as it would be with these texts; nothing is stored."""
+    require(can_edit_letter_texts.test(by, decision.application.call))
+    decision = selectors.decisions_for_letters([decision.pk]).get()
+    audit.record(actor=by, verb="letter.previewed", target=decision, data={"text_version": texts.version})
+    return render_letter_pdf(decision, texts)

@@ -1,0 +1,193 @@
+"""Pages for award letters: the batch's live progress, sending, texts with a preview, and downloads.
+
+Thin: each view checks visibility (404) and role (403), calls a selector or a service, and renders.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.permissions import is_ministry, require
+from allocations.letters import selectors, services
+from allocations.letters.models import Letter, LetterText
+from allocations.letters.permissions import (
+    can_edit_letter_texts,
+    can_manage_letters,
+    can_view_application_letters,
+)
+from allocations.runs.models import AllocationRun, Decision
+from applications.models import Application, Call
+
+
+def _file(handle, *, filename: str) -> FileResponse:
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _run_for_admin(request, pk: int) -> AllocationRun:
+    require(can_manage_letters.test(request.user, None))  # a role that never manages letters: 403
+    return get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
+
+
+@login_required
+@require_GET
+def run_letters(request, pk: int):
+    run = _run_for_admin(request, pk)
+    progress = selectors.batch_progress(run)
+    return render(
+        request,
+        "allocations/letters/run_letters.html",
+        {
+            "run": run,
+            "progress": progress,
+            "failed": selectors.failed_jobs(run)[:50],
+            "letters": selectors.current_letters(run=run)[:500],
+        },
+    )
+
+
+@login_required
+@require_GET
+def run_letters_progress(request, pk: int):
+    run = _run_for_admin(request, pk)
+    return JsonResponse(selectors.batch_progress(run).as_dict())
+
+
+@login_required
+@require_POST
+def run_letters_send(request, pk: int):
+    run = _run_for_admin(request, pk)
+    try:
+        count = services.mark_batch_sent(run=run, by=request.user)
+    except services.BatchNotReady as exc:
+        messages.error(request, str(exc))
+        response = run_letters(request, pk)
+        response.status_code = 409
+        return response
+    messages.success(request, _("%(count)d beschikkingen zijn als verzonden gemarkeerd.") % {"count": count})
+    return redirect("run_letters", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_letters_retry(request, pk: int):
+    run = _run_for_admin(request, pk)
+    count = services.retry_failed(run=run, by=request.user)
+    messages.success(request, _("%(count)d brieven worden opnieuw gemaakt.") % {"count": count})
+    return redirect("run_letters", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_letters_regenerate(request, pk: int):
+    run = _run_for_admin(request, pk)
+    try:
+        count = services.regenerate(run=run, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("run_letters", pk=run.pk)
+    messages.success(request, _("%(count)d brieven worden opnieuw gemaakt met de nieuwste teksten.") % {"count": count})
+    return redirect("run_letters", pk=run.pk)
+
+
+@login_required
+@require_GET
+def letter_download(request, pk: int):
+    letter = get_object_or_404(Letter.objects.select_related("decision__application"), pk=pk)
+    try:
+        handle = services.open_letter(letter=letter, by=request.user)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return _file(handle, filename=f"{letter.decision.number}-v{letter.version}.pdf")
+
+
+@login_required
+@require_GET
+def application_letters(request, pk: int):
+    """The letters of one application: the municipality sees them once sent, ministry staff always."""
+    application = get_object_or_404(Application.objects.select_related("municipality", "call"), pk=pk)
+    require(can_view_application_letters.test(request.user, application), not_found=True)
+    letters = list(selectors.letters_of_application(application))
+    if not is_ministry(request.user):
+        letters = [letter for letter in letters if letter.decision.sent_at is not None]
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None and decision.sent_at is None and not is_ministry(request.user):
+        decision = None
+    return render(
+        request,
+        "allocations/letters/application_letters.html",
+        {"application": application, "letters": letters, "decision": decision},
+    )
+
+
+class LetterTextForm(forms.ModelForm):
+    class Meta:
+        model = LetterText
+        fields = list(services.TEXT_FIELDS)
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4, "maxlength": 2000})
+            for name in ("introduction", "obligations", "unspent_money", "closing")
+        }
+
+
+class PreviewForm(forms.Form):
+    decision = forms.ModelChoiceField(queryset=Decision.objects.none(), label=gettext_lazy("Voorbeeld voor besluit"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_letter_texts(request, pk: int):
+    """Edit the call's letter texts (each save is a new version), or preview the letter for a decision."""
+    require(can_edit_letter_texts.test(request.user, None))
+    call = get_object_or_404(Call.objects.select_related("scheme"), pk=pk)
+    latest = services.texts_for(call)
+    decisions = Decision.objects.filter(application__call=call).order_by("number")
+    form = LetterTextForm(request.POST or None, instance=LetterText(**_copy(latest)))
+    preview = PreviewForm(request.POST or request.GET or None)
+    preview.fields["decision"].queryset = decisions
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            if preview.is_valid():
+                texts = form.save(commit=False)
+                texts.version = latest.version  # a preview is not a version
+                content = services.preview_letter(
+                    decision=preview.cleaned_data["decision"], texts=texts, by=request.user
+                )
+                return _inline_pdf(content, f"voorbeeld-{preview.cleaned_data['decision'].number}.pdf")
+        else:
+            texts = services.save_letter_texts(call=call, by=request.user, data=form.cleaned_data)
+            messages.success(
+                request, _("De brieftekst is opgeslagen als versie %(version)d.") % {"version": texts.version}
+            )
+            return redirect("call_letter_texts", pk=call.pk)
+    status = 400 if request.method == "POST" else 200
+    versions = LetterText.objects.filter(call=call).select_related("created_by").order_by("-version")[:20]
+    return render(
+        request,
+        "allocations/letters/letter_texts.html",
+        {"call": call, "form": form, "preview": preview, "latest": latest, "versions": versions},
+        status=status,
+    )
+
+
+def _copy(texts: LetterText) -> dict:
+    return {name: getattr(texts, name) for name in services.TEXT_FIELDS} | {"call": texts.call}
+
+
+def _inline_pdf(content: bytes, filename: str) -> HttpResponse:
+    response = FileResponse(io.BytesIO(content), filename=filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

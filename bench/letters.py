@@ -1,0 +1,102 @@
+"""Benchmark of one award letter (PDF/A-2A) against a minimal one-paragraph PDF/A as the floor.
+
+The floor is WeasyPrint rendering one paragraph as PDF/A-2A in the same process, with the same cached
+font configuration and print stylesheet (so the same embedded font and page furniture): the least any
+archival letter costs. The ratio says what the letter's three pages of text, tables and tagging add to
+WeasyPrint's fixed cost, whatever the machine's speed.
+"""
+
+from __future__ import annotations
+
+import os
+
+from bench.common import emit, median_time
+
+SECONDS_TARGET = 0.1
+FLOOR_TARGET = 2.5
+REPEAT = 15
+
+FLOOR_HTML = """<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Vloer</title>
+<meta name="dcterms.created" content="2026-03-16"><meta name="dcterms.modified" content="2026-03-16">
+</head><body><p>Een alinea tekst als ondergrens voor een archiefwaardige brief.</p></body></html>"""
+
+
+def _setup_django() -> None:
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nplvportal.settings")
+        django.setup()
+
+
+def run() -> None:
+    _setup_django()
+    from allocations.letters import pdf
+    from allocations.letters.content import Kind
+    from allocations.letters.samples import sample_content
+
+    content = sample_content(Kind.PARTIAL)
+    print(f"bench.letters: one partial-award letter vs a one-paragraph PDF/A; median of {REPEAT} runs", flush=True)
+    floor = median_time(lambda: pdf.render_pdf(FLOOR_HTML), repeat=REPEAT, warmup=2)
+    seconds = median_time(lambda: pdf.letter_pdf(content), repeat=REPEAT, warmup=2)
+    emit("letter_floor", floor, "s", target=SECONDS_TARGET, floor=floor)
+    emit("letter_one", seconds, "s", target=SECONDS_TARGET, floor=floor)
+    emit("letter_one_vs_floor", seconds / floor, "x", target=FLOOR_TARGET, floor=1.0)
+    run_batch()
+
+
+BATCH = 342
+BATCH_TARGET = 20.0
+
+
+def _render_one(index: int) -> str:
+    """One municipality's letter, rendered, hashed and written as a worker would (files, not the database)."""
+    import dataclasses
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from allocations.letters import pdf
+    from allocations.letters.content import Addressee, Kind
+    from allocations.letters.samples import sample_content
+
+    kind = (Kind.AWARD, Kind.PARTIAL, Kind.REFUSAL)[index % 3]
+    content = sample_content(kind, requested_cents=10_000_000 + index * 12_345)
+    content = dataclasses.replace(
+        content,
+        decision_number=f"NPLV-2026-KW-{index:06d}",
+        addressee=Addressee(f"Gemeente {index}", (f"Postbus {index + 1}", "1234 AB PLAATS")),
+    )
+    data = pdf.letter_pdf(content)
+    target = Path(tempfile.gettempdir()) / f"nplv-bench-letter-{os.getpid()}.pdf"
+    target.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def _worker_init() -> None:
+    _setup_django()
+    from allocations.letters import pdf
+
+    pdf.letter_pdf  # noqa: B018 - import in the worker, as a Celery worker does at start
+    _render_one(0)  # warm the font configuration and stylesheet once per process, as a long-lived worker has
+
+
+def run_batch() -> None:
+    """342 letters (one per municipality) on 2 worker processes, each with its own cached resources.
+
+    This times rendering, hashing and writing; the job rows and the broker add little per letter and are
+    exercised by the fault test with a real worker instead.
+    """
+    import multiprocessing
+    import time
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2, initializer=_worker_init) as pool:
+        pool.map(_render_one, range(2))  # both workers up and warm before the clock starts
+        start = time.perf_counter()
+        hashes = pool.map(_render_one, range(BATCH), chunksize=4)
+        seconds = time.perf_counter() - start
+    assert len(set(hashes)) == BATCH
+    per_letter = seconds / BATCH
+    emit("letters_342_2workers", seconds, "s", target=BATCH_TARGET, floor=per_letter)

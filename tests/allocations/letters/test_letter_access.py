@@ -1,0 +1,191 @@
+"""Who may reach every letter page and endpoint: 404 outside one's organisation, 403 for a role that may
+not use it at all; the municipality sees its letter only once sent; every download is audited."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.models import AuditEvent
+from allocations.letters import selectors, services
+from allocations.letters.models import LetterText
+from tests.allocations.letters.batch import make_run
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(administrator, municipality, django_capture_on_commit_callbacks):
+    """A run of three decisions; the first is addressed to the ``officer`` fixture's municipality."""
+    run = make_run(count=3, by=administrator, municipalities=[municipality, *_others()])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_letter_jobs(run=run)
+    own = selectors.current_letters(run=run).get(decision__application__municipality=municipality)
+    return {"run": run, "letter": own, "application": own.decision.application}
+
+
+def _others():
+    from tests.factories import MunicipalityFactory
+
+    return [MunicipalityFactory(postal_address="Postbus 1", postal_code="1000 AA", postal_city="X") for _ in range(2)]
+
+
+def _clients(officer, other_officer, reviewer, administrator):
+    from django.test import Client
+
+    clients = {"anonymous": Client()}
+    for name, user in {
+        "officer": officer,
+        "other_officer": other_officer,
+        "reviewer": reviewer,
+        "administrator": administrator,
+    }.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return clients
+
+
+PAGE_MATRIX = [
+    # (url name, method, expected per role: anonymous, officer, other officer, reviewer, administrator)
+    ("run_letters", "get", (302, 403, 403, 403, 200)),
+    ("run_letters_progress", "get", (302, 403, 403, 403, 200)),
+    ("run_letters_retry", "post", (302, 403, 403, 403, 302)),
+    ("call_letter_texts", "get", (302, 403, 403, 403, 200)),
+    ("application_letters", "get", (302, 200, 404, 200, 200)),
+    ("letter_download", "get", (302, 404, 404, 200, 200)),  # before sending: hidden from the municipality
+]
+ROLES = ("anonymous", "officer", "other_officer", "reviewer", "administrator")
+
+
+@pytest.mark.parametrize(("name", "method", "expected"), PAGE_MATRIX)
+def test_page_matrix(world, officer, other_officer, reviewer, administrator, name, method, expected):
+    clients = _clients(officer, other_officer, reviewer, administrator)
+    arg = {
+        "run_letters": world["run"].pk,
+        "run_letters_progress": world["run"].pk,
+        "run_letters_retry": world["run"].pk,
+        "call_letter_texts": world["run"].call_id,
+        "application_letters": world["application"].pk,
+        "letter_download": world["letter"].pk,
+    }[name]
+    url = reverse(name, args=[arg])
+    for role, status in zip(ROLES, expected, strict=True):
+        response = getattr(clients[role], method)(url)
+        assert response.status_code == status, (name, role, response.status_code)
+
+
+def test_pages_404_for_objects_that_do_not_exist(administrator_client):
+    for name in ("run_letters", "run_letters_progress", "letter_download", "application_letters", "call_letter_texts"):
+        assert administrator_client.get(reverse(name, args=[999_999])).status_code == 404
+
+
+def test_progress_json_counts_from_the_database(world, administrator_client):
+    data = administrator_client.get(reverse("run_letters_progress", args=[world["run"].pk])).json()
+    assert data == {
+        "total": 3, "done": 3, "failed": 0, "pending": 0, "claimed": 0, "sent": 0, "percent": 100, "finished": True
+    }  # fmt: skip
+    page = administrator_client.get(reverse("run_letters", args=[world["run"].pk]))
+    assert page.status_code == 200 and world["letter"].decision.number in page.content.decode()
+
+
+def test_the_municipality_downloads_only_after_sending_and_every_download_is_audited(
+    world, officer_client, other_officer_client, administrator_client, django_capture_on_commit_callbacks
+):
+    url = reverse("letter_download", args=[world["letter"].pk])
+    assert officer_client.get(url).status_code == 404
+    assert officer_client.post(reverse("run_letters_send", args=[world["run"].pk])).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = administrator_client.post(reverse("run_letters_send", args=[world["run"].pk]))
+    assert response.status_code == 302
+    response = officer_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.7")
+    assert other_officer_client.get(url).status_code == 404
+    page = officer_client.get(reverse("application_letters", args=[world["application"].pk])).content.decode()
+    assert world["letter"].decision.number in page
+    events = AuditEvent.objects.filter(verb="letter.downloaded")
+    assert events.count() == 1 and events.get().data["via"] == "page"
+
+
+def test_sending_before_the_letters_are_ready_is_a_conflict(administrator, administrator_client):
+    run = make_run(count=2, by=administrator, prefix="C")
+    services.create_letter_jobs(run=run)  # queued only on commit: nothing rendered yet
+    response = administrator_client.post(reverse("run_letters_send", args=[run.pk]))
+    assert response.status_code == 409
+    assert run.decisions.filter(sent_at__isnull=False).count() == 0
+
+
+def test_letter_texts_page_saves_versions_and_previews(world, administrator_client):
+    call = world["run"].call
+    url = reverse("call_letter_texts", args=[call.pk])
+    bad = administrator_client.post(url, {"closing": "x" * 2001, "contact_email": "geen-adres", "save": "1"})
+    assert bad.status_code == 400 and LetterText.objects.filter(call=call).count() == 1
+    data = {name: getattr(services.texts_for(call), name) for name in services.TEXT_FIELDS}
+    data["closing"] = "Een nieuwe slottekst."
+    preview = administrator_client.post(url, {**data, "preview": "1", "decision": world["letter"].decision_id})
+    assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
+    assert LetterText.objects.filter(call=call).count() == 1  # a preview stores nothing
+    saved = administrator_client.post(url, {**data, "save": "1"})
+    assert saved.status_code == 302
+    assert services.texts_for(call).version == 2 and services.texts_for(call).closing == "Een nieuwe slottekst."
+
+
+# --- API --------------------------------------------------------------------------------------------------
+def _api(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def test_api_matrix(world, officer, other_officer, reviewer, administrator, django_capture_on_commit_callbacks):
+    run, letter, application = world["run"], world["letter"], world["application"]
+    users = {"anonymous": None, "officer": officer, "other_officer": other_officer, "reviewer": reviewer,
+             "administrator": administrator}  # fmt: skip
+    matrix = {
+        f"/api/v1/allocation-runs/{run.pk}/letters/": (403, 403, 403, 200, 200),
+        f"/api/v1/applications/{application.pk}/letters/": (403, 200, 404, 200, 200),
+        f"/api/v1/letters/{letter.pk}/": (403, 404, 404, 200, 200),
+        f"/api/v1/letters/{letter.pk}/pdf/": (403, 404, 404, 200, 200),
+        "/api/v1/letters/999999/": (403, 404, 404, 404, 404),
+    }
+    for url, expected in matrix.items():
+        for role, status in zip(ROLES, expected, strict=True):
+            response = _api(users[role]).get(url)
+            assert response.status_code in ((401, 403) if status == 403 and role == "anonymous" else (status,)), (
+                url,
+                role,
+                response.status_code,
+            )
+    assert _api(officer).get(f"/api/v1/applications/{application.pk}/letters/").json() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mark_batch_sent(run=run, by=administrator)
+    listed = _api(officer).get(f"/api/v1/applications/{application.pk}/letters/").json()
+    assert [item["decision_number"] for item in listed] == [letter.decision.number]
+    assert listed[0]["sha256"] == letter.sha256 and listed[0]["is_current"] is True
+    response = _api(officer).get(f"/api/v1/letters/{letter.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(verb="letter.downloaded", data__via="api").exists()
+
+
+def test_run_letters_api_has_a_fixed_number_of_queries(world, reviewer, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = _api(reviewer).get(f"/api/v1/allocation-runs/{world['run'].pk}/letters/")
+    assert len(response.json()) == 3
+
+
+def test_the_batch_page_costs_the_same_queries_for_more_letters(
+    administrator, administrator_client, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for prefix, count in (("Q", 2), ("R", 5)):
+        run = make_run(count=count, by=administrator, prefix=prefix)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.create_letter_jobs(run=run)
+        with CaptureQueriesContext(connection) as queries:
+            response = administrator_client.get(reverse("run_letters", args=[run.pk]))
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
