@@ -12,7 +12,7 @@ import sys
 
 from bench.common import FIGURES, write_results
 
-MODULES = ["bench.engine"]
+MODULES = ["bench.engine", "bench.exports"]
 OPTIONAL: set[str] = set()
 
 
