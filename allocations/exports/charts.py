@@ -74,7 +74,7 @@ def nice_ceiling(value: float) -> float:
     return 10 * power  # pragma: no cover - the loop always returns
 
 
-def _ticks(top: float, count: int = 4) -> list[float]:
+def _ticks(top: float, count: int = 5) -> list[float]:
     return [top * i / count for i in range(count + 1)]
 
 
@@ -276,10 +276,14 @@ def line_chart(
     series: Sequence[tuple[str, Sequence[tuple[int, Number]]]],
     x_header: str,
     format_value: Formatter = _plain,
+    format_tick: Formatter | None = None,
     width: int = 320,
     height: int = 190,
 ) -> Chart:
-    """A small line chart over years, one line per series, gaps where a year has no figure."""
+    """A small line chart over years, one line per series through the years that have a figure.
+
+    ``format_tick`` formats the axis labels, which are round numbers and need fewer decimals.
+    """
     chart_id = _clean_id(chart_id)
     left, right, top, bottom = 44, 12, 30, 24
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -289,7 +293,7 @@ def line_chart(
     y_top = nice_ceiling(max([0.0, *[float(y) for _, pts in series for _, y in pts]]))
     parts = _open(chart_id, title, description, width, height)
     parts += _legend([name for name, _ in series], left, 14, lines=True)
-    parts += _axes(left, top, plot_w, plot_h, None, y_top, None, format_value, ticks=3)
+    parts += _axes(left, top, plot_w, plot_h, None, y_top, None, format_tick or format_value)
     for x in xs:
         px = left + (x - x_min) / span * plot_w
         parts.append(
@@ -334,7 +338,7 @@ def _axes(
     format_x: Formatter | None,
     format_y: Formatter,
     *,
-    ticks: int = 4,
+    ticks: int = 5,
 ) -> list[str]:
     parts = []
     for tick in _ticks(y_top, ticks):

@@ -15,8 +15,12 @@ from allocations.exports.charts import Chart, line_chart
 from allocations.exports.permissions import can_view_context
 
 
-def format_percent(value) -> str:
-    return f"{number_format(Decimal(str(value)), decimal_pos=2, use_l10n=True)}%"
+def format_percent(value, decimals: int = 2) -> str:
+    return f"{number_format(Decimal(str(value)), decimal_pos=decimals, use_l10n=True)}%"
+
+
+def format_percent_tick(value) -> str:
+    return format_percent(value, decimals=0 if float(value).is_integer() else 1)
 
 
 def _monitor_chart(indicator: selectors.MonitorIndicator) -> Chart:
@@ -40,6 +44,7 @@ def _monitor_chart(indicator: selectors.MonitorIndicator) -> Chart:
         ],
         x_header=_("Jaar"),
         format_value=format_percent,
+        format_tick=format_percent_tick,
     )
 
 
