@@ -1,0 +1,37 @@
+"""The models of the money half, defined per room (runs, letters) and gathered here for Django."""
+
+from allocations.letters.models import Letter
+from allocations.runs.models import (
+    AllocationLine,
+    AllocationPolicy,
+    AllocationRun,
+    AreaReservation,
+    Decision,
+    FormulaWeight,
+    LineSplit,
+    Method,
+    Outcome,
+    PolicyPot,
+    RoundingUnit,
+    RunSnapshot,
+    RunStatus,
+    TieBreak,
+)
+
+__all__ = [
+    "AllocationLine",
+    "AllocationPolicy",
+    "AllocationRun",
+    "AreaReservation",
+    "Decision",
+    "FormulaWeight",
+    "Letter",
+    "LineSplit",
+    "Method",
+    "Outcome",
+    "PolicyPot",
+    "RoundingUnit",
+    "RunSnapshot",
+    "RunStatus",
+    "TieBreak",
+]
