@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from allocations.exports import api as exports_api
 from applications import api as applications_api
 from applications import assessment_api
 
@@ -12,4 +13,4 @@ accounts_api.register(router)
 applications_api.register(router)
 assessment_api.register(router)
 
-urlpatterns = [*accounts_api.urlpatterns, *router.urls]
+urlpatterns = [*accounts_api.urlpatterns, *exports_api.urlpatterns, *router.urls]

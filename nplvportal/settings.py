@@ -140,6 +140,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="nplv")
 CELERY_BEAT_SCHEDULE = {
     # The database is the source of truth for mail: anything queued but not yet sent is picked up again.
     "send-queued-emails": {"task": "accounts.tasks.send_queued_emails", "schedule": 60.0},
+    # Export jobs whose message was lost or whose worker died are built again.
+    "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 300.0},
 }
 
 # --- Cache (shared between processes when Redis is configured) -------------------------------------

@@ -7,14 +7,25 @@ progress report), read once per process: no database query, whatever the number 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership
+from allocations.exports.writers import Column
+from allocations.letters.models import Letter
+from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
+from applications.models import Call
 
 MONITOR_FILE = "nplv_monitor_2018_2024.csv"
 
@@ -92,3 +103,145 @@ def monitor_indicators() -> list[MonitorIndicator]:
         label, theme = MONITOR_INDICATORS.get(key, (descriptions[key], _("Overig")))
         indicators.append(MonitorIndicator(key, str(label), str(theme), descriptions[key], tuple(sorted(grouped[key]))))
     return indicators
+
+
+# ------------------------------------------------------------------------------------ decision exports
+
+ITERATOR_CHUNK = 2_000
+
+
+def decision_columns() -> list[Column]:
+    """The columns of DESIGN.md §8, plus the decision number and the letter, headers in the active language."""
+    return [
+        Column("cbs_code", gettext_now("CBS-code"), width=10),
+        Column("municipality", gettext_now("Gemeente"), width=22),
+        Column("province", gettext_now("Provincie"), width=14),
+        Column("networks", gettext_now("Netwerken"), width=18),
+        Column("area", gettext_now("Gebied"), width=18),
+        Column("application", gettext_now("Kenmerk aanvraag"), width=18),
+        Column("title", gettext_now("Titel"), width=30),
+        Column("requested", gettext_now("Aangevraagd"), kind="money", total=True, width=16),
+        Column("reviewer_score", gettext_now("Punten beoordeling"), kind="decimal", width=10),
+        Column("need_score", gettext_now("Punten behoefte"), kind="decimal", width=10),
+        Column("bonus_score", gettext_now("Voorrangspunten"), kind="decimal", width=10),
+        Column("total_points", gettext_now("Punten totaal"), kind="decimal", width=10),
+        Column("rank", gettext_now("Rang"), kind="integer", width=7),
+        Column("pot", gettext_now("Pot"), width=12),
+        Column("awarded", gettext_now("Toegekend"), kind="money", total=True, width=16),
+        Column("decision", gettext_now("Besluit"), width=18),
+        Column("reason", gettext_now("Reden"), width=18),
+        Column("decision_number", gettext_now("Beschikkingsnummer"), width=20),
+        Column("decided_on", gettext_now("Besluitdatum"), kind="date", width=12),
+        Column("letter", gettext_now("Kenmerk beschikkingsbrief"), width=22),
+        Column("letter_sha256", gettext_now("SHA-256 beschikkingsbrief"), width=66),
+    ]
+
+
+def export_lines(run: AllocationRun) -> QuerySet[AllocationLine]:
+    """The lines a decision export holds: every application the run took, in rank order, with all it shows.
+
+    A fixed number of queries per chunk of lines: the municipality and decision are joined, the networks
+    and the current letter prefetched.
+    """
+    return (
+        AllocationLine.objects.filter(run=run, included=True)
+        .select_related("application__municipality", "decision")
+        .prefetch_related(
+            Prefetch(
+                "application__municipality__memberships",
+                queryset=Membership.objects.select_related("network").order_by("network__code"),
+            ),
+            Prefetch(
+                "decision__letters",
+                queryset=Letter.objects.filter(superseded_at__isnull=True),
+                to_attr="current_letters",
+            ),
+        )
+        .order_by("rank", "pk")
+    )
+
+
+def _networks(municipality) -> str:
+    names: list[str] = []
+    for membership in municipality.memberships.all():
+        if membership.network.name not in names:
+            names.append(membership.network.name)
+    return ", ".join(names)
+
+
+def decision_row(line: AllocationLine) -> tuple[Any, ...]:
+    application = line.application
+    municipality = application.municipality
+    decision = getattr(line, "decision", None)
+    letter = decision.current_letters[0] if decision is not None and decision.current_letters else None
+    decided_on = timezone.localdate(decision.decided_at) if decision is not None else None
+    return (
+        municipality.cbs_code,
+        municipality.name,
+        municipality.province,
+        _networks(municipality),
+        application.area_name,
+        application.reference,
+        application.title,
+        line.requested,
+        line.reviewer_score,
+        line.need_score,
+        line.bonus_score,
+        line.total_points,
+        line.rank,
+        line.pot,
+        line.awarded,
+        decision.get_outcome_display() if decision is not None else "",
+        line.reason,
+        decision.number if decision is not None else "",
+        decided_on,
+        f"{decision.number}-v{letter.version}" if letter is not None else "",
+        letter.sha256 if letter is not None else "",
+    )
+
+
+def decision_rows(run: AllocationRun) -> Iterator[tuple[Any, ...]]:
+    """The export's rows, read in chunks so a run of 100,000 lines never sits in memory at once."""
+    for line in export_lines(run).iterator(chunk_size=ITERATOR_CHUNK):
+        yield decision_row(line)
+
+
+def final_run_of(call: Call) -> AllocationRun | None:
+    return AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).select_related("call").first()
+
+
+# ---------------------------------------------------------------------------------- publication list
+
+
+def publication_columns() -> list[Column]:
+    """What may be published: who received how much for what. No points, reviewers or people."""
+    return [
+        Column("cbs_code", gettext_now("CBS-code"), width=10),
+        Column("municipality", gettext_now("Gemeente"), width=22),
+        Column("province", gettext_now("Provincie"), width=14),
+        Column("area", gettext_now("Gebied"), width=18),
+        Column("title", gettext_now("Titel"), width=30),
+        Column("awarded", gettext_now("Toegekend"), kind="money", total=True, width=16),
+        Column("decision_number", gettext_now("Beschikkingsnummer"), width=20),
+        Column("decided_on", gettext_now("Besluitdatum"), kind="date", width=12),
+    ]
+
+
+def publication_rows(run: AllocationRun) -> Iterator[tuple[Any, ...]]:
+    lines = (
+        AllocationLine.objects.filter(run=run, included=True, awarded__gt=0)
+        .select_related("application__municipality", "decision")
+        .order_by("application__municipality__name", "application__reference")
+    )
+    for line in lines.iterator(chunk_size=ITERATOR_CHUNK):
+        application, decision = line.application, getattr(line, "decision", None)
+        yield (
+            application.municipality.cbs_code,
+            application.municipality.name,
+            application.municipality.province,
+            application.area_name,
+            application.title,
+            line.awarded,
+            decision.number if decision is not None else "",
+            timezone.localdate(decision.decided_at) if decision is not None else None,
+        )

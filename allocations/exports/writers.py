@@ -232,3 +232,48 @@ def _xlsx_writer(sheet: Any, kind: Kind, fmt: Any) -> Callable[[int, int, Any], 
     if kind == "date":
         return lambda r, c, v: sheet.write_datetime(r, c, v, fmt)
     return lambda r, c, v: sheet.write_datetime(r, c, _local(v).replace(tzinfo=None), fmt)
+
+
+# --------------------------------------------------------------------------------------------- JSON
+
+
+def _json_value(kind: Kind, value: Any) -> Any:
+    """Money as a string with two decimals and points as strings (DESIGN.md §10): never a float."""
+    if value is None:
+        return None
+    if kind == "money":
+        return f"{Decimal(value):.2f}"
+    if kind == "decimal":
+        return str(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "datetime":
+        return _local(value).isoformat(timespec="seconds")
+    return str(value)
+
+
+def stream_json(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, meta: dict[str, Any]) -> Iterator[bytes]:
+    """Yield ``{...meta, "lines": [...], "totals": {...}}`` in chunks; the totals are summed as the lines pass."""
+    import json
+
+    totalled = [i for i, column in enumerate(columns) if column.total]
+    sums = {i: Decimal(0) for i in totalled}
+    head = json.dumps(meta, ensure_ascii=False)
+    yield (head[:-1] + (", " if meta else "") + '"lines": [').encode("utf-8")
+    batch: list[str] = []
+    first = True
+    for row in rows:
+        for i in totalled:
+            if row[i] is not None:
+                sums[i] += row[i]
+        item = {column.key: _json_value(column.kind, value) for column, value in zip(columns, row, strict=True)}
+        batch.append(("" if first else ",") + json.dumps(item, ensure_ascii=False))
+        first = False
+        if len(batch) >= CSV_BATCH:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    totals = {columns[i].key: f"{sums[i]:.2f}" for i in totalled}
+    batch.append('], "totals": ' + json.dumps(totals) + "}")
+    yield "".join(batch).encode("utf-8")
