@@ -142,6 +142,7 @@ def bar_chart(
     value_header: str,
     label_header: str = "",
     format_value: Formatter = _plain,
+    format_tick: Formatter | None = None,
     width: int = 640,
 ) -> Chart:
     """Horizontal bars, one per label: long Dutch labels stay readable and the page can be narrow."""
@@ -153,6 +154,7 @@ def bar_chart(
         series=[(value_header, [value for _, value in bars])],
         label_header=label_header,
         format_value=format_value,
+        format_tick=format_tick,
         width=width,
         legend=False,
     )
@@ -167,6 +169,7 @@ def grouped_bar_chart(
     series: Sequence[tuple[str, Sequence[Number]]],
     label_header: str = "",
     format_value: Formatter = _plain,
+    format_tick: Formatter | None = None,
     width: int = 640,
     legend: bool = True,
 ) -> Chart:
@@ -190,7 +193,7 @@ def grouped_bar_chart(
         )
         parts.append(
             f'<text x="{x:.1f}" y="{plot_bottom + 16}" text-anchor="middle" fill="{TEXT}" font-size="11">'
-            f"{escape(format_value(tick))}</text>"
+            f"{escape((format_tick or format_value)(tick))}</text>"
         )
     for c, label in enumerate(categories):
         y0 = top + c * group
@@ -232,6 +235,7 @@ def scatter_chart(
     label_header: str = "",
     format_x: Formatter = _plain,
     format_y: Formatter = _plain,
+    format_y_tick: Formatter | None = None,
     width: int = 640,
     height: int = 360,
 ) -> Chart:
@@ -242,7 +246,7 @@ def scatter_chart(
     x_top = nice_ceiling(max([0.0, *[float(x) for _, x, _ in points]]))
     y_top = nice_ceiling(max([0.0, *[float(y) for _, _, y in points]]))
     parts = _open(chart_id, title, description, width, height)
-    parts += _axes(left, top, plot_w, plot_h, x_top, y_top, format_x, format_y)
+    parts += _axes(left, top, plot_w, plot_h, x_top, y_top, format_x, format_y_tick or format_y)
     parts.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="{TEXT}">'
         f"{escape(x_header)}</text>"

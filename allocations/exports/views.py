@@ -140,6 +140,7 @@ def call_overview(request, pk: int):
             ],
             label_header=_("Netwerk"),
             format_value=_euro,
+            format_tick=_euro_tick,
         ),
         "provinces": grouped_bar_chart(
             chart_id="per-provincie",
@@ -152,6 +153,7 @@ def call_overview(request, pk: int):
             ],
             label_header=_("Provincie"),
             format_value=_euro,
+            format_tick=_euro_tick,
         ),
         "pipeline": bar_chart(
             chart_id="pijplijn",
@@ -177,6 +179,7 @@ def call_overview(request, pk: int):
             label_header=_("Aanvraag"),
             format_x=lambda v: number_format(v, decimal_pos=1, use_l10n=True),
             format_y=_euro,
+            format_y_tick=_euro_tick,
         )
     return render(
         request,
@@ -206,6 +209,7 @@ def portfolio(request):
             ],
             label_header=_("Netwerk"),
             format_value=_euro,
+            format_tick=_euro_tick,
         )
     return render(request, "allocations/exports/portfolio.html", {"portfolio": data, "form": form, "chart": chart})
 

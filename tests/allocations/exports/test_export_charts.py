@@ -151,3 +151,18 @@ def test_include_renders_the_chart_beside_its_table():
 
 def test_nice_ceiling():
     assert [nice_ceiling(v) for v in (0, 0.7, 1, 3, 7, 12, 240, 1_234_567)] == [1.0, 1.0, 1, 5, 10, 20, 250, 2_000_000]
+
+
+def test_axis_ticks_can_have_their_own_format():
+    chart = bar_chart(
+        chart_id="ticks",
+        title="t",
+        description="d",
+        bars=[("a", Decimal("1234.56"))],
+        value_header="v",
+        format_value=lambda v: f"{v:.2f}",
+        format_tick=lambda v: f"{v:.0f}",
+    )
+    texts = [t.text for t in parse(chart).iter(f"{SVG}text")]
+    assert "1234.56" in texts  # the bar's own label
+    assert [t for t in texts if t not in ("a", "1234.56")] == ["0", "400", "800", "1200", "1600", "2000"]

@@ -167,3 +167,10 @@ def test_query_counts_do_not_grow_with_the_applications(administrator_client, db
 
     small = queries(build_final_run(lines=2))
     assert queries(build_final_run(lines=10)) == small
+
+
+def test_overview_in_english(administrator_client, final_run, settings):
+    administrator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = administrator_client.get(f"/beheer/overzichten/rondes/{final_run.call_id}/").content.decode()
+    assert "Requested and awarded per network" in html
+    assert "Points against amount awarded" in html
