@@ -188,9 +188,9 @@ def portfolio(*, network: str = "", year: int | None = None) -> Portfolio:
     )
     if network:
         decisions = decisions.filter(application__municipality__memberships__network__code=network).distinct()
-    decisions = list(decisions)
     if year:
-        decisions = [d for d in decisions if timezone.localtime(d.decided_at).year == year]
+        decisions = decisions.filter(decided_at__year=year)  # the year in Amsterdam time (USE_TZ)
+    decisions = list(decisions)
     networks = _networks_of({d.application.municipality_id for d in decisions})
     labels = _network_labels()
     rows: dict[int, PortfolioMunicipality] = {}
