@@ -72,6 +72,8 @@ def test_portfolio_lists_awards_per_municipality_and_filters_by_network(administ
     nplv_only = administrator_client.get("/beheer/overzichten/portefeuille/?network=NPLV").context["portfolio"]
     assert [m.networks for m in nplv_only.municipalities] == [["NPLV", "M50"]]
     assert administrator_client.get("/beheer/overzichten/portefeuille/?year=2025").context["portfolio"].total == 0
+    in_2026 = administrator_client.get("/beheer/overzichten/portefeuille/?year=2026").context["portfolio"]
+    assert in_2026.total == final_run.total_awarded
 
 
 def test_portfolio_ignores_bad_filters(administrator_client, final_run):
