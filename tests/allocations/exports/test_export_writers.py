@@ -185,3 +185,18 @@ def test_csv_of_100k_lines_streams_in_constant_memory():
     # Ten times the lines, about the same peak: the memory does not grow with the export.
     _size, _count, small_peak = _stream_peak(10_000)
     assert peak < small_peak * 1.5
+
+
+def test_csv_money_always_has_two_decimals_and_lazy_text_is_neutralised():
+    from django.utils.functional import lazy
+
+    lazy_text = lazy(lambda: "=1+1", str)()
+    columns = [Column("label", "Label"), Column("amount", "Bedrag", kind="money")]
+    rows = [(lazy_text, Decimal("1E+2")), ("x", Decimal("1234.567")), ("y", 5), (7, Decimal("-0.5"))]
+    data = read_csv(stream_csv(columns, rows))
+    assert data[1:] == [["'=1+1", "100.00"], ["x", "1234.57"], ["y", "5.00"], ["7", "-0.50"]]
+
+
+def test_csv_rejects_a_row_of_the_wrong_width():
+    with pytest.raises(ValueError, match="2 cells for 1 columns"):
+        b"".join(stream_csv([Column("a", "A")], [("one", "two")]))
