@@ -59,7 +59,6 @@ class Municipality(models.Model):
         _("demo-adres"), default=False, help_text=_("Het adres is verzonnen voor de demo.")
     )
 
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("gemeente")

@@ -1,5 +1,6 @@
 """The models of the money half, defined per room (runs, letters) and gathered here for Django."""
 
+from allocations.exports.models import ExportJob
 from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
 from allocations.runs.models import (
     AllocationLine,
@@ -24,6 +25,7 @@ __all__ = [
     "AllocationRun",
     "AreaReservation",
     "Decision",
+    "ExportJob",
     "FormulaWeight",
     "JobStatus",
     "Letter",

@@ -12,7 +12,7 @@ import sys
 
 from bench.common import FIGURES, write_results
 
-MODULES = ["bench.engine", "bench.letters", "bench.runs", "bench.pages"]
+MODULES = ["bench.engine", "bench.letters", "bench.exports", "bench.runs", "bench.pages"]
 # These need PostgreSQL: without a postgres DATABASE_URL they print a SKIP line and return.
 OPTIONAL: set[str] = {"bench.runs", "bench.pages"}
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from allocations.runs import api as runs_api
 from allocations.letters import api as letters_api
+from allocations.exports import api as exports_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
 
@@ -22,4 +23,10 @@ letters_urlpatterns = [
     path("letters/<int:pk>/pdf/", letters_api.letter_pdf, name="api-letter-pdf"),
 ]
 
-urlpatterns = [*accounts_api.urlpatterns, *runs_api.urlpatterns, *letters_urlpatterns, *router.urls]
+urlpatterns = [
+    *accounts_api.urlpatterns,
+    *runs_api.urlpatterns,
+    *letters_urlpatterns,
+    *exports_api.urlpatterns,
+    *router.urls,
+]

@@ -9,5 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nplvportal.settings")
 app = Celery("nplvportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# The money half keeps its tasks per room (allocations/letters/tasks.py, ...), below the app's package.
-app.autodiscover_tasks(["allocations.runs", "allocations.letters"])
+# The money half keeps its tasks per room (allocations/<room>/tasks.py), below the one Django app.
+app.autodiscover_tasks(["allocations.runs", "allocations.letters", "allocations.exports"])

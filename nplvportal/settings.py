@@ -144,6 +144,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-allocation-runs": {"task": "allocations.runs.tasks.sweep_runs", "schedule": 60.0},
     # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
     "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
+    # Export jobs whose message was lost or whose worker died are built again.
+    "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 300.0},
 }
 # A running allocation run holds a lease this long (renewed at every phase); after it expires the sweeper
 # hands the run to another worker. ALLOCATION_RUN_PAUSE slows a run down between phases: only for the

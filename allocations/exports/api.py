@@ -1,0 +1,124 @@
+"""The exports in the API (DESIGN.md §10): a final run's decisions as CSV, XLSX or JSON, export jobs for
+large runs, and a call's publication list. Administrators only: other roles get a 403, an unknown run a
+404, a run that is not final a 409. Every export is audited by the service that makes it."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api_permissions import roles_permission
+from accounts.models import Role
+from allocations.exports import services
+from allocations.exports.models import ExportFormat
+from allocations.exports.serializers import ExportJobInputSerializer, ExportJobSerializer
+
+AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
+TAGS = ["exports"]
+FORMAT_PARAMETER = OpenApiParameter(
+    "export_format",
+    str,
+    OpenApiParameter.PATH,
+    enum=ExportFormat.values,
+    description="csv (komma, decimale punt), csv_nl (puntkomma, decimale komma), xlsx of json",
+)
+FILE_RESPONSES = {
+    200: OpenApiResponse(OpenApiTypes.BINARY, description="Het bestand (CSV met BOM, XLSX of JSON)."),
+    403: OpenApiResponse(description="Alleen voor beheerders."),
+    404: OpenApiResponse(description="Onbekende verdeling of ronde."),
+    409: OpenApiResponse(description="De verdeling is niet definitief, of te groot om direct te downloaden."),
+}
+
+
+def _stream(export: services.Export) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class RunExportView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[FORMAT_PARAMETER],
+        responses=FILE_RESPONSES,
+        summary="Besluiten van een definitieve verdeling",
+    )
+    def get(self, request, pk: int, export_format: str):
+        run = services.exportable_run(run_id=pk, by=request.user)
+        return _stream(services.export_decisions(run=run, by=request.user, fmt=export_format))
+
+
+class RunExportJobsView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        request=ExportJobInputSerializer,
+        responses={202: ExportJobSerializer},
+        summary="Start een exporttaak (voor grote verdelingen)",
+    )
+    def post(self, request, pk: int):
+        run = services.exportable_run(run_id=pk, by=request.user)
+        data = ExportJobInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = services.start_export_job(run=run, by=request.user, fmt=data.validated_data["format"])
+        return Response(ExportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ExportJobView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    @extend_schema(tags=TAGS, responses=ExportJobSerializer, summary="Status en voortgang van een exporttaak")
+    def get(self, request, pk: int):
+        from django.shortcuts import get_object_or_404
+
+        from allocations.exports.models import ExportJob
+
+        job = get_object_or_404(ExportJob, pk=pk)
+        return Response(ExportJobSerializer(job).data)
+
+
+class ExportJobDownloadView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    @extend_schema(tags=TAGS, responses=FILE_RESPONSES, summary="Download het bestand van een klare exporttaak")
+    def get(self, request, pk: int):
+        job = services.job_for_download(job_id=pk, by=request.user)
+        content_type = services.CONTENT_TYPES[job.format]
+        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+
+
+class PublicationView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[FORMAT_PARAMETER],
+        responses=FILE_RESPONSES,
+        summary="Publicatielijst van een ronde: toegekende gemeenten en bedragen",
+    )
+    def get(self, request, pk: int, export_format: str):
+        call, run = services.publishable_call(call_id=pk, by=request.user)
+        return _stream(services.export_publication(call=call, run=run, by=request.user, fmt=export_format))
+
+
+def urlpatterns_():
+    from django.urls import path
+
+    return [
+        path("allocation-runs/<int:pk>/export/<str:export_format>/", RunExportView.as_view(), name="api-run-export"),
+        path("allocation-runs/<int:pk>/export-jobs/", RunExportJobsView.as_view(), name="api-run-export-jobs"),
+        path("export-jobs/<int:pk>/", ExportJobView.as_view(), name="api-export-job"),
+        path("export-jobs/<int:pk>/download/", ExportJobDownloadView.as_view(), name="api-export-job-download"),
+        path("calls/<int:pk>/publication/<str:export_format>/", PublicationView.as_view(), name="api-publication"),
+    ]
+
+
+urlpatterns = urlpatterns_()

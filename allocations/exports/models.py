@@ -1,0 +1,81 @@
+"""Export jobs: a large export is built by a background task and downloaded when it is ready.
+
+The job row is the source of truth: its status, progress and file survive a worker restart, and a
+retried or duplicated task message finds the job done (or leased by another worker) and does nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from allocations.runs.models import AllocationRun
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    """Private storage under a random name; what it holds is in the database."""
+    return f"exports/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV (komma, decimale punt)")
+    CSV_NL = "csv_nl", _("CSV voor Nederlandse Excel (puntkomma, decimale komma)")
+    XLSX = "xlsx", _("Excel (XLSX)")
+    JSON = "json", _("JSON")
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("In de wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class ExportJob(models.Model):
+    """One export of a final run's decisions, built in the background."""
+
+    Status = ExportJobStatus
+
+    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="export_jobs")
+    format = models.CharField(_("formaat"), max_length=10, choices=ExportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("voortgang (%)"), default=0)
+    rows_total = models.PositiveIntegerField(_("regels"), default=0)
+    file = models.FileField(upload_to=export_path, max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(_("foutmelding"), blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("exporttaak")
+        verbose_name_plural = _("exporttaken")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} – {self.get_format_display()}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ExportJobStatus.DONE
+
+    @property
+    def filename(self) -> str:
+        extension = (
+            "xlsx" if self.format == ExportFormat.XLSX else "json" if self.format == ExportFormat.JSON else "csv"
+        )
+        return f"besluiten-{self.run.call.code}-verdeling-{self.run.number}.{extension}"

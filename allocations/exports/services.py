@@ -1,0 +1,296 @@
+"""Exports of a final run's decisions and a call's publication list: checked, audited, and streamed.
+
+Every export is written to the audit trail (who, what, when, how many lines and the total awarded),
+whether it is downloaded directly or built by a background job. A run is exported only once it is
+final: a draft can still change, and a figure sent to finance must not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.permissions import require
+from accounts.workflow import TransitionNotAllowed
+from allocations.exports import selectors
+from allocations.exports.models import ExportFormat, ExportJob, ExportJobStatus
+from allocations.exports.permissions import can_export_decisions
+from allocations.exports.writers import Column, stream_csv, stream_json, write_xlsx
+from allocations.runs.models import AllocationRun, RunStatus
+from applications.models import Call
+
+# Above this many lines an export is built by a background job instead of downloaded directly.
+DIRECT_MAX_LINES = 5_000
+LEASE = timedelta(minutes=15)
+MAX_ATTEMPTS = 3
+PROGRESS_EVERY = 2_000
+CONTENT_TYPES = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.CSV_NL: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.JSON: "application/json",
+}
+EXTENSIONS = {ExportFormat.CSV: "csv", ExportFormat.CSV_NL: "csv", ExportFormat.XLSX: "xlsx", ExportFormat.JSON: "json"}
+
+
+@dataclass
+class Export:
+    """A ready-to-send export: the caller streams ``chunks`` (a StreamingHttpResponse, or a file)."""
+
+    filename: str
+    content_type: str
+    chunks: Iterator[bytes]
+
+
+def exportable_run(*, run_id: int, by) -> AllocationRun:
+    """The run to export: a 403 for anyone but an administrator, a 404 for no such run, a 409 for a draft."""
+    require(can_export_decisions(by))
+    run = AllocationRun.objects.select_related("call").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    if run.status != RunStatus.FINAL:
+        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    return run
+
+
+def publishable_call(*, call_id: int, by) -> tuple[Call, AllocationRun]:
+    """A call with a final run, for its publication list (same rule as any other export)."""
+    require(can_export_decisions(by))
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None:
+        raise Http404
+    run = selectors.final_run_of(call)
+    if run is None:
+        raise TransitionNotAllowed(_("Deze ronde heeft nog geen definitieve verdeling om te publiceren."))
+    return call, run
+
+
+def line_count(run: AllocationRun) -> int:
+    return run.lines.filter(included=True).count()
+
+
+def is_direct(run: AllocationRun) -> bool:
+    return line_count(run) <= DIRECT_MAX_LINES
+
+
+def _meta(run: AllocationRun) -> dict[str, Any]:
+    return {
+        "run": run.pk,
+        "call": run.call.code,
+        "number": run.number,
+        "method": run.method,
+        "approved_at": timezone.localtime(run.approved_at).isoformat() if run.approved_at else None,
+        "input_hash": run.input_hash,
+        "total_budget": f"{run.total_budget:.2f}",
+        "total_requested": f"{run.total_requested:.2f}",
+        "total_awarded": f"{run.total_awarded:.2f}",
+    }
+
+
+def _chunks(fmt: str, columns: list[Column], rows: Iterable, meta: dict[str, Any], sheet: str) -> Iterator[bytes]:
+    if fmt in (ExportFormat.CSV, ExportFormat.CSV_NL):
+        separator = "semicolon" if fmt == ExportFormat.CSV_NL else "comma"
+        return stream_csv(columns, rows, separator=separator)
+    if fmt == ExportFormat.JSON:
+        return stream_json(columns, rows, meta=meta)
+    return _xlsx_chunks(columns, rows, sheet)
+
+
+def _xlsx_chunks(columns: list[Column], rows: Iterable, sheet: str) -> Iterator[bytes]:
+    """XLSX is a zip that is finished only at the end: build it in a temporary file, then stream that."""
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(path, columns, rows, sheet_name=sheet, totals_label=_("Totaal"))
+        with open(path, "rb") as source:
+            while chunk := source.read(64 * 1024):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+def _record(*, by, verb: str, target, fmt: str, lines: int, total, extra: dict | None = None) -> None:
+    audit.record(
+        actor=by,
+        verb=verb,
+        target=target,
+        data={"format": fmt, "lines": lines, "total_awarded": f"{total:.2f}", **(extra or {})},
+    )
+
+
+def export_decisions(*, run: AllocationRun, by, fmt: str) -> Export:
+    """A direct download of a final run's decisions (up to DIRECT_MAX_LINES lines), audited before it is sent."""
+    require(can_export_decisions(by))
+    if fmt not in ExportFormat.values:
+        raise Http404
+    if run.status != RunStatus.FINAL:
+        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    lines = line_count(run)
+    if lines > DIRECT_MAX_LINES:
+        raise TransitionNotAllowed(
+            _("Deze verdeling heeft %(lines)s regels: te veel om direct te downloaden. Start een exporttaak.")
+            % {"lines": lines}
+        )
+    _record(by=by, verb="export.decisions", target=run, fmt=fmt, lines=lines, total=run.total_awarded)
+    filename = f"besluiten-{run.call.code}-verdeling-{run.number}.{EXTENSIONS[fmt]}"
+    rows = selectors.decision_rows(run)
+    chunks = _chunks(fmt, selectors.decision_columns(), rows, _meta(run), _("Besluiten"))
+    return Export(filename, CONTENT_TYPES[fmt], chunks)
+
+
+def export_publication(*, call: Call, run: AllocationRun, by, fmt: str) -> Export:
+    """The public list of a call: awarded municipalities and amounts, nothing about reviewers or people."""
+    require(can_export_decisions(by))
+    if fmt not in ExportFormat.values:
+        raise Http404
+    published = run.lines.filter(included=True, awarded__gt=0)
+    lines = published.count()
+    total = published.aggregate(total=Sum("awarded"))["total"] or 0
+    _record(by=by, verb="export.publication", target=call, fmt=fmt, lines=lines, total=total, extra={"run": run.pk})
+    meta = {"call": call.code, "title": call.title, "budget": f"{call.budget:.2f}"}
+    filename = f"publicatie-{call.code}.{EXTENSIONS[fmt]}"
+    rows = selectors.publication_rows(run)
+    chunks = _chunks(fmt, selectors.publication_columns(), rows, meta, _("Toekenningen"))
+    return Export(filename, CONTENT_TYPES[fmt], chunks)
+
+
+# ------------------------------------------------------------------------------------------- jobs
+
+
+def start_export_job(*, run: AllocationRun, by, fmt: str) -> ExportJob:
+    """Queue a background export; the job row is created first, the task is sent once it is committed."""
+    from allocations.exports.tasks import build_export_job
+
+    require(can_export_decisions(by))
+    if fmt not in ExportFormat.values:
+        raise Http404
+    if run.status != RunStatus.FINAL:
+        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    with transaction.atomic():
+        job = ExportJob.objects.create(run=run, format=fmt, requested_by=by, rows_total=line_count(run))
+        audit.record(actor=by, verb="export.job_requested", target=run, data={"format": fmt, "job": job.pk})
+        transaction.on_commit(lambda: build_export_job.delay(job.pk))
+    return job
+
+
+def _claim(job_id: int, now: datetime) -> ExportJob | None:
+    """Take the job for this worker, unless it is done, given up, or leased by another worker."""
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED):
+            return None
+        if job.status == ExportJobStatus.RUNNING and job.lease_until and job.lease_until > now:
+            return None
+        job.status = ExportJobStatus.RUNNING
+        job.attempts += 1
+        job.lease_until = now + LEASE
+        job.save(update_fields=["status", "attempts", "lease_until"])
+        return job
+
+
+def _counting(rows: Iterable, total: int, report: Callable[[int], None]) -> Iterator:
+    for number, row in enumerate(rows, start=1):
+        if number % PROGRESS_EVERY == 0:
+            report(number)
+        yield row
+
+
+def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | None:
+    """Build a job's file; a second call for a finished or leased job does nothing."""
+    now = now or timezone.now()
+    job = _claim(job_id, now)
+    if job is None:
+        return None
+    run = AllocationRun.objects.select_related("call").get(pk=job.run_id)
+    total = max(job.rows_total, 1)
+
+    def report(done: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=min(99, done * 100 // total))
+
+    handle, path = tempfile.mkstemp(suffix=f".{EXTENSIONS[job.format]}")
+    os.close(handle)
+    try:
+        rows = _counting(selectors.decision_rows(run), total, report)
+        columns = selectors.decision_columns()
+        digest = hashlib.sha256()
+        if job.format == ExportFormat.XLSX:
+            write_xlsx(path, columns, rows, sheet_name=_("Besluiten"), totals_label=_("Totaal"))
+            with open(path, "rb") as source:
+                while chunk := source.read(64 * 1024):
+                    digest.update(chunk)
+        else:
+            with open(path, "wb") as target:
+                for chunk in _chunks(job.format, columns, rows, _meta(run), ""):
+                    digest.update(chunk)
+                    target.write(chunk)
+        with open(path, "rb") as source, transaction.atomic():
+            job = ExportJob.objects.select_for_update().get(pk=job.pk)
+            if job.status == ExportJobStatus.DONE:  # another worker got there after our lease ran out
+                return job
+            job.file.save(job.filename, File(source), save=False)
+            job.sha256 = digest.hexdigest()
+            job.size = job.file.size
+            job.status = ExportJobStatus.DONE
+            job.progress = 100
+            job.finished_at = timezone.now()
+            job.lease_until = None
+            job.save()
+            _record(
+                by=job.requested_by,
+                verb="export.decisions",
+                target=run,
+                fmt=job.format,
+                lines=job.rows_total,
+                total=run.total_awarded,
+                extra={"job": job.pk, "sha256": job.sha256},
+            )
+    except Exception as exc:
+        failed = job.attempts >= MAX_ATTEMPTS
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJobStatus.FAILED if failed else ExportJobStatus.QUEUED,
+            error=str(exc)[:2000],
+            lease_until=None,
+        )
+        raise
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    return job
+
+
+def job_for_download(*, job_id: int, by) -> ExportJob:
+    """A finished job's file, for an administrator; each download is audited."""
+    require(can_export_decisions(by))
+    job = ExportJob.objects.select_related("run__call").filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    if job.status != ExportJobStatus.DONE:
+        raise TransitionNotAllowed(_("Deze export is nog niet klaar."))
+    audit.record(
+        actor=by,
+        verb="export.downloaded",
+        target=job.run,
+        data={"job": job.pk, "format": job.format, "sha256": job.sha256},
+    )
+    return job
+
+
+def pending_jobs(now: datetime | None = None) -> list[int]:
+    """Jobs that a lost message or a killed worker left behind: queued, or running with a lease run out."""
+    now = now or timezone.now()
+    queued = ExportJob.objects.filter(status=ExportJobStatus.QUEUED, created_at__lt=now - timedelta(minutes=1))
+    stale = ExportJob.objects.filter(status=ExportJobStatus.RUNNING, lease_until__lt=now)
+    return list(queued.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
