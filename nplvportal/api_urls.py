@@ -4,9 +4,9 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
-from allocations.runs import api as runs_api
-from allocations.letters import api as letters_api
 from allocations.exports import api as exports_api
+from allocations.letters import api as letters_api
+from allocations.runs import api as runs_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
 
