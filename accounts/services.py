@@ -124,6 +124,56 @@ def issue_api_token(*, user: User, name: str, by: User | None = None) -> tuple[A
     return token, key
 
 
+def revoke_all_api_tokens(*, user: User, reason: str, by: User | None = None) -> int:
+    """Revoke every live token of a person, e.g. when their password or second factor changes: whoever
+    had the old credentials must not keep API access through a token made with them."""
+    with transaction.atomic():
+        prefixes = list(
+            ApiToken.objects.select_for_update()
+            .filter(user=user, revoked_at__isnull=True)
+            .values_list("prefix", flat=True)
+        )
+        if not prefixes:
+            return 0
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit.record(
+            actor=by or user,
+            verb="api_token.revoked_all",
+            target=user,
+            data={"tokens": prefixes, "reason": reason},
+        )
+    return len(prefixes)
+
+
+def enrol_totp(*, user: User, secret: str, by: User | None = None) -> None:
+    """Enrol an authenticator app with a known secret, for scripted set-ups of ministry accounts
+    (``invite_user --totp-secret``): the account's API token then works without a browser."""
+    import base64
+    import binascii
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    secret = (secret or "").strip().replace(" ", "").upper()
+    try:
+        valid = len(base64.b32decode(secret + "=" * (-len(secret) % 8))) >= 10
+    except (binascii.Error, ValueError):
+        valid = False
+    if not valid:
+        raise ValidationError(
+            {"totp_secret": [_("Het TOTP-geheim moet Base32 zijn en minstens 16 tekens lang (80 bits).")]}
+        )
+    if not user.is_ministry:
+        raise ValidationError(
+            {"totp_secret": [_("Alleen ministeriemedewerkers gebruiken tweestapsverificatie.")]}
+        )
+    with transaction.atomic():
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            raise ValidationError({"totp_secret": [_("Dit account heeft al een authenticator-app.")]})
+        TOTP.activate(user, secret)
+        audit.record(actor=by, verb="user.totp_enrolled", target=user)
+
+
 def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:
     require(token.user_id == by.pk, not_found=True)
     with transaction.atomic():

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from applications.active_content import refuse_active_content
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -102,6 +104,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_mb: int) -> CheckedFil
                 ]
             }
         )
+    refuse_active_content(content, detected)
     return CheckedFile(
         content=content,
         file_format=detected,

@@ -53,9 +53,7 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """Rendered without the request's context: whatever broke the page may break that context too."""
     if _is_api(request):
-        return JsonResponse(
-            {"detail": _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")}, status=500
-        )
+        return JsonResponse({"detail": _("Er ging iets mis aan onze kant. Probeer het later opnieuw.")}, status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

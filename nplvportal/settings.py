@@ -201,6 +201,10 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="NPLV-portaal")
 MFA_RECOVERY_CODE_COUNT = 10
 # Accept the code of the previous and next 30-second step too: phones' clocks drift (RFC 6238 §5.2).
 MFA_TOTP_TOLERANCE = 1
+# Personal API tokens stop working this many days after they were made (a leaked token does not live on).
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
+if API_TOKEN_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_MAX_AGE_DAYS must be at least 1.")
 # Invitations are valid for 7 days (the same token signs password resets).
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
