@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import ApiToken, Municipality, Role, User
 from accounts.permissions import can_invite_users, require
+from accounts.sites import absolute_url, site_url
 
 
 def invitation_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("accept_invitation", kwargs={"uidb64": uid, "token": token})
+    return absolute_url(reverse("accept_invitation", kwargs={"uidb64": uid, "token": token}))
 
 
 def invite_user(
@@ -83,7 +84,7 @@ def invite_user(
             },
         )
         if send_email and not password:
-            context = {"user": user, "link": link, "invited_by": by, "site_url": settings.SITE_URL}
+            context = {"user": user, "link": link, "invited_by": by, "site_url": site_url()}
             send_mail(
                 subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
                 + render_to_string("accounts/email/invitation_subject.txt", context).strip(),
