@@ -367,6 +367,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "pikepdf": {"level": "WARNING"},
         "post_office": {"level": "WARNING", "handlers": ["console"], "propagate": False},
     },
 }
