@@ -96,6 +96,10 @@ class RefuseNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and "\x00" in (session.session_key or ""):
+            # A forged session cookie: the lookup would fail in the database. Treat it as no session.
+            request.session = session.__class__()
         if "\x00" in request.path_info:
             raise Http404(_("Deze pagina bestaat niet."))
         for key, values in request.GET.lists():

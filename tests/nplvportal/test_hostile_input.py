@@ -287,8 +287,8 @@ def test_nul_in_a_page_filter_or_form_is_a_dutch_400_page_and_changes_nothing(of
     assert officer.api_tokens.count() == before
 
 
-def test_every_page_address_with_a_nul_is_a_404(officer_client, administrator_client):
-    """Walk the URL resolver: every page pattern with a parameter, filled with a NUL."""
+def _page_routes() -> list[str]:
+    """Every page pattern of the URL resolver (the API's are walked through its schema)."""
     from django.urls import URLPattern, URLResolver, get_resolver
     from django.urls.resolvers import RoutePattern
 
@@ -302,10 +302,32 @@ def test_every_page_address_with_a_nul_is_a_404(officer_client, administrator_cl
             elif isinstance(pattern, URLPattern):
                 yield prefix + route
 
-    routes = [r for r in walk(get_resolver().url_patterns) if "<" in r and not r.startswith("api/")]
+    return [route for route in walk(get_resolver().url_patterns) if not route.startswith("api/")]
+
+
+def test_every_page_address_with_a_nul_is_a_404(officer_client, administrator_client):
+    routes = [route for route in _page_routes() if "<" in route]
     assert len(routes) > 10
     for client in (officer_client, administrator_client):
         for route in routes:
             url = "/" + re.sub(r"<[^>]+>", "%00", route)
             response = client.get(url)
             assert response.status_code == 404, url
+
+
+@pytest.mark.parametrize("role_client", ["client", "officer_client", "reviewer_client", "administrator_client"])
+def test_options_on_every_page_never_fails(request, world, role_client):
+    client = request.getfixturevalue(role_client)
+    for route in _page_routes():
+        url = "/" + re.sub(r"<(?:int:)?[^>]+>", lambda m: "1" if m.group(0).startswith("<int:") else "x", route)
+        assert client.options(url).status_code < 500, url
+
+
+def test_a_forged_session_cookie_with_a_nul_is_no_session(client):
+    """The session lookup would fail in PostgreSQL; the cookie counts as no session at all."""
+    client.cookies["sessionid"] = "abcdefghijklmnop\x00"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
