@@ -55,3 +55,13 @@ def test_the_list_costs_the_same_queries_for_more_reviewers(administrator):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/api/v1/reviewers/").json()["count"] == 10
     assert len(many) == len(few)
+
+
+def test_the_schema_documents_the_list():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/v1/reviewers/"]["get"]
+    ok = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert ok.endswith("/PaginatedReviewerList")
+    assert set(schema["components"]["schemas"]["Reviewer"]["properties"]) == {"id", "name", "email"}
