@@ -76,12 +76,19 @@ class PortalLocaleMiddleware:
         return response
 
 
-class NulCharacterRefused(BadRequest):
+class RequestRefused(BadRequest):
+    """A 400 whose (translated) message may be shown as it is; with ``field``, as that field's error."""
+
+    def __init__(self, message: str, *, field: str = ""):
+        self.field = field
+        super().__init__(message)
+
+
+class NulCharacterRefused(RequestRefused):
     """A NUL character in a form field: PostgreSQL cannot store one, so the request is refused whole."""
 
     def __init__(self, field: str):
-        self.field = field
-        super().__init__(_("Tekst mag geen NUL-teken (\\u0000) bevatten."))
+        super().__init__(_("Tekst mag geen NUL-teken (\\u0000) bevatten."), field=field)
 
 
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -109,7 +116,7 @@ class RefuseNulCharactersMiddleware:
             try:
                 fields = list(request.POST.lists())
             except MultiPartParserError as exc:
-                raise BadRequest(_("Het formulier in het verzoek kon niet worden gelezen.")) from exc
+                raise RequestRefused(_("Het formulier in het verzoek kon niet worden gelezen.")) from exc
             for key, values in fields:
                 if "\x00" in key or any("\x00" in value for value in values):
                     raise NulCharacterRefused(key.replace("\x00", ""))

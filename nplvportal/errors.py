@@ -13,9 +13,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
-from rest_framework.settings import api_settings
 
-from accounts.middleware import NulCharacterRefused
+from accounts.middleware import RequestRefused
 
 
 def _is_api(request) -> bool:
@@ -23,12 +22,12 @@ def _is_api(request) -> bool:
 
 
 def bad_request(request, exception=None):
-    if isinstance(exception, NulCharacterRefused):
+    if isinstance(exception, RequestRefused):
         message = str(exception.args[0])
-        field = exception.field or api_settings.NON_FIELD_ERRORS_KEY
-        if _is_api(request):
-            return JsonResponse({field: [message]}, status=400)
+        if _is_api(request) and exception.field:
+            return JsonResponse({exception.field: [message]}, status=400)
     else:
+        # Django's own reasons (a bad Host header, too many fields) are English and technical: not shown.
         message = _("Het verzoek kon niet worden verwerkt. Controleer wat u hebt ingevuld of verstuurd.")
     if _is_api(request):
         return JsonResponse({"detail": message}, status=400)

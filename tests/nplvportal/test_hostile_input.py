@@ -331,3 +331,13 @@ def test_a_forged_session_cookie_with_a_nul_is_no_session(client):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def test_an_unreadable_form_body_is_a_dutch_400(world):
+    client = _client(world, "officer")
+    response = client.post("/api/v1/applications/", b"--x\r\nbroken", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Het formulier in het verzoek kon niet worden gelezen."}
+    english = client.post("/api/v1/applications/", b"--x\r\nbroken", content_type="multipart/form-data",
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json() == {"detail": "The form in the request could not be read."}
