@@ -1,4 +1,5 @@
-"""Two-factor authentication is required for ministry roles before they can use any ministry page."""
+"""Request-wide rules: two-factor authentication for ministry roles before any ministry page, the language
+of pages and API, and no NUL characters in addresses, filters, forms or the session cookie."""
 
 from __future__ import annotations
 
