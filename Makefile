@@ -81,7 +81,7 @@ install: $(VENV)/.installed $(VENDOR_CSS) $(LETTER_FONTS) messages .env
 	@echo "Wrote .env (DEBUG=true, DEMO=true): manage.py commands in this checkout use it."
 
 run: install
-	@export DEBUG=$${DEBUG:-true} DEMO=$${DEMO:-true}; \
+	@export DEBUG=$${DEBUG:-true} DEMO=$${DEMO:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(MANAGE) migrate --noinput && \
 	$(MANAGE) load_reference_data && \
 	$(MANAGE) seed_demo && \

@@ -7,7 +7,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from accounts import selectors
-from accounts.models import Membership, Municipality, User
+from accounts.api_permissions import roles_permission
+from accounts.models import Membership, Municipality, Role, User
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -50,8 +51,28 @@ def me(request):
     return Response(MeSerializer(request.user).data)
 
 
+class ReviewerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "email"]
+
+
+@extend_schema(summary="Beoordelaars", description="Actieve beoordelaars, om toe te wijzen (alleen beheerders).")
+class ReviewerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The active reviewers with their ids, which a client needs to assign them (administrators only)."""
+
+    serializer_class = ReviewerSerializer
+    permission_classes = [roles_permission(Role.ADMINISTRATOR)]
+
+    def get_queryset(self):
+        return selectors.reviewers()
+
+
 def register(router) -> None:
     router.register("municipalities", MunicipalityViewSet, basename="municipality")
+    router.register("reviewers", ReviewerViewSet, basename="reviewer")
 
 
 urlpatterns = [path("me/", me, name="api-me")]

@@ -12,3 +12,7 @@ class AccountsConfig(AppConfig):
         from accounts.tasks import queue_delivery
 
         email_queued.connect(queue_delivery, dispatch_uid="nplv-queue-delivery")
+
+        from accounts import signals
+
+        signals.connect()

@@ -23,14 +23,17 @@ class PersonalTokenAuthentication(BaseAuthentication):
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Ongeldige API-sleutel.")) from exc
         token = (
-            ApiToken.objects.active()
-            .select_related("user", "user__municipality")
-            .filter(key_hash=ApiToken.hash_key(key))
+            ApiToken.objects.select_related("user", "user__municipality")
+            .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
             .first()
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Ongeldige of ingetrokken API-sleutel."))
         now = timezone.now()
+        if token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(
+                _("Deze API-sleutel is verlopen. Maak een nieuwe aan op uw profielpagina.")
+            )
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token

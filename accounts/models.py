@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -300,9 +301,15 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.code} {self.municipality.cbs_code} {self.year}: {self.value}"
 
 
+def api_token_max_age() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+
+
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True)
+    def active(self, now: datetime.datetime | None = None) -> ApiTokenQuerySet:
+        """Not revoked and younger than API_TOKEN_MAX_AGE_DAYS: a token leaked once stops working."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, created_at__gt=now - api_token_max_age())
 
 
 class ApiToken(models.Model):
@@ -325,6 +332,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + api_token_max_age()
+
+    @property
+    def is_expired(self) -> bool:
+        return self.revoked_at is None and self.expires_at <= timezone.now()
 
     @staticmethod
     def hash_key(key: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from accounts.models import ApiToken, AuditEvent, IndicatorValue, Membership, Municipality, User
+from accounts.models import ApiToken, AuditEvent, IndicatorValue, Membership, Municipality, Role, User
 from accounts.permissions import is_ministry
 
 
@@ -26,6 +26,11 @@ def municipality_indicator_values(municipality: Municipality) -> QuerySet[Indica
 
 def users_for_administration() -> QuerySet[User]:
     return User.objects.select_related("municipality").order_by("role", "email")
+
+
+def reviewers() -> QuerySet[User]:
+    """Active reviewers, the people an administrator can assign (DESIGN.md §10: clients need their ids)."""
+    return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("full_name", "email", "pk")
 
 
 def api_tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import ApiToken, Municipality, Role, User
 from accounts.permissions import can_invite_users, require
+from accounts.sites import absolute_url, site_url
 
 
 def invitation_link(user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return settings.SITE_URL + reverse("accept_invitation", kwargs={"uidb64": uid, "token": token})
+    return absolute_url(reverse("accept_invitation", kwargs={"uidb64": uid, "token": token}))
 
 
 def invite_user(
@@ -83,7 +84,7 @@ def invite_user(
             },
         )
         if send_email and not password:
-            context = {"user": user, "link": link, "invited_by": by, "site_url": settings.SITE_URL}
+            context = {"user": user, "link": link, "invited_by": by, "site_url": site_url()}
             send_mail(
                 subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
                 + render_to_string("accounts/email/invitation_subject.txt", context).strip(),
@@ -118,6 +119,54 @@ def issue_api_token(*, user: User, name: str, by: User | None = None) -> tuple[A
         token = ApiToken.objects.create(user=user, name=name, prefix=key[:8], key_hash=ApiToken.hash_key(key))
         audit.record(actor=by or user, verb="api_token.issued", target=user, data={"token": token.prefix, "name": name})
     return token, key
+
+
+def revoke_all_api_tokens(*, user: User, reason: str, by: User | None = None) -> int:
+    """Revoke every live token of a person, e.g. when their password or second factor changes: whoever
+    had the old credentials must not keep API access through a token made with them."""
+    with transaction.atomic():
+        prefixes = list(
+            ApiToken.objects.select_for_update()
+            .filter(user=user, revoked_at__isnull=True)
+            .values_list("prefix", flat=True)
+        )
+        if not prefixes:
+            return 0
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit.record(
+            actor=by or user,
+            verb="api_token.revoked_all",
+            target=user,
+            data={"tokens": prefixes, "reason": reason},
+        )
+    return len(prefixes)
+
+
+def enrol_totp(*, user: User, secret: str, by: User | None = None) -> None:
+    """Enrol an authenticator app with a known secret, for scripted set-ups of ministry accounts
+    (``invite_user --totp-secret``): the account's API token then works without a browser."""
+    import base64
+    import binascii
+
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    secret = (secret or "").strip().replace(" ", "").upper()
+    try:
+        valid = len(base64.b32decode(secret + "=" * (-len(secret) % 8))) >= 10
+    except (binascii.Error, ValueError):
+        valid = False
+    if not valid:
+        raise ValidationError(
+            {"totp_secret": [_("Het TOTP-geheim moet Base32 zijn en minstens 16 tekens lang (80 bits).")]}
+        )
+    if not user.is_ministry:
+        raise ValidationError({"totp_secret": [_("Alleen ministeriemedewerkers gebruiken tweestapsverificatie.")]})
+    with transaction.atomic():
+        if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            raise ValidationError({"totp_secret": [_("Dit account heeft al een authenticator-app.")]})
+        TOTP.activate(user, secret)
+        audit.record(actor=by, verb="user.totp_enrolled", target=user)
 
 
 def revoke_api_token(*, token: ApiToken, by: User) -> ApiToken:

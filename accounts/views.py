@@ -3,6 +3,7 @@ user administration and the audit trail. Thin: parse, call a service or selector
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
@@ -60,6 +61,7 @@ def profile(request):
             "new_key": new_key,
             "tokens": selectors.api_tokens_of(request.user),
             "has_two_factor": has_two_factor(request.user),
+            "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
         },
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import User
+from applications.active_content import refuse_active_content
 from applications.models import Application, Attachment, RequiredAttachment
 from applications.services import check_editable, check_visible, lock, touch
 
@@ -110,6 +111,7 @@ def check_upload(upload, *, allowed: tuple[str, ...], max_mb: int) -> CheckedFil
                 ]
             }
         )
+    refuse_active_content(content, detected)
     return CheckedFile(
         content=content,
         file_format=detected,

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.sites import absolute_url, site_url
 from applications.models import Application, InformationRequest
 
 
@@ -23,7 +24,7 @@ def _officers(application: Application) -> list[str]:
 def _send(template: str, recipients: list[str], context: dict) -> None:
     if not recipients:
         return
-    context = {**context, "site_url": settings.SITE_URL}
+    context = {**context, "site_url": site_url()}
     send_mail(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
         + render_to_string(f"applications/email/{template}_subject.txt", context).strip(),
@@ -34,7 +35,7 @@ def _send(template: str, recipients: list[str], context: dict) -> None:
 
 
 def _link(application: Application) -> str:
-    return settings.SITE_URL + reverse("application_detail", args=[application.pk])
+    return absolute_url(reverse("application_detail", args=[application.pk]))
 
 
 def submission_receipt(application: Application, *, submitted_by: User) -> None:
@@ -68,7 +69,7 @@ def _administrators() -> list[str]:
 
 
 def review_assigned(assignment) -> None:
-    link = settings.SITE_URL + reverse("review_detail", args=[assignment.pk])
+    link = absolute_url(reverse("review_detail", args=[assignment.pk]))
     _send(
         "review_assigned",
         [assignment.reviewer.email],
@@ -83,6 +84,6 @@ def conflict_declared(assignment) -> None:
         {
             "application": assignment.application,
             "assignment": assignment,
-            "link": settings.SITE_URL + reverse("call_assessment", args=[assignment.application.call_id]),
+            "link": absolute_url(reverse("call_assessment", args=[assignment.application.call_id])),
         },
     )

@@ -38,8 +38,10 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Where the portal is reachable, used in links in e-mails sent from background jobs and commands.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where the portal is reachable, used in links in e-mails. Unset, a link made during a request uses that
+# request's address (with its port), and background jobs and commands use the default (accounts.sites).
+SITE_URL = (env("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
+SITE_URL_CONFIGURED = bool(env("SITE_URL", default=""))
 
 # DEMO shows a banner on every page and lets seed_demo print its passwords; never set it in production.
 DEMO = env.bool("DEMO", default=False)
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.RefuseNulCharactersMiddleware",
+    "accounts.sites.RequestOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -87,6 +91,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "nplvportal.urls"
+CSRF_FAILURE_VIEW = "nplvportal.errors.csrf_failure"
 FORM_RENDERER = "nplvportal.forms.PortalFormRenderer"
 WSGI_APPLICATION = "nplvportal.wsgi.application"
 ASGI_APPLICATION = "nplvportal.asgi.application"
@@ -207,6 +212,10 @@ MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", default="NPLV-portaal")
 MFA_RECOVERY_CODE_COUNT = 10
 # Accept the code of the previous and next 30-second step too: phones' clocks drift (RFC 6238 §5.2).
 MFA_TOTP_TOLERANCE = 1
+# Personal API tokens stop working this many days after they were made (a leaked token does not live on).
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=90)
+if API_TOKEN_MAX_AGE_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_MAX_AGE_DAYS must be at least 1.")
 # Invitations are valid for 7 days (the same token signs password resets).
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
@@ -298,6 +307,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.PortalAccess"],
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.api_parsers.PortalJSONParser",
+        "accounts.api_parsers.PortalFormParser",
+        "accounts.api_parsers.PortalMultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "accounts.api_metadata.PortalMetadata",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -363,6 +378,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        "pikepdf": {"level": "WARNING"},
         "post_office": {"level": "WARNING", "handlers": ["console"], "propagate": False},
     },
 }
