@@ -57,8 +57,8 @@ def texts_for(call) -> LetterText:
     try:
         with transaction.atomic():
             return LetterText.objects.create(call=call, version=1)
-    except IntegrityError:
-        return selectors.latest_texts(call)
+    except IntegrityError:  # a parallel first use created version 1
+        return LetterText.objects.filter(call=call).latest("version")
 
 
 def save_letter_texts(*, call, by: User, data: dict) -> LetterText:
@@ -203,7 +203,8 @@ def store_letter(*, decision: Decision, texts: LetterText, correction: bool = Fa
             letter.created_at = now
             letter.save()
         except Exception:
-            letter.file.storage.delete(letter.file.name)
+            if letter.file.name:
+                letter.file.storage.delete(letter.file.name)
             raise
         audit.record(
             actor=None,

@@ -46,7 +46,7 @@ PHASES = {
     "done": gettext_lazy("klaar"),
     "failed": gettext_lazy("mislukt"),
 }
-DECISION_ACTIONS = {
+DECISION_ACTIONS: dict[str, str] = {
     Outcome.AWARDED: "award",
     Outcome.PARTIALLY_AWARDED: "partially_award",
     Outcome.REJECTED: "reject",
