@@ -263,7 +263,7 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
         page.get_by_role("link", name=f"{decision.number} versie 1 (PDF)").click()
     download = download_info.value
     assert download.suggested_filename == f"{decision.number}-v1.pdf"
-    content = open(download.path(), "rb").read()
+    content = download.path().read_bytes()
     assert content.startswith(b"%PDF-")
     text = " ".join(page_.extract_text() for page_ in PdfReader(io.BytesIO(content)).pages)
     text = " ".join(text.split())
@@ -279,7 +279,7 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     anne.check("exports")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV voor Nederlandse Excel (puntkomma, decimale komma)").click()
-    rows = list(csv.reader(io.StringIO(open(download_info.value.path(), encoding="utf-8-sig").read()), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(download_info.value.path().read_text(encoding="utf-8-sig")), delimiter=";"))
     assert any(decision.number in row and application.reference in row for row in rows), rows
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel (XLSX)").click()
