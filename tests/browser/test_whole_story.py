@@ -256,6 +256,7 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     officer_visitor.check("my applications")
     page.get_by_role("link", name=application.title).click()
     expect(page.get_by_role("heading", name="Besluit")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("application.")  # the history in words, not audit codes
     officer_visitor.check("application with decision")
     page.get_by_role("link", name="Beschikking downloaden").click()
     officer_visitor.check("letters of the application")
