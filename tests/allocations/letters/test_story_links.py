@@ -1,5 +1,5 @@
 """The links the whole-story browser test walks along: from a final run to its letters and its exports and
-back, from an application's decision to its letters, and a history that speaks Dutch to the end."""
+back from each, from an application's decision to its letters, and a history that speaks Dutch to the end."""
 
 import pytest
 from django.test import Client
@@ -39,6 +39,8 @@ def test_a_final_run_links_to_its_letters_and_exports_and_the_letters_back(admin
     assert f'href="{reverse("run_exports", args=[run.pk])}"' in page
     letters = html(administrator_client.get(reverse("run_letters", args=[run.pk])))
     assert f'href="{reverse("run_detail", args=[run.pk])}"' in letters
+    exports = html(administrator_client.get(reverse("run_exports", args=[run.pk])))
+    assert f'href="{reverse("run_detail", args=[run.pk])}"' in exports
 
 
 def test_a_run_that_is_not_final_has_no_letters_or_exports_to_link_to(administrator_client, sent):
