@@ -62,6 +62,13 @@ TIMELINE_SENTENCES = {
     "application.withdrawn": gettext_lazy("%(who)s heeft de aanvraag ingetrokken."),
     "application.information_requested": gettext_lazy("%(who)s heeft om aanvulling gevraagd."),
     "application.review_started": gettext_lazy("%(who)s heeft de aanvraag in beoordeling genomen."),
+    "application.reviewed": gettext_lazy("%(who)s heeft de beoordeling afgerond."),
+    "application.review_reopened": gettext_lazy("%(who)s heeft de beoordeling heropend."),
+    "application.points_recomputed": gettext_lazy("%(who)s heeft de punten opnieuw berekend."),
+    "application.awarded": gettext_lazy("%(who)s heeft de aanvraag toegekend."),
+    "application.partially_awarded": gettext_lazy("%(who)s heeft de aanvraag gedeeltelijk toegekend."),
+    "application.rejected": gettext_lazy("%(who)s heeft de aanvraag afgewezen."),
+    "application.letter_sent": gettext_lazy("%(who)s heeft de beschikking verzonden."),
 }
 
 
