@@ -275,7 +275,8 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             decision.sent_at = now
             decision.save(update_fields=["sent_at"])
             _notify_officers(decision)
-        audit.record(actor=by, verb="letters.sent", target=run, data={"decisions": len(decisions)})
+        if decisions:  # sending again (a double click) changes nothing and records nothing
+            audit.record(actor=by, verb="letters.sent", target=run, data={"decisions": len(decisions)})
     return len(decisions)
 
 
