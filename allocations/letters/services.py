@@ -122,7 +122,7 @@ def create_letter_jobs(*, run: AllocationRun, decisions=None, correction: bool =
     created = LetterJob.objects.bulk_create(new)
     ids = [job.pk for job in reopened] + [job.pk for job in created]
     if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)  # the sweeper re-queues pending jobs
     return len(ids)
 
 

@@ -71,7 +71,8 @@ class RunInProgress(TransitionNotAllowed):
 
     def __init__(self, run: AllocationRun):
         super().__init__(
-            _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.") % {"number": run.number}
+            _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
+            % {"number": run.number}
         )
         self.run = run
 
@@ -111,7 +112,7 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
             created_at=now,
         )
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -125,7 +126,7 @@ def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
         run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
         run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
         audit.record(actor=by, verb="allocation_run.retried", target=run)
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
