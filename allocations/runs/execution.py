@@ -84,6 +84,8 @@ def execute_run(run_id: int) -> bool:
         _progress(run_id, token, "writing", 60)
         _pause()
     except Exception as exc:
+        # The database may have dropped the connection (a restart): a new one, so the failure is recorded.
+        connection.close_if_unusable_or_obsolete()
         _fail(run_id, token, exc)
         return False
     return _write(run_id, token, data, digest, computed)
