@@ -85,7 +85,8 @@ def execute_run(run_id: int) -> bool:
         _pause()
     except Exception as exc:
         # The database may have dropped the connection (a restart): a new one, so the failure is recorded.
-        connection.close_if_unusable_or_obsolete()
+        if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+            connection.close()
         _fail(run_id, token, exc)
         return False
     return _write(run_id, token, data, digest, computed)
