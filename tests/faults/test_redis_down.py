@@ -60,11 +60,10 @@ class PrivateRedis:
 
 
 def _use_broker(url: str) -> None:
-    """Point this process's Celery app at ``url``, dropping pooled connections to the old broker."""
+    """Point this process's Celery app at ``url``: new pools are made for it on the next send. The old pools
+    stay open (kombu keeps them per broker URL, so a closed one would be handed to the next test)."""
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    app._pool = None
     app.amqp._producer_pool = None
 
 
