@@ -339,7 +339,8 @@ def submit_application(*, application: Application, by: User, now: datetime.date
         from applications.tasks import store_submission_copy
 
         application_id, submitted_at = application.pk, now.isoformat()
-        transaction.on_commit(lambda: store_submission_copy.delay(application_id, submitted_at))
+        # robust: a broker outage must not fail a submission that is already committed.
+        transaction.on_commit(lambda: store_submission_copy.delay(application_id, submitted_at), robust=True)
     return application
 
 

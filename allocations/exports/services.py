@@ -186,7 +186,7 @@ def start_export_job(*, run: AllocationRun, by, fmt: str) -> ExportJob:
     with transaction.atomic():
         job = ExportJob.objects.create(run=run, format=fmt, requested_by=by, rows_total=line_count(run))
         audit.record(actor=by, verb="export.job_requested", target=run, data={"format": fmt, "job": job.pk})
-        transaction.on_commit(lambda: build_export_job.delay(job.pk))
+        transaction.on_commit(lambda: build_export_job.delay(job.pk), robust=True)  # resumed by beat
     return job
 
 
