@@ -78,3 +78,34 @@ def test_an_nplv_rule_is_for_the_focus_area_only(officer):
     assert [rule.qualifies for rule in points.bonus_rules(application)] == [False]
     application.area_name = " Batau "
     assert [rule.qualifies for rule in points.bonus_rules(application)] == [True]  # as iexact, trimmed
+
+
+def test_the_review_page_costs_the_same_queries_for_1_and_4_other_submitted_reviews(
+    count_queries, client, administrator, officer
+):
+    """A reviewer who has submitted sees the others' scores: one query for them all, not one per review."""
+    from applications.assessment import services as assessment
+    from tests.applications.assessment.test_review_pages import submit_by_service
+    from tests.factories import CriterionFactory, ReviewerFactory
+
+    application = submitted_application(officer)
+    criteria = [CriterionFactory(call=application.call), CriterionFactory(call=application.call)]
+    settings = points.assessment_settings(application.call)
+    settings.reviewers_per_application = 10  # stays in review while the reviews come in
+    settings.save()
+    mine_reviewer = ReviewerFactory()
+    mine = assessment.assign_reviewer(application=application, reviewer=mine_reviewer, by=administrator)
+    submit_by_service(mine, mine_reviewer, criteria, [6, 8])
+
+    def another():
+        reviewer = ReviewerFactory()
+        theirs = assessment.assign_reviewer(application=application, reviewer=reviewer, by=administrator)
+        submit_by_service(theirs, reviewer, criteria, [5, 7])
+
+    another()
+    client.force_login(mine_reviewer)
+    url = reverse("review_detail", args=[mine.pk])
+    few = count_queries(client, url, warm=True)
+    for _ in range(3):
+        another()
+    assert count_queries(client, url, warm=True) == few
