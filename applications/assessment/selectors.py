@@ -75,6 +75,18 @@ def in_assessment(call: Call) -> QuerySet[Application]:
     return Application.objects.filter(call=call).exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
 
 
+def short_of_reviewers(call: Call, wanted: int) -> QuerySet[Application]:
+    """The applications of the call that can still get reviewers and have fewer active ones than wanted."""
+    from applications.assessment.services import ASSIGNABLE_STATES
+
+    return (
+        in_assessment(call)
+        .filter(status__in=ASSIGNABLE_STATES)
+        .annotate(active_count=Count("assignments", filter=Q(assignments__active=True)))
+        .filter(active_count__lt=wanted)
+    )
+
+
 def call_overview(call: Call) -> QuerySet[Application]:
     """Every application of the call that is in the assessment, with assignment and review counts and
     its points (a fixed number of queries whatever the number of applications)."""

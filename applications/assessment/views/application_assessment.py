@@ -99,7 +99,7 @@ def _render(request, application: Application, *, bound: tuple[str, int, object]
         available = len(assessment_selectors.assignable(application, pool))
     settings = points.assessment_settings(application.call)
     wanted = settings.reviewers_per_application
-    flagged = spread_flags(application.call, settings.spread_threshold, application_id=application.pk)
+    flagged = spread_flags(application.call, settings.spread_threshold, application_ids=[application.pk])
     active_count = len(active)
     context = {
         "application": application,

@@ -21,7 +21,7 @@ from applications import selectors
 from applications.assessment import points, scoring
 from applications.assessment import selectors as assessment_selectors
 from applications.assessment import services as assessment
-from applications.assessment.filters import ASSESSMENT_STATUSES, SIGNALS, AssessmentFilter, missing_filter
+from applications.assessment.filters import ASSESSMENT_STATUSES, SIGNALS, AssessmentFilter
 from applications.assessment.forms import AutoAssignForm
 from applications.assessment.selectors import call_overview, conflicts, criteria_of
 from applications.assessment.views._common import _review_of, review_state
@@ -31,12 +31,12 @@ from applications.permissions import can_assign_reviewers
 PAGE_SIZE = 50
 
 
-def spread_flags(call, threshold: Decimal | None, *, application_id: int | None = None) -> set[int]:
-    """Applications (of the call, or just the one) whose submitted reviews so far differ by more than the
-    threshold on a criterion."""
+def spread_flags(call, threshold: Decimal | None, *, application_ids=None) -> set[int]:
+    """Applications (of the call, or only those of ``application_ids``) whose submitted reviews so far differ
+    by more than the threshold on a criterion."""
     reviews = Review.objects.counting().filter(assignment__application__call=call)
-    if application_id is not None:
-        reviews = reviews.filter(assignment__application_id=application_id)
+    if application_ids is not None:
+        reviews = reviews.filter(assignment__application_id__in=list(application_ids))
     scores: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     for application_id, criterion_id, score in ReviewScore.objects.filter(
         review__in=reviews,
@@ -81,12 +81,15 @@ def _row(application, *, wanted: int, flagged: set[int]) -> dict:
 def _render_call_assessment(request, call, *, auto_form: AutoAssignForm | None = None, auto_result=None):
     settings = points.assessment_settings(call)
     wanted = settings.reviewers_per_application
-    flagged = spread_flags(call, settings.spread_threshold)
     chosen = AssessmentFilter.from_query(request.GET)
+    # The spread of the whole call only to filter on it; otherwise only of the applications on this page.
+    flagged = spread_flags(call, settings.spread_threshold) if chosen.signal == "spread" else set()
     everything = call_overview(call)
     page = Paginator(chosen.apply(everything, wanted=wanted, spread=flagged), PAGE_SIZE).get_page(
         request.GET.get("pagina")
     )
+    if chosen.signal != "spread":
+        flagged = spread_flags(call, settings.spread_threshold, application_ids=[a.pk for a in page])
     context = {
         "call": call,
         "settings": settings,
@@ -95,8 +98,8 @@ def _render_call_assessment(request, call, *, auto_form: AutoAssignForm | None =
         "bonus_rules": list(BonusRule.objects.filter(call=call).select_related("network")),
         "page": page,
         "rows": [_row(application, wanted=wanted, flagged=flagged) for application in page],
-        "total": everything.count(),
-        "shortfall_count": everything.filter(missing_filter(wanted)).count(),
+        "total": assessment_selectors.in_assessment(call).count(),
+        "shortfall_count": assessment_selectors.short_of_reviewers(call, wanted).count(),
         "filter": chosen,
         "filter_query": chosen.query(),
         "statuses": ASSESSMENT_STATUSES,
