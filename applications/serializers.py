@@ -209,6 +209,29 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return [t.action for t in WORKFLOW.available(self.context["request"].user, application)]
 
 
+LIST_LEFT_OUT = (
+    "goals",
+    "approach",
+    "partners",
+    "residents_involvement",
+    "cofinancing_sources",
+    "budget_lines",
+    "attachments",
+    "information_requests",
+)
+
+
+class ApplicationListItemSerializer(ApplicationSerializer):
+    """An application in a list: what identifies it, its state, amounts and the steps the caller may take now.
+    The budget lines, attachments, information requests and the long texts belong to the detail."""
+
+    budget_total = MoneyField(source="listed_budget_total", read_only=True)
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [name for name in ApplicationSerializer.Meta.fields if name not in LIST_LEFT_OUT]
+        read_only_fields = fields
+
+
 class ApplicationContentSerializer(serializers.ModelSerializer):
     """Content fields and budget lines; only parsed here, the services check them."""
 

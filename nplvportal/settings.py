@@ -333,7 +333,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"AllocationRunStatusEnum": "allocations.runs.models.RunStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
+        "ApplicationStatusEnum": "applications.models.Status",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------------

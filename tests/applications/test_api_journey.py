@@ -350,6 +350,26 @@ def test_applications_list_query_count_is_constant(count_queries, api_client, of
     assert count_queries(api_client, "/api/v1/applications/") == few
 
 
+def test_the_applications_list_is_a_summary_with_the_budget_total_and_the_detail_has_the_parts(
+    count_queries, api_client, officer, administrator
+):
+    api_client.force_authenticate(administrator)
+    _applications(3, officer, Status.SUBMITTED)
+    listed = api_client.get("/api/v1/applications/").json()["results"]
+    assert len(listed) == 3
+    for row in listed:
+        application = Application.objects.get(pk=row["id"])
+        assert row["budget_total"] == f"{application.budget_total:.2f}" and application.budget_total > 0
+        assert "budget_lines" not in row and "attachments" not in row and "goals" not in row
+        assert row["reference"] == application.reference
+        detail = api_client.get(f"/api/v1/applications/{row['id']}/").json()
+        assert len(detail["budget_lines"]) == 1 and len(detail["attachments"]) == 1
+        assert detail["budget_total"] == row["budget_total"]
+        assert detail["available_actions"] == row["available_actions"] and detail["editable"] == row["editable"]
+    # Only the rows, the count and the signed-in user: no query per nested part of the detail.
+    assert count_queries(api_client, "/api/v1/applications/") <= 5
+
+
 def test_schemes_list_query_count_is_constant(count_queries, api_client, officer):
     from tests.factories import SchemeFactory
 
