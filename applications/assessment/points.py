@@ -136,7 +136,7 @@ def bonus_rules(application: Application) -> list[scoring.BonusRule]:
         if rule.kind == BonusRuleModel.Kind.NETWORK:
             if rule.network is not None and rule.network.code == Network.NPLV and area:
                 # An NPLV bonus is for the focus area: an application for another area does not qualify.
-                return any(name.upper() == area for name in areas.get(rule.network_id, ()))
+                return any(name.upper() == area for name in areas.get(rule.network.pk, ()))
             return rule.network_id in areas
         if rule.kind == BonusRuleModel.Kind.NOT_FUNDED_BEFORE:
             if funded_before is None:
