@@ -118,11 +118,13 @@ def known_verbs() -> list[str]:
 
 
 def describe(verb: str, *, who: str, data: dict[str, Any] | None = None, target: str = "", **extra: Any) -> str:
-    """The event as one translated sentence, capitalised; an unknown verb still reads as who + code."""
+    """The event as one translated sentence; an unknown verb still reads as who + code."""
     sentence = sentence_for(verb)
     if sentence is None:
         return f"{who}: {verb}"
     values = _Values({key: value for key, value in (data or {}).items() if not isinstance(value, dict | list)})
     values.update(who=who, object=target or "–", **extra)
     text = str(sentence) % values
+    if who and text.startswith(who):
+        return text  # a name or an e-mail address keeps its own spelling
     return text[:1].upper() + text[1:]
