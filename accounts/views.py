@@ -154,7 +154,8 @@ def audit_trail_export(request):
         return redirect(f"{reverse('audit_trail')}?{request.GET.urlencode()}")
     filters = form.cleaned_data if form.is_bound else {}
     events = selectors.audit_events(**filters)
-    audit_log.record_export(by=request.user, filters=request.GET.dict(), lines=events.count())
+    exported = audit_log.record_export(by=request.user, filters=request.GET.dict(), lines=events.count())
+    events = events.exclude(pk=exported.pk)  # the file holds what was asked for, not its own export event
     response = StreamingHttpResponse(
         stream_rows([str(header) for header in audit_log.CSV_HEADER], audit_log.csv_cells(events)),
         content_type="text/csv; charset=utf-8",

@@ -132,6 +132,13 @@ def test_the_csv_export_is_filtered_neutralised_and_audited(administrator_client
     assert exported.data == {"filters": {"handeling": "api_token.issued"}, "lines": 1}
 
 
+def test_an_unfiltered_export_holds_every_event_but_its_own(administrator_client, events):
+    response = administrator_client.get(EXPORT)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert sorted(row[2] for row in rows[1:]) == ["application.updated", "user.invited"]
+    assert AuditEvent.objects.get(verb="audit.exported").data["lines"] == 2
+
+
 def test_csv_cells_starting_with_a_formula_are_neutralised():
     from nplvportal.csv_safety import stream_rows
 
