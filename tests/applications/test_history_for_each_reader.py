@@ -39,6 +39,7 @@ def test_the_municipality_sees_no_review_events_and_no_reviewer_names(officer_cl
     assert "Rita Beoordelaar" not in officer_page
     assert "als beoordelaar toegewezen" not in officer_page
     assert "De beoordeling van de aanvraag is afgerond." not in officer_page
+    assert "application.reviewed" not in officer_page and "application.awarded" not in officer_page
     # The decision is for the municipality once the letter is sent, not before.
     assert "Op de aanvraag is besloten: toegekend." not in officer_page
     ministry_page = page(administrator_client, reviewed)
