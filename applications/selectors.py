@@ -105,6 +105,26 @@ def area_choices(application_or_call, municipality) -> list[str]:
 ASSESSMENT_VERBS = {"application.reviewed", "application.review_reopened", "application.points_recomputed"}
 
 
+# Application decisions: the municipality learns of them from the letter, so they show once it is sent.
+DECISION_VERBS = {"application.awarded", "application.partially_awarded", "application.rejected"}
+
+# What the municipality sees of its application's history: its own work, the steps of the procedure it
+# takes part in, and the decision once the letter is out. Never reviews, points or who reviewed.
+MUNICIPALITY_VERBS = {
+    "application.created",
+    "application.updated",
+    "application.budget_updated",
+    "application.attachment_added",
+    "application.attachment_removed",
+    "application.submitted",
+    "application.withdrawn",
+    "application.information_requested",
+    "application.review_started",
+    "application.letter_sent",
+    *DECISION_VERBS,
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime.datetime
@@ -116,15 +136,22 @@ class TimelineEntry:
 def timeline(application: Application, *, viewer: User) -> list[TimelineEntry]:
     """The application's history from the audit trail, as far as the viewer may see it.
 
-    Municipal officers see the ministry as an organisation, never the names of its staff. The assessment
+    Municipal officers see only ``MUNICIPALITY_VERBS`` (decisions once the letter is sent), and the ministry
+    as an organisation, never the names of its staff. The assessment
     itself (who reviews, their scores, the points) is for administrators: others see that reviewing
     started and ended, without its data (reviewers read each other's scores only through
     ``reviews_visible_to``, once their own review is in)."""
     events = AuditEvent.objects.for_target(application).select_related("actor").order_by("created_at", "id")
     administrator = is_administrator(viewer)
+    officer = not is_ministry(viewer)
+    letter_sent = application.status == Status.LETTER_SENT
     entries = []
     for event in events:
         data = event.data
+        if officer and event.verb not in MUNICIPALITY_VERBS:
+            continue
+        if officer and event.verb in DECISION_VERBS and not letter_sent:
+            continue
         if not administrator:
             if event.verb.startswith(("review.", "admin.")):
                 continue

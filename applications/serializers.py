@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.audit_verbs import describe
 from accounts.permissions import is_officer
 from applications.models import (
     CONTENT_FIELDS,
@@ -305,3 +306,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     verb = serializers.CharField(help_text="Bijvoorbeeld application.created, application.submitted.")
     who = serializers.CharField(help_text="Naam; voor gemeenten is het ministerie één organisatie.")
     data = serializers.DictField(help_text="Wat er veranderde (before/after) en toelichting.")
+    text = serializers.SerializerMethodField(help_text="De gebeurtenis als zin, in de taal van het verzoek.")
+
+    def get_text(self, entry) -> str:
+        return describe(entry.verb, who=entry.who, data=entry.data)

@@ -81,9 +81,11 @@ def check_editable(application: Application, by: User, expected_revision: int | 
 
 
 def touch(application: Application, by: User, now: datetime.datetime) -> None:
+    """A new revision; "Laatst bewerkt door" credits only the municipality's own work, not ministry actions."""
     application.revision += 1
-    application.updated_by = by
-    application.updated_at = now
+    if is_officer_of(by, application):
+        application.updated_by = by
+        application.updated_at = now
 
 
 def _next_reference(call: Call, municipality) -> str:

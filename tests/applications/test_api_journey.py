@@ -214,11 +214,12 @@ def test_officers_see_the_ministry_as_an_organisation(api_client, officer, admin
     )
     assert response.status_code == 200
     assert response.json()["status"] == "info_requested"
-    assert response.json()["updated_by"] == administrator.full_name
+    # A ministry action is no edit of the content: "updated_by" stays the officer who submitted.
+    assert response.json()["updated_by"] == officer.full_name
 
     api_client.force_authenticate(officer)
     body = api_client.get(f"/api/v1/applications/{application.pk}/").json()
-    assert body["updated_by"] == settings.MINISTRY_NAME
+    assert body["updated_by"] == officer.full_name
     assert body["editable"] is True
     assert set(body["available_actions"]) == {"submit", "withdraw"}
     assert body["information_requests"][0]["message"] == "Stuur de begroting per school mee."

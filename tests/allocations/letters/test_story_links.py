@@ -5,10 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.audit_verbs import SENTENCES
 from allocations.letters import selectors, services
 from allocations.runs.models import RunStatus
 from applications.transitions import WORKFLOW
-from applications.views._common import TIMELINE_SENTENCES
 from tests.allocations.letters.batch import make_run
 
 pytestmark = pytest.mark.django_db
@@ -70,4 +70,4 @@ def test_the_decision_on_an_application_links_to_its_letters(administrator, admi
 
 def test_every_step_of_the_application_workflow_has_a_sentence_in_the_history():
     verbs = {transition.verb for transition in WORKFLOW.transitions.values()}
-    assert verbs - set(TIMELINE_SENTENCES) == set()
+    assert verbs - set(SENTENCES) == set()
