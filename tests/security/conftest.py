@@ -22,17 +22,19 @@ from tests.allocations.exports.conftest import build_final_run
 from tests.factories import CriterionFactory, complete_application, submitted_application
 
 
-def walk(patterns=None, prefix=""):
-    """Every URL pattern as ``(route, name, pattern)``; DRF's ``.json`` format-suffix twins are left out."""
+def walk(patterns=None, prefix="", namespace=""):
+    """Every URL pattern as ``(route, name, pattern)``, the name with its namespace (``admin:index``);
+    DRF's ``.json`` format-suffix twins are left out."""
     for p in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(p, URLResolver):
-            yield from walk(p.url_patterns, prefix + str(p.pattern))
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), inner)
         elif (
             isinstance(p, URLPattern)
-            and "(?P<format>" not in str(p.pattern)
+            and "<format>" not in str(p.pattern)
             and "<drf_format_suffix" not in str(p.pattern)
         ):
-            yield prefix + str(p.pattern), p.name, p
+            yield prefix + str(p.pattern), f"{namespace}{p.name}" if p.name else None, p
 
 
 @dataclass
