@@ -72,7 +72,10 @@ def test_pages_escape_every_free_text(hostile, officer, administrator, tally):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         _assert_escaped(response.content.decode(), url)
-    tally("markup", len(FREE_TEXT) * (len(pages) + 2 + 2 + 1 + 2) + 4)
+    # Each free-text field on each surface of this module: the officer's pages, the administrator's two,
+    # the e-mail's two parts, the submission copy; plus the letter's four fields, the three exports and the
+    # three texts of the review test.
+    tally("markup", len(FREE_TEXT) * (len(pages) + 2 + 2 + 1) + 4 + 3 + 3)
 
 
 def test_receipt_email_escapes_html_and_keeps_text_literal(hostile, officer, django_capture_on_commit_callbacks):
@@ -133,3 +136,36 @@ def test_exports_neutralise_formulas(administrator_client, export_format):
         assert not any(
             cell.startswith("=") for line in text.splitlines() for cell in line.split(",;"[export_format == "csv_nl"])
         )
+
+
+def test_review_comments_and_information_requests_are_escaped(hostile, officer, reviewer, administrator):
+    """A reviewer's motivation and comment on the review page, an administrator's information request on
+    the officer's page and in its e-mail."""
+    from applications.assessment import services as assessment
+    from tests.factories import CriterionFactory
+
+    services.submit_application(application=hostile, by=officer)
+    services.request_information(application=hostile, by=administrator, message=PAYLOAD)
+    page = _client(officer).get(reverse("application_detail", args=[hostile.pk]))
+    _assert_escaped(page.content.decode(), "information request")
+    services.submit_application(application=hostile, by=officer)
+    criterion = CriterionFactory(call=hostile.call)
+    assignment = assessment.assign_reviewer(application=hostile, reviewer=reviewer, by=administrator)
+    assessment.save_review(
+        assignment=assignment,
+        by=reviewer,
+        scores={criterion.pk: {"score": 7, "motivation": PAYLOAD}},
+        overall_comment=PAYLOAD,
+    )
+    page = _client(reviewer).get(reverse("review_detail", args=[assignment.pk]))
+    assert page.status_code == 200
+    _assert_escaped(page.content.decode(), "review page")
+    for message in mail.outbox:
+        for body, _mimetype in getattr(message, "alternatives", []):
+            assert SCRIPT not in body and IMG not in body
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
