@@ -127,6 +127,8 @@ def tally(request):
 
     def record(name: str, count: int) -> None:
         assert name in SWEEPS, name
+        if getattr(request.config, "cache", None) is None:
+            return
         request.config.cache.set(f"{HOSTILE_KEY}/{name}", count)
 
     return record
@@ -136,12 +138,15 @@ SWEEPS = ("idor", "csrf", "markup", "numbers")
 
 
 def pytest_configure(config):
-    if not hasattr(config, "workerinput") and config.cache is not None:  # the controller, once per run
+    # The controller clears the counts once per run (xdist workers also read this conftest).
+    if not hasattr(config, "workerinput") and getattr(config, "cache", None) is not None:
         for name in SWEEPS:
             config.cache.set(f"{HOSTILE_KEY}/{name}", None)
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    if getattr(config, "cache", None) is None:  # run with -p no:cacheprovider
+        return
     counts = {name: config.cache.get(f"{HOSTILE_KEY}/{name}", None) for name in SWEEPS}
     counts = {name: count for name, count in counts.items() if count}
     if counts:
