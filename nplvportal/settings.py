@@ -336,6 +336,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"AllocationRunStatusEnum": "allocations.runs.models.RunStatus"},
+    # Every operation documents the error answers it can give (nplvportal/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nplvportal.api_schema.document_errors",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------------
