@@ -139,3 +139,12 @@ def test_a_failed_copy_is_counted_shown_and_swept_again(officer, officer_client,
     assert application.copy_failures == 0
     page = officer_client.get(reverse("application_detail", args=[application.pk])).content.decode()
     assert "mislukt" not in page
+
+
+def test_the_schema_documents_error_answers_and_a_nullable_municipality(api_client):
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    assert schema["components"]["schemas"]["Me"]["properties"]["municipality"]["nullable"] is True
+    operation = schema["paths"]["/api/v1/applications/{id}/request-information/"]["post"]
+    assert {"400", "401", "403", "404", "409"} <= set(operation["responses"])
+    message = schema["components"]["schemas"]["InformationRequestInputRequest"]["properties"]["message"]
+    assert message["minLength"] == 1
