@@ -38,7 +38,8 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     takes_input = method in WRITES or any(p.get("in") == "query" for p in operation.get("parameters", []))
     codes = ["400"] if takes_input else []
     codes += ["401", "403", "429"]
-    if "{" in path:
+    paged = any(p.get("in") == "query" and p.get("name") == "page" for p in operation.get("parameters", []))
+    if "{" in path or paged:  # a page past the end is a 404 too
         codes.append("404")
     if method in WRITES:
         codes += ["409", "413", "415"]
