@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -297,7 +298,12 @@ class WithdrawSerializer(serializers.Serializer):
 
 class InformationRequestInputSerializer(serializers.Serializer):
     message = serializers.CharField(
-        allow_blank=True, max_length=5000, help_text="Welke informatie de gemeente moet aanvullen."
+        max_length=5000,
+        help_text="Welke informatie de gemeente moet aanvullen.",
+        error_messages={
+            "blank": _("Beschrijf welke informatie de gemeente moet aanvullen."),
+            "required": _("Beschrijf welke informatie de gemeente moet aanvullen."),
+        },
     )
 
 

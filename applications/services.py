@@ -25,6 +25,7 @@ from applications.models import (
     BudgetLine,
     Call,
     InformationRequest,
+    ReferenceCounter,
     Status,
 )
 from applications.permissions import (
@@ -89,9 +90,31 @@ def touch(application: Application, by: User, now: datetime.datetime) -> None:
 
 
 def _next_reference(call: Call, municipality) -> str:
+    """The next number from the call's counter for this municipality, taken under a row lock; call inside
+    the transaction that creates the application. A number is never handed out twice, also after a
+    draft is deleted."""
     prefix = f"{call.reference_prefix}-{municipality.cbs_code}-"
-    used = Application.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{used + 1}"
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        call=call, municipality=municipality, defaults={"last": _highest_number(prefix)}
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last}"
+
+
+def _highest_number(prefix: str) -> int:
+    """For calls that started before the counter existed: carry on after the highest number in use."""
+    numbers = [
+        int(suffix)
+        for suffix in (
+            reference.removeprefix(prefix)
+            for reference in Application.objects.filter(reference__startswith=prefix).values_list(
+                "reference", flat=True
+            )
+        )
+        if suffix.isdigit()
+    ]
+    return max(numbers, default=0)
 
 
 def start_application(

@@ -150,6 +150,8 @@ CELERY_BEAT_SCHEDULE = {
     # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
     "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
     # Export jobs whose message was lost or whose worker died are built again.
+    # Submitted applications without a PDF copy of their last submission (lost message, failed rendering).
+    "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
     "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 300.0},
 }
 # A running allocation run holds a lease this long (renewed at every phase); after it expires the sweeper
@@ -337,6 +339,11 @@ SPECTACULAR_SETTINGS = {
         "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
         "ApplicationStatusEnum": "applications.models.Status",
     },
+    # Every operation documents the error answers it can give (nplvportal/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nplvportal.api_schema.document_errors",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------------
