@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from applications import services
+from applications import attachments as services
 from applications.models import Attachment, Call
 from tests.applications.conftest import MINIMAL_PDF, office_file
 from tests.factories import complete_application

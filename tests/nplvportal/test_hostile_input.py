@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("anonymous", "officer", "reviewer", "administrator")
 WRITE_METHODS = ("post", "put", "patch")
 NESTED = "[" * 5000 + "]" * 5000
+MISSING_ID = 999999
 NESTED_NL = "De JSON in het verzoek is te diep genest (meer dan 32 niveaus)."
 NESTED_EN = "The JSON in the request is nested too deeply (more than 32 levels)."
 NUL_NL = "Tekst mag geen NUL-teken (\\u0000) bevatten."
@@ -103,12 +104,15 @@ def world(officer, reviewer, administrator):
 
 
 def _url(path: str, world: dict, replace: str | None = None, value: str = "") -> str:
-    """Fill each ``{param}`` with the id of the resource named just before it (or ``value`` for one)."""
+    """Fill each ``{param}`` with the id of the resource named just before it (or ``value`` for one).
+
+    Resources this world does not build (the money half's runs, letters and export jobs) get an id that
+    does not exist: their answers must be just as clean (tests/security covers them with real objects)."""
     parts = path.split("/")
     for index, part in enumerate(parts):
         if part.startswith("{"):
             name = part[1:-1]
-            parts[index] = value if name == replace else str(world[parts[index - 1]])
+            parts[index] = value if name == replace else str(world.get(parts[index - 1], MISSING_ID))
     return "/".join(parts)
 
 
@@ -228,7 +232,9 @@ def test_a_nul_in_any_string_of_a_json_body_is_a_400_field_error(schema, world, 
             continue
         url = _url(path, world)
         response = getattr(client, method)(url, {name: "a\x00b" for name in properties}, format="json")
-        assert response.status_code in (400, 403), (method, url, response.status_code)
+        # An object this world does not build may be looked up before the body is read: then a 404.
+        allowed = (400, 403, 404) if str(MISSING_ID) in url else (400, 403)
+        assert response.status_code in allowed, (method, url, response.status_code)
         if response.status_code == 400:
             assert response.json() == {name: [NUL_NL] for name in properties}, (method, url)
             refused += 1

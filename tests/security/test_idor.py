@@ -52,6 +52,7 @@ CASES = {
     "call_assessment": (MINISTRY, {"pk": "call"}),
     "call_auto_assign": (MINISTRY, {"pk": "call"}),
     "application_points": (MINISTRY, {"pk": "application"}),
+    "application_assessment": (MINISTRY, {"pk": "application"}),
     "assign_reviewer": (MINISTRY, {"pk": "application"}),
     "points_recompute": (MINISTRY, {"pk": "application"}),
     "call-assessment-assessment": (MINISTRY, {"pk": "call"}),
