@@ -268,6 +268,21 @@ class InformationRequestForm(forms.Form):
         ),
         error_messages={"required": _("Beschrijf welke informatie de gemeente moet aanvullen.")},
     )
+    reply_by = forms.DateField(
+        label=_("Aanvullen vóór"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("De termijn voor de gemeente (Awb 4:5); standaard twee weken. Staat in de e-mail."),
+        error_messages={
+            "invalid": _("Vul een datum in als jjjj-mm-dd."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from applications.services import default_reply_by
+
+        self.fields["reply_by"].initial = default_reply_by()
 
 
 class StatusFilterForm(forms.Form):

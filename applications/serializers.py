@@ -117,7 +117,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
 class InformationRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = InformationRequest
-        fields = ["id", "message", "requested_at", "answered_at"]
+        fields = ["id", "message", "requested_at", "reply_by", "answered_at"]
         read_only_fields = fields
 
 
@@ -274,6 +274,11 @@ class WithdrawSerializer(serializers.Serializer):
 class InformationRequestInputSerializer(serializers.Serializer):
     message = serializers.CharField(
         allow_blank=True, max_length=5000, help_text="Welke informatie de gemeente moet aanvullen."
+    )
+    reply_by = serializers.DateField(
+        required=False,
+        help_text="Uiterste datum voor de aanvulling (Awb 4:5); na vandaag, binnen een jaar. Standaard over "
+        "twee weken.",
     )
 
 
