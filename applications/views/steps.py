@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.amounts import amount_for_input
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications import selectors, services, validation
@@ -21,7 +22,6 @@ from applications.forms import (
     BudgetStepForm,
     CofinancingStepForm,
     PlanStepForm,
-    amount_for_input,
     chosen_area,
     grid_field_name,
     posted_budget_lines,
