@@ -228,7 +228,9 @@ def _timeline(application: Application, viewer) -> list[dict]:
     for entry in selectors.timeline(application, viewer=viewer):
         data, verb = entry.data or {}, entry.verb
         previous = (data.get("before") or {}).get("status")
-        if verb == "application.submitted" and previous == Status.INFO_REQUESTED:
+        if (verb == "application.submitted" and previous == Status.INFO_REQUESTED) or (
+            verb == "application.information_answered"
+        ):
             verb = "application.resubmitted"
         changed = data.get("after") or {}
         fields = ", ".join(
