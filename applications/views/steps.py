@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -253,7 +254,12 @@ def _attachments_step(request, application: Application, step: Step):
                 messages.success(
                     request, _("De bijlage '%(name)s' is toegevoegd.") % {"name": attachment.original_name}
                 )
-                return redirect("application_step", pk=application.pk, step=step.slug)
+                # On to the first requirement still missing (its upload form is the first one open).
+                present = {a.requirement_id for a in attachments} | {attachment.requirement_id}
+                missing = next((r for r in requirements if r.pk not in present), None)
+                anchor = f"#bijlage-{missing.pk}" if missing else "#andere-bijlagen"
+                url = reverse("application_step", kwargs={"pk": application.pk, "step": step.slug})
+                return redirect(url + anchor)
     blocks = [
         {
             "key": str(r.pk),
