@@ -111,7 +111,7 @@ def _render_call_assessment(
         active, ended = [], []
         for assignment in assignments:
             review = _review_of(assignment)
-            item = {"assignment": assignment, "review": review, "state": review_state(review)}
+            item = {"assignment": assignment, "review": review, "state": review_state(review, assignment)}
             if assignment.active:
                 submitted = review is not None and review.status == Review.Status.SUBMITTED
                 if submitted and application.status in REOPENABLE_STATES:
