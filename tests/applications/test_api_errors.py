@@ -214,7 +214,10 @@ def test_an_incomplete_application_cannot_be_submitted(api_client, officer):
     assert response.status_code == 400
     errors = response.json()
     assert errors["goals"] == ["Beschrijf de doelen van het plan."]
-    assert errors["budget_lines"] == ["Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar."]
+    assert errors["budget_lines"] == [
+        "Vul de begroting in: minstens één bedrag. Laat de vakken leeg van bestedingsdoelen en jaren "
+        "waarvoor u niets aanvraagt."
+    ]
     assert Application.objects.get().status == Status.DRAFT
 
 
