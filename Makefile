@@ -17,12 +17,13 @@ VENDOR_CSS := static/vendor/utrecht-components.css static/vendor/utrecht-html.cs
 FONT_DIR ?= /usr/share/fonts/truetype/dejavu
 LETTER_FONTS := static/vendor/fonts/DejaVuSans.ttf static/vendor/fonts/DejaVuSans-Bold.ttf static/vendor/fonts/DejaVuSans-Oblique.ttf
 
-.PHONY: help install sysdeps run test bench lint messages worker clean
+.PHONY: help install sysdeps run test bench load lint messages worker clean
 
 help:
 	@echo "make run    – install, migrate, load reference and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   – install and run the whole test suite"
 	@echo "make bench  – run the benchmarks (prints BENCH lines, writes bench/results.json)"
+	@echo "make load   – 50 users for 60 s against gunicorn on PostgreSQL (prints a table, writes bench/load.json)"
 	@echo "make lint   – ruff (lint and format check) and mypy"
 
 # System packages: Pango and HarfBuzz subsetting for WeasyPrint, gettext for translations, Node for the
@@ -100,6 +101,10 @@ test: install
 
 bench: install
 	$(PY) -m bench
+
+# Needs DATABASE_URL pointing at PostgreSQL (a database of its own is created beside it and dropped after).
+load: install
+	$(PY) -m bench.load
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -38,7 +38,7 @@ class MunicipalityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
 
 class MeSerializer(serializers.ModelSerializer):
-    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
+    municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True, allow_null=True)
 
     class Meta:
         model = User

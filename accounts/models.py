@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts import textlimits
+from accounts.textlimits import limited
+
 CBS_CODE_VALIDATOR = RegexValidator(
     r"^GM\d{4}$", _("Een CBS-gemeentecode bestaat uit 'GM' en vier cijfers, bijvoorbeeld GM0363.")
 )
@@ -84,7 +87,7 @@ class Network(models.Model):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("naam"), max_length=100)
-    description = models.TextField(_("toelichting"), blank=True)
+    description = models.TextField(_("toelichting"), blank=True, **limited(textlimits.MESSAGE))
 
     class Meta:
         ordering = ["code"]
@@ -112,7 +115,7 @@ class Membership(models.Model):
     area_name = models.CharField(_("focusgebied"), max_length=100, blank=True)
     valid_from = models.DateField(_("geldig vanaf"))
     valid_to = models.DateField(_("geldig tot en met"), null=True, blank=True)
-    source = models.TextField(_("bron"), blank=True)
+    source = models.TextField(_("bron"), blank=True, **limited(textlimits.REASON))
 
     objects = MembershipQuerySet.as_manager()
 
@@ -260,7 +263,7 @@ class Indicator(models.Model):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("naam"), max_length=200)
-    description = models.TextField(_("toelichting"), blank=True)
+    description = models.TextField(_("toelichting"), blank=True, **limited(textlimits.MESSAGE))
     unit = models.CharField(_("eenheid"), max_length=20, default="%")
 
     class Meta:

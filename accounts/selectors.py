@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from accounts.audit_log import filter_events
 from accounts.models import ApiToken, AuditEvent, IndicatorValue, Membership, Municipality, Role, User
 from accounts.permissions import is_ministry
 
@@ -37,8 +38,7 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
 
 
-def audit_events(*, verb_prefix: str = "") -> QuerySet[AuditEvent]:
+def audit_events(**filters) -> QuerySet[AuditEvent]:
+    """Events newest first, narrowed by the audit log's filters (see ``accounts.audit_log``)."""
     queryset = AuditEvent.objects.select_related("actor", "target_type")
-    if verb_prefix:
-        queryset = queryset.filter(verb__startswith=verb_prefix)
-    return queryset.order_by("-created_at", "-id")
+    return filter_events(queryset, filters).order_by("-created_at", "-id")

@@ -30,4 +30,5 @@ def send_queued_emails() -> int:
 
 def queue_delivery(sender, **kwargs) -> None:
     """Hooked to post-office's ``email_queued`` signal: deliver after the surrounding transaction commits."""
-    transaction.on_commit(send_queued_emails.delay)
+    # robust: with the broker down the message is lost, not the request; beat sends what is queued later.
+    transaction.on_commit(send_queued_emails.delay, robust=True)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("uitnodiging/<str:uidb64>/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("beheer/gebruikers/", views.users, name="users"),
     path("beheer/auditlog/", views.audit_trail, name="audit_trail"),
+    path("beheer/auditlog/export.csv", views.audit_trail_export, name="audit_trail_export"),
 ]

@@ -27,6 +27,7 @@ from applications.config_api import CallViewSet, SchemeViewSet
 from applications.models import Application, Status
 from applications.serializers import (
     ApplicationCreateSerializer,
+    ApplicationListItemSerializer,
     ApplicationSerializer,
     ApplicationUpdateSerializer,
     AttachmentSerializer,
@@ -133,6 +134,9 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
             return [AdministratorsOnly()]
         return [PortalAccess()]
 
+    def get_serializer_class(self):
+        return ApplicationListItemSerializer if self.action == "list" else super().get_serializer_class()
+
     def perform_content_negotiation(self, request, force=False):
         # A download may be asked for with ``Accept: application/pdf``; its errors are still JSON.
         force = force or self.action in ("attachment", "pdf")
@@ -141,8 +145,8 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = selectors.applications_for(self.request.user)
         if self.action == "list":
-            queryset = self._filtered(queryset)
-        if self.action in ("list", "retrieve", "pdf"):
+            queryset = selectors.application_list_rows(self._filtered(queryset))
+        if self.action in ("retrieve", "pdf"):
             queryset = selectors.application_with_parts(queryset)
         return queryset.order_by("-created_at", "-pk")
 

@@ -68,6 +68,7 @@ def store_submission_copy(application: Application, *, submitted_at: datetime.da
         try:
             with transaction.atomic():
                 document.save()
+                Application.objects.filter(pk=application.pk).update(copy_failures=0)
             return document
         except IntegrityError:
             document.file.storage.delete(document.file.name)
@@ -75,3 +76,32 @@ def store_submission_copy(application: Application, *, submitted_at: datetime.da
             if existing is not None:
                 return existing
     raise RuntimeError(f"Could not store a PDF copy of {application.reference}")
+
+
+def missing_copies(*, max_failures: int, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> list:
+    """(id, submitted_at) of submitted applications without a copy of their last submission, submitted
+    longer ago than ``older_than`` and with fewer than ``max_failures`` failed attempts."""
+    from django.db.models import Exists, OuterRef
+
+    stored = ApplicationDocument.objects.filter(application=OuterRef("pk"), submitted_at=OuterRef("submitted_at"))
+    return list(
+        Application.objects.filter(
+            submitted_at__isnull=False,
+            submitted_at__lt=timezone.now() - older_than,
+            copy_failures__lt=max_failures,
+        )
+        .exclude(Exists(stored))
+        .values_list("pk", "submitted_at")
+    )
+
+
+def copy_state(application: Application, documents: list[ApplicationDocument]) -> str:
+    """'' when the copy of the last submission is stored (or nothing was submitted), else 'pending' or
+    'failed' (it failed and is tried again) or 'given_up'."""
+    from applications.tasks import COPY_MAX_FAILURES
+
+    if application.submitted_at is None or any(d.submitted_at == application.submitted_at for d in documents):
+        return ""
+    if application.copy_failures >= COPY_MAX_FAILURES:
+        return "given_up"
+    return "failed" if application.copy_failures else "pending"

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import textlimits
 from accounts.amounts import MoneyField, read_amount
 from applications.models import Status
 
@@ -131,21 +132,25 @@ class AreaStepForm(StepForm):
 
 class PlanStepForm(StepForm):
     goals = NeededCharField(
+        max_length=textlimits.CONTENT,
         label=_("Doelen"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat wilt u met dit plan in de wijk bereiken, en hoe merken bewoners dat?"),
     )
     approach = NeededCharField(
+        max_length=textlimits.CONTENT,
         label=_("Aanpak"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat gaat u doen, in welke volgorde, en waarom werkt dat?"),
     )
     partners = NeededCharField(
+        max_length=textlimits.CONTENT,
         label=_("Partners in de lokale alliantie"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Welke organisaties werken mee, bijvoorbeeld corporaties, scholen, zorg en politie?"),
     )
     residents_involvement = NeededCharField(
+        max_length=textlimits.CONTENT,
         label=_("Betrokkenheid van bewoners"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Hoe denken en beslissen bewoners mee?"),
@@ -210,6 +215,7 @@ class CofinancingStepForm(StepForm):
         help_text=_("De eigen bijdrage van de gemeente en partners, in euro. Vul 0 in als er geen is."),
     )
     cofinancing_sources = forms.CharField(
+        max_length=textlimits.MESSAGE,
         label=_("Bronnen van de cofinanciering"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -230,7 +236,7 @@ class WithdrawForm(ConfirmForm):
     reason = forms.CharField(
         label=_("Reden"),
         required=False,
-        max_length=2000,
+        max_length=textlimits.REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Waarom trekt u de aanvraag in? Dit komt in de geschiedenis."),
     )
@@ -240,7 +246,7 @@ class InformationRequestForm(forms.Form):
     use_required_attribute = False
     message = forms.CharField(
         label=_("Welke informatie moet de gemeente aanvullen?"),
-        max_length=5000,
+        max_length=textlimits.MESSAGE,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "De gemeente krijgt dit bericht per e-mail en kan de aanvraag daarna aanvullen en opnieuw indienen."

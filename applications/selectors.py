@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership, User
@@ -75,6 +77,20 @@ def application_with_parts(queryset: QuerySet[Application]) -> QuerySet[Applicat
     )
 
 
+def application_list_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """What ``ApplicationListSerializer`` reads, in a fixed number of queries: no prefetches, the budget
+    total summed in the database (``listed_budget_total``)."""
+    total = (
+        BudgetLine.objects.filter(application=OuterRef("pk"))
+        .values("application")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return queryset.select_related("call", "municipality", "updated_by").annotate(
+        listed_budget_total=Coalesce(Subquery(total), Value(Decimal("0.00")), output_field=DecimalField())
+    )
+
+
 def area_choices(application_or_call, municipality) -> list[str]:
     """Suggested areas: the municipality's NPLV focus areas."""
     return list(
@@ -89,6 +105,26 @@ def area_choices(application_or_call, municipality) -> list[str]:
 ASSESSMENT_VERBS = {"application.reviewed", "application.review_reopened", "application.points_recomputed"}
 
 
+# Application decisions: the municipality learns of them from the letter, so they show once it is sent.
+DECISION_VERBS = {"application.awarded", "application.partially_awarded", "application.rejected"}
+
+# What the municipality sees of its application's history: its own work, the steps of the procedure it
+# takes part in, and the decision once the letter is out. Never reviews, points or who reviewed.
+MUNICIPALITY_VERBS = {
+    "application.created",
+    "application.updated",
+    "application.budget_updated",
+    "application.attachment_added",
+    "application.attachment_removed",
+    "application.submitted",
+    "application.withdrawn",
+    "application.information_requested",
+    "application.review_started",
+    "application.letter_sent",
+    *DECISION_VERBS,
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     when: datetime.datetime
@@ -100,15 +136,22 @@ class TimelineEntry:
 def timeline(application: Application, *, viewer: User) -> list[TimelineEntry]:
     """The application's history from the audit trail, as far as the viewer may see it.
 
-    Municipal officers see the ministry as an organisation, never the names of its staff. The assessment
+    Municipal officers see only ``MUNICIPALITY_VERBS`` (decisions once the letter is sent), and the ministry
+    as an organisation, never the names of its staff. The assessment
     itself (who reviews, their scores, the points) is for administrators: others see that reviewing
     started and ended, without its data (reviewers read each other's scores only through
     ``reviews_visible_to``, once their own review is in)."""
     events = AuditEvent.objects.for_target(application).select_related("actor").order_by("created_at", "id")
     administrator = is_administrator(viewer)
+    officer = not is_ministry(viewer)
+    letter_sent = application.status == Status.LETTER_SENT
     entries = []
     for event in events:
         data = event.data
+        if officer and event.verb not in MUNICIPALITY_VERBS:
+            continue
+        if officer and event.verb in DECISION_VERBS and not letter_sent:
+            continue
         if not administrator:
             if event.verb.startswith(("review.", "admin.")):
                 continue

@@ -11,10 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.audit_verbs import describe
 from accounts.permissions import is_officer
 from applications.models import (
     CONTENT_FIELDS,
@@ -209,6 +211,29 @@ class ApplicationSerializer(serializers.ModelSerializer):
         return [t.action for t in WORKFLOW.available(self.context["request"].user, application)]
 
 
+LIST_LEFT_OUT = (
+    "goals",
+    "approach",
+    "partners",
+    "residents_involvement",
+    "cofinancing_sources",
+    "budget_lines",
+    "attachments",
+    "information_requests",
+)
+
+
+class ApplicationListItemSerializer(ApplicationSerializer):
+    """An application in a list: what identifies it, its state, amounts and the steps the caller may take now.
+    The budget lines, attachments, information requests and the long texts belong to the detail."""
+
+    budget_total = MoneyField(source="listed_budget_total", read_only=True)
+
+    class Meta(ApplicationSerializer.Meta):
+        fields = [name for name in ApplicationSerializer.Meta.fields if name not in LIST_LEFT_OUT]
+        read_only_fields = fields
+
+
 class ApplicationContentSerializer(serializers.ModelSerializer):
     """Content fields and budget lines; only parsed here, the services check them."""
 
@@ -273,7 +298,12 @@ class WithdrawSerializer(serializers.Serializer):
 
 class InformationRequestInputSerializer(serializers.Serializer):
     message = serializers.CharField(
-        allow_blank=True, max_length=5000, help_text="Welke informatie de gemeente moet aanvullen."
+        max_length=5000,
+        help_text="Welke informatie de gemeente moet aanvullen.",
+        error_messages={
+            "blank": _("Beschrijf welke informatie de gemeente moet aanvullen."),
+            "required": _("Beschrijf welke informatie de gemeente moet aanvullen."),
+        },
     )
     reply_by = serializers.DateField(
         required=False,
@@ -287,3 +317,7 @@ class TimelineEntrySerializer(serializers.Serializer):
     verb = serializers.CharField(help_text="Bijvoorbeeld application.created, application.submitted.")
     who = serializers.CharField(help_text="Naam; voor gemeenten is het ministerie één organisatie.")
     data = serializers.DictField(help_text="Wat er veranderde (before/after) en toelichting.")
+    text = serializers.SerializerMethodField(help_text="De gebeurtenis als zin, in de taal van het verzoek.")
+
+    def get_text(self, entry) -> str:
+        return describe(entry.verb, who=entry.who, data=entry.data)

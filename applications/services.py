@@ -25,6 +25,7 @@ from applications.models import (
     BudgetLine,
     Call,
     InformationRequest,
+    ReferenceCounter,
     ReviewAssignment,
     Status,
 )
@@ -82,15 +83,39 @@ def check_editable(application: Application, by: User, expected_revision: int | 
 
 
 def touch(application: Application, by: User, now: datetime.datetime) -> None:
+    """A new revision; "Laatst bewerkt door" credits only the municipality's own work, not ministry actions."""
     application.revision += 1
-    application.updated_by = by
-    application.updated_at = now
+    if is_officer_of(by, application):
+        application.updated_by = by
+        application.updated_at = now
 
 
 def _next_reference(call: Call, municipality) -> str:
+    """The next number from the call's counter for this municipality, taken under a row lock; call inside
+    the transaction that creates the application. A number is never handed out twice, also after a
+    draft is deleted."""
     prefix = f"{call.reference_prefix}-{municipality.cbs_code}-"
-    used = Application.objects.filter(reference__startswith=prefix).count()
-    return f"{prefix}{used + 1}"
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        call=call, municipality=municipality, defaults={"last": _highest_number(prefix)}
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last}"
+
+
+def _highest_number(prefix: str) -> int:
+    """For calls that started before the counter existed: carry on after the highest number in use."""
+    numbers = [
+        int(suffix)
+        for suffix in (
+            reference.removeprefix(prefix)
+            for reference in Application.objects.filter(reference__startswith=prefix).values_list(
+                "reference", flat=True
+            )
+        )
+        if suffix.isdigit()
+    ]
+    return max(numbers, default=0)
 
 
 def start_application(
@@ -347,7 +372,8 @@ def submit_application(*, application: Application, by: User, now: datetime.date
         from applications.tasks import store_submission_copy
 
         application_id, submitted_at = application.pk, now.isoformat()
-        transaction.on_commit(lambda: store_submission_copy.delay(application_id, submitted_at))
+        # robust: a broker outage must not fail a submission that is already committed.
+        transaction.on_commit(lambda: store_submission_copy.delay(application_id, submitted_at), robust=True)
     return application
 
 

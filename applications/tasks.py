@@ -1,16 +1,50 @@
 """Background work for applications: thin and idempotent."""
 
 import datetime
+import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.db.models import F
 
 from applications import documents
 from applications.models import Application
 
+logger = logging.getLogger(__name__)
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# Rendering a PDF must never hold a worker unbounded: after the soft limit the task stops and the failure is
+# counted (shown on the application page); the hard limit kills the worker process if even that fails.
+COPY_SOFT_TIME_LIMIT = 120
+COPY_TIME_LIMIT = 150
+# The sweeper tries a failed copy again this many times; after that the page says it failed.
+COPY_MAX_FAILURES = 3
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=COPY_SOFT_TIME_LIMIT,
+    time_limit=COPY_TIME_LIMIT,
+)
 def store_submission_copy(application_id: int, submitted_at: str) -> None:
     application = Application.objects.filter(pk=application_id).first()
     if application is None:
         return
-    documents.store_submission_copy(application, submitted_at=datetime.datetime.fromisoformat(submitted_at))
+    try:
+        documents.store_submission_copy(application, submitted_at=datetime.datetime.fromisoformat(submitted_at))
+    except (SoftTimeLimitExceeded, Exception):
+        logger.exception("PDF copy of application %s failed", application_id)
+        Application.objects.filter(pk=application_id).update(copy_failures=F("copy_failures") + 1)
+        raise
+
+
+@shared_task(acks_late=True)
+def sweep_submission_copies() -> int:
+    """Queue the copy again for submitted applications that have none for their last submission (the
+    message was lost, the worker died or the rendering failed), up to COPY_MAX_FAILURES attempts."""
+    pending = documents.missing_copies(max_failures=COPY_MAX_FAILURES)
+    for application_id, submitted_at in pending:
+        store_submission_copy.delay(application_id, submitted_at.isoformat())
+    return len(pending)

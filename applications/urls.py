@@ -27,6 +27,7 @@ urlpatterns += [
     path("beoordelingen/<int:pk>/", assessment_views.review_detail, name="review_detail"),
     path("aanvraagrondes/<int:pk>/beoordeling/", assessment_views.call_assessment, name="call_assessment"),
     path("aanvragen/<int:pk>/punten/", assessment_views.application_points, name="application_points"),
+    path("aanvragen/<int:pk>/beoordeling/", assessment_views.application_assessment, name="application_assessment"),
 ]
 
 # Assessment actions (POST only; each returns to the page it came from).

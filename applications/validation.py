@@ -7,6 +7,7 @@ completeness rules, checked on submission (a draft may be incomplete, a submitte
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
@@ -18,6 +19,7 @@ from accounts.templatetags.portal import format_euro
 from applications.models import Application, Call, Status
 
 Errors = dict[str, list[str]]
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 def parse_amount(value, *, field: str, errors: Errors, allow_zero: bool = False) -> Decimal | None:
@@ -31,6 +33,8 @@ def parse_amount(value, *, field: str, errors: Errors, allow_zero: bool = False)
             text = str(value).strip().replace(" ", "").replace("\u00a0", "")
             if "," in text:  # Dutch notation: 250.000,50
                 text = text.replace(".", "").replace(",", ".")
+            if not PLAIN_NUMBER.fullmatch(text):  # Decimal() would also take 1_000, 1e3 and NaN
+                raise ValueError(text)
             amount = Decimal(text)
     except (InvalidOperation, ValueError):
         errors[field].append(_("Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."))
@@ -168,10 +172,12 @@ def submission_errors(application: Application, *, now: datetime.datetime) -> Er
     lines = list(application.budget_lines.all())
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if not lines:
-        errors["budget_lines"].append(_(
+        errors["budget_lines"].append(
+            _(
                 "Vul de begroting in: minstens één bedrag. Laat de vakken leeg van bestedingsdoelen en jaren "
                 "waarvoor u niets aanvraagt."
-            ))
+            )
+        )
     elif requested is not None and total != requested:
         errors["budget_lines"].append(
             _(

@@ -14,7 +14,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.permissions import require
 from applications.models import Application
-from applications.permissions import can_view_application
+from applications.permissions import can_view_application, is_officer_of
 from applications.transitions import WORKFLOW
 
 
@@ -61,7 +61,10 @@ def _move(application, action, by, now, data, check, before, after, after_fields
         check(application)
     previous = application.status
     application.status = transition.target
-    application.updated_at = now
+    if is_officer_of(by, application):
+        # "Laatst bewerkt door" credits the municipality's own work only; ministry actions are in the history.
+        application.updated_by = by
+        application.updated_at = now
     application.save()
     audit.record(
         actor=by,

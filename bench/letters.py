@@ -43,24 +43,60 @@ def run() -> None:
     emit("letter_floor", floor, "s", target=SECONDS_TARGET, floor=floor)
     emit("letter_one", seconds, "s", target=SECONDS_TARGET, floor=floor)
     emit("letter_one_vs_floor", seconds / floor, "x", target=FLOOR_TARGET, floor=1.0)
+    floor_cpu = median_cpu(lambda: pdf.render_pdf(FLOOR_HTML))
+    letter_cpu = median_cpu(lambda: pdf.letter_pdf(content))
+    print(
+        f"INFO letter CPU time (what an idle machine would take): floor {floor_cpu:.3f} s, "
+        f"letter {letter_cpu:.3f} s, {letter_cpu / floor_cpu:.1f}x; load average {_load()}",
+        flush=True,
+    )
     run_batch()
+
+
+def median_cpu(fn, *, repeat: int = REPEAT) -> float:
+    """Median CPU time of ``fn`` in this process: unlike wall time, other work on a shared machine does not
+    inflate it, so it shows what the code costs when the wall-time figures are blurred by load."""
+    import gc
+    import statistics
+    import time
+
+    fn()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 BATCH = 342
 BATCH_TARGET = 20.0
 
 
-def _render_one(index: int) -> str:
-    """One municipality's letter, rendered, hashed and written as a worker would (files, not the database)."""
+def _render_one(index: int) -> tuple[int, str, float]:
+    """One municipality's letter, rendered, hashed and written as a worker would (files, not the database).
+
+    Returns the worker's process id, the letter's hash and the CPU time it took.
+    """
     import dataclasses
     import hashlib
     import tempfile
+    import time
     from pathlib import Path
 
     from allocations.letters import pdf
     from allocations.letters.content import Addressee, Kind
     from allocations.letters.samples import sample_content
 
+    cpu = time.process_time()
     kind = (Kind.AWARD, Kind.PARTIAL, Kind.REFUSAL)[index % 3]
     content = sample_content(kind, requested_cents=10_000_000 + index * 12_345)
     content = dataclasses.replace(
@@ -71,7 +107,7 @@ def _render_one(index: int) -> str:
     data = pdf.letter_pdf(content)
     target = Path(tempfile.gettempdir()) / f"nplv-bench-letter-{os.getpid()}.pdf"
     target.write_bytes(data)
-    return hashlib.sha256(data).hexdigest()
+    return os.getpid(), hashlib.sha256(data).hexdigest(), time.process_time() - cpu
 
 
 def _worker_init() -> None:
@@ -95,8 +131,16 @@ def run_batch() -> None:
     with context.Pool(2, initializer=_worker_init) as pool:
         pool.map(_render_one, range(2))  # both workers up and warm before the clock starts
         start = time.perf_counter()
-        hashes = pool.map(_render_one, range(BATCH), chunksize=4)
+        results = pool.map(_render_one, range(BATCH), chunksize=4)
         seconds = time.perf_counter() - start
-    assert len(set(hashes)) == BATCH
+    workers = {pid for pid, _, _ in results}
+    assert len({digest for _, digest, _ in results}) == BATCH
+    assert len(workers) == 2, "the batch must run on both worker processes"
+    cpu = sum(cpu for _, _, cpu in results)
     per_letter = seconds / BATCH
+    print(
+        f"INFO batch: {BATCH} letters on {len(workers)} processes, {cpu:.1f} s CPU in the workers "
+        f"({cpu / BATCH:.3f} s per letter, {cpu / 2:.1f} s per worker); load average {_load()}",
+        flush=True,
+    )
     emit("letters_342_2workers", seconds, "s", target=BATCH_TARGET, floor=per_letter)

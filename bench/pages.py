@@ -34,7 +34,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench.common import emit
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "nplv_bench_pages"
+DATABASE = os.environ.get("BENCH_PAGES_DATABASE", "nplv_bench_pages")  # one per engineer on a shared server
 APPLICATIONS = 1_000
 WORKERS = 2
 FLOOR_TARGET = 5.0

@@ -150,6 +150,8 @@ CELERY_BEAT_SCHEDULE = {
     # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
     "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
     # Export jobs whose message was lost or whose worker died are built again.
+    # Submitted applications without a PDF copy of their last submission (lost message, failed rendering).
+    "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
     "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 300.0},
 }
 # A running allocation run holds a lease this long (renewed at every phase); after it expires the sweeper
@@ -333,7 +335,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"AllocationRunStatusEnum": "allocations.runs.models.RunStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
+        "ApplicationStatusEnum": "applications.models.Status",
+    },
+    # Every operation documents the error answers it can give (nplvportal/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nplvportal.api_schema.document_errors",
+    ],
 }
 
 # --- Security -------------------------------------------------------------------------------------
@@ -343,10 +353,14 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=SECURE_DEFAULTS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF cookie: forms carry the token, Swagger UI gets it from its template.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_DEFAULTS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

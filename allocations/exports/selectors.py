@@ -195,7 +195,7 @@ def decision_row(line: AllocationLine) -> tuple[Any, ...]:
         line.reason,
         decision.number if decision is not None else "",
         decided_on,
-        f"{decision.number}-v{letter.version}" if letter is not None else "",
+        f"{decision.number}-v{letter.version}" if letter is not None and decision is not None else "",
         letter.sha256 if letter is not None else "",
     )
 

@@ -37,13 +37,18 @@ DIRECT_MAX_LINES = 5_000
 LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 PROGRESS_EVERY = 2_000
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.CSV_NL: "text/csv; charset=utf-8",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.JSON: "application/json",
 }
-EXTENSIONS = {ExportFormat.CSV: "csv", ExportFormat.CSV_NL: "csv", ExportFormat.XLSX: "xlsx", ExportFormat.JSON: "json"}
+EXTENSIONS: dict[str, str] = {
+    ExportFormat.CSV: "csv",
+    ExportFormat.CSV_NL: "csv",
+    ExportFormat.XLSX: "xlsx",
+    ExportFormat.JSON: "json",
+}
 
 
 @dataclass
@@ -102,8 +107,7 @@ def _meta(run: AllocationRun) -> dict[str, Any]:
 
 def _chunks(fmt: str, columns: list[Column], rows: Iterable, meta: dict[str, Any], sheet: str) -> Iterator[bytes]:
     if fmt in (ExportFormat.CSV, ExportFormat.CSV_NL):
-        separator = "semicolon" if fmt == ExportFormat.CSV_NL else "comma"
-        return stream_csv(columns, rows, separator=separator)
+        return stream_csv(columns, rows, separator="semicolon" if fmt == ExportFormat.CSV_NL else "comma")
     if fmt == ExportFormat.JSON:
         return stream_json(columns, rows, meta=meta)
     return _xlsx_chunks(columns, rows, sheet)
@@ -182,7 +186,7 @@ def start_export_job(*, run: AllocationRun, by, fmt: str) -> ExportJob:
     with transaction.atomic():
         job = ExportJob.objects.create(run=run, format=fmt, requested_by=by, rows_total=line_count(run))
         audit.record(actor=by, verb="export.job_requested", target=run, data={"format": fmt, "job": job.pk})
-        transaction.on_commit(lambda: build_export_job.delay(job.pk))
+        transaction.on_commit(lambda: build_export_job.delay(job.pk), robust=True)  # resumed by beat
     return job
 
 
@@ -211,9 +215,10 @@ def _counting(rows: Iterable, total: int, report: Callable[[int], None]) -> Iter
 def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | None:
     """Build a job's file; a second call for a finished or leased job does nothing."""
     now = now or timezone.now()
-    job = _claim(job_id, now)
-    if job is None:
+    claimed = _claim(job_id, now)
+    if claimed is None:
         return None
+    job = claimed
     run = AllocationRun.objects.select_related("call").get(pk=job.run_id)
     total = max(job.rows_total, 1)
 

@@ -24,10 +24,9 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from django.utils.functional import Promise
 
+from nplvportal.csv_safety import BOM, DANGEROUS_FIRST, neutralise
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-BOM = "\ufeff"
-# OWASP's list plus the pipe and percent sign (DDE and some locales); a line feed for good measure.
-DANGEROUS_FIRST = frozenset("=+-@\t\r\n|%")
 
 Kind = Literal["text", "money", "integer", "decimal", "date", "datetime"]
 Separator = Literal["comma", "semicolon"]
@@ -44,13 +43,6 @@ class Column:
     kind: Kind = "text"
     total: bool = False
     width: int = 14
-
-
-def neutralise(value: Any) -> Any:
-    """Make a text cell inert in a spreadsheet; leave anything that is not text alone."""
-    if isinstance(value, str) and value and value[0] in DANGEROUS_FIRST:
-        return "'" + value
-    return value
 
 
 def _local(value: dt.datetime) -> dt.datetime:

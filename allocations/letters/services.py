@@ -57,8 +57,8 @@ def texts_for(call) -> LetterText:
     try:
         with transaction.atomic():
             return LetterText.objects.create(call=call, version=1)
-    except IntegrityError:
-        return selectors.latest_texts(call)
+    except IntegrityError:  # a parallel first use created version 1
+        return LetterText.objects.filter(call=call).latest("version")
 
 
 def save_letter_texts(*, call, by: User, data: dict) -> LetterText:
@@ -122,7 +122,7 @@ def create_letter_jobs(*, run: AllocationRun, decisions=None, correction: bool =
     created = LetterJob.objects.bulk_create(new)
     ids = [job.pk for job in reopened] + [job.pk for job in created]
     if ids:
-        transaction.on_commit(lambda: _enqueue(ids))
+        transaction.on_commit(lambda: _enqueue(ids), robust=True)  # the sweeper re-queues pending jobs
     return len(ids)
 
 
@@ -203,7 +203,8 @@ def store_letter(*, decision: Decision, texts: LetterText, correction: bool = Fa
             letter.created_at = now
             letter.save()
         except Exception:
-            letter.file.storage.delete(letter.file.name)
+            if letter.file.name:
+                letter.file.storage.delete(letter.file.name)
             raise
         audit.record(
             actor=None,
@@ -275,7 +276,8 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             decision.sent_at = now
             decision.save(update_fields=["sent_at"])
             _notify_officers(decision)
-        audit.record(actor=by, verb="letters.sent", target=run, data={"decisions": len(decisions)})
+        if decisions:  # sending again (a double click) changes nothing and records nothing
+            audit.record(actor=by, verb="letters.sent", target=run, data={"decisions": len(decisions)})
     return len(decisions)
 
 

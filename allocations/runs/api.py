@@ -103,7 +103,7 @@ class RunListView(_AllocationView):
     @extend_schema(
         tags=TAGS,
         request=None,
-        responses={202: StartedSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={202: StartedSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         summary="Een verdeling berekenen",
         description="Maakt een verdeling aan en zet de berekening in de wachtrij; volg de voortgang op "
         "allocation-runs/{id}/.",

@@ -84,6 +84,9 @@ def execute_run(run_id: int) -> bool:
         _progress(run_id, token, "writing", 60)
         _pause()
     except Exception as exc:
+        # The database may have dropped the connection (a restart): a new one, so the failure is recorded.
+        if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+            connection.close()
         _fail(run_id, token, exc)
         return False
     return _write(run_id, token, data, digest, computed)

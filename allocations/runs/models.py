@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import textlimits
 from accounts.models import Municipality, Network
+from accounts.textlimits import limited
 from applications.models import MONEY, Application, Call, Theme
 from applications.models.reviews import POINTS
 
@@ -356,7 +358,7 @@ class Decision(models.Model):
     number = models.CharField(_("beschikkingsnummer"), max_length=40, unique=True)
     outcome = models.CharField(_("besluit"), max_length=20, choices=Outcome.choices)
     amount = models.DecimalField(_("toegekend bedrag"), **MONEY)
-    reason = models.TextField(_("motivering"), blank=True)
+    reason = models.TextField(_("motivering"), blank=True, **limited(textlimits.MESSAGE))
     decided_at = models.DateTimeField(_("besloten op"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)

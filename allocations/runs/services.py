@@ -46,7 +46,7 @@ PHASES = {
     "done": gettext_lazy("klaar"),
     "failed": gettext_lazy("mislukt"),
 }
-DECISION_ACTIONS = {
+DECISION_ACTIONS: dict[str, str] = {
     Outcome.AWARDED: "award",
     Outcome.PARTIALLY_AWARDED: "partially_award",
     Outcome.REJECTED: "reject",
@@ -66,6 +66,17 @@ class OwnRunApproval(PermissionDenied):
         )
 
 
+class RunInProgress(TransitionNotAllowed):
+    """A run of the call is still queued or being computed (HTTP 409): a second click starts no second run."""
+
+    def __init__(self, run: AllocationRun):
+        super().__init__(
+            _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
+            % {"number": run.number}
+        )
+        self.run = run
+
+
 class ApprovalRefused(TransitionNotAllowed):
     """The run cannot be approved in its state (HTTP 409); ``changes`` and ``missing`` say why."""
 
@@ -76,11 +87,15 @@ class ApprovalRefused(TransitionNotAllowed):
 
 
 def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> AllocationRun:
-    """Create a queued run of the call's current policy and enqueue its task once committed."""
+    """Create a queued run of the call's current policy and enqueue its task once committed. While a run of
+    the call is still queued or running, no other starts (a double click, two administrators at once)."""
     require(can_manage_allocation(by))
     now = now or timezone.now()
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
+        busy = AllocationRun.objects.filter(call=call, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
+        if busy is not None:
+            raise RunInProgress(busy)
         policy = policy_of(call)
         number = (AllocationRun.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
         run = AllocationRun.objects.create(
@@ -97,7 +112,7 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
             created_at=now,
         )
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -111,7 +126,7 @@ def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
         run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
         run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
         audit.record(actor=by, verb="allocation_run.retried", target=run)
-        transaction.on_commit(lambda: _enqueue(run.pk))
+        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 

@@ -112,7 +112,11 @@ def allocation_policy(request, pk: int):
 @require_POST
 def allocation_start(request, pk: int):
     call = _call(request, pk)
-    run = services.start_run(call=call, by=request.user)
+    try:
+        run = services.start_run(call=call, by=request.user)
+    except services.RunInProgress as exc:  # a double click: show the run that is already being computed
+        messages.info(request, str(exc))
+        return redirect("run_detail", pk=exc.run.pk)
     messages.success(request, _("Verdeling %(number)s wordt berekend.") % {"number": run.number})
     return redirect("run_detail", pk=run.pk)
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts import textlimits
 from accounts.models import Role, User
 from applications.forms import NeededCharField
 
@@ -34,9 +35,9 @@ class ScoringForm(forms.Form):
     use_required_attribute = False
 
     overall_comment = forms.CharField(
+        max_length=textlimits.CONTENT,
         label=_("Algemene toelichting"),
         required=False,
-        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Uw samenvattende oordeel over de aanvraag."),
     )
@@ -69,8 +70,8 @@ class ScoringForm(forms.Form):
             )
             self.fields[score_field_name(criterion.pk)].widget.choices = choices
             self.fields[motivation_field_name(criterion.pk)] = NeededCharField(
+                max_length=textlimits.MESSAGE,
                 label=_("Motivering"),
-                max_length=10_000,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_("Waarop baseert u deze score? Nodig voor elke score die u geeft."),
             )
@@ -139,7 +140,7 @@ class ConflictForm(forms.Form):
     use_required_attribute = False
     reason = forms.CharField(
         label=_("Reden van het belangenconflict"),
-        max_length=5000,
+        max_length=textlimits.REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Bijvoorbeeld: ik heb gewerkt bij deze gemeente, of een naaste is er betrokken. Een "
@@ -153,7 +154,9 @@ class ReasonForm(forms.Form):
     """Unassigning a reviewer or reopening a review: the reason goes into the audit trail."""
 
     use_required_attribute = False
-    reason = forms.CharField(label=_("Reden"), max_length=2000, error_messages={"required": _("Geef een reden op.")})
+    reason = forms.CharField(
+        label=_("Reden"), max_length=textlimits.REASON, error_messages={"required": _("Geef een reden op.")}
+    )
 
     def __init__(self, *args, label=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -58,73 +58,101 @@ def criteria_scores(application: Application) -> list[scoring.CriterionScores]:
     ]
 
 
-def reference_year(application: Application, indicator_id: int, settings: AssessmentSettings) -> int | None:
+def reference_years(indicator_ids, settings: AssessmentSettings) -> dict[int, int | None]:
+    """The year of each indicator's values: the configured one, or else the most recent year with values for
+    that indicator. One query at most, whatever the number of indicators."""
     if settings.need_reference_year:
-        return settings.need_reference_year
-    # Without a configured year: the most recent year with values for this indicator.
-    return IndicatorValue.objects.filter(indicator_id=indicator_id).aggregate(y=Max("year"))["y"]
+        return {indicator_id: settings.need_reference_year for indicator_id in indicator_ids}
+    latest = dict(
+        IndicatorValue.objects.filter(indicator_id__in=indicator_ids)
+        .values("indicator_id")
+        .annotate(y=Max("year"))
+        .values_list("indicator_id", "y")
+    )
+    return {indicator_id: latest.get(indicator_id) for indicator_id in indicator_ids}
 
 
 def need_indicators(application: Application, settings: AssessmentSettings) -> list[scoring.NeedIndicator]:
+    """The call's need bands with the municipality's values, in a fixed number of queries."""
     bands: dict[int, list[NeedBand]] = defaultdict(list)
     for band in NeedBand.objects.filter(call=application.call).select_related("indicator"):
         bands[band.indicator_id].append(band)
+    if not bands:
+        return []
+    years = reference_years(list(bands), settings)
+    values = {
+        (indicator_id, year): value
+        for indicator_id, year, value in IndicatorValue.objects.filter(
+            indicator_id__in=list(bands),
+            municipality_id=application.municipality_id,
+            year__in={year for year in years.values() if year},
+        ).values_list("indicator_id", "year", "value")
+    }
     indicators = []
     for indicator_id, indicator_bands in bands.items():
         indicator = indicator_bands[0].indicator
-        year = reference_year(application, indicator_id, settings)
-        value = (
-            IndicatorValue.objects.filter(
-                indicator_id=indicator_id, municipality_id=application.municipality_id, year=year
-            )
-            .values_list("value", flat=True)
-            .first()
-            if year
-            else None
-        )
+        year = years[indicator_id]
         indicators.append(
             scoring.NeedIndicator(
                 key=indicator.code,
                 name=indicator.name,
                 year=year,
                 bands=tuple(scoring.Band(threshold=b.threshold, points=b.points) for b in indicator_bands),
-                value=value,
+                value=values.get((indicator_id, year)) if year else None,
             )
         )
     return indicators
 
 
-def _qualifies(rule: BonusRuleModel, application: Application, on: datetime.date) -> bool:
-    if rule.kind == BonusRuleModel.Kind.NETWORK:
-        memberships = Membership.objects.active_on(on).filter(
-            municipality_id=application.municipality_id, network_id=rule.network_id
-        )
-        if rule.network is not None and rule.network.code == Network.NPLV and application.area_name:
-            # An NPLV bonus is for the focus area: an application for another area does not qualify.
-            return memberships.filter(area_name__iexact=application.area_name.strip()).exists()
-        return memberships.exists()
-    if rule.kind == BonusRuleModel.Kind.NOT_FUNDED_BEFORE:
-        call = application.call
-        return not Application.objects.filter(
-            municipality_id=application.municipality_id,
-            call__scheme_id=call.scheme_id,
-            call__opens_at__lt=call.opens_at,
-            status__in=FUNDED_STATES,
-        ).exists()
-    return False
+def _funded_before(application: Application) -> bool:
+    call = application.call
+    return Application.objects.filter(
+        municipality_id=application.municipality_id,
+        call__scheme_id=call.scheme_id,
+        call__opens_at__lt=call.opens_at,
+        status__in=FUNDED_STATES,
+    ).exists()
 
 
 def bonus_rules(application: Application) -> list[scoring.BonusRule]:
+    """The call's bonus rules and whether the application qualifies: one query for the rules, one for the
+    municipality's memberships of their networks, one for earlier funding; whatever the number of rules."""
     on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    rules = list(BonusRuleModel.objects.filter(call=application.call).select_related("network"))
+    networks = {rule.network_id for rule in rules if rule.kind == BonusRuleModel.Kind.NETWORK}
+    areas: dict[int, list[str]] = defaultdict(list)  # network -> the area names of the active memberships
+    if networks:
+        for network_id, area_name in (
+            Membership.objects.active_on(on)
+            .filter(municipality_id=application.municipality_id, network_id__in=networks)
+            .values_list("network_id", "area_name")
+        ):
+            areas[network_id].append(area_name)
+    funded_before = None
+    area = application.area_name.strip().upper()
+
+    def qualifies(rule: BonusRuleModel) -> bool:
+        nonlocal funded_before
+        if rule.kind == BonusRuleModel.Kind.NETWORK:
+            if rule.network is not None and rule.network.code == Network.NPLV and area:
+                # An NPLV bonus is for the focus area: an application for another area does not qualify.
+                return any(name.upper() == area for name in areas.get(rule.network.pk, ()))
+            return rule.network_id in areas
+        if rule.kind == BonusRuleModel.Kind.NOT_FUNDED_BEFORE:
+            if funded_before is None:
+                funded_before = _funded_before(application)
+            return not funded_before
+        return False
+
     return [
         scoring.BonusRule(
             key=f"bonus-{rule.pk}",
             label=rule.label,
             points=rule.points,
-            qualifies=_qualifies(rule, application, on),
+            qualifies=qualifies(rule),
             min_reviewer_score=rule.min_reviewer_score,
         )
-        for rule in BonusRuleModel.objects.filter(call=application.call).select_related("network")
+        for rule in rules
     ]
 
 

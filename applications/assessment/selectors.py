@@ -70,12 +70,28 @@ def criteria_of(call: Call) -> QuerySet[Criterion]:
     return call.criteria.order_by("order", "pk")
 
 
+def in_assessment(call: Call) -> QuerySet[Application]:
+    """The applications of the call that are in the assessment: submitted or further, not withdrawn."""
+    return Application.objects.filter(call=call).exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+
+
+def short_of_reviewers(call: Call, wanted: int) -> QuerySet[Application]:
+    """The applications of the call that can still get reviewers and have fewer active ones than wanted."""
+    from applications.assessment.services import ASSIGNABLE_STATES
+
+    return (
+        in_assessment(call)
+        .filter(status__in=ASSIGNABLE_STATES)
+        .annotate(active_count=Count("assignments", filter=Q(assignments__active=True)))
+        .filter(active_count__lt=wanted)
+    )
+
+
 def call_overview(call: Call) -> QuerySet[Application]:
     """Every application of the call that is in the assessment, with assignment and review counts and
     its points (a fixed number of queries whatever the number of applications)."""
     return (
-        Application.objects.filter(call=call)
-        .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+        in_assessment(call)
         .select_related("municipality", "points")
         .annotate(
             active_reviewers=Count("assignments", filter=Q(assignments__active=True), distinct=True),
@@ -124,6 +140,10 @@ def reviewer_pool() -> list[User]:
         .prefetch_related("linked_municipalities")
         .order_by("full_name", "email")
     )
+
+
+def reviewer_pool_size() -> int:
+    return User.objects.filter(role="reviewer", is_active=True).count()
 
 
 def assignable(application: Application, pool: list[User]) -> list[User]:

@@ -264,7 +264,7 @@ class ConflictInputSerializer(ReasonSerializer):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=5000,
+        max_length=2000,
         default="",
         help_text="Waarom u deze aanvraag niet kunt beoordelen (verplicht).",
     )
@@ -274,7 +274,7 @@ class ReopenInputSerializer(ReasonSerializer):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=5000,
+        max_length=2000,
         default="",
         help_text="Waarom de beoordeling weer open moet (verplicht; komt in het auditlog).",
     )

@@ -10,6 +10,7 @@ from applications.models.applications import (
     Attachment,
     BudgetLine,
     InformationRequest,
+    ReferenceCounter,
     Status,
 )
 from applications.models.calls import MONEY, Call, CallQuerySet, RequiredAttachment, Scheme, Theme
@@ -43,6 +44,7 @@ __all__ = [
     "NeedBand",
     "PointsBreakdown",
     "PointsComponent",
+    "ReferenceCounter",
     "RequiredAttachment",
     "Review",
     "ReviewAssignment",

@@ -12,7 +12,9 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import textlimits
 from accounts.models import Municipality
+from accounts.textlimits import limited
 from applications.models.calls import MONEY, Call, RequiredAttachment, Theme
 
 
@@ -70,14 +72,15 @@ class Application(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
 
-    goals = models.TextField(_("doelen"), blank=True)
-    approach = models.TextField(_("aanpak"), blank=True)
+    goals = models.TextField(_("doelen"), blank=True, **limited(textlimits.CONTENT))
+    approach = models.TextField(_("aanpak"), blank=True, **limited(textlimits.CONTENT))
     partners = models.TextField(
         _("partners in de lokale alliantie"),
         blank=True,
+        **limited(textlimits.CONTENT),
         help_text=_("Welke organisaties werken mee, bijvoorbeeld corporaties, scholen, zorg en politie?"),
     )
-    residents_involvement = models.TextField(_("betrokkenheid van bewoners"), blank=True)
+    residents_involvement = models.TextField(_("betrokkenheid van bewoners"), blank=True, **limited(textlimits.CONTENT))
 
     requested_amount = models.DecimalField(
         _("aangevraagd bedrag"),
@@ -97,10 +100,13 @@ class Application(models.Model):
     cofinancing_sources = models.TextField(
         _("bronnen van de cofinanciering"),
         blank=True,
+        **limited(textlimits.MESSAGE),
         help_text=_("Wie draagt wat bij? Bijvoorbeeld: gemeentebegroting 2027, woningcorporatie."),
     )
 
     revision = models.PositiveIntegerField(_("versie"), default=1)
+    # The PDF copy of the last submission: how often making it failed (reset when it is stored).
+    copy_failures = models.PositiveSmallIntegerField(_("mislukte pogingen PDF-kopie"), default=0)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), default=timezone.now)
     created_by = models.ForeignKey(
@@ -152,6 +158,23 @@ class Application(models.Model):
         if not self.requested_amount or self.cofinancing_amount is None:
             return None
         return (self.cofinancing_amount * 100 / self.requested_amount).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out for a call and municipality. References are never reused: deleting a
+    draft leaves the counter where it is, and parallel starts are serialised on this row."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "municipality"], name="one_reference_counter_per_call_municipality")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}/{self.municipality_id}: {self.last}"
 
 
 class BudgetLine(models.Model):
@@ -224,12 +247,12 @@ class InformationRequest(models.Model):
     editing and re-submitting."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="information_requests")
-    message = models.TextField(_("gevraagde informatie"))
+    message = models.TextField(_("gevraagde informatie"), **limited(textlimits.MESSAGE))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("gevraagd op"), default=timezone.now)
     # Awb 4:5: the term within which the municipality can complete the application.
     reply_by = models.DateField(_("aanvullen vóór"), null=True, blank=True)
-    answer = models.TextField(_("toelichting bij de aanvulling"), blank=True)
+    answer = models.TextField(_("toelichting bij de aanvulling"), blank=True, **limited(textlimits.MESSAGE))
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

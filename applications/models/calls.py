@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import textlimits
 from accounts.models import Membership, Municipality, Network
+from accounts.textlimits import limited
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -27,9 +29,10 @@ class Scheme(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.SPECIFIC_GRANT)
-    description = models.TextField(_("omschrijving"), blank=True)
+    description = models.TextField(_("omschrijving"), blank=True, **limited(textlimits.CONTENT))
     legal_basis = models.TextField(
         _("wettelijke grondslag"),
+        **limited(textlimits.MESSAGE),
         help_text=_("Vermeld in elke beschikking, bijvoorbeeld de regeling en artikel."),
     )
 
@@ -83,7 +86,7 @@ class Call(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="calls", verbose_name=_("regeling"))
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title = models.CharField(_("titel"), max_length=200)
-    description = models.TextField(_("omschrijving"), blank=True)
+    description = models.TextField(_("omschrijving"), blank=True, **limited(textlimits.CONTENT))
     opens_at = models.DateTimeField(_("open vanaf"))
     closes_at = models.DateTimeField(_("sluit op"))
     budget = models.DecimalField(_("subsidieplafond"), **MONEY, validators=[MinValueValidator(0)])
@@ -198,7 +201,7 @@ class RequiredAttachment(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="required_attachments")
     name = models.CharField(_("naam"), max_length=150)
-    description = models.TextField(_("toelichting"), blank=True)
+    description = models.TextField(_("toelichting"), blank=True, **limited(textlimits.MESSAGE))
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:

@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import textlimits
 from accounts.models import Indicator, Network
+from accounts.textlimits import limited
 from applications.models.applications import Application
 from applications.models.calls import Call
 
@@ -71,7 +73,7 @@ class Criterion(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("ronde"))
     name = models.CharField(_("naam"), max_length=150)
-    guidance = models.TextField(_("toelichting voor beoordelaars"), blank=True)
+    guidance = models.TextField(_("toelichting voor beoordelaars"), blank=True, **limited(textlimits.MESSAGE))
     scale_min = models.PositiveSmallIntegerField(_("laagste score"), default=1)
     scale_max = models.PositiveSmallIntegerField(_("hoogste score"), default=10)
     weight = models.DecimalField(
@@ -179,7 +181,7 @@ class ReviewAssignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(_("toegewezen op"), default=timezone.now)
     active = models.BooleanField(_("actief"), default=True)
-    conflict_reason = models.TextField(_("reden belangenconflict"), blank=True)
+    conflict_reason = models.TextField(_("reden belangenconflict"), blank=True, **limited(textlimits.REASON))
     conflict_declared_at = models.DateTimeField(_("belangenconflict gemeld op"), null=True, blank=True)
     unassigned_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
 
@@ -216,12 +218,12 @@ class Review(models.Model):
 
     assignment = models.OneToOneField(ReviewAssignment, on_delete=models.CASCADE, related_name="review")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    overall_comment = models.TextField(_("algemene toelichting"), blank=True)
+    overall_comment = models.TextField(_("algemene toelichting"), blank=True, **limited(textlimits.CONTENT))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
     reopened_at = models.DateTimeField(_("heropend op"), null=True, blank=True)
-    reopen_reason = models.TextField(_("reden heropenen"), blank=True)
+    reopen_reason = models.TextField(_("reden heropenen"), blank=True, **limited(textlimits.REASON))
 
     objects = ReviewQuerySet.as_manager()
 
@@ -237,7 +239,7 @@ class ReviewScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
-    motivation = models.TextField(_("motivering"), blank=True)
+    motivation = models.TextField(_("motivering"), blank=True, **limited(textlimits.MESSAGE))
 
     class Meta:
         ordering = ["review", "criterion__order", "criterion__pk"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.audit_verbs import describe
 from accounts.forms import add_service_errors
 from accounts.permissions import is_officer, require
 from accounts.workflow import TransitionNotAllowed
@@ -49,20 +50,6 @@ FIELD_ANCHORS = {"budget_lines": "begroting-tabel", "attachments": "verplichte-b
 
 
 LINE_ERROR = re.compile(r"^lines\.(\d+)\.\w+$")
-
-
-TIMELINE_SENTENCES = {
-    "application.created": gettext_lazy("%(who)s heeft de aanvraag aangemaakt."),
-    "application.updated": gettext_lazy("%(who)s heeft de aanvraag gewijzigd: %(fields)s."),
-    "application.budget_updated": gettext_lazy("%(who)s heeft de begroting gewijzigd."),
-    "application.attachment_added": gettext_lazy("%(who)s heeft de bijlage '%(name)s' toegevoegd."),
-    "application.attachment_removed": gettext_lazy("%(who)s heeft de bijlage '%(name)s' verwijderd."),
-    "application.submitted": gettext_lazy("%(who)s heeft de aanvraag ingediend."),
-    "application.resubmitted": gettext_lazy("%(who)s heeft de aanvraag aangevuld en opnieuw ingediend."),
-    "application.withdrawn": gettext_lazy("%(who)s heeft de aanvraag ingetrokken."),
-    "application.information_requested": gettext_lazy("%(who)s heeft om aanvulling gevraagd."),
-    "application.review_started": gettext_lazy("%(who)s heeft de aanvraag in beoordeling genomen."),
-}
 
 
 _DECIDED = gettext_lazy("Besluit genomen; de beschikking volgt")
@@ -217,16 +204,11 @@ def _timeline(application: Application, viewer) -> list[dict]:
         fields = ", ".join(
             str(Application._meta.get_field(name).verbose_name) for name in CONTENT_FIELDS if name in changed
         )
-        sentence = TIMELINE_SENTENCES.get(verb)
-        text = (
-            str(sentence) % {"who": entry.who, "fields": fields, "name": data.get("name", "")}
-            if sentence
-            else f"{entry.who}: {entry.verb}"
-        )
+        text = describe(verb, who=entry.who, data=data, target=application.reference, fields=fields)
         entries.append(
             {
                 "when": entry.when,
-                "text": text[:1].upper() + text[1:],
+                "text": text,
                 "detail": data.get("message") or data.get("reason") or "",
             }
         )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import is_administrator, is_officer
 from applications import selectors
+from applications.documents import copy_state
 from applications.forms import (
     ConfirmForm,
     InformationRequestForm,
@@ -78,6 +79,7 @@ def application_detail(request, pk: int):
     application = _visible_application(request, pk)
     user = request.user
     context = _application_context(request, application)
+    stored = list(application.documents.all())
     context.update(
         # Destructive steps (withdrawing) sit apart, below the content; the rest under "Acties".
         transitions=[t for t in WORKFLOW.available(user, application) if t.style != "subtle"],
@@ -87,7 +89,8 @@ def application_detail(request, pk: int):
         information_requests=[
             {"request": r, "by": _person(r.requested_by, user)} for r in application.information_requests.all()
         ],
-        documents=list(application.documents.all()),
+        documents=stored,
+        copy_state=copy_state(application, stored),
         budget=_budget_table(application),
         cofinancing=_cofinancing_facts(application),
         withdraw_form=WithdrawForm(prefix="intrekken"),

@@ -214,11 +214,12 @@ def test_officers_see_the_ministry_as_an_organisation(api_client, officer, admin
     )
     assert response.status_code == 200
     assert response.json()["status"] == "info_requested"
-    assert response.json()["updated_by"] == administrator.full_name
+    # A ministry action is no edit of the content: "updated_by" stays the officer who submitted.
+    assert response.json()["updated_by"] == officer.full_name
 
     api_client.force_authenticate(officer)
     body = api_client.get(f"/api/v1/applications/{application.pk}/").json()
-    assert body["updated_by"] == settings.MINISTRY_NAME
+    assert body["updated_by"] == officer.full_name
     assert body["editable"] is True
     assert set(body["available_actions"]) == {"submit", "withdraw"}
     assert body["information_requests"][0]["message"] == "Stuur de begroting per school mee."
@@ -348,6 +349,26 @@ def test_applications_list_query_count_is_constant(count_queries, api_client, of
     _applications(8, officer, Status.SUBMITTED)
     assert api_client.get("/api/v1/applications/").json()["count"] == 10
     assert count_queries(api_client, "/api/v1/applications/") == few
+
+
+def test_the_applications_list_is_a_summary_with_the_budget_total_and_the_detail_has_the_parts(
+    count_queries, api_client, officer, administrator
+):
+    api_client.force_authenticate(administrator)
+    _applications(3, officer, Status.SUBMITTED)
+    listed = api_client.get("/api/v1/applications/").json()["results"]
+    assert len(listed) == 3
+    for row in listed:
+        application = Application.objects.get(pk=row["id"])
+        assert row["budget_total"] == f"{application.budget_total:.2f}" and application.budget_total > 0
+        assert "budget_lines" not in row and "attachments" not in row and "goals" not in row
+        assert row["reference"] == application.reference
+        detail = api_client.get(f"/api/v1/applications/{row['id']}/").json()
+        assert len(detail["budget_lines"]) == 1 and len(detail["attachments"]) == 1
+        assert detail["budget_total"] == row["budget_total"]
+        assert detail["available_actions"] == row["available_actions"] and detail["editable"] == row["editable"]
+    # Only the rows, the count and the signed-in user: no query per nested part of the detail.
+    assert count_queries(api_client, "/api/v1/applications/") <= 5
 
 
 def test_schemes_list_query_count_is_constant(count_queries, api_client, officer):

@@ -53,12 +53,14 @@ def test_an_administrator_decides_a_reviewed_application(administrator, municipa
 @pytest.mark.parametrize("decided", DECIDED)
 def test_the_letter_is_sent_after_any_decision(administrator, municipality, decided):
     application = application_in(decided, municipality)
+    edited = (application.updated_by_id, application.updated_at)
     now = timezone.now()
 
     move(application, "send_letter", by=administrator, now=now)
 
     application.refresh_from_db()
-    assert (application.status, application.updated_at) == (Status.LETTER_SENT, now)
+    # A ministry action is no edit of the content: "Laatst bewerkt door" keeps the officer's edit.
+    assert (application.status, application.updated_by_id, application.updated_at) == (Status.LETTER_SENT, *edited)
     event = AuditEvent.objects.get(verb="application.letter_sent")
     assert (event.data["before"], event.data["after"]) == ({"status": decided}, {"status": Status.LETTER_SENT})
 

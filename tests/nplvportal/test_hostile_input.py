@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from accounts.importers import ensure_indicators
 from accounts.models import Network
-from applications import assessment, points
+from applications.assessment import points
+from applications.assessment import services as assessment
 from applications.models import Attachment, BonusRule, Call, NeedBand
 from tests.factories import CriterionFactory, NetworkFactory, OfficerFactory, submitted_application
 

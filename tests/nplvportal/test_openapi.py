@@ -45,11 +45,19 @@ def test_every_endpoint_is_documented_with_a_summary(schema):
 def test_lists_are_paginated_and_money_is_a_string(schema):
     components = schema["components"]["schemas"]
     ok = schema["paths"]["/api/v1/applications/"]["get"]["responses"]["200"]
-    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/PaginatedApplicationList")
-    paginated = components["PaginatedApplicationList"]["properties"]
+    assert ok["content"]["application/json"]["schema"]["$ref"].endswith("/PaginatedApplicationListItemList")
+    paginated = components["PaginatedApplicationListItemList"]["properties"]
     assert set(paginated) == {"count", "next", "previous", "results"}
-    for field in ("requested_amount", "budget_total"):
-        assert components["Application"]["properties"][field]["type"] == "string"
+    assert paginated["results"]["items"]["$ref"].endswith("/ApplicationListItem")
+    for component in ("Application", "ApplicationListItem"):
+        for field in ("requested_amount", "budget_total"):
+            assert components[component]["properties"][field]["type"] == "string"
+    # The list is the lighter summary; the budget lines, attachments and long texts are in the detail only.
+    detail = schema["paths"]["/api/v1/applications/{id}/"]["get"]["responses"]["200"]["content"]
+    assert detail["application/json"]["schema"]["$ref"].endswith("/Application")
+    for field in ("budget_lines", "attachments", "information_requests", "goals"):
+        assert field in components["Application"]["properties"]
+        assert field not in components["ApplicationListItem"]["properties"]
     assert components["Call"]["properties"]["budget"]["type"] == "string"
 
 

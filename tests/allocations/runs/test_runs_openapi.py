@@ -8,7 +8,7 @@ ENDPOINTS = {
     ("/api/v1/calls/{id}/allocation-policy/", "get"): {"200", "403", "404"},
     ("/api/v1/calls/{id}/allocation-policy/", "put"): {"200", "400", "403", "404", "409"},
     ("/api/v1/calls/{id}/allocation-runs/", "get"): {"200", "403", "404"},
-    ("/api/v1/calls/{id}/allocation-runs/", "post"): {"202", "403", "404"},
+    ("/api/v1/calls/{id}/allocation-runs/", "post"): {"202", "403", "404", "409"},
     ("/api/v1/allocation-runs/{id}/", "get"): {"200", "403", "404"},
     ("/api/v1/allocation-runs/{id}/approve/", "post"): {"200", "403", "404", "409"},
     ("/api/v1/allocation-runs/{id}/verify/", "post"): {"200", "403", "404", "409"},

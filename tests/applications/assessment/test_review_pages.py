@@ -313,8 +313,14 @@ def test_the_assessment_page_shows_settings_reviewers_and_states(
     assert "Nog niet begonnen" in page and "Ingediend" in page
     assert "1 van 2 ingediend" in page
     assert reverse("application_points", args=[application.pk]) in page
-    assert reverse("review_reopen", args=[theirs.pk]) in page  # submitted: reopen
-    assert reverse("review_unassign", args=[assignment.pk]) in page  # open: unassign
+    assert reverse("application_assessment", args=[application.pk]) in page
+    # The forms that act on the reviewers are on the application's own assessment page, not in the overview.
+    assert reverse("review_reopen", args=[theirs.pk]) not in page
+    own = administrator_client.get(reverse("application_assessment", args=[application.pk])).content.decode()
+    assert reviewer.display_name in own and "Bea Tweede" in own
+    assert "Nog niet begonnen" in own and "Ingediend" in own
+    assert reverse("review_reopen", args=[theirs.pk]) in own  # submitted: reopen
+    assert reverse("review_unassign", args=[assignment.pk]) in own  # open: unassign
 
 
 def test_assigning_by_hand_refuses_a_linked_reviewer_with_the_dutch_message(
@@ -323,7 +329,7 @@ def test_assigning_by_hand_refuses_a_linked_reviewer_with_the_dutch_message(
     linked = ReviewerFactory(full_name="Gerrit Gelieerd")
     linked.linked_municipalities.add(application.municipality)
     free = ReviewerFactory(full_name="Vera Vrij")
-    url = reverse("call_assessment", args=[application.call_id])
+    url = reverse("application_assessment", args=[application.pk])
     page = administrator_client.get(url).content.decode()
     select = page[page.index(f'name="toewijzen{application.pk}-reviewer"') :]
     select = select[: select.index("</select>")]
@@ -342,7 +348,7 @@ def test_assigning_by_hand_refuses_a_linked_reviewer_with_the_dutch_message(
     response = administrator_client.post(
         reverse("assign_reviewer", args=[application.pk]), {f"toewijzen{application.pk}-reviewer": free.pk}
     )
-    assert response.status_code == 302 and response.url == f"{url}#aanvraag-{application.pk}"
+    assert response.status_code == 302 and response.url == url
     assert ReviewAssignment.objects.filter(reviewer=free, application=application, active=True).exists()
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW

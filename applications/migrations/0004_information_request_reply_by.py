@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0002_assessment"),
+        ("applications", "0003_text_limits_reference_counter_copy_failures"),
     ]
 
     operations = [

@@ -1,0 +1,69 @@
+"""Make the OpenAPI schema say which error answers an operation can give, with their shape.
+
+Every error of the API has one of two shapes (accounts/api_errors.py): ``{"detail": "..."}`` for 401, 403,
+404, 405, 409, 413, 415 and 429, and ``{"field": ["message", ...]}`` for 400 (nested for budget lines).
+Which codes an operation can give follows from what it is: every operation needs a login (401) and a
+role (403); one with an id in its path can miss (404); one that takes input or query parameters can
+refuse it (400); one that changes something can meet a state that forbids it (409)."""
+
+from __future__ import annotations
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+    "additionalProperties": True,
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Per veld een lijst met meldingen; `non_field_errors` voor het geheel. Bij geneste "
+    "velden (begrotingsregels) een lijst of object per regel.",
+    "additionalProperties": True,
+}
+ANSWERS = {
+    "400": ("Ongeldige invoer; er is niets gewijzigd.", "FieldErrors"),
+    "401": ("Niet ingelogd of ongeldige sleutel.", "Error"),
+    "403": ("Uw rol mag dit niet.", "Error"),
+    "404": ("Niet gevonden, of niet van uw organisatie.", "Error"),
+    "409": ("Niet toegestaan in de huidige status, of tegelijk gewijzigd.", "Error"),
+    "413": ("Het verzoek is te groot.", "Error"),
+    "415": ("Niet-ondersteund formaat van het verzoek.", "Error"),
+    "429": ("Te veel verzoeken; probeer het later opnieuw.", "Error"),
+}
+WRITES = {"post", "put", "patch", "delete"}
+PUBLIC = {"/api/v1/schema/"}
+
+
+def _codes(path: str, method: str, operation: dict) -> list[str]:
+    takes_input = method in WRITES or any(p.get("in") == "query" for p in operation.get("parameters", []))
+    codes = ["400"] if takes_input else []
+    codes += ["401", "403", "429"]
+    paged = any(p.get("in") == "query" and p.get("name") == "page" for p in operation.get("parameters", []))
+    if "{" in path or paged:  # a page past the end is a 404 too
+        codes.append("404")
+    if method in WRITES:
+        codes += ["409", "413", "415"]
+    return codes
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Error", DETAIL)
+    schemas.setdefault("FieldErrors", FIELD_ERRORS)
+    for path, item in result.get("paths", {}).items():
+        if path in PUBLIC:
+            continue
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code in _codes(path, method, operation):
+                description, component = ANSWERS[code]
+                operation["responses"].setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
+                    },
+                )
+    return result

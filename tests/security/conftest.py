@@ -1,0 +1,156 @@
+"""A world with two municipalities and the ministry's objects, for the resolver-driven sweeps.
+
+``world.ids`` maps each URL keyword (and a few object names) to a real object: the officer's own
+municipality has a draft; everything the keywords point at belongs to ANOTHER municipality or is the
+ministry's own (runs, export jobs, configuration).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts import services as account_services
+from accounts.models import ApiToken, AuditEvent
+from allocations.exports.models import ExportJob
+from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.runs.models import AllocationRun, Decision, RunStatus
+from applications.assessment import services as assessment
+from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
+from tests.allocations.exports.conftest import build_final_run
+from tests.factories import CriterionFactory, complete_application, submitted_application
+
+
+def walk(patterns=None, prefix="", namespace=""):
+    """Every URL pattern as ``(route, name, pattern)``, the name with its namespace (``admin:index``);
+    DRF's ``.json`` format-suffix twins are left out."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif (
+            isinstance(p, URLPattern)
+            and "<format>" not in str(p.pattern)
+            and "<drf_format_suffix" not in str(p.pattern)
+        ):
+            yield prefix + str(p.pattern), f"{namespace}{p.name}" if p.name else None, p
+
+
+@dataclass
+class World:
+    ids: dict = field(default_factory=dict)
+    own: dict = field(default_factory=dict)
+
+    @staticmethod
+    def snapshot() -> dict:
+        """What a refused request must leave as it was."""
+        return {
+            "audit": AuditEvent.objects.count(),
+            "applications": sorted(Application.objects.values_list("pk", "status", "title", "revision")),
+            "attachments": Attachment.objects.count(),
+            "runs": sorted(AllocationRun.objects.values_list("pk", "status")),
+            "decisions": Decision.objects.count(),
+            "letters": sorted(Letter.objects.values_list("pk", "version", "superseded_at")),
+            "letter_jobs": LetterJob.objects.count(),
+            "letter_texts": LetterText.objects.count(),
+            "tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
+            "export_jobs": ExportJob.objects.count(),
+            "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
+        }
+
+
+@pytest.fixture
+def world(officer, other_officer, reviewer, administrator):
+    own = complete_application(municipality=officer.municipality, created_by=officer)
+    theirs = submitted_application(other_officer)
+    criterion = CriterionFactory(call=theirs.call, name="Effectiviteit")
+    assignment = assessment.assign_reviewer(application=theirs, reviewer=reviewer, by=administrator)
+    attachment = Attachment.objects.create(
+        application=theirs,
+        file="attachments/x",
+        original_name="plan.pdf",
+        file_format="pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=other_officer,
+    )
+    run = build_final_run(lines=2)
+    draft = build_final_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
+    decision = run.decisions.order_by("pk").first()
+    letter = Letter.objects.filter(decision=decision).order_by("-version").first()
+    job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
+    band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
+    rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
+    token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
+    ids = {
+        "application": theirs.pk,
+        "decided_application": decision.application_id,
+        "attachment": attachment.pk,
+        "assignment": assignment.pk,
+        "criterion": criterion.pk,
+        "need_band": band.pk,
+        "bonus_rule": rule.pk,
+        "call": theirs.call_id,
+        "run_call": run.call_id,
+        "run": run.pk,
+        "draft_run": draft.pk,
+        "letter": letter.pk,
+        "export_job": job.pk,
+        "token": token.pk,
+        "cbs_code": other_officer.municipality.cbs_code,
+    }
+    return World(ids=ids, own={"application": own.pk, "call": own.call_id})
+
+
+def _indicator_id():
+    from accounts.importers import ensure_indicators
+
+    return next(iter(ensure_indicators().values())).pk
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The world creates a dozen users; the production hasher would spend seconds on their passwords."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+HOSTILE_KEY = "security/hostile-cases"
+
+
+@pytest.fixture
+def tally(request):
+    """``tally(name, n)`` records how many hostile cases a sweep tried; the total is printed at the end.
+
+    The counts go through pytest's cache directory so that they also survive the run's xdist workers.
+    """
+
+    def record(name: str, count: int) -> None:
+        assert name in SWEEPS, name
+        if getattr(request.config, "cache", None) is None:
+            return
+        request.config.cache.set(f"{HOSTILE_KEY}/{name}", count)
+
+    return record
+
+
+SWEEPS = ("idor", "csrf", "markup", "numbers")
+
+
+def pytest_configure(config):
+    # The controller clears the counts once per run (xdist workers also read this conftest).
+    if not hasattr(config, "workerinput") and getattr(config, "cache", None) is not None:
+        for name in SWEEPS:
+            config.cache.set(f"{HOSTILE_KEY}/{name}", None)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if getattr(config, "cache", None) is None:  # run with -p no:cacheprovider
+        return
+    counts = {name: config.cache.get(f"{HOSTILE_KEY}/{name}", None) for name in SWEEPS}
+    counts = {name: count for name, count in counts.items() if count}
+    if counts:
+        terminalreporter.write_sep("-", "hostile cases tried (tests/security)")
+        for name, count in counts.items():
+            terminalreporter.write_line(f"{name}: {count}")
+        terminalreporter.write_line(f"total: {sum(counts.values())}")
