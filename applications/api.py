@@ -243,8 +243,9 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
 
     @_transition_schema(
         "Om aanvulling vragen (beheerders)",
-        "Bij een ingediende aanvraag; de gemeente krijgt een e-mail en kan de aanvraag weer "
-        "wijzigen en opnieuw indienen.",
+        "Bij een ingediende aanvraag of een aanvraag in beoordeling (de beoordelingen wachten dan); de "
+        "gemeente krijgt een e-mail met de uiterste datum en kan de aanvraag weer wijzigen en opnieuw indienen. "
+        "Was de aanvraag in beoordeling, dan gaat ze na de aanvulling terug in beoordeling.",
         request=InformationRequestInputSerializer,
     )
     @action(detail=True, methods=["post"], url_path="request-information")
@@ -253,7 +254,10 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         application = self.get_object()
         services.request_information(
-            application=application, by=request.user, message=serializer.validated_data["message"]
+            application=application,
+            by=request.user,
+            message=serializer.validated_data["message"],
+            reply_by=serializer.validated_data.get("reply_by"),
         )
         return self._represent(application)
 

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from applications.models import Application, ApplicationDocument
+from applications import selectors
+from applications.models import Application, ApplicationDocument, Status
 
 
 def render_application_pdf(application: Application, *, submitted_at: datetime.datetime | None = None) -> bytes:
@@ -24,12 +25,17 @@ def render_application_pdf(application: Application, *, submitted_at: datetime.d
         .prefetch_related("budget_lines__theme", "attachments__requirement")
         .get(pk=application.pk)
     )
+    # A draft (or an application being completed) is a concept: marked as such, never "as submitted".
+    concept = submitted_at is None and application.status in (Status.DRAFT, Status.INFO_REQUESTED)
     with translation.override("nl"):
         html = render_to_string(
             "applications/pdf/application.html",
             {
                 "application": application,
-                "submitted_at": submitted_at or application.submitted_at,
+                "concept": concept,
+                "budget": selectors.budget_table(application),
+                "submitted_by": None if concept else selectors.submitted_by(application),
+                "submitted_at": None if concept else (submitted_at or application.submitted_at),
                 "generated_at": timezone.now(),
                 "MINISTRY_NAME": settings.MINISTRY_NAME,
             },

@@ -4,46 +4,21 @@ grid, a chosen or typed area); whether a value is acceptable is for the services
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import textlimits
+from accounts.amounts import MoneyField, read_amount
 from applications.models import Status
 
 GRID_FIELD = re.compile(r"^regel_(\d+)_(\d+)$")
-DUTCH_GROUPING = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
 OTHER_AREA = "__anders__"
 
 
-def normalise_amount(value: str | None) -> str:
-    """Dutch notation to what the services parse: ``250.000,50`` → ``250000.50``; ``250.000`` → ``250000``.
-
-    Anything that still is not a number is passed on unchanged, so the service explains the problem."""
-    text = (value or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif DUTCH_GROUPING.match(text):
-        text = text.replace(".", "")
-    return text
-
-
-def amount_for_input(amount: Decimal | None) -> str:
-    """How a stored amount appears in a text box: Dutch decimal comma, no grouping (``250000,50``)."""
-    if amount is None:
-        return ""
-    return format(amount, "f").replace(".", ",")
-
-
-class AmountField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        kwargs.setdefault("max_length", 30)
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return normalise_amount(super().to_python(value))
+class AmountField(MoneyField):
+    pass
 
 
 class NeededToSubmitMixin:
@@ -225,7 +200,11 @@ def posted_budget_lines(data, grid_names: list[str]) -> tuple[list[dict], list[s
         if not value:
             continue
         theme_id, year = GRID_FIELD.match(name).groups()
-        lines.append({"theme": int(theme_id), "year": int(year), "amount": normalise_amount(value)})
+        try:
+            amount = read_amount(value)
+        except ValidationError:  # the box's own field has said why; a box outside the grid: the service
+            amount = value
+        lines.append({"theme": int(theme_id), "year": int(year), "amount": amount})
         sources.append(name)
     return lines, sources
 
@@ -274,6 +253,21 @@ class InformationRequestForm(forms.Form):
         ),
         error_messages={"required": _("Beschrijf welke informatie de gemeente moet aanvullen.")},
     )
+    reply_by = forms.DateField(
+        label=_("Aanvullen vóór"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("De termijn voor de gemeente (Awb 4:5); standaard twee weken. Staat in de e-mail."),
+        error_messages={
+            "invalid": _("Vul een datum in als jjjj-mm-dd."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from applications.services import default_reply_by
+
+        self.fields["reply_by"].initial = default_reply_by()
 
 
 class StatusFilterForm(forms.Form):

@@ -166,3 +166,38 @@ def timeline(application: Application, *, viewer: User) -> list[TimelineEntry]:
             who = actor.display_name
         entries.append(TimelineEntry(when=event.created_at, verb=event.verb, who=who, data=data))
     return entries
+
+
+def budget_table(application: Application) -> dict:
+    """The saved budget as a theme-by-year table with row, column and grand totals (pages and PDFs)."""
+    lines = list(application.budget_lines.all())
+    years = sorted(set(application.call.years) | {line.year for line in lines})
+    themes = list(application.call.scheme.themes.all())
+    amounts = {(line.theme_id, line.year): line.amount for line in lines}
+    rows = []
+    for theme in themes:
+        cells = [amounts.get((theme.pk, year)) for year in years]
+        rows.append({"theme": theme, "cells": cells, "total": sum(c for c in cells if c is not None)})
+    columns = [sum(amounts.get((theme.pk, year)) or 0 for theme in themes) for year in years]
+    total, requested = application.budget_total, application.requested_amount
+    return {
+        "years": years,
+        "rows": rows,
+        "columns": columns,
+        "total": total,
+        "requested": requested,
+        "difference": (requested - total) if requested is not None else None,
+        "has_lines": bool(lines),
+    }
+
+
+def submitted_by(application: Application) -> User | None:
+    """Who made the latest submission (or the answer to an information request), from the audit trail."""
+    event = (
+        AuditEvent.objects.for_target(application)
+        .filter(verb__in=("application.submitted", "application.information_answered"))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return event.actor if event is not None else None

@@ -119,7 +119,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
 class InformationRequestSerializer(serializers.ModelSerializer):
     class Meta:
         model = InformationRequest
-        fields = ["id", "message", "requested_at", "answered_at"]
+        fields = ["id", "message", "requested_at", "reply_by", "answered_at"]
         read_only_fields = fields
 
 
@@ -304,6 +304,11 @@ class InformationRequestInputSerializer(serializers.Serializer):
             "blank": _("Beschrijf welke informatie de gemeente moet aanvullen."),
             "required": _("Beschrijf welke informatie de gemeente moet aanvullen."),
         },
+    )
+    reply_by = serializers.DateField(
+        required=False,
+        help_text="Uiterste datum voor de aanvulling (Awb 4:5); na vandaag, binnen een jaar. Standaard over "
+        "twee weken.",
     )
 
 

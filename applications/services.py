@@ -26,6 +26,7 @@ from applications.models import (
     Call,
     InformationRequest,
     ReferenceCounter,
+    ReviewAssignment,
     Status,
 )
 from applications.permissions import (
@@ -347,10 +348,17 @@ def submit_application(*, application: Application, by: User, now: datetime.date
         locked.submitted_at = now
         touch(locked, by, now)
 
+    # An answer to a request made during review goes back into review, to the reviewers it had.
+    action = (
+        "answer_information"
+        if application.status == Status.INFO_REQUESTED
+        and ReviewAssignment.objects.filter(application=application, active=True).exists()
+        else "submit"
+    )
     with transaction.atomic():
         application = move(
             application,
-            "submit",
+            action,
             by=by,
             now=now,
             check=complete,
@@ -396,14 +404,37 @@ def withdraw_application(
     return application
 
 
+INFORMATION_REPLY_DAYS = 14
+
+
+def default_reply_by(now: datetime.datetime | None = None) -> datetime.date:
+    """The reply deadline an information request proposes: two weeks from today (Amsterdam time)."""
+    return timezone.localdate(now or timezone.now()) + datetime.timedelta(days=INFORMATION_REPLY_DAYS)
+
+
 def request_information(
-    *, application: Application, by: User, message: str, now: datetime.datetime | None = None
+    *,
+    application: Application,
+    by: User,
+    message: str,
+    reply_by: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> InformationRequest:
+    """Ask the municipality to complete a submitted application or one in review (its reviews wait until
+    the answer), with a reply deadline (Awb 4:5; two weeks unless the administrator chooses a date)."""
     now = now or timezone.now()
     check_visible(application, by)
     message = (message or "").strip()
+    errors = {}
     if not message:
-        raise ValidationError({"message": [_("Beschrijf welke informatie de gemeente moet aanvullen.")]})
+        errors["message"] = [_("Beschrijf welke informatie de gemeente moet aanvullen.")]
+    reply_by = reply_by or default_reply_by(now)
+    if reply_by <= timezone.localdate(now):
+        errors["reply_by"] = [_("Kies een datum na vandaag.")]
+    elif reply_by > timezone.localdate(now) + datetime.timedelta(days=365):
+        errors["reply_by"] = [_("Kies een datum binnen een jaar.")]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         application = move(
             application,
@@ -411,11 +442,11 @@ def request_information(
             by=by,
             now=now,
             check=lambda locked: touch(locked, by, now),
-            data={"message": message},
+            data={"message": message, "reply_by": reply_by.isoformat()},
             after_fields=("revision",),
         )
         request = InformationRequest.objects.create(
-            application=application, message=message, requested_by=by, requested_at=now
+            application=application, message=message, requested_by=by, requested_at=now, reply_by=reply_by
         )
         emails.information_requested(application, request)
     return request

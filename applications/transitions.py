@@ -47,11 +47,24 @@ WORKFLOW = Workflow(
         Transition(
             action="request_information",
             label=_("Aanvulling vragen"),
-            sources=(Status.SUBMITTED,),
+            # Also during review: the reviews wait (they cannot be submitted) until the municipality answers.
+            sources=(Status.SUBMITTED, Status.IN_REVIEW),
             target=Status.INFO_REQUESTED,
             allowed=can_request_information,
             verb="application.information_requested",
-            refused=_("Om aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet in beoordeling is."),
+            refused=_("Om aanvulling vragen kan alleen bij een ingediende aanvraag of een aanvraag in beoordeling."),
+        ),
+        # The municipality's answer to a request made during review: the application goes back into review
+        # with the reviewers it had (applications.services.submit_application chooses this over "submit").
+        Transition(
+            action="answer_information",
+            label=_("Aanvulling indienen"),
+            sources=(Status.INFO_REQUESTED,),
+            target=Status.IN_REVIEW,
+            allowed=can_submit_application,
+            verb="application.information_answered",
+            refused=_("Deze aanvraag wacht niet op een aanvulling."),
+            offered=False,
         ),
         Transition(
             action="start_review",

@@ -172,7 +172,12 @@ def submission_errors(application: Application, *, now: datetime.datetime) -> Er
     lines = list(application.budget_lines.all())
     total = sum((line.amount for line in lines), Decimal("0.00"))
     if not lines:
-        errors["budget_lines"].append(_("Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar."))
+        errors["budget_lines"].append(
+            _(
+                "Vul de begroting in: minstens één bedrag. Laat de vakken leeg van bestedingsdoelen en jaren "
+                "waarvoor u niets aanvraagt."
+            )
+        )
     elif requested is not None and total != requested:
         errors["budget_lines"].append(
             _(

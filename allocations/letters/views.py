@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import is_ministry, require
@@ -76,7 +76,15 @@ def run_letters_send(request, pk: int):
         response = run_letters(request, pk)
         response.status_code = 409
         return response
-    messages.success(request, _("%(count)d beschikkingen zijn als verzonden gemarkeerd.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d beschikking is als verzonden gemarkeerd.",
+            "%(count)d beschikkingen zijn als verzonden gemarkeerd.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("run_letters", pk=run.pk)
 
 
@@ -85,7 +93,11 @@ def run_letters_send(request, pk: int):
 def run_letters_retry(request, pk: int):
     run = _run_for_admin(request, pk)
     count = services.retry_failed(run=run, by=request.user)
-    messages.success(request, _("%(count)d brieven worden opnieuw gemaakt.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d brief wordt opnieuw gemaakt.", "%(count)d brieven worden opnieuw gemaakt.", count)
+        % {"count": count},
+    )
     return redirect("run_letters", pk=run.pk)
 
 
@@ -98,7 +110,15 @@ def run_letters_regenerate(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("run_letters", pk=run.pk)
-    messages.success(request, _("%(count)d brieven worden opnieuw gemaakt met de nieuwste teksten.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d brief wordt opnieuw gemaakt met de nieuwste teksten.",
+            "%(count)d brieven worden opnieuw gemaakt met de nieuwste teksten.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("run_letters", pk=run.pk)
 
 

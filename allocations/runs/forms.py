@@ -5,38 +5,13 @@ They parse what a person typed (Dutch amounts); whether the policy holds togethe
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.amounts import MoneyField
 from accounts.models import Municipality, Network
 from allocations.runs.models import FormulaWeight, Method, RoundingUnit, TieBreak
 from allocations.runs.policies import PotInput, ReservationInput
-from applications.forms import amount_for_input, normalise_amount
-
-
-class MoneyField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"})
-        )
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return amount_for_input(value) if isinstance(value, Decimal) else value
-
-    def to_python(self, value):
-        text = normalise_amount(super().to_python(value))
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise forms.ValidationError(_("Vul een bedrag in, bijvoorbeeld 250.000,00.")) from None
-        if not amount.is_finite() or amount.as_tuple().exponent < -2:
-            raise forms.ValidationError(_("Vul een bedrag in met hoogstens twee decimalen."))
-        return amount
 
 
 class PolicyForm(forms.Form):

@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import textlimits
 from accounts.models import Role, User
@@ -185,7 +186,11 @@ class AssignReviewerForm(forms.Form):
         field.widget.choices = [("", _("— kies een beoordelaar —"))] + [
             (
                 reviewer.pk,
-                _("%(name)s (%(count)s actieve toewijzingen)")
+                ngettext(
+                    "%(name)s (%(count)s actieve toewijzing)",
+                    "%(name)s (%(count)s actieve toewijzingen)",
+                    loads.get(reviewer.pk, 0),
+                )
                 % {"name": reviewer.display_name, "count": loads.get(reviewer.pk, 0)},
             )
             for reviewer in available

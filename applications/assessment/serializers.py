@@ -99,7 +99,12 @@ class ApplicationSummarySerializer(serializers.ModelSerializer):
 
 
 NOT_STARTED = "not_started"
-REVIEW_PROGRESS = [(NOT_STARTED, gettext_lazy("Nog niet begonnen")), *Review.Status.choices]
+CONFLICT_DECLARED = "conflict_declared"
+REVIEW_PROGRESS = [
+    (NOT_STARTED, gettext_lazy("Nog niet begonnen")),
+    *Review.Status.choices,
+    (CONFLICT_DECLARED, gettext_lazy("Belangenconflict gemeld")),
+]
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -143,6 +148,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=REVIEW_PROGRESS))
     def get_review_progress(self, assignment: ReviewAssignment) -> str:
+        if assignment.conflict_declared_at is not None:
+            return CONFLICT_DECLARED
         review = self._review(assignment)
         return review.status if review else NOT_STARTED
 

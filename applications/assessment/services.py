@@ -299,6 +299,13 @@ def submit_review(*, assignment: ReviewAssignment, by: User, now: datetime.datet
     now = now or timezone.now()
     with transaction.atomic():
         assignment, review = _open_review(assignment, by, _("Deze beoordeling is al ingediend."))
+        if assignment.application.status == Status.INFO_REQUESTED:
+            raise TransitionNotAllowed(
+                _(
+                    "De gemeente is om aanvulling gevraagd; u kunt uw beoordeling opslaan en indienen zodra de "
+                    "aanvulling binnen is."
+                )
+            )
         given = {s.criterion_id: s for s in review.scores.all()}
         errors: dict[str, list[str]] = defaultdict(list)
         for criterion in assignment.application.call.criteria.all():

@@ -250,6 +250,8 @@ class InformationRequest(models.Model):
     message = models.TextField(_("gevraagde informatie"), **limited(textlimits.MESSAGE))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("gevraagd op"), default=timezone.now)
+    # Awb 4:5: the term within which the municipality can complete the application.
+    reply_by = models.DateField(_("aanvullen vóór"), null=True, blank=True)
     answer = models.TextField(_("toelichting bij de aanvulling"), blank=True, **limited(textlimits.MESSAGE))
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -176,26 +176,7 @@ def _application_context(request, application: Application) -> dict:
 
 
 def _budget_table(application: Application) -> dict:
-    """The saved budget as a theme-by-year table with row, column and grand totals."""
-    lines = list(application.budget_lines.all())
-    years = sorted(set(application.call.years) | {line.year for line in lines})
-    themes = list(application.call.scheme.themes.all())
-    amounts = {(line.theme_id, line.year): line.amount for line in lines}
-    rows = []
-    for theme in themes:
-        cells = [amounts.get((theme.pk, year)) for year in years]
-        rows.append({"theme": theme, "cells": cells, "total": sum(c for c in cells if c is not None)})
-    columns = [sum(amounts.get((theme.pk, year)) or 0 for theme in themes) for year in years]
-    total, requested = application.budget_total, application.requested_amount
-    return {
-        "years": years,
-        "rows": rows,
-        "columns": columns,
-        "total": total,
-        "requested": requested,
-        "difference": (requested - total) if requested is not None else None,
-        "has_lines": bool(lines),
-    }
+    return selectors.budget_table(application)
 
 
 def _cofinancing_facts(application: Application) -> dict:
@@ -215,7 +196,9 @@ def _timeline(application: Application, viewer) -> list[dict]:
     for entry in selectors.timeline(application, viewer=viewer):
         data, verb = entry.data or {}, entry.verb
         previous = (data.get("before") or {}).get("status")
-        if verb == "application.submitted" and previous == Status.INFO_REQUESTED:
+        if (verb == "application.submitted" and previous == Status.INFO_REQUESTED) or (
+            verb == "application.information_answered"
+        ):
             verb = "application.resubmitted"
         changed = data.get("after") or {}
         fields = ", ".join(

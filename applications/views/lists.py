@@ -81,7 +81,9 @@ def application_detail(request, pk: int):
     context = _application_context(request, application)
     stored = list(application.documents.all())
     context.update(
-        transitions=WORKFLOW.available(user, application),
+        # Destructive steps (withdrawing) sit apart, below the content; the rest under "Acties".
+        transitions=[t for t in WORKFLOW.available(user, application) if t.style != "subtle"],
+        destructive=[t for t in WORKFLOW.available(user, application) if t.style == "subtle"],
         problems=_problems(application) if context["may_edit"] else [],
         timeline=_timeline(application, user),
         information_requests=[

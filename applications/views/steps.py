@@ -9,9 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.amounts import amount_for_input
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications import selectors, services, validation
@@ -21,7 +24,6 @@ from applications.forms import (
     BudgetStepForm,
     CofinancingStepForm,
     PlanStepForm,
-    amount_for_input,
     chosen_area,
     grid_field_name,
     posted_budget_lines,
@@ -58,7 +60,32 @@ def _render_step(request, application: Application, step: Step, context: dict, *
     return render(request, f"applications/step_{step.slug}.html", context, status=status or 200)
 
 
+# What a step checks after saving (the submission rules of the fields it edits): saved as a draft, but
+# said plainly on the step when it still does not hold together.
+STEP_RULES = {
+    "begroting": ("requested_amount", "budget_lines"),
+    "cofinanciering": ("cofinancing_amount",),
+}
+
+
+def _still_wrong(application: Application, step: Step) -> list[str]:
+    fields = STEP_RULES.get(step.slug)
+    if not fields:
+        return []
+    current = Application.objects.select_related("call").get(pk=application.pk)
+    errors = validation.submission_errors(current, now=timezone.now())
+    return [message for field in fields for message in errors.get(field, [])]
+
+
 def _after_save(request, application: Application, step: Step):
+    problems = _still_wrong(application, step)
+    if problems:
+        messages.warning(
+            request,
+            _("Uw wijzigingen zijn als concept opgeslagen, maar dit klopt nog niet: %(problems)s")
+            % {"problems": " ".join(problems)},
+        )
+        return redirect("application_step", pk=application.pk, step=step.slug)
     messages.success(request, _("Uw wijzigingen zijn opgeslagen."))
     if "verder" not in request.POST:
         return redirect("application_step", pk=application.pk, step=step.slug)
@@ -227,7 +254,12 @@ def _attachments_step(request, application: Application, step: Step):
                 messages.success(
                     request, _("De bijlage '%(name)s' is toegevoegd.") % {"name": attachment.original_name}
                 )
-                return redirect("application_step", pk=application.pk, step=step.slug)
+                # On to the first requirement still missing (its upload form is the first one open).
+                present = {a.requirement_id for a in attachments} | {attachment.requirement_id}
+                missing = next((r for r in requirements if r.pk not in present), None)
+                anchor = f"#bijlage-{missing.pk}" if missing else "#andere-bijlagen"
+                url = reverse("application_step", kwargs={"pk": application.pk, "step": step.slug})
+                return redirect(url + anchor)
     blocks = [
         {
             "key": str(r.pk),

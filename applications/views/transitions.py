@@ -99,7 +99,9 @@ def application_transition(request, pk: int, action: str):
             services.withdraw_application(application=application, by=user, reason=data["reason"])
             messages.success(request, _("De aanvraag %(reference)s is ingetrokken.") % {"reference": reference})
         elif action == "request_information":
-            services.request_information(application=application, by=user, message=data["message"])
+            services.request_information(
+                application=application, by=user, message=data["message"], reply_by=data["reply_by"]
+            )
             messages.success(
                 request,
                 _("Het verzoek om aanvulling is naar de gemeente %(municipality)s gestuurd.")

@@ -234,7 +234,7 @@ def test_officers_see_the_ministry_as_an_organisation(api_client, officer, admin
     review = api_client.post(f"/api/v1/applications/{application.pk}/start-review/")
     assert review.status_code == 200
     assert review.json()["status"] == "in_review"
-    assert review.json()["available_actions"] == []
+    assert review.json()["available_actions"] == ["request_information"]  # also during review
 
 
 def test_withdraw_with_a_reason(api_client, officer):

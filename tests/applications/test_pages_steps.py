@@ -237,7 +237,7 @@ def test_saving_an_unchanged_budget_writes_no_new_budget_event(officer_client, d
     ("value", "message"),
     [
         ("-100", "Het bedrag moet groter zijn dan nul."),
-        ("100,125", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
+        ("100,1255", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
         ("veel geld", "Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."),
         (
             "600000",
@@ -258,7 +258,7 @@ def test_a_bad_requested_amount_is_explained_beside_the_field(officer_client, dr
     [
         ("-5", "Het bedrag moet groter zijn dan nul."),
         ("0", "Het bedrag moet groter zijn dan nul."),
-        ("12,345", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
+        ("12,3456", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
     ],
 )
 def test_a_bad_amount_in_the_grid_is_shown_in_its_own_cell_and_nothing_is_saved(

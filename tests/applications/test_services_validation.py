@@ -107,7 +107,10 @@ class TestCompleteness:
         assert errors["residents_involvement"] == ["Beschrijf hoe bewoners betrokken zijn."]
         assert errors["area_name"] == ["Kies het gebied waarvoor u aanvraagt."]
         assert errors["requested_amount"] == ["Vul het aangevraagde bedrag in."]
-        assert errors["budget_lines"] == ["Vul de begroting in: minstens één bedrag per bestedingsdoel en jaar."]
+        assert errors["budget_lines"] == [
+            "Vul de begroting in: minstens één bedrag. Laat de vakken leeg van bestedingsdoelen en jaren "
+            "waarvoor u niets aanvraagt."
+        ]
         assert errors["cofinancing_amount"] == ["Vul de cofinanciering in (0 als er geen is)."]
         assert errors["attachments"] == ["De verplichte bijlage 'Plan van aanpak' ontbreekt."]
         assert not AuditEvent.objects.filter(verb="application.submitted").exists()

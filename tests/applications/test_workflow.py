@@ -123,6 +123,8 @@ def test_every_move_of_the_lifecycle_is_in_the_table():
         (Status.DRAFT, Status.SUBMITTED),
         (Status.INFO_REQUESTED, Status.SUBMITTED),
         (Status.SUBMITTED, Status.INFO_REQUESTED),
+        (Status.IN_REVIEW, Status.INFO_REQUESTED),
+        (Status.INFO_REQUESTED, Status.IN_REVIEW),
         (Status.DRAFT, Status.WITHDRAWN),
         (Status.SUBMITTED, Status.WITHDRAWN),
         (Status.INFO_REQUESTED, Status.WITHDRAWN),

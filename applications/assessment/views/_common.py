@@ -13,7 +13,9 @@ from applications.models import (
 REOPENABLE_STATES = (Status.IN_REVIEW, Status.REVIEWED)
 
 
-def review_state(review: Review | None) -> str:
+def review_state(review: Review | None, assignment: ReviewAssignment | None = None) -> str:
+    if assignment is not None and assignment.conflict_declared_at is not None:
+        return _("Belangenconflict gemeld")
     if review is None:
         return _("Nog niet begonnen")
     if review.status == Review.Status.SUBMITTED:

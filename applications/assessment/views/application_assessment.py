@@ -82,7 +82,7 @@ def _render(request, application: Application, *, bound: tuple[str, int, object]
     active, ended = [], []
     for assignment in application.assignments.all():
         review = _review_of(assignment)
-        item = {"assignment": assignment, "review": review, "state": review_state(review)}
+        item = {"assignment": assignment, "review": review, "state": review_state(review, assignment)}
         if assignment.active:
             submitted = review is not None and review.status == Review.Status.SUBMITTED
             if submitted and application.status in REOPENABLE_STATES:

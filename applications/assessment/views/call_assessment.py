@@ -66,7 +66,7 @@ def _row(application, *, wanted: int, flagged: set[int]) -> dict:
         if assignment.active:
             review = _review_of(assignment)
             reviewers.append(
-                {"name": assignment.reviewer.display_name, "state": review_state(review), "review": review}
+                {"name": assignment.reviewer.display_name, "state": review_state(review, assignment), "review": review}
             )
     assignable = application.status in assessment.ASSIGNABLE_STATES
     return {

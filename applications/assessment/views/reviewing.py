@@ -121,7 +121,7 @@ def _render_review(
             "application": application,
             "settings": points.assessment_settings(call),
             "review": review,
-            "state": review_state(review),
+            "state": review_state(review, assignment),
             "editable": editable,
             "submitted": submitted,
             "form": form,
@@ -138,6 +138,29 @@ def _render_review(
     return render(request, "applications/review/review_detail.html", context, status=status)
 
 
+class _TrialOnly(Exception):
+    """Rolls back a trial submission that would have succeeded."""
+
+
+def _report_missing_scores(request, assignment, form) -> None:
+    """The tick is missing: still say in the same round which scores and motivations are missing, by
+    trying the submission in a transaction that is always rolled back (nothing is saved or audited)."""
+    try:
+        with transaction.atomic():
+            assessment.save_review(
+                assignment=assignment,
+                by=request.user,
+                scores=form.scores(),
+                overall_comment=form.cleaned_data.get("overall_comment"),
+            )
+            assessment.submit_review(assignment=assignment, by=request.user)
+            raise _TrialOnly
+    except ValidationError as exc:
+        form.apply_service_errors(exc)
+    except (_TrialOnly, TransitionNotAllowed):
+        pass
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_detail(request, pk: int):
@@ -147,6 +170,8 @@ def review_detail(request, pk: int):
     submitting = request.POST.get("actie") == "indienen"
     form = ScoringForm(request.POST, criteria=list(criteria_of(assignment.application.call)), submitting=submitting)
     if not form.is_valid():
+        if submitting and set(form.errors) == {"confirm"}:
+            _report_missing_scores(request, assignment, form)
         return _render_review(request, assignment, form=form)
     try:
         with transaction.atomic():  # a refused submission also leaves the saved draft as it was

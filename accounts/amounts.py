@@ -1,0 +1,127 @@
+"""Euro amounts as people type them, read in the language of the page.
+
+In Dutch the comma is the decimal sign and the dot groups thousands (``250.000,50``); in English the other
+way round (``250,000.50``). Plain digits (``250000``) work in both. A value that could be read two ways,
+such as ``1,000`` on a Dutch page (one euro, or a thousand the English way), is refused with a message
+that says how it could be read and what to type. Whether an amount is acceptable (positive, below a
+maximum) stays for the services to say.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.templatetags.portal import format_euro
+
+SIGNS = {"nl": (",", "."), "en": (".", ",")}  # language: (decimal sign, thousands sign)
+
+
+def page_language(language: str | None = None) -> str:
+    language = (language or translation.get_language() or "nl").lower()
+    return "en" if language.startswith("en") else "nl"
+
+
+def _read(text: str, decimal_sign: str, group_sign: str) -> tuple[Decimal | None, bool]:
+    """(amount, ambiguous) under one convention; (None, False) if the text does not follow it."""
+    d, g = re.escape(decimal_sign), re.escape(group_sign)
+    match = re.fullmatch(rf"(-?)(\d{{1,3}}(?:{g}\d{{3}})+|\d+)(?:{d}(\d+))?", text)
+    if not match:
+        return None, False
+    sign, whole, fraction = match.groups()
+    whole = whole.replace(group_sign, "")
+    # "1,000" with the comma as decimal sign could also be a thousand written the other way.
+    ambiguous = fraction is not None and len(fraction) == 3 and group_sign not in match.group(2)
+    number = f"{sign}{whole}.{fraction}" if fraction is not None else f"{sign}{whole}"
+    try:
+        return Decimal(number), ambiguous
+    except InvalidOperation:  # pragma: no cover - the pattern only lets digits through
+        return None, False
+
+
+def _example(language: str) -> str:
+    return "250000.50" if language == "en" else "250000,50"
+
+
+def read_amount(value, *, language: str | None = None) -> Decimal | None:
+    """The amount typed in ``value`` (None if empty), or a ValidationError that explains the reading."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    text = str(value).strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    language = page_language(language)
+    decimal_sign, group_sign = SIGNS[language]
+    amount, ambiguous = _read(text, decimal_sign, group_sign)
+    if amount is not None and ambiguous:
+        large_typed = text.replace(decimal_sign, "").lstrip("-")
+        large = format_euro(Decimal(large_typed))
+        if amount != amount.quantize(Decimal("0.01")):  # read as decimals it has three: a thousands sign?
+            raise ValidationError(
+                _("'%(typed)s' heeft drie cijfers achter de komma. Bedoelt u %(large)s? Typ dan %(large_typed)s.")
+                % {"typed": text, "large": large, "large_typed": large_typed},
+                code="ambiguous",
+            )
+        raise ValidationError(
+            _(
+                "'%(typed)s' kan %(small)s betekenen of %(large)s. Typ %(small_typed)s of %(large_typed)s, "
+                "zonder scheidingsteken voor duizendtallen."
+            )
+            % {
+                "typed": text,
+                "small": format_euro(amount),
+                "large": large,
+                "small_typed": amount_for_input(amount.quantize(Decimal("0.01")), language=language),
+                "large_typed": large_typed,
+            },
+            code="ambiguous",
+        )
+    if amount is None:
+        other = "en" if language == "nl" else "nl"
+        read_other, _ambiguous = _read(text, *SIGNS[other])
+        if read_other is not None:
+            raise ValidationError(
+                _("'%(typed)s' is geschreven als %(reading)s in de andere taalnotatie. Typ hier %(example)s.")
+                % {
+                    "typed": text,
+                    "reading": format_euro(read_other),
+                    "example": format(read_other, "f").replace(".", decimal_sign),
+                },
+                code="other_notation",
+            )
+        raise ValidationError(
+            _("Vul een bedrag in euro in, bijvoorbeeld 250000 of %(example)s.") % {"example": _example(language)},
+            code="invalid",
+        )
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(_("Een bedrag heeft hoogstens twee cijfers achter de komma."), code="decimals")
+    return amount
+
+
+def amount_for_input(amount: Decimal | None, *, language: str | None = None) -> str:
+    """How a stored amount appears in a text box: no grouping, the page's decimal sign (``250000,50``)."""
+    if amount is None:
+        return ""
+    decimal_sign, _group = SIGNS[page_language(language)]
+    return format(amount, "f").replace(".", decimal_sign)
+
+
+class MoneyField(forms.CharField):
+    """The one form field for every typed euro amount: gives a Decimal (or None when left empty)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return amount_for_input(value) if isinstance(value, Decimal) else value
+
+    def to_python(self, value):
+        return read_amount(super().to_python(value))
