@@ -49,6 +49,7 @@ SENTENCES: dict[str, Any] = {
     "application.draft_deleted": _("%(who)s heeft het concept %(reference)s verwijderd."),
     "application.submitted": _("%(who)s heeft de aanvraag ingediend."),
     "application.resubmitted": _("%(who)s heeft de aanvraag aangevuld en opnieuw ingediend."),
+    "application.information_answered": _("%(who)s heeft de aanvraag aangevuld; de beoordeling gaat verder."),
     "application.withdrawn": _("%(who)s heeft de aanvraag ingetrokken."),
     "application.information_requested": _("%(who)s heeft om aanvulling gevraagd."),
     "application.review_started": _("%(who)s heeft de aanvraag in beoordeling genomen."),

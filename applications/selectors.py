@@ -119,6 +119,7 @@ MUNICIPALITY_VERBS = {
     "application.submitted",
     "application.withdrawn",
     "application.information_requested",
+    "application.information_answered",
     "application.review_started",
     "application.letter_sent",
     *DECISION_VERBS,
