@@ -8,6 +8,8 @@ refuse it (400); one that changes something can meet a state that forbids it (40
 
 from __future__ import annotations
 
+import re
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -31,6 +33,9 @@ ANSWERS = {
     "429": ("Te veel verzoeken; probeer het later opnieuw.", "Error"),
 }
 WRITES = {"post", "put", "patch", "delete"}
+# drf-spectacular's pattern for a decimal, ``^-?\d{0,W}(?:\.\d{0,D})?$``, also matches "", "-" and ".",
+# which the API refuses (400); the pattern below needs at least one digit.
+LOOSE_DECIMAL = re.compile(r"^\^-\?\\d\{0,(\d+)\}(?:\(\?:\\\.\\d\{0,(\d+)\}\)\?)?\$$")
 PUBLIC = {"/api/v1/schema/"}
 
 
@@ -44,6 +49,28 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     if method in WRITES:
         codes += ["409", "413", "415"]
     return codes
+
+
+def _strict_decimal(pattern: str) -> str:
+    match = LOOSE_DECIMAL.match(pattern)
+    if not match:
+        return pattern
+    whole, decimals = match.group(1), match.group(2)
+    if not decimals or decimals == "0":
+        return rf"^-?\d{{1,{whole}}}$"
+    return rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{decimals}}})?|\.\d{{1,{decimals}}})$"
+
+
+def _tighten_decimals(node) -> None:
+    """Every decimal in the document (request and response bodies, parameters) needs a digit."""
+    if isinstance(node, dict):
+        if node.get("format") == "decimal" and isinstance(node.get("pattern"), str):
+            node["pattern"] = _strict_decimal(node["pattern"])
+        for value in node.values():
+            _tighten_decimals(value)
+    elif isinstance(node, list):
+        for value in node:
+            _tighten_decimals(value)
 
 
 def document_errors(result, generator, request, public):
@@ -66,4 +93,5 @@ def document_errors(result, generator, request, public):
                         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
                     },
                 )
+    _tighten_decimals(result)
     return result

@@ -500,3 +500,12 @@ def test_administrators_filter_assignments(application, administrator, reviewer,
     assert set(bad.json()) == {"call", "reviewer", "active"}
     # A reviewer's filter only narrows their own queue.
     assert _client(reviewer).get(f"/api/v1/assignments/?reviewer={second_reviewer.pk}").json()["count"] == 0
+
+
+@pytest.mark.parametrize("weight", ["", "-", "."])
+def test_a_weight_without_a_digit_is_refused_in_dutch(application, admin_api, weight):
+    url = f"/api/v1/calls/{application.call_id}/criteria/"
+    refused = admin_api.post(url, {"name": "Effectiviteit", "guidance": "Doelen?", "weight": weight})
+    assert refused.status_code == 400
+    assert refused.json() == {"weight": ["Een geldig nummer is vereist."]}
+    assert admin_api.get(url).json()["count"] == 0
