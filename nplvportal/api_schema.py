@@ -84,14 +84,13 @@ def document_errors(result, generator, request, public):
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for code in _codes(path, method, operation):
+            documented = [code for code in operation["responses"] if code in ANSWERS]
+            for code in dict.fromkeys([*_codes(path, method, operation), *documented]):
                 description, component = ANSWERS[code]
-                operation["responses"].setdefault(
-                    code,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
-                    },
+                answer = operation["responses"].setdefault(code, {"description": description})
+                # An error documented by the view with only a description gets the shape every error has.
+                answer.setdefault(
+                    "content", {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
                 )
     _tighten_decimals(result)
     return result
