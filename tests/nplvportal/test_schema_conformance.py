@@ -67,32 +67,51 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
-def _headers(role):
-    """A little of everything, so that generated ids sometimes hit a real object, and a token for the
-    role (the administrator has a second factor, as every ministry user must)."""
+def _data_set(role):
+    """A little of everything, and a token for the role (the administrator has a second factor, as every
+    ministry user must). Returns the headers and, per path prefix, the ids of real objects, so that every
+    operation is also called on an object that exists, not only on generated ids that miss."""
     officer = OfficerFactory()
     call = CallFactory()
     ThemeFactory(scheme=call.scheme)
-    submitted_application(officer, call=call)
+    application = submitted_application(officer, call=call)
     people = {"officer": officer, "reviewer": ReviewerFactory(), "administrator": AdministratorFactory()}
+    ids = {
+        "/api/v1/applications/{id}": {"id": application.pk},
+        "/api/v1/calls/{id}": {"id": call.pk},
+        "/api/v1/calls/{call_id}": {"call_id": call.pk},
+        "/api/v1/schemes/{id}": {"id": call.scheme_id},
+        "/api/v1/municipalities/{cbs_code}": {"cbs_code": officer.municipality.cbs_code},
+    }
     if role == "anonymous":
-        return {}
+        return {}, ids
     _token, key = issue_api_token(user=people[role], name="conformiteit")
-    return {"Authorization": f"Token {key}"}
+    return {"Authorization": f"Token {key}"}, ids
 
 
-def _findings(operation, headers):
+def _real_ids(operation, ids):
+    for prefix, values in ids.items():
+        if operation.path.startswith(prefix):
+            return values
+    return None
+
+
+def _findings(operation, headers, ids):
     found = []
+    strategies = [operation.as_strategy()]
+    if real := _real_ids(operation, ids):
+        strategies.append(operation.as_strategy(path_parameters=real))
+    for strategy in strategies:
 
-    @given(case=operation.as_strategy())
-    @BUDGET
-    def run(case):
-        try:
-            case.call_and_validate(headers=headers, checks=CHECKS)
-        except Exception as error:  # every failure of every case is a finding to report
-            found.append(f"{operation.label}: {type(error).__name__}: {str(error)[:600]}")
+        @given(case=strategy)
+        @BUDGET
+        def run(case):
+            try:
+                case.call_and_validate(headers=headers, checks=CHECKS)
+            except Exception as error:  # every failure of every case is a finding to report
+                found.append(f"{operation.label} {case.path_parameters}: {type(error).__name__}: {str(error)[:600]}")
 
-    run()
+        run()
     return found
 
 
@@ -103,6 +122,6 @@ def test_the_run_covers_every_operation():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_operation_answers_as_documented(role, db, _keep_the_test_connection):
-    headers = _headers(role)
-    findings = [finding for operation in OPERATIONS for finding in _findings(operation, headers)]
+    headers, ids = _data_set(role)
+    findings = [finding for operation in OPERATIONS for finding in _findings(operation, headers, ids)]
     assert findings == [], "\n\n".join(findings)
