@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.models import Network
 from applications import config
 from applications.models import Call, RequiredAttachment, Scheme, Theme
+from applications.validation import plausible_moment
 
 
 def _unique_names(items: list[dict]) -> list[dict]:
@@ -166,6 +167,7 @@ class CallWriteSerializer(serializers.ModelSerializer):
             "is_published",
             "required_attachments",
         ]
+        extra_kwargs = {"opens_at": {"validators": [plausible_moment]}, "closes_at": {"validators": [plausible_moment]}}
 
     def validate_required_attachments(self, value):
         return _unique_names(value)

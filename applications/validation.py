@@ -19,6 +19,19 @@ from accounts.templatetags.portal import format_euro
 from applications.models import Application, Call, Status
 
 Errors = dict[str, list[str]]
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def plausible_moment(value: datetime.datetime | None) -> None:
+    """A date and time the portal can work with: between 2000 and 2100 (a year such as 289 has no
+    usable offset in Europe/Amsterdam and is always a typing error). Usable as a field validator."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Kies een moment tussen %(first)s en %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
+
+
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 

@@ -8,6 +8,8 @@ refuse it (400); one that changes something can meet a state that forbids it (40
 
 from __future__ import annotations
 
+import re
+
 DETAIL = {
     "type": "object",
     "properties": {"detail": {"type": "string"}},
@@ -31,6 +33,9 @@ ANSWERS = {
     "429": ("Te veel verzoeken; probeer het later opnieuw.", "Error"),
 }
 WRITES = {"post", "put", "patch", "delete"}
+# drf-spectacular's pattern for a decimal, ``^-?\d{0,W}(?:\.\d{0,D})?$``, also matches "", "-" and ".",
+# which the API refuses (400); the pattern below needs at least one digit.
+LOOSE_DECIMAL = re.compile(r"^\^-\?\\d\{0,(\d+)\}(?:\(\?:\\\.\\d\{0,(\d+)\}\)\?)?\$$")
 PUBLIC = {"/api/v1/schema/"}
 
 
@@ -46,6 +51,28 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
     return codes
 
 
+def _strict_decimal(pattern: str) -> str:
+    match = LOOSE_DECIMAL.match(pattern)
+    if not match:
+        return pattern
+    whole, decimals = match.group(1), match.group(2)
+    if not decimals or decimals == "0":
+        return rf"^-?\d{{1,{whole}}}$"
+    return rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{decimals}}})?|\.\d{{1,{decimals}}})$"
+
+
+def _tighten_decimals(node) -> None:
+    """Every decimal in the document (request and response bodies, parameters) needs a digit."""
+    if isinstance(node, dict):
+        if node.get("format") == "decimal" and isinstance(node.get("pattern"), str):
+            node["pattern"] = _strict_decimal(node["pattern"])
+        for value in node.values():
+            _tighten_decimals(value)
+    elif isinstance(node, list):
+        for value in node:
+            _tighten_decimals(value)
+
+
 def document_errors(result, generator, request, public):
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -57,13 +84,13 @@ def document_errors(result, generator, request, public):
         for method, operation in item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for code in _codes(path, method, operation):
+            documented = [code for code in operation["responses"] if code in ANSWERS]
+            for code in dict.fromkeys([*_codes(path, method, operation), *documented]):
                 description, component = ANSWERS[code]
-                operation["responses"].setdefault(
-                    code,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}},
-                    },
+                answer = operation["responses"].setdefault(code, {"description": description})
+                # An error documented by the view with only a description gets the shape every error has.
+                answer.setdefault(
+                    "content", {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}
                 )
+    _tighten_decimals(result)
     return result

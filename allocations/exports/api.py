@@ -27,7 +27,11 @@ FORMAT_PARAMETER = OpenApiParameter(
     description="csv (komma, decimale punt), csv_nl (puntkomma, decimale komma), xlsx of json",
 )
 FILE_RESPONSES = {
-    200: OpenApiResponse(OpenApiTypes.BINARY, description="Het bestand (CSV met BOM, XLSX of JSON)."),
+    (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV met BOM (csv of csv_nl)."),
+    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="Een XLSX-werkmap (xlsx)."
+    ),
+    (200, "application/json"): OpenApiResponse(OpenApiTypes.ANY, description="De gegevens als JSON (json)."),
     403: OpenApiResponse(description="Alleen voor beheerders."),
     404: OpenApiResponse(description="Onbekende verdeling of ronde."),
     409: OpenApiResponse(description="De verdeling is niet definitief, of te groot om direct te downloaden."),

@@ -71,7 +71,7 @@ def letter_detail(request, pk: int):
 
 
 @extend_schema(
-    responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="De brief als PDF/A-2A.")},
+    responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="De brief als PDF/A-2A.")},
     description="De brief als PDF; elke download komt in de audittrail.",
 )
 @api_view(["GET"])

@@ -14,6 +14,7 @@ from applications.models import (
     Criterion,
     NeedBand,
 )
+from applications.validation import plausible_moment
 
 POINTS = {"max_digits": 9, "decimal_places": 2}
 
@@ -48,7 +49,10 @@ class AssessmentSettingsSerializer(CallConfigurationSerializer):
         ]
         extra_kwargs = {
             "reviewers_per_application": {"help_text": "Beoordelaars per aanvraag (minstens 1)."},
-            "review_deadline": {"help_text": "Tot wanneer beoordelaars hun beoordeling kunnen indienen."},
+            "review_deadline": {
+                "help_text": "Tot wanneer beoordelaars hun beoordeling kunnen indienen (tussen 2000 en 2100).",
+                "validators": [plausible_moment],
+            },
             "min_reviewer_score": {"min_value": Decimal(0)},
             "min_total_points": {"min_value": Decimal(0)},
             "spread_threshold": {"min_value": Decimal(0)},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -260,22 +261,27 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
-class ConflictInputSerializer(ReasonSerializer):
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
+def _required_reason(message, **kwargs):
+    """A reason the API refuses blank (also only spaces), and the schema says so: required, at least one
+    character that is not a space."""
+    return serializers.CharField(
         max_length=2000,
-        default="",
+        validators=[RegexValidator(r"\S", message=message)],
+        error_messages={"required": message, "blank": message, "null": message},
+        **kwargs,
+    )
+
+
+class ConflictInputSerializer(ReasonSerializer):
+    reason = _required_reason(
+        gettext_lazy("Beschrijf het belangenconflict."),
         help_text="Waarom u deze aanvraag niet kunt beoordelen (verplicht).",
     )
 
 
 class ReopenInputSerializer(ReasonSerializer):
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        default="",
+    reason = _required_reason(
+        gettext_lazy("Geef een reden om de beoordeling te heropenen."),
         help_text="Waarom de beoordeling weer open moet (verplicht; komt in het auditlog).",
     )
 

@@ -84,6 +84,8 @@ def test_service_messages_keep_their_structure_in_english(api_client, officer, d
         ("-5", "Het bedrag moet groter zijn dan nul."),
         ("12.345", "Een bedrag heeft hoogstens twee cijfers achter de komma."),
         ("veel", "Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."),
+        ("-", "Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."),
+        (".", "Vul een bedrag in euro in, bijvoorbeeld 250000 of 250000,50."),
     ],
 )
 def test_bad_amounts_are_refused_with_the_services_message(api_client, officer, draft, value, message):

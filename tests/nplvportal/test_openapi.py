@@ -127,3 +127,25 @@ def test_assessment_lists_are_paginated_and_points_are_strings(schema):
         assert components["Points"]["properties"][field]["type"] == "string"
     assert components["PointsComponent"]["properties"]["points"]["type"] == "string"
     assert components["Criterion"]["properties"]["weight"]["type"] == "string"
+
+
+def test_decimals_need_a_digit_and_reasons_may_not_be_blank(schema):
+    """The request schemas refuse what the API refuses: "", "-" or "." for a number, a blank reason."""
+    import re
+
+    components = schema["components"]["schemas"]
+    weight = components["CriterionRequest"]["properties"]["weight"]["pattern"]
+    amount = components["BudgetLineRequest"]["properties"]["amount"]["pattern"]
+    for pattern in (weight, amount):
+        assert [v for v in ("", "-", ".", "-.", "12", "12.5", ".5", "-3.25") if re.search(pattern, v)] == [
+            "12",
+            "12.5",
+            ".5",
+            "-3.25",
+        ]
+    assert not re.search(amount, "1.234")
+    for name in ("ConflictInputRequest", "ReopenInputRequest"):
+        assert components[name]["required"] == ["reason"]
+        reason = components[name]["properties"]["reason"]
+        assert reason["minLength"] == 1
+        assert [v for v in ("", " ", "Mijn partner") if re.search(reason["pattern"], v)] == ["Mijn partner"]

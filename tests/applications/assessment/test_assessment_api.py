@@ -500,3 +500,21 @@ def test_administrators_filter_assignments(application, administrator, reviewer,
     assert set(bad.json()) == {"call", "reviewer", "active"}
     # A reviewer's filter only narrows their own queue.
     assert _client(reviewer).get(f"/api/v1/assignments/?reviewer={second_reviewer.pk}").json()["count"] == 0
+
+
+@pytest.mark.parametrize("weight", ["", "-", "."])
+def test_a_weight_without_a_digit_is_refused_in_dutch(application, admin_api, weight):
+    url = f"/api/v1/calls/{application.call_id}/criteria/"
+    refused = admin_api.post(url, {"name": "Effectiviteit", "guidance": "Doelen?", "weight": weight})
+    assert refused.status_code == 400
+    assert refused.json() == {"weight": ["Een geldig nummer is vereist."]}
+    assert admin_api.get(url).json()["count"] == 0
+
+
+def test_a_deadline_outside_the_portals_years_is_refused(application, admin_api):
+    url = f"/api/v1/calls/{application.call_id}/assessment/"
+    before = admin_api.get(url).json()
+    refused = admin_api.put(url, {"reviewers_per_application": 2, "review_deadline": "0289-08-04T06:24:09+01:22"})
+    assert refused.status_code == 400
+    assert refused.json() == {"review_deadline": ["Kies een moment tussen 2000 en 2100."]}
+    assert admin_api.get(url).json() == before
