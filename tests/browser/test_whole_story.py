@@ -131,6 +131,7 @@ def officer_applies(officer: Visitor, user, call, plan_pdf) -> Application:
     officer.check("step 4 co-financing")
     page.get_by_role("button", name="Opslaan en verder").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bijlagen")
+    officer.check("step 5 attachments, before the upload")
     page.get_by_label("Bestand voor 'Plan van aanpak'").set_input_files(str(plan_pdf))
     page.get_by_role("button", name="Bijlage toevoegen: Plan van aanpak").click()
     expect(page.get_by_role("link", name="plan-van-aanpak.pdf")).to_be_visible()
@@ -152,7 +153,10 @@ def administrator_assigns(anne: Visitor, application, reviewers) -> None:
     page = anne.page
     page.get_by_role("link", name=f"Beoordeling: {application.call.title}").click()
     anne.check("call assessment")
-    section = page.locator(f"#aanvraag-{application.pk}")
+    # The overview links each application to its own assessment page, where reviewers are assigned.
+    page.get_by_role("link", name=f"{application.reference} beoordelaars beheren").click()
+    anne.check("application assessment")
+    section = page.locator(".nplv-assessment-application")
     for reviewer in reviewers:
         section.get_by_label("Beoordelaar").select_option(str(reviewer.pk))
         section.get_by_role("button", name="Toewijzen").click()
