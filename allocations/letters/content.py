@@ -304,5 +304,17 @@ class LetterContent:
         return [(theme, [row.get(y, 0) for y in years], sum(row.values())) for theme, row in cells.items()]
 
     @property
+    def amounts_fit_fixed_columns(self) -> bool:
+        """Whether the amounts table fits the print stylesheet's fixed column widths: at most three years,
+        every year's total below a million euros ("€ 999.999,99") and the award below ten million
+        ("€ 9.999.999,99"). Fixed widths spare WeasyPrint measuring every cell's text; a table that would
+        not fit them gets widths measured from its text instead."""
+        return (
+            len(self.years) <= 3
+            and max(self.year_totals, default=0) < 100_000_000
+            and self.awarded_cents < 1_000_000_000
+        )
+
+    @property
     def year_totals(self) -> list[int]:
         return [sum(a.cents for a in self.amounts if a.year == year) for year in self.years]

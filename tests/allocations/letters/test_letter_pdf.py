@@ -179,6 +179,31 @@ def test_free_texts_are_bounded():
     assert len(content.legal_basis) == 6_000
 
 
+@pytest.mark.parametrize(
+    ("requested_cents", "fixed"),
+    [
+        (226_611_022, True),  # the sample: years of about € 450.000
+        (299_999_997, True),  # every year's total € 999.999,99: the widest that fits the fixed columns
+        (300_000_000, False),  # a year's total of a million no longer fits: widths measured from the text
+        (999_999_999, False),
+    ],
+)
+def test_the_amounts_table_uses_fixed_columns_only_when_its_amounts_fit(requested_cents, fixed):
+    content = sample_content(Kind.AWARD, requested_cents=requested_cents)
+    assert content.amounts_fit_fixed_columns is fixed
+    html = pdf.letter_html(content)
+    assert ('class="amounts measured"' in html) is not fixed
+    table = section(text_of(pdf.letter_pdf(content)), "Toegekend bedrag per", "Grondslag")
+    year_totals = content.year_totals
+    assert euros(table)[-len(year_totals) - 1 :] == [*year_totals, content.awarded_cents]
+
+
+def test_a_fourth_year_gives_measured_columns():
+    content = sample_content(Kind.AWARD)
+    extra = dataclasses.replace(content.amounts[0], year=max(content.years) + 1, cents=0)
+    assert not dataclasses.replace(content, amounts=[*content.amounts, extra]).amounts_fit_fixed_columns
+
+
 def test_table_and_payments_must_add_up_to_the_award():
     content = sample_content(Kind.AWARD)
     with pytest.raises(ValueError, match="add up"):
