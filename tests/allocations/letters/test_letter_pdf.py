@@ -251,3 +251,13 @@ def test_the_pdf_states_any_amount_in_words_that_read_back_to_it(requested_cents
     figures = int(match[1].replace(".", "").replace(",", ""))
     assert figures == requested_cents == parse_amount(match[2])
     assert match[2] == amount_in_words(requested_cents)
+
+
+def test_the_rank_sentence_counts_in_dutch():
+    content = sample_content(Kind.AWARD)
+    many = text_of(pdf.letter_pdf(content))
+    assert f"plaats {content.motivation.rank} van de {content.motivation.ranked_count} aanvragen" in many
+    alone = dataclasses.replace(content.motivation, rank=1, ranked_count=1, funded_through_rank=1)
+    text = text_of(pdf.letter_pdf(dataclasses.replace(content, motivation=alone)))
+    assert "Uw aanvraag is de enige aanvraag in de rangschikking." in text
+    assert "van de 1 aanvragen" not in text
