@@ -223,7 +223,14 @@ class User(AbstractUser):
     def save(self, *args, **kwargs) -> None:
         # The Django admin is a ministry configuration tool: administrators only.
         self.is_staff = self.role == Role.ADMINISTRATOR
+        # set_password() since the last save: a new password, set by any road (allauth's pages, the admin's
+        # password form, manage.py changepassword). Tokens made with the old credentials end with it.
+        password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
+        if password_changed:
+            from accounts.services import revoke_all_api_tokens
+
+            revoke_all_api_tokens(user=self, reason="password_changed")
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

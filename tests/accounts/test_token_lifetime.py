@@ -179,3 +179,30 @@ def test_invite_user_refuses_a_bad_totp_secret_and_creates_nothing(municipality,
         call_command("invite_user", "--email", "x@minvro.nl", *arguments, stdout=io.StringIO())
     assert not User.objects.filter(email="x@minvro.nl").exists()
     assert not Authenticator.objects.exists()
+
+
+def test_a_password_set_outside_the_profile_pages_revokes_every_token(officer, capsys):
+    """The admin's password form and ``manage.py changepassword`` call set_password and save, without
+    allauth's signals: the model ends the tokens all the same."""
+    _token, key = services.issue_api_token(user=officer, name="koppeling")
+    officer.set_password(NEW_PASSWORD)
+    officer.save()
+    assert _api(key).get("/api/v1/me/").status_code == 401
+    event = AuditEvent.objects.get(verb="api_token.revoked_all")
+    assert event.data["reason"] == "password_changed"
+    # Saving again without a new password leaves a new token alone.
+    _new, new_key = services.issue_api_token(user=officer, name="nieuw")
+    officer.full_name = "Andere Naam"
+    officer.save()
+    assert _api(new_key).get("/api/v1/me/").status_code == 200
+
+
+def test_the_admin_password_form_revokes_every_token(officer, administrator):
+    from django.contrib.auth.forms import AdminPasswordChangeForm
+
+    _token, key = services.issue_api_token(user=officer, name="koppeling")
+    form = AdminPasswordChangeForm(officer, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert form.is_valid(), form.errors
+    form.save()
+    assert _api(key).get("/api/v1/me/").status_code == 401
+    assert User.objects.get(pk=officer.pk).check_password(NEW_PASSWORD)
