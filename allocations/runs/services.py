@@ -46,6 +46,17 @@ PHASES = {
     "done": gettext_lazy("klaar"),
     "failed": gettext_lazy("mislukt"),
 }
+
+
+def progress_text(run: AllocationRun) -> str:
+    """What the progress line says: the status, and while the run computes its phase and percentage
+    ("Bezig: verdelen (60%)"). The page and its live updates show the same words."""
+    status = str(run.get_status_display())
+    if run.status == RunStatus.RUNNING:
+        return f"{status}: {PHASES.get(run.phase, run.phase)} ({run.progress}%)"
+    return status
+
+
 DECISION_ACTIONS: dict[str, str] = {
     Outcome.AWARDED: "award",
     Outcome.PARTIALLY_AWARDED: "partially_award",

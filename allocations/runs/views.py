@@ -46,7 +46,7 @@ def allocation_overview(request, pk: int):
     policy = selectors.policy_with_parts(selectors.policy_of(call))
     runs = list(selectors.runs_of(call))
     for run in runs:
-        run.phase_label = services.PHASES.get(run.phase, run.phase)
+        run.progress_text = services.progress_text(run)
     return render(
         request,
         "allocations/runs/overview.html",
@@ -128,7 +128,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
     )
     summary = selectors.summarise(run, lines, networks)
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("pagina"))
-    run.phase_label = services.PHASES.get(run.phase, run.phase)
+    run.progress_text = services.progress_text(run)
     check = None
     if run.status == RunStatus.DRAFT and "check" not in extra:
         check = services.approval_check(run, request.user)
@@ -168,6 +168,7 @@ def run_progress(request, pk: int):
             "status_display": run.get_status_display(),
             "phase": str(services.PHASES.get(run.phase, run.phase)),
             "progress": run.progress,
+            "text": services.progress_text(run),
             "error": run.error,
         }
     )

@@ -13,7 +13,7 @@
       .then(function (response) { return response.json(); })
       .then(function (run) {
         if (bar) { bar.value = run.progress; }
-        if (text) { text.textContent = run.status_display + ": " + run.phase + " (" + run.progress + "%)"; }
+        if (text) { text.textContent = run.text; }
         if (run.status === "queued" || run.status === "running") {
           window.setTimeout(poll, 1000);
         } else {

@@ -156,8 +156,18 @@ def test_progress_json_and_refresh_while_running(call, administrator_client, dja
     run = AllocationRun.objects.get(call=call)
     data = administrator_client.get(f"/verdelingen/{run.pk}/voortgang/").json()
     assert data["status"] == "queued" and data["progress"] == 0
+    assert data["text"] == "In de wachtrij"  # once, not "In de wachtrij: in de wachtrij (0%)"
     page = administrator_client.get(f"/verdelingen/{run.pk}/").content.decode()
     assert 'http-equiv="refresh"' in page and "data-run-progress" in page and "run_progress.js" in page
+    assert 'aria-live="polite">In de wachtrij</span>' in page
+    overview = administrator_client.get(f"/aanvraagrondes/{call.pk}/verdeling/").content.decode()
+    runs_table = overview[overview.index("Alle verdelingen van deze ronde") :]
+    assert "nog niet berekend" in runs_table and "€ 0,00" not in runs_table  # no totals before there are any
+    AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, phase="engine", progress=60)
+    data = administrator_client.get(f"/verdelingen/{run.pk}/voortgang/").json()
+    assert data["text"] == "Bezig: verdelen (60%)"
+    page = administrator_client.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert 'aria-live="polite">Bezig: verdelen (60%)</span>' in page
 
 
 def test_verify_page_confirms(call, administrator, page_start):
