@@ -50,7 +50,30 @@ def run() -> None:
         f"letter {letter_cpu:.3f} s, {letter_cpu / floor_cpu:.1f}x; load average {_load()}",
         flush=True,
     )
+    _text_scaling(pdf)
     run_batch()
+
+
+PARAGRAPH = "<h2>Kop</h2><p>" + "Dit is een zin van gewone lengte in een brief van het ministerie. " * 6 + "</p>"
+
+
+def _text_scaling(pdf) -> None:
+    """What plain paragraphs cost per page in the same renderer (no tables, no letterhead): the part of a
+    letter's time that only less text could save. Printed for the reader, not a figure with a target."""
+    head = FLOOR_HTML.split("<body>")[0]
+    for paragraphs in (7, 20):
+        html = f"{head}<body>{PARAGRAPH * paragraphs}</body></html>"
+        pages = len(_pages(pdf, html))
+        cpu = median_cpu(lambda html=html: pdf.render_pdf(html), repeat=7)
+        print(f"INFO plain text: {paragraphs} paragraphs on {pages} page(s) take {cpu:.3f} s CPU", flush=True)
+
+
+def _pages(pdf, html: str) -> list:
+    import io
+
+    from pypdf import PdfReader
+
+    return list(PdfReader(io.BytesIO(pdf.render_pdf(html))).pages)
 
 
 def median_cpu(fn, *, repeat: int = REPEAT) -> float:
