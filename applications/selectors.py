@@ -91,6 +91,27 @@ def application_list_rows(queryset: QuerySet[Application]) -> QuerySet[Applicati
     )
 
 
+def application_page_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The columns the application list page shows (and its next step reads): not the plan's texts, nor the
+    call's and scheme's descriptions, which made most of every row's bytes."""
+    return queryset.only(
+        "pk",
+        "reference",
+        "title",
+        "area_name",
+        "status",
+        "requested_amount",
+        "updated_at",
+        "submitted_at",
+        "municipality__name",
+        "call__title",
+        "call__scheme__name",
+        "updated_by__full_name",
+        "updated_by__email",
+        "updated_by__role",
+    )
+
+
 def area_choices(application_or_call, municipality) -> list[str]:
     """Suggested areas: the municipality's NPLV focus areas."""
     return list(
