@@ -22,7 +22,7 @@ from allocations.runs.permissions import can_approve_run, can_view_allocation
 from allocations.runs.reasons import REASONS
 from applications.models import Call
 
-LINES_PER_PAGE = 200
+LINES_PER_PAGE = 50  # as the application list, and the run's lines in the API
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
