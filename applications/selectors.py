@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Membership, User
 from accounts.permissions import is_administrator, is_ministry, is_officer, is_reviewer
-from applications.models import Application, Attachment, BudgetLine, Call, CallQuerySet, InformationRequest, Status
+from applications.models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    Call,
+    CallQuerySet,
+    InformationRequest,
+    ReviewAssignment,
+    Status,
+)
 
 
 def calls_for(user: User, *, now: datetime.datetime | None = None) -> CallQuerySet:
@@ -58,7 +67,9 @@ def applications_for(user: User) -> QuerySet[Application]:
         # Drafts, and drafts withdrawn before they were ever submitted, belong to the municipality alone.
         return queryset.exclude(status=Status.DRAFT).exclude(status=Status.WITHDRAWN, submitted_at__isnull=True)
     if is_reviewer(user):
-        return queryset.filter(assignments__reviewer=user, assignments__active=True).distinct()
+        # EXISTS, not a join with DISTINCT: PostgreSQL would sort (and plan a sort of) every column of the row.
+        assigned = ReviewAssignment.objects.filter(application=OuterRef("pk"), reviewer=user, active=True)
+        return queryset.filter(Exists(assigned))
     if is_officer(user) and user.municipality_id is not None:
         return queryset.filter(municipality_id=user.municipality_id)
     return queryset.none()
@@ -88,6 +99,27 @@ def application_list_rows(queryset: QuerySet[Application]) -> QuerySet[Applicati
     )
     return queryset.select_related("call", "municipality", "updated_by").annotate(
         listed_budget_total=Coalesce(Subquery(total), Value(Decimal("0.00")), output_field=DecimalField())
+    )
+
+
+def application_page_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The columns the application list page shows (and its next step reads): not the plan's texts, nor the
+    call's and scheme's descriptions, which made most of every row's bytes."""
+    return queryset.only(
+        "pk",
+        "reference",
+        "title",
+        "area_name",
+        "status",
+        "requested_amount",
+        "updated_at",
+        "submitted_at",
+        "municipality__name",
+        "call__title",
+        "call__scheme__name",
+        "updated_by__full_name",
+        "updated_by__email",
+        "updated_by__role",
     )
 
 

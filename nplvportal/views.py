@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from applications import selectors as intake
-from applications.assessment.selectors import reviewer_queue
+from applications.assessment.selectors import reviewer_queue_rows
 
 
 @login_required
@@ -23,7 +23,7 @@ def home(request):
         context["applications"] = intake.applications_for(user).order_by("-updated_at")[:20]
         template = "home/officer.html"
     elif user.is_reviewer:
-        context["assignments"] = reviewer_queue(user)
+        context["assignments"] = reviewer_queue_rows(user)
         template = "home/reviewer.html"
     else:
         context["calls"] = intake.calls_for(user, now=now)

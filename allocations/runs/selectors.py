@@ -69,6 +69,25 @@ def lines_of(run: AllocationRun) -> QuerySet[AllocationLine]:
     )
 
 
+def line_totals(run: AllocationRun) -> QuerySet[AllocationLine]:
+    """Every line with only what the run's totals (``summarise``) read: no texts, points or breakdowns."""
+    return (
+        AllocationLine.objects.filter(run=run)
+        .select_related("application")
+        .only("run", "included", "pot", "funded_from", "requested", "awarded", "application__municipality")
+    )
+
+
+def lines_for_page(run: AllocationRun) -> QuerySet[AllocationLine]:
+    """The lines as the run page shows them, in order: the line, and of its application only the name."""
+    return lines_of(run).only(
+        *(f.name for f in AllocationLine._meta.concrete_fields),
+        "application__reference",
+        "application__area_name",
+        "application__municipality__name",
+    )
+
+
 def lines_with_splits(run: AllocationRun) -> QuerySet[AllocationLine]:
     return lines_of(run).prefetch_related(
         Prefetch("splits", queryset=LineSplit.objects.select_related("theme").order_by("year", "theme__order"))

@@ -168,9 +168,10 @@ def approval_check(run: AllocationRun, user: User) -> ApprovalCheck:
             "bezwaren en kan hier niet."
         )
         return check
-    stored = RunSnapshot.objects.get(run=run)
     fresh = snapshot.build(run.call, policy_of(run.call), min_points_default=assessment_minimum(run.call))
     if snapshot.sha256(fresh) != run.input_hash:
+        # The stored inputs (large) are read only to say what changed.
+        stored = RunSnapshot.objects.get(run=run)
         check.changes = snapshot.differences(stored.data, fresh)
     in_run = set(AllocationLine.objects.filter(run=run, included=True).values_list("application_id", flat=True))
     check.missing = list(

@@ -100,31 +100,32 @@ def build(call, policy, *, min_points_default: Decimal | None = None) -> dict:
     policy_data = _policy_data(call, policy)
     if policy.min_points is None:
         policy_data["min_points"] = points_text(min_points_default)
+    # Tuples, not model instances or dicts: a call has hundreds of applications and thousands of budget lines
+    # and points components, and the approval check on the run page reads them all on every view.
     applications = list(
         Application.objects.filter(call=call)
         .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
-        .select_related("municipality")
         .order_by("pk")
-        .only(
+        .values_list(
             "pk",
             "reference",
             "status",
             "area_name",
             "requested_amount",
-            "municipality",
+            "municipality_id",
             "municipality__cbs_code",
             "municipality__name",
             "municipality__inhabitants",
         )
     )
-    ids = [a.pk for a in applications]
+    ids = [a[0] for a in applications]
     lines: dict[int, list[dict]] = defaultdict(list)
-    for row in (
+    for application_id, theme_id, theme, year, amount in (
         BudgetLine.objects.filter(application__call=call, application_id__in=ids)
         .order_by("application_id", "theme__order", "theme__name", "year")
         .values_list("application_id", "theme_id", "theme__name", "year", "amount")
     ):
-        lines[row[0]].append({"theme_id": row[1], "theme": row[2], "year": row[3], "amount": cents(row[4])})
+        lines[application_id].append({"theme_id": theme_id, "theme": theme, "year": year, "amount": cents(amount)})
     breakdowns = {
         b["application_id"]: b
         for b in PointsBreakdown.objects.filter(application__call=call).values(
@@ -139,25 +140,19 @@ def build(call, policy, *, min_points_default: Decimal | None = None) -> dict:
         )
     }
     components: dict[int, list[dict]] = defaultdict(list)
-    for row in (
+    for breakdown_id, kind, key, label, points, detail in (
         PointsComponent.objects.filter(breakdown__application__call=call)
         .order_by("breakdown_id", "order", "pk")
-        .values("breakdown_id", "kind", "key", "label", "points", "detail")
+        .values_list("breakdown_id", "kind", "key", "label", "points", "detail")
     ):
-        components[row["breakdown_id"]].append(
-            {
-                "kind": row["kind"],
-                "key": row["key"],
-                "label": row["label"],
-                "points": points_text(row["points"]),
-                "detail": row["detail"],
-            }
+        components[breakdown_id].append(
+            {"kind": kind, "key": key, "label": label, "points": points_text(points), "detail": detail}
         )
     on = timezone.localdate(call.closes_at)
     networks: dict[int, set[str]] = defaultdict(set)
     for municipality_id, code in (
         Membership.objects.active_on(on)
-        .filter(municipality_id__in={a.municipality_id for a in applications})
+        .filter(municipality_id__in={a[5] for a in applications})
         .values_list("municipality_id", "network__code")
     ):
         networks[municipality_id].add(code)
@@ -167,22 +162,24 @@ def build(call, policy, *, min_points_default: Decimal | None = None) -> dict:
         "policy": policy_data,
         "applications": [
             {
-                "id": a.pk,
-                "reference": a.reference,
-                "status": a.status,
+                "id": pk,
+                "reference": reference,
+                "status": status,
                 "municipality": {
-                    "id": a.municipality_id,
-                    "cbs_code": a.municipality.cbs_code,
-                    "name": a.municipality.name,
-                    "inhabitants": a.municipality.inhabitants,
+                    "id": municipality_id,
+                    "cbs_code": cbs_code,
+                    "name": name,
+                    "inhabitants": inhabitants,
                 },
-                "area": a.area_name.strip(),
-                "requested": cents(a.requested_amount),
-                "budget_lines": lines.get(a.pk, []),
-                "networks": sorted(networks.get(a.municipality_id, ())),
-                "points": _points(breakdowns.get(a.pk), components),
+                "area": area_name.strip(),
+                "requested": cents(requested),
+                "budget_lines": lines.get(pk, []),
+                "networks": sorted(networks.get(municipality_id, ())),
+                "points": _points(breakdowns.get(pk), components),
             }
-            for a in applications
+            for (pk, reference, status, area_name, requested, municipality_id, cbs_code, name, inhabitants) in (
+                applications
+            )
         ],
     }
 

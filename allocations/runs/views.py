@@ -22,7 +22,7 @@ from allocations.runs.permissions import can_approve_run, can_view_allocation
 from allocations.runs.reasons import REASONS
 from applications.models import Call
 
-LINES_PER_PAGE = 200
+LINES_PER_PAGE = 50  # as the application list, and the run's lines in the API
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
@@ -122,12 +122,12 @@ def allocation_start(request, pk: int):
 
 
 def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
-    lines = list(selectors.lines_with_splits(run))
+    lines = list(selectors.line_totals(run))
     networks = selectors.networks_of(
         {line.application.municipality_id for line in lines}, on=selectors.reference_date(run.call)
     )
     summary = selectors.summarise(run, lines, networks)
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("pagina"))
+    page = Paginator(selectors.lines_for_page(run), LINES_PER_PAGE).get_page(request.GET.get("pagina"))
     run.progress_text = services.progress_text(run)
     check = None
     if run.status == RunStatus.DRAFT and "check" not in extra:

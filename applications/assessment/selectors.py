@@ -35,6 +35,22 @@ def reviewer_queue(reviewer: User) -> QuerySet[ReviewAssignment]:
     )
 
 
+def reviewer_queue_rows(reviewer: User) -> QuerySet[ReviewAssignment]:
+    """The queue as the pages show it: only the columns of the table, not the applications' texts."""
+    return reviewer_queue(reviewer).only(
+        "pk",
+        "assigned_at",
+        "application__reference",
+        "application__title",
+        "application__area_name",
+        "application__municipality__name",
+        "application__call__title",
+        "application__call__assessment__review_deadline",
+        "review__status",
+        "review__reopened_at",
+    )
+
+
 def assignment_for(user: User, pk: int) -> ReviewAssignment | None:
     """An assignment its own reviewer may open (active or not); None for everybody else."""
     return (

@@ -142,6 +142,14 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} – {self.title}"
 
+    def get_status_display(self) -> str:
+        # Django's own builds a dict of every choice, translating each label, on every call: a list page of
+        # fifty applications translated the whole lifecycle fifty times.
+        try:
+            return str(Status(self.status).label)
+        except ValueError:
+            return str(self.status)
+
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES

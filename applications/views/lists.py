@@ -49,7 +49,7 @@ def application_list(request):
         queryset = queryset.order_by("-submitted_at", "-pk")
     else:
         queryset = queryset.order_by("-updated_at", "-pk")
-    page = Paginator(queryset, 50).get_page(request.GET.get("pagina"))
+    page = Paginator(selectors.application_page_rows(queryset), 50).get_page(request.GET.get("pagina"))
     next_steps = NEXT_STEP_OFFICER if is_officer(user) else NEXT_STEP_MINISTRY
     rows = [
         {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,7 @@ from applications.assessment.forms import (
 from applications.assessment.selectors import (
     assignment_for,
     criteria_of,
-    reviewer_queue,
+    reviewer_queue_rows,
     reviews_visible_to,
 )
 from applications.assessment.views._common import (
@@ -39,14 +40,16 @@ from applications.models import (
 # The budget table and co-financing facts are the ones the application pages show.
 from applications.views._common import _budget_table, _cofinancing_facts
 
+QUEUE_PAGE_SIZE = 50
+
 
 @login_required
 @require_GET
 def review_queue(request):
     require(is_reviewer(request.user))
-    return render(
-        request, "applications/review/queue.html", {"assignments": reviewer_queue(request.user), "now": timezone.now()}
-    )
+    # A reviewer may have hundreds of assignments: a page at a time, open reviews first.
+    page = Paginator(reviewer_queue_rows(request.user), QUEUE_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "applications/review/queue.html", {"assignments": page, "page": page, "now": timezone.now()})
 
 
 def _own_assignment(request, pk: int) -> ReviewAssignment:

@@ -119,6 +119,21 @@ def test_run_page_marks_the_cutoff_and_the_starter_cannot_approve(call, administ
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.DRAFT
 
 
+def test_run_page_pages_the_lines_and_totals_count_every_line(call, administrator, page_start, monkeypatch):
+    from allocations.runs import views
+
+    monkeypatch.setattr(views, "LINES_PER_PAGE", 2)
+    client = client_for(administrator)
+    run = page_start(client, call)
+    references = list(run.lines.order_by("rank").values_list("application__reference", flat=True))
+    first = client.get(f"/verdelingen/{run.pk}/").content.decode()
+    second = client.get(f"/verdelingen/{run.pk}/", {"pagina": 2}).content.decode()
+    assert all(ref in first for ref in references[:2]) and references[2] not in first
+    assert references[2] in second and "Pagina 2 van 2" in second
+    # The totals per network are over the whole run: the New Town application (third) counts on page 1 too.
+    assert "€ 120.000,00" in first
+
+
 def test_second_administrator_approves_and_the_decision_shows(
     call, administrator, second_administrator, officer, page_start
 ):

@@ -111,6 +111,34 @@ def test_the_queue_shows_only_the_reviewers_own_assignments_with_deadline_and_st
     assert "Ingediend" in client.get(reverse("review_queue")).content.decode()
 
 
+def test_the_queue_is_paged_open_reviews_first_at_a_fixed_number_of_queries(
+    monkeypatch, count_queries, application, assignment, reviewer, administrator, criteria
+):
+    from applications.assessment.views import reviewing
+
+    monkeypatch.setattr(reviewing, "QUEUE_PAGE_SIZE", 2)
+    client = client_for(reviewer)
+    submit_by_service(assignment, reviewer, criteria, [7, 6, None])
+    more = [submitted_application(OfficerFactory(), call=application.call) for _ in range(2)]
+    for other in more:
+        assessment.assign_reviewer(application=other, reviewer=reviewer, by=administrator)
+    few = count_queries(client, reverse("review_queue"))
+
+    first = client.get(reverse("review_queue")).content.decode()
+    assert all(other.reference in first for other in more) and application.reference not in first
+    assert "Pagina 1 van 2" in first and "pagina=2" in first
+    second = client.get(reverse("review_queue"), {"pagina": 2}).content.decode()
+    assert application.reference in second and "Ingediend" in second and "Pagina 2 van 2" in second
+
+    for _ in range(2):
+        assessment.assign_reviewer(
+            application=submitted_application(OfficerFactory(), call=application.call),
+            reviewer=reviewer,
+            by=administrator,
+        )
+    assert count_queries(client, reverse("review_queue")) == few
+
+
 # --- the review page -------------------------------------------------------------------------------
 
 
