@@ -131,7 +131,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
     run.progress_text = services.progress_text(run)
     check = None
     if run.status == RunStatus.DRAFT and "check" not in extra:
-        check = services.approval_check(run, request.user)
+        check = services.approval_check(run, request.user, reuse=True)
     context = {
         "run": run,
         "call": run.call,

@@ -1,13 +1,17 @@
 """The allocation pages: policy form, start, run page with progress, approval, verification, comparison,
 the decision on the application page, the role matrix, and constant query counts."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from allocations.runs import services, snapshot
 from allocations.runs.models import AllocationPolicy, AllocationRun, Decision, RunStatus
 from applications.models import Application, Status
 from tests.allocations.runs.builders import allocation_call, network, reviewed
@@ -163,6 +167,36 @@ def test_changed_inputs_are_listed_on_the_refused_approval(call, administrator, 
     content = response.content.decode()
     assert response.status_code == 409
     assert f"{application.reference}: requested" in content
+
+
+def test_the_page_reuses_a_recent_unchanged_finding_but_approval_compares_again(
+    call, administrator, second_administrator, page_start, monkeypatch
+):
+    run = page_start(client_for(administrator), call)
+    builds = []
+    real_build = snapshot.build
+    monkeypatch.setattr(snapshot, "build", lambda *a, **k: builds.append(1) or real_build(*a, **k))
+    approver = client_for(second_administrator)
+    first = approver.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert len(builds) == 1 and "De invoer was ongewijzigd bij de controle van" not in first
+    second = approver.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert len(builds) == 1, "a finding of unchanged inputs is reused for a while"
+    assert "De invoer was ongewijzigd bij de controle van" in second
+    # Once the finding is older than UNCHANGED_SECONDS, the page compares again.
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=services.UNCHANGED_SECONDS + 1)):
+        approver.get(f"/verdelingen/{run.pk}/")
+    assert len(builds) == 2
+    # The inputs change within that while: the page may not know yet, approval does.
+    application = Application.objects.order_by("pk").first()
+    Application.objects.filter(pk=application.pk).update(requested_amount=Decimal("1.00"))
+    response = approver.post(f"/verdelingen/{run.pk}/goedkeuren/")
+    assert response.status_code == 409 and f"{application.reference}: requested" in response.content.decode()
+    assert len(builds) == 3
+    # A change found is never remembered, and ends the earlier finding: every view looks again and lists it.
+    for _ in range(2):
+        page = approver.get(f"/verdelingen/{run.pk}/").content.decode()
+        assert f"{application.reference}: requested" in page
+    assert len(builds) == 5
 
 
 def test_progress_json_and_refresh_while_running(call, administrator_client, django_capture_on_commit_callbacks):
