@@ -104,7 +104,7 @@ bench: install
 
 # Needs DATABASE_URL pointing at PostgreSQL (a database of its own is created beside it and dropped after).
 load: install
-	$(PY) -m bench.load
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
