@@ -76,6 +76,7 @@ def execute_run(run_id: int) -> bool:
     run = AllocationRun.objects.select_related("call").get(pk=run_id)
     try:
         policy = policy_of(run.call)
+        built_at = timezone.now()
         data = snapshot.build(run.call, policy, min_points_default=assessment_minimum(run.call))
         digest = snapshot.sha256(data)
         _pause()
@@ -89,7 +90,11 @@ def execute_run(run_id: int) -> bool:
             connection.close()
         _fail(run_id, token, exc)
         return False
-    return _write(run_id, token, data, digest, computed)
+    if not _write(run_id, token, data, digest, computed):
+        return False
+    # The run page's approval check may take this as its first finding of unchanged inputs.
+    transaction.on_commit(lambda: snapshot.remember_unchanged(run_id, digest, built_at))
+    return True
 
 
 def _fail(run_id: int, token: int, exc: Exception) -> None:

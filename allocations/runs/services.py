@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
@@ -158,19 +157,10 @@ class ApprovalCheck:
         return not (self.own_run or self.state_message or self.changes or self.missing)
 
 
-#: How long the run page may reuse a finding that a draft's inputs are unchanged. Rebuilding the inputs
-#: costs about as much as the rest of the page; approval itself always rebuilds them (``reuse=False``).
-UNCHANGED_SECONDS = 30
-
-
-def _unchanged_key(run: AllocationRun) -> str:
-    return f"allocation-run:{run.pk}:{run.input_hash}:inputs-unchanged"
-
-
 def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> ApprovalCheck:
     """Why ``user`` may not approve ``run`` now. The inputs are rebuilt and compared with the stored ones;
-    with ``reuse`` (the run page) a finding that they were unchanged, at most UNCHANGED_SECONDS old, is
-    taken instead and its time shown. A change found is never cached, and ends any such finding."""
+    with ``reuse`` (the run page) a finding that they were unchanged, at most ``snapshot.UNCHANGED_SECONDS``
+    old, is taken instead and its time shown. A change found is never remembered, and ends such a finding."""
     check = ApprovalCheck(own_run=run.started_by_id == user.pk)
     if run.status != RunStatus.DRAFT:
         check.state_message = _("Alleen een concept-verdeling kan worden goedgekeurd; deze is: %(status)s.") % {
@@ -183,18 +173,19 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             "bezwaren en kan hier niet."
         )
         return check
-    checked_at = cache.get(_unchanged_key(run)) if reuse else None
+    checked_at = snapshot.unchanged_since(run.pk, run.input_hash) if reuse else None
     if checked_at is not None:
         check.inputs_checked_at = checked_at
     else:
+        built_at = timezone.now()
         fresh = snapshot.build(run.call, policy_of(run.call), min_points_default=assessment_minimum(run.call))
         if snapshot.sha256(fresh) != run.input_hash:
             # The stored inputs (large) are read only to say what changed.
             stored = RunSnapshot.objects.get(run=run)
             check.changes = snapshot.differences(stored.data, fresh)
-            cache.delete(_unchanged_key(run))  # an earlier finding of no change is out of date
+            snapshot.forget_unchanged(run.pk, run.input_hash)  # an earlier finding of no change is out of date
         else:
-            cache.set(_unchanged_key(run), timezone.now(), UNCHANGED_SECONDS)
+            snapshot.remember_unchanged(run.pk, run.input_hash, built_at)
     in_run = set(AllocationLine.objects.filter(run=run, included=True).values_list("application_id", flat=True))
     check.missing = list(
         Application.objects.filter(call_id=run.call_id)

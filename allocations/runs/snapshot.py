@@ -9,12 +9,14 @@ changed (``differences``).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Membership
@@ -52,6 +54,33 @@ def canonical(data: dict) -> bytes:
 
 def sha256(data: dict) -> str:
     return hashlib.sha256(canonical(data)).hexdigest()
+
+
+#: How long the run page may reuse a finding that a draft's inputs are unchanged (shown with its time).
+#: Rebuilding the inputs costs more than the rest of the page (about 80 ms at 300 applications, seconds at
+#: 10,000); approval itself always rebuilds them. A change found is never remembered.
+UNCHANGED_SECONDS = 120
+
+
+def _unchanged_key(run_id: int, input_hash: str) -> str:
+    return f"allocation-run:{run_id}:{input_hash}:inputs-unchanged"
+
+
+def remember_unchanged(run_id: int, input_hash: str, at: datetime.datetime) -> None:
+    """The inputs of run ``run_id`` were found equal to ``input_hash`` at ``at``; kept until ``at`` plus
+    UNCHANGED_SECONDS."""
+    left = UNCHANGED_SECONDS - (timezone.now() - at).total_seconds()
+    if left > 0:
+        cache.set(_unchanged_key(run_id, input_hash), at, left)
+
+
+def unchanged_since(run_id: int, input_hash: str) -> datetime.datetime | None:
+    """When the inputs were last found unchanged, if that is at most UNCHANGED_SECONDS ago."""
+    return cache.get(_unchanged_key(run_id, input_hash))
+
+
+def forget_unchanged(run_id: int, input_hash: str) -> None:
+    cache.delete(_unchanged_key(run_id, input_hash))
 
 
 def _policy_data(call, policy) -> dict:
