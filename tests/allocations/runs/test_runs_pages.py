@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from allocations.runs import snapshot
-from allocations.runs.models import AllocationPolicy, AllocationRun, Decision, RunStatus
+from allocations.runs.models import AllocationLine, AllocationPolicy, AllocationRun, Decision, RunStatus
 from applications.models import Application, Status
 from tests.allocations.runs.builders import allocation_call, network, reviewed
 
@@ -297,3 +297,19 @@ def test_admin_shows_policies_runs_and_decisions_read_only(call, administrator_c
     page = administrator_client.get(f"/admin/allocations/allocationpolicy/{policy.pk}/change/").content.decode()
     assert f"/aanvraagrondes/{call.pk}/verdeling/beleid/" in page
     assert administrator_client.get("/admin/allocations/allocationpolicy/add/").status_code == 403
+
+
+def test_the_kept_rows_of_a_run_follow_the_language_and_the_page(call, administrator, page_start, settings):
+    run = page_start(client_for(administrator), call)
+    viewer = client_for(administrator)
+    dutch = viewer.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert "volledig toegekend" in dutch
+    viewer.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = viewer.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert "volledig toegekend" not in english and "fully awarded" in english
+    # Another run of the same call has rows of its own, never the first run's.
+    second = page_start(client_for(administrator), call)
+    AllocationLine.objects.filter(run=second).update(reason="capped")
+    viewer.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    page = viewer.get(f"/verdelingen/{second.pk}/").content.decode()
+    assert "toegekend tot het maximum per aanvraag" in page and "volledig toegekend" not in page
