@@ -116,9 +116,12 @@ def table(figures: dict[str, dict]) -> tuple[str, list[str]]:
 
 
 def _environment(database_url: str) -> dict[str, str]:
+    """Tasks in-process (no broker here). The cache is the shared one that production uses when CACHE_URL
+    is given (in a namespace of this run's own), else each gunicorn worker's local memory."""
     env = pages._environment(database_url, secrets.token_urlsafe(50))
-    for name in ("CELERY_BROKER_URL", "CACHE_URL"):  # self-contained: tasks in-process, a local cache
-        env.pop(name, None)
+    env.pop("CELERY_BROKER_URL", None)
+    if env.get("CACHE_URL"):
+        env["CACHE_KEY_PREFIX"] = f"nplv-load-{secrets.token_hex(6)}"
     return env
 
 
