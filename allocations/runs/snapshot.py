@@ -75,8 +75,12 @@ def remember_unchanged(run_id: int, input_hash: str, at: datetime.datetime) -> N
 
 
 def unchanged_since(run_id: int, input_hash: str) -> datetime.datetime | None:
-    """When the inputs were last found unchanged, if that is at most UNCHANGED_SECONDS ago."""
-    return cache.get(_unchanged_key(run_id, input_hash))
+    """When the inputs were last found unchanged, if that is at most UNCHANGED_SECONDS ago. The age is
+    checked here, on the clock of the portal; the cache's own expiry only clears the entry away."""
+    at = cache.get(_unchanged_key(run_id, input_hash))
+    if at is None or (timezone.now() - at).total_seconds() > UNCHANGED_SECONDS:
+        return None
+    return at
 
 
 def forget_unchanged(run_id: int, input_hash: str) -> None:
