@@ -9,8 +9,18 @@ from django.conf import settings as django_settings
 from nplvportal.celery import app as celery_app
 from tests.factories import AdministratorFactory, MunicipalityFactory, OfficerFactory, ReviewerFactory
 
+# How many hostile cases each sweep of tests/security tried (its ``tally`` fixture), kept in pytest's cache
+# directory so the counts of xdist workers reach the controller, which prints their total.
+HOSTILE_KEY = "security/hostile-cases"
+SWEEPS = ("idor", "csrf", "markup", "numbers")
+
 
 def pytest_configure(config):
+    # The controller clears the counts once per run (xdist workers also read this conftest).
+    if not hasattr(config, "workerinput") and getattr(config, "cache", None) is not None:
+        for name in SWEEPS:
+            config.cache.set(f"{HOSTILE_KEY}/{name}", None)
+
     from hypothesis import HealthCheck, settings
 
     settings.register_profile(
@@ -143,3 +153,15 @@ def count_queries(db):
         return len(context.captured_queries)
 
     return count
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if getattr(config, "cache", None) is None:  # run with -p no:cacheprovider
+        return
+    counts = {name: config.cache.get(f"{HOSTILE_KEY}/{name}", None) for name in SWEEPS}
+    counts = {name: count for name, count in counts.items() if count}
+    if counts:
+        terminalreporter.write_sep("-", "hostile cases tried (tests/security)")
+        for name, count in counts.items():
+            terminalreporter.write_line(f"{name}: {count}")
+        terminalreporter.write_line(f"total: {sum(counts.values())}")

@@ -19,6 +19,7 @@ from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
 from tests.allocations.exports.conftest import build_final_run
+from tests.conftest import HOSTILE_KEY, SWEEPS
 from tests.factories import CriterionFactory, complete_application, submitted_application
 
 
@@ -115,14 +116,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-HOSTILE_KEY = "security/hostile-cases"
-
-
 @pytest.fixture
 def tally(request):
     """``tally(name, n)`` records how many hostile cases a sweep tried; the total is printed at the end.
 
-    The counts go through pytest's cache directory so that they also survive the run's xdist workers.
+    The counts go through pytest's cache directory so that they also survive the run's xdist workers; the
+    hooks that clear and sum them are in tests/conftest.py, the one conftest the xdist controller loads.
     """
 
     def record(name: str, count: int) -> None:
@@ -132,25 +131,3 @@ def tally(request):
         request.config.cache.set(f"{HOSTILE_KEY}/{name}", count)
 
     return record
-
-
-SWEEPS = ("idor", "csrf", "markup", "numbers")
-
-
-def pytest_configure(config):
-    # The controller clears the counts once per run (xdist workers also read this conftest).
-    if not hasattr(config, "workerinput") and getattr(config, "cache", None) is not None:
-        for name in SWEEPS:
-            config.cache.set(f"{HOSTILE_KEY}/{name}", None)
-
-
-def pytest_terminal_summary(terminalreporter, config):
-    if getattr(config, "cache", None) is None:  # run with -p no:cacheprovider
-        return
-    counts = {name: config.cache.get(f"{HOSTILE_KEY}/{name}", None) for name in SWEEPS}
-    counts = {name: count for name, count in counts.items() if count}
-    if counts:
-        terminalreporter.write_sep("-", "hostile cases tried (tests/security)")
-        for name, count in counts.items():
-            terminalreporter.write_line(f"{name}: {count}")
-        terminalreporter.write_line(f"total: {sum(counts.values())}")
