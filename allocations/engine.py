@@ -32,6 +32,15 @@ Methods
     request, with the excess spread over the others by water-filling. Every competing claim needs a
     positive weight.
 
+Reasons
+-------
+Every line carries the one ground that limited it (``Reason``), decided here where the money is decided,
+with its numbers in ``Line.detail``: full; capped (the policy's cap); rounded (the unit); and, for a claim
+below its ceiling, the verdict of the last pot it competed in: partial (ranked, partial last: the money ran
+out at this claim), skipped (ranked, skip: it did not fit what was left), budget exhausted (ranked: nothing
+was left at its turn), tie (ranked: a claim with equal points that the tie-break placed first took the money
+this claim would otherwise have had), pro rata or formula (an over-subscribed pot shared out).
+
 Options and the rules behind them
 ---------------------------------
 - ``eligible=False`` gets 0 (reason ``ineligible``, which wins over ``below_threshold``); points below
@@ -65,17 +74,21 @@ import gc
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from functools import partial
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from allocations.engine_funding import fund_ranked, fund_shares, lottery_ticket, rank_order
 
 __all__ = [
+    "TIE_BY_LOTTERY",
+    "TIE_BY_TIEBREAK",
     "Claim",
     "Line",
     "Method",
@@ -96,14 +109,25 @@ class Method(StrEnum):
 
 
 class Reason(StrEnum):
-    """Why a claim got what it got; stored on every line so that each decision explains itself."""
+    """Why a claim got what it got: the one ground that limited it, stored on every line (with its numbers in
+    ``Line.detail``) so that each decision explains itself. Exactly one applies to every line."""
 
     FULL = "full"  # got its whole request
-    CAPPED = "capped"  # got its whole ceiling, which the cap or the rounding unit set below the request
-    PARTIAL = "partial"  # got something, but less than its ceiling
-    BUDGET_EXHAUSTED = "budget_exhausted"  # competed for money and got nothing
+    CAPPED = "capped"  # got its whole ceiling, which Policy.cap set below the request
+    ROUNDED = "rounded"  # got its whole ceiling, which the rounding unit (not the cap) set below the request
+    PARTIAL = "partial"  # ranked, partial last: the pot's money ran out at this claim, which got what was left
+    SKIPPED = "skipped"  # ranked, skip: did not fit the money left and got nothing from it; later claims may fit
+    BUDGET_EXHAUSTED = "budget_exhausted"  # ranked: the pot's money had run out before this claim's turn
+    TIE = "tie"  # ranked: lost money to a claim with equal points that the tie-break put first
+    PRO_RATA = "pro_rata"  # pro rata in an over-subscribed pot: the pot's share of its request
+    FORMULA = "formula"  # formula in an over-subscribed pot: its share by weight
     BELOW_THRESHOLD = "below_threshold"  # points below Policy.min_points
     INELIGIBLE = "ineligible"  # Claim.eligible is False
+
+
+# How a tie between two claims with equal points was broken (``Line.detail["against"]``).
+TIE_BY_TIEBREAK = "tiebreak"
+TIE_BY_LOTTERY = "lottery"
 
 
 def _is_money(value: object) -> bool:
@@ -206,8 +230,25 @@ class Policy:
 class Line(NamedTuple):
     """The decision on one claim, with everything needed to explain it.
 
-    A named tuple rather than a dataclass: a run makes one per claim, and at 100,000 claims the cheaper
-    construction is a visible part of the run time.
+    ``detail`` holds the numbers behind the reason, where the reason needs them (None for full, capped,
+    rounded, below threshold and ineligible, whose numbers are on the line or the policy):
+
+    - ``partial``: ``{"pot": P, "left": cents}``, what was left in P at its turn (all of which it got);
+    - ``skipped``: ``{"pot": P, "left": cents, "funded_below": n}``, the money left at its turn (less than
+      it still wanted) and how many lower-ranked claims were funded from P after it;
+    - ``budget_exhausted``: ``{"pot": P, "cutoff_rank": r}``, the rank at which P's money ran out;
+    - ``tie``: ``{"pot": P, "then": reason, "left": cents, "left_at_tie": cents, "against": ((key, how), ...)}``:
+      what happened to it (partial, skipped or budget_exhausted) with the money left at its turn, the money
+      left when its group of equal points began, and the claims of that group placed before it that got
+      money from P, each with how the tie was broken (``"tiebreak"`` or ``"lottery"``);
+    - ``pro_rata``: ``{"pot": P, "ratio": Fraction}``, the share of a request every claim below its ceiling
+      got in P before rounding to the unit;
+    - ``formula``: ``{"pot": P}``.
+
+    P is the last pot the claim competed in: where its award was decided. A named tuple rather than a
+    dataclass: a run makes one per claim, and at 100,000 claims the cheaper construction is a visible part of
+    the run time. Lines of the same pot share one detail mapping where the numbers are the same; treat it as
+    read-only.
     """
 
     key: str
@@ -218,6 +259,7 @@ class Line(NamedTuple):
     awarded: int
     funded_from: tuple[tuple[str, int], ...]  # (pot name, cents) in pot order; empty when nothing awarded
     reason: Reason
+    detail: Mapping[str, Any] | None = None
 
 
 # Builds a Line from a tuple in C: no Python-level call per line.
@@ -225,7 +267,13 @@ _make_line = partial(tuple.__new__, Line)
 
 
 class PotSummary(NamedTuple):
-    """The money of one pot: ``budget + received == spent + passed_on + unspent``."""
+    """The money of one pot: ``budget + received == spent + passed_on + unspent``.
+
+    ``demand`` is what the claims competing in the pot still wanted (capped, in cents); ``cutoff_rank`` the
+    rank of the first of them that did not get all of it (ranked: where the money ran out), or None; ``ratio``
+    the share of a request that pro rata gave every claim below its ceiling (None when the pot was not
+    over-subscribed, and for other methods).
+    """
 
     name: str
     budget: int
@@ -233,6 +281,9 @@ class PotSummary(NamedTuple):
     spent: int
     passed_on: int  # unspent money moved on to spill_to
     unspent: int
+    demand: int = 0
+    cutoff_rank: int | None = None
+    ratio: Fraction | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,34 +381,37 @@ def _allocate(input_claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Po
         unknown = next(c for c in claims if c.pot not in pot_position)
         raise ValueError(f"claim {unknown.key}: unknown pot {unknown.pot!r}") from None
 
+    pot_names = [p.name for p in pots]
     if policy.method is Method.RANKED:
-
-        def fund(members: list[int], wants: list[int], available: int) -> list[int]:
-            return fund_ranked(wants, available, policy.partial_last)[0]
-
+        fund = _ranked_funder(claims, keys, unit, policy.partial_last)
     elif policy.method is Method.PRO_RATA:
 
-        def fund(members: list[int], wants: list[int], available: int) -> list[int]:
+        def bases_of(members: list[int]) -> list[int]:
             # The basis is the unmet part of the request: in a claim's home pot, its whole request.
-            bases = [requested[i] - (ceiling[i] - remaining[i]) * unit for i in members]
-            return fund_shares(wants, bases, available)
+            return [requested[i] - (ceiling[i] - remaining[i]) * unit for i in members]
 
+        fund = _share_funder(bases_of, unit, Reason.PRO_RATA)
     else:
         weights = _formula_weights(input_claims, order, claims, status)
+        fund = _share_funder(lambda members: [weights[i] for i in members], unit, Reason.FORMULA)
 
-        def fund(members: list[int], wants: list[int], available: int) -> list[int]:
-            return fund_shares(wants, [weights[i] for i in members], available)
-
-    funded_from, summaries = _fund_pots(pots, pot_position, home, remaining, unit, fund)
+    funded_from, summaries, short = _fund_pots(pots, pot_position, home, remaining, unit, fund)
 
     most = [c * unit for c in ceiling] if unit != 1 else ceiling
     awarded = [0 if s else m - r * unit for s, m, r in zip(status, most, remaining, strict=True)]
-    full, capped, partial_, exhausted = Reason.FULL, Reason.CAPPED, Reason.PARTIAL, Reason.BUDGET_EXHAUSTED
-    reasons = [
-        s or (full if a == q else capped if a == m else partial_ if a else exhausted)
-        for s, a, q, m in zip(status, awarded, requested, most, strict=True)
+    full = Reason.FULL
+    at_ceiling = [Reason.ROUNDED, Reason.CAPPED]  # indexed by "the cap is below the request"
+    no_short = (None, None)
+    outcomes = [
+        (s, None)
+        if s
+        else (full, None)
+        if a == q
+        else (at_ceiling[cap is not None and cap < q], None)
+        if a == m
+        else short.get(i, no_short)
+        for i, (s, a, q, m) in enumerate(zip(status, awarded, requested, most, strict=True))
     ]
-    pot_names = [p.name for p in pots]
     columns = (
         keys,
         [pot_names[h] for h in home],
@@ -366,7 +420,8 @@ def _allocate(input_claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Po
         most,
         awarded,
         funded_from,
-        reasons,
+        [reason for reason, _ in outcomes],
+        [detail for _, detail in outcomes],
     )
     return Result(
         awards=dict(zip(keys, awarded, strict=True)),
@@ -378,17 +433,127 @@ def _allocate(input_claims: tuple[Claim, ...], pots: tuple[Pot, ...], policy: Po
     )
 
 
+# What a pot's competition decided for the claims it left short: rank-order index -> (reason, detail).
+Short = dict[int, tuple[Reason, Mapping[str, Any]]]
+# A pot's way of funding its claims: (pot name, members, wants, available units) ->
+# (grants, cutoff rank, pro-rata ratio, the claims it left short).
+Funder = Callable[[str, list[int], list[int], int], tuple[list[int], int | None, Fraction | None, Short]]
+
+
+def _ranked_funder(claims: list[Claim], keys: list[str], unit: int, partial_last: bool) -> Funder:
+    """Fund in rank order and say, for every claim left short, which ground limited it (see ``Line``)."""
+
+    def fund(name: str, members: list[int], wants: list[int], available: int):
+        grants, left = fund_ranked(wants, available, partial_last)
+        short: Short = {}
+        cutoff = None
+        exhausted: Mapping[str, Any] | None = None
+        funded_after = 0
+        later_funded = [0] * len(members)
+        for j in range(len(members) - 1, -1, -1):
+            later_funded[j] = funded_after
+            funded_after += 1 if grants[j] else 0
+        for j, (i, want, got) in enumerate(zip(members, wants, grants, strict=True)):
+            if got == want:
+                continue
+            if cutoff is None:
+                cutoff = i + 1
+            if got:
+                short[i] = (Reason.PARTIAL, MappingProxyType({"pot": name, "left": left[j] * unit}))
+            elif left[j]:
+                detail = {"pot": name, "left": left[j] * unit, "funded_below": later_funded[j]}
+                short[i] = (Reason.SKIPPED, MappingProxyType(detail))
+            else:
+                if exhausted is None:
+                    exhausted = MappingProxyType({"pot": name, "cutoff_rank": cutoff})
+                short[i] = (Reason.BUDGET_EXHAUSTED, exhausted)
+        if short:
+            _mark_ties(name, members, wants, grants, left, short, claims, keys, unit, partial_last)
+        return grants, cutoff, None, short
+
+    return fund
+
+
+def _mark_ties(
+    name: str,
+    members: list[int],
+    wants: list[int],
+    grants: list[int],
+    left: list[int],
+    short: Short,
+    claims: list[Claim],
+    keys: list[str],
+    unit: int,
+    partial_last: bool,
+) -> None:
+    """A claim left short that would have got more had it come first among the claims with its points (in
+    this pot) lost a tie: its reason becomes ``tie``, naming the claims placed before it and how."""
+    count = len(members)
+    start = 0
+    for end in range(1, count + 1):
+        if end < count and claims[members[end]].points == claims[members[start]].points:
+            continue
+        if end - start > 1:
+            at_tie = left[start]
+            for k in range(start + 1, end):
+                i = members[k]
+                if i not in short:
+                    continue
+                want = wants[k]
+                would = (want if want < at_tie else at_tie) if partial_last else (want if want <= at_tie else 0)
+                if grants[k] >= would:
+                    continue
+                tiebreak = claims[i].tiebreak
+                against = tuple(
+                    (keys[members[m]], TIE_BY_TIEBREAK if claims[members[m]].tiebreak != tiebreak else TIE_BY_LOTTERY)
+                    for m in range(start, k)
+                    if grants[m]
+                )
+                then = short[i][0]
+                short[i] = (
+                    Reason.TIE,
+                    MappingProxyType(
+                        {
+                            "pot": name,
+                            "then": then,
+                            "left": left[k] * unit,
+                            "left_at_tie": at_tie * unit,
+                            "against": against,
+                        }
+                    ),
+                )
+        start = end
+
+
+def _share_funder(bases_of: Callable[[list[int]], list[int]], unit: int, reason: Reason) -> Funder:
+    """Fund by shares (pro rata or formula); the claims below their ceiling in an over-subscribed pot get
+    ``reason``, with the pot's ratio for pro rata."""
+
+    def fund(name: str, members: list[int], wants: list[int], available: int):
+        grants, level = fund_shares(wants, bases_of(members), available)
+        if level is None:
+            return grants, None, None, {}
+        ratio = level * unit if reason is Reason.PRO_RATA else None
+        detail = MappingProxyType({"pot": name, "ratio": ratio} if ratio is not None else {"pot": name})
+        short = {i: (reason, detail) for i, want, got in zip(members, wants, grants, strict=True) if got < want}
+        return grants, None, ratio, short
+
+    return fund
+
+
 def _fund_pots(
     pots: tuple[Pot, ...],
     pot_position: dict[str | None, int],
     home: list[int],
     remaining: list[int],
     unit: int,
-    fund: Callable[[list[int], list[int], int], list[int]],
-) -> tuple[list[tuple[tuple[str, int], ...]], list[PotSummary]]:
+    fund: Funder,
+) -> tuple[list[tuple[tuple[str, int], ...]], list[PotSummary], Short]:
     """Run the pots in order, each over its claims in rank order, passing leftovers and unmet claims on.
 
-    ``remaining`` (units each claim still lacks, by rank) is brought up to date as money is granted.
+    ``remaining`` (units each claim still lacks, by rank) is brought up to date as money is granted. Returns
+    the funding of every claim, the pots' summaries, and for every claim left short the ground stated by the
+    last pot it competed in (a later pot's verdict replaces an earlier one's).
     """
     members_by_pot: list[list[int]] = [[] for _ in pots]
     for i, (home_pot, units) in enumerate(zip(home, remaining, strict=True)):
@@ -397,29 +562,32 @@ def _fund_pots(
     received = [0] * len(pots)
     funded_from: list[tuple[tuple[str, int], ...]] = [()] * len(remaining)
     summaries = []
+    short: Short = {}
     for pos, pot in enumerate(pots):
         members = members_by_pot[pos]
         available = pot.budget + received[pos]
         wants = [remaining[i] for i in members]
-        grants = fund(members, wants, available // unit)
         name = pot.name
+        grants, cutoff, ratio, pot_short = fund(name, members, wants, available // unit)
+        short.update(pot_short)
         for i, want, granted in zip(members, wants, grants, strict=True):
             if granted:
                 remaining[i] = want - granted
                 funded_from[i] += ((name, granted * unit),)
         spent = sum(grants) * unit
         left = available - spent
+        demand = sum(wants) * unit
         if pot.spill_to is None:
-            summaries.append(PotSummary(name, pot.budget, received[pos], spent, 0, left))
+            summaries.append(PotSummary(name, pot.budget, received[pos], spent, 0, left, demand, cutoff, ratio))
             continue
-        summaries.append(PotSummary(name, pot.budget, received[pos], spent, left, 0))
+        summaries.append(PotSummary(name, pot.budget, received[pos], spent, left, 0, demand, cutoff, ratio))
         target = pot_position[pot.spill_to]
         received[target] += left
         moving = [i for i in members if remaining[i]]
         if moving:
             # Both lists are ascending (rank order), so this sort only merges two runs.
             members_by_pot[target] = sorted(members_by_pot[target] + moving)
-    return funded_from, summaries
+    return funded_from, summaries, short
 
 
 def _check_input(

@@ -55,27 +55,33 @@ def _positions(values: list[Decimal | int]) -> dict[Decimal | int | None, bytes]
     return {value: pos.to_bytes(width, "big") for pos, value in enumerate(values)}
 
 
-def fund_ranked(wants: Sequence[int], available: int, partial_last: bool) -> tuple[list[int], int]:
-    """Fund ``wants`` (in rank order, in units) from ``available`` units; return the grants and what is left.
+def fund_ranked(wants: Sequence[int], available: int, partial_last: bool) -> tuple[list[int], list[int]]:
+    """Fund ``wants`` (in rank order, in units) from ``available`` units; return the grants and, for each
+    claim, the units that were left at its turn (what its reason on the line is stated against).
 
     ``partial_last=True``: the first claim that does not fit gets what is left and funding stops.
     ``partial_last=False``: a claim that does not fit gets nothing and the next ones that fit are funded.
     """
-    grants = [0] * len(wants)
+    count = len(wants)
+    grants = [0] * count
+    left = [0] * count
     for pos, want in enumerate(wants):
         if not available:
             break
+        left[pos] = available
         if want <= available:
             grants[pos] = want
             available -= want
         elif partial_last:
             grants[pos] = available
             available = 0
-    return grants, available
+    return grants, left
 
 
-def fund_shares(limits: Sequence[int], bases: Sequence[int], available: int) -> list[int]:
-    """Split ``available`` units in proportion to ``bases``, no claim above its limit; return the grants.
+def fund_shares(limits: Sequence[int], bases: Sequence[int], available: int) -> tuple[list[int], Fraction | None]:
+    """Split ``available`` units in proportion to ``bases``, no claim above its limit; return the grants and
+    the water level (units per unit of basis: for pro rata, the share of a request that every claim below its
+    limit got before rounding), or None when every limit fits and no one was cut.
 
     Claims come in rank order, with their limits in units and positive integer bases (the request in
     cents for pro rata, the scaled weight for a formula). When the limits together fit, everyone gets
@@ -89,7 +95,7 @@ def fund_shares(limits: Sequence[int], bases: Sequence[int], available: int) -> 
     """
     count = len(limits)
     if sum(limits) <= available:
-        return list(limits)
+        return list(limits), None
     num, den = available, sum(bases)
     capped = _water_fill(limits, bases, num, den)
     for pos in capped:
@@ -111,7 +117,7 @@ def fund_shares(limits: Sequence[int], bases: Sequence[int], available: int) -> 
         # Stable sort: equal remainders keep rank order, so the better-ranked claim gets the unit.
         for pos in sorted(range(count), key=keys.__getitem__, reverse=True)[:extra]:
             grants[pos] += 1
-    return grants
+    return grants, Fraction(num, den)
 
 
 def _water_fill(limits: Sequence[int], bases: Sequence[int], num: int, den: int) -> list[int]:

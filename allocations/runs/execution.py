@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from allocations.runs import plan, snapshot
 from allocations.runs.models import AllocationLine, AllocationRun, LineSplit, RunSnapshot, RunStatus
-from allocations.runs.selectors import assessment_minimum, policy_of
+from allocations.runs.selectors import policy_of
 
 BATCH = 2000
 
@@ -77,7 +77,7 @@ def execute_run(run_id: int) -> bool:
     try:
         policy = policy_of(run.call)
         built_at = timezone.now()
-        data = snapshot.build(run.call, policy, min_points_default=assessment_minimum(run.call))
+        data = snapshot.build(run.call, policy)
         digest = snapshot.sha256(data)
         _pause()
         _progress(run_id, token, "engine", 30)
@@ -164,6 +164,7 @@ LINE_COLUMNS = (
     "total_points",
     "breakdown",
     "is_cutoff",
+    "ground",
 )
 SPLIT_COLUMNS = ("line_id", "theme_id", "year", "requested", "awarded")
 
@@ -188,6 +189,7 @@ def _line_row(run_id: int, p: plan.PlannedLine) -> tuple:
         Decimal(points.get("total") or 0),
         points.get("components", []),
         p.is_cutoff,
+        p.ground,
     )
 
 
@@ -195,7 +197,7 @@ def _write_lines(run: AllocationRun, planned: list[plan.PlannedLine]) -> int:
     """All lines and splits in a fixed number of statements: COPY on PostgreSQL, batched inserts elsewhere."""
     rows = [_line_row(run.pk, p) for p in planned]
     if connection.vendor == "postgresql":
-        _copy(AllocationLine._meta.db_table, LINE_COLUMNS, rows, json_columns={5, 15})
+        _copy(AllocationLine._meta.db_table, LINE_COLUMNS, rows, json_columns={5, 15, 17})
     else:
         AllocationLine.objects.bulk_create(
             (AllocationLine(**dict(zip(LINE_COLUMNS, row, strict=True))) for row in rows), batch_size=BATCH

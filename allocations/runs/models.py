@@ -8,6 +8,8 @@ It is a draft until a second administrator approves it; approval makes it final 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -208,6 +210,21 @@ class AllocationRun(models.Model):
     def is_final(self) -> bool:
         return self.status == RunStatus.FINAL
 
+    def _policy_cents(self, key: str) -> Decimal | None:
+        value = (self.parameters or {}).get("policy", {}).get(key)
+        return None if value is None else Decimal(value) / 100
+
+    @property
+    def published_ceiling(self) -> Decimal | None:
+        """The call's published ceiling (subsidieplafond) as the run read it; ``total_budget`` is what the run
+        divided: the ceiling minus the reserve."""
+        return self._policy_cents("budget")
+
+    @property
+    def reserve(self) -> Decimal | None:
+        """The reserve kept out of the division (for objections), as the run read it."""
+        return self._policy_cents("reserve")
+
 
 class RunSnapshot(models.Model):
     """Every input of a run, as canonical JSON (money as integer cents or strings, never floats)."""
@@ -277,6 +294,9 @@ class AllocationLine(models.Model):
     total_points = models.DecimalField(_("totaal punten"), **POINTS, default=0)
     breakdown = models.JSONField(_("puntenopbouw"), default=list, blank=True)
     is_cutoff = models.BooleanField(_("hier raakte het geld op"), default=False)
+    # The one ground that limited this line, with its numbers (plan.py): what every page, letter, export and
+    # the API state as the reason. ``reason`` is its code.
+    ground = models.JSONField(_("grond"), default=dict, blank=True)
 
     objects = FrozenLinesQuerySet.as_manager()
 
@@ -308,9 +328,10 @@ class AllocationLine(models.Model):
 
     @property
     def reason_label(self) -> str:
-        from allocations.runs.reasons import label
+        """The stored ground in one sentence, in the active language."""
+        from allocations.runs.reasons import describe
 
-        return label(self.reason)
+        return describe(self.ground, self.reason)
 
 
 class LineSplit(models.Model):

@@ -1,12 +1,16 @@
 """From a snapshot to the lines of a run: claims for the engine, its result, and the split of every award.
 
 Pure: it reads only the snapshot (no database), so that the run and its verification compute the very same
-thing. Rules beyond the engine's:
+thing. Every line gets its one ground (``PlannedLine.ground``: a code and its numbers), decided here and in
+the engine, where the money is decided: pages, letters, exports and the API print it and never re-derive it.
+Rules beyond the engine's:
 - an application not yet reviewed is not included (``in_review``);
 - an applicant goes to the first pot, in order, that takes it: a pot for the members of a network takes
   them, a pot without a network takes everyone; no pot takes it: ``no_pot``;
-- points below the call's assessment minimum: ``below_minimum``;
-- with per-area reservations, an application's reservation is its maximum; without one: ``no_reservation``;
+- points below a minimum of the call's assessment (the reviewer score or the total): ``below_minimum``,
+  like points below the policy's own minimum total (the engine's threshold);
+- with per-area reservations, an application's reservation is its maximum (``reserved`` when that is what
+  limited it); without one: ``no_reservation``;
 - the formula weight must be positive (``no_weight``).
 """
 
@@ -25,7 +29,9 @@ FORMULA_WEIGHTS = {
     "total_points": lambda a: Decimal(a["points"]["total"]),
 }
 DEFAULT_POT = "algemeen"
-SHORT_REASONS = ("partial", "budget_exhausted")
+# The engine's verdicts on a claim that competed, as the codes the portal stores (below_threshold is a
+# minimum like the assessment's, so both are ``below_minimum``).
+ENGINE_CODES = {engine.Reason.BELOW_THRESHOLD: "below_minimum"}
 
 
 @dataclass
@@ -44,6 +50,7 @@ class PlannedLine:
     is_cutoff: bool = False
     points: dict | None = None
     splits: list[tuple[int, int, int, int]] = field(default_factory=list)  # theme, year, requested, awarded
+    ground: dict = field(default_factory=lambda: {"code": "in_review"})
 
     def comparable(self) -> dict:
         return {
@@ -57,6 +64,7 @@ class PlannedLine:
             "eligible": self.eligible,
             "is_cutoff": self.is_cutoff,
             "splits": sorted(self.splits),
+            "ground": self.ground,
         }
 
 
@@ -69,20 +77,26 @@ class Plan:
 
 
 def engine_policy(policy: dict) -> engine.Policy:
+    cap = policy_cap(policy)
+    return engine.Policy(
+        method=policy["method"],
+        cap=cap,
+        min_points=None if policy["min_points"] is None else Decimal(policy["min_points"]),
+        partial_last=policy["partial_last"],
+        unit=policy["unit"],
+        seed=policy["seed"],
+    )
+
+
+def policy_cap(policy: dict) -> int | None:
+    """The maximum per application in cents: the lower of the amount and the percentage of the ceiling."""
     caps = []
     if policy["cap_amount"]:
         caps.append(policy["cap_amount"])
     if policy["cap_pct"] is not None:
         caps.append(int(Decimal(policy["cap_pct"]) * policy["ceiling"] / 100))
     cap = min(caps) if caps else None
-    return engine.Policy(
-        method=policy["method"],
-        cap=cap if cap and cap > 0 else None,
-        min_points=None if policy["min_points"] is None else Decimal(policy["min_points"]),
-        partial_last=policy["partial_last"],
-        unit=policy["unit"],
-        seed=policy["seed"],
-    )
+    return cap if cap and cap > 0 else None
 
 
 def engine_pots(policy: dict) -> list[engine.Pot]:
@@ -101,39 +115,124 @@ def home_pot(policy: dict, networks: list[str]) -> str | None:
     return None
 
 
-def _claim(app: dict, policy: dict, reservations: dict) -> tuple[engine.Claim, str | None]:
-    """The engine's claim for a reviewed application, and our own reason when it cannot compete (or
-    ``reserved`` when the area's reservation lowered its request)."""
+def _below_minimum(points: dict, policy: dict) -> dict | None:
+    """The assessment's minimum the points miss, with the score, the minimum and its source; None when they
+    meet it. Snapshots of schema 1 kept only the assessment's verdict, not its minimums."""
+    minimums = policy.get("assessment_minimums")
+    if minimums is None:
+        return None if points["meets_minimum"] else {"code": "below_minimum", "source": "assessment"}
+    for measure, score in (("reviewer_score", points["reviewer_score"]), ("total", points["total"])):
+        minimum = minimums[measure]
+        if minimum is not None and Decimal(score) < Decimal(minimum):
+            return {
+                "code": "below_minimum",
+                "measure": measure,
+                "score": score,
+                "minimum": minimum,
+                "source": "assessment",
+            }
+    return None
+
+
+def _claim(app: dict, policy: dict, reservations: dict) -> tuple[engine.Claim, dict | None, int | None]:
+    """The engine's claim for a reviewed application; the portal's ground when it cannot compete; and the
+    area's reservation when that lowered its request."""
     points = app["points"]
     requested = app["requested"]
-    reason, lowered = None, False
-    if not points["meets_minimum"]:
-        reason = "below_minimum"
+    ground, lowered_to = _below_minimum(points, policy), None
     if policy["reservations"]:
         reserved = reservations.get((app["municipality"]["cbs_code"], app["area"].lower()))
         if reserved is None or reserved <= 0:
-            reason = reason or "no_reservation"
+            ground = ground or {"code": "no_reservation", "area": app["area"]}
         elif reserved < requested:
-            requested, lowered = reserved, True
+            requested, lowered_to = reserved, reserved
     pot = home_pot(policy, app["networks"])
     if pot is None:
-        reason = reason or "no_pot"
+        ground = ground or {"code": "no_pot", "networks": app["networks"]}
     weight = None
     if policy["method"] == "formula":
         weight = FORMULA_WEIGHTS.get(policy["formula_weight"], FORMULA_WEIGHTS["total_points"])(app)
         if weight <= 0:
-            reason = reason or "no_weight"
+            ground = ground or {"code": "no_weight", "formula_weight": policy["formula_weight"]}
             weight = None
     claim = engine.Claim(
         key=app["reference"],
         requested=requested,
         points=Decimal(points["total"]),
         pot=pot,
-        eligible=reason is None,
+        eligible=ground is None,
         weight=weight,
         tiebreak=Decimal(points["need_score"]) if policy["tiebreak"] == "need_score" else None,
     )
-    return claim, reason or ("reserved" if lowered else None)
+    return claim, ground, lowered_to
+
+
+def _ratio_text(ratio) -> str:
+    return f"{Decimal(ratio.numerator) / Decimal(ratio.denominator):.6f}"
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{Decimal(part * 100) / Decimal(whole):.2f}" if whole else "0.00"
+
+
+def _ground(
+    line: engine.Line, app: dict, claim: engine.Claim, lowered_to: int | None, policy: dict, apps: dict[str, dict]
+) -> dict:
+    """The engine's reason on a claim that competed, with its numbers, as the portal stores it."""
+    reason, detail = line.reason, dict(line.detail or {})
+    requested = app["requested"]
+    if reason in (engine.Reason.FULL, engine.Reason.ROUNDED) and lowered_to is not None:
+        ground = {"code": "reserved", "reservation": lowered_to}
+        if reason is engine.Reason.ROUNDED:
+            ground["unit"] = policy["unit"]
+        return ground
+    code = ENGINE_CODES.get(reason, str(reason))
+    ground: dict = {"code": code}
+    if reason is engine.Reason.ROUNDED:
+        ground["unit"] = policy["unit"]
+    elif reason is engine.Reason.CAPPED:
+        ground.update(cap=policy_cap(policy), cap_pct=policy["cap_pct"], cap_amount=policy["cap_amount"])
+    elif reason is engine.Reason.BELOW_THRESHOLD:
+        ground.update(
+            measure="total",
+            score=app["points"]["total"],
+            minimum=policy["min_points"],
+            source=policy.get("min_points_source") or "policy",
+        )
+    elif reason is engine.Reason.PRO_RATA:
+        ground.update(pot=detail["pot"], ratio=_ratio_text(detail["ratio"]), share=_percent(line.awarded, requested))
+    elif reason is engine.Reason.FORMULA:
+        ground.update(pot=detail["pot"], weight=str(claim.weight), share=_percent(line.awarded, requested))
+    elif reason is engine.Reason.TIE:
+        tiebreak = policy["tiebreak"]
+        ground.update(
+            pot=detail["pot"],
+            then=str(detail["then"]),
+            left=detail["left"],
+            left_at_tie=detail["left_at_tie"],
+            points=app["points"]["total"],
+            need_score=app["points"]["need_score"],
+            rule=tiebreak,
+            against=[
+                {
+                    "reference": key,
+                    "by": tiebreak if how == engine.TIE_BY_TIEBREAK else "lottery",
+                    "need_score": apps[key]["points"]["need_score"],
+                }
+                for key, how in detail["against"]
+            ],
+        )
+    elif detail:
+        ground.update(detail)
+    if reason in (engine.Reason.PARTIAL, engine.Reason.SKIPPED, engine.Reason.TIE):
+        ground["wanted"] = line.capped_request - (line.awarded - line_funded_from(line, ground["pot"]))
+    if lowered_to is not None:
+        ground["reservation"] = lowered_to
+    return ground
+
+
+def line_funded_from(line: engine.Line, pot: str) -> int:
+    return dict(line.funded_from).get(pot, 0)
 
 
 def compute(snapshot: dict) -> Plan:
@@ -141,8 +240,10 @@ def compute(snapshot: dict) -> Plan:
     policy = snapshot["policy"]
     reservations = {(r["municipality"], r["area"].lower()): r["amount"] for r in policy["reservations"]}
     planned: dict[str, PlannedLine] = {}
+    apps = {app["reference"]: app for app in snapshot["applications"]}
     claims = []
-    reasons = {}
+    portal_grounds: dict[str, dict] = {}
+    lowered: dict[str, int] = {}
     for app in snapshot["applications"]:
         line = PlannedLine(
             application=app["id"],
@@ -155,37 +256,49 @@ def compute(snapshot: dict) -> Plan:
         if app["status"] != "reviewed" or app["points"] is None or not app["requested"]:
             continue
         line.included = True
-        claim, reason = _claim(app, policy, reservations)
+        claim, ground, lowered_to = _claim(app, policy, reservations)
         claims.append(claim)
-        if reason:
-            reasons[claim.key] = reason
-    reserved = {key for key, reason in reasons.items() if reason == "reserved"}
-    for key in reserved:
-        del reasons[key]
+        if ground:
+            portal_grounds[claim.key] = ground
+        if lowered_to is not None:
+            lowered[claim.key] = lowered_to
     result = engine.allocate(claims, engine_pots(policy), engine_policy(policy)) if claims else None
-    budget_lines = {app["reference"]: app["budget_lines"] for app in snapshot["applications"]}
-    cut_pots: set[str] = set()
+    claims_by_key = {claim.key: claim for claim in claims}
+    cutoffs = {pot.name: pot.cutoff_rank for pot in result.pots} if result else {}
+    ranked = policy["method"] == "ranked"
+    unit = policy["unit"]
     for engine_line in result.lines if result else ():
-        line = planned[engine_line.key]
+        key = engine_line.key
+        line = planned[key]
         line.rank = engine_line.rank
-        line.pot = engine_line.pot if engine_line.key not in reasons or reasons[engine_line.key] != "no_pot" else ""
+        line.pot = "" if portal_grounds.get(key, {}).get("code") == "no_pot" else engine_line.pot
         line.funded_from = dict(engine_line.funded_from)
         line.ceiling = engine_line.capped_request
         line.awarded = engine_line.awarded
-        line.reason = reasons.get(engine_line.key, str(engine_line.reason))
-        if engine_line.key in reserved and line.reason in ("full", "capped"):
-            line.reason = "reserved"
-        line.eligible = engine_line.key not in reasons
-        if line.reason in SHORT_REASONS and line.pot not in cut_pots:
-            line.is_cutoff = True
-            cut_pots.add(line.pot)
-        parts = budget_lines[engine_line.key]
+        line.ground = portal_grounds.get(key) or _ground(
+            engine_line, apps[key], claims_by_key[key], lowered.get(key), policy, apps
+        )
+        line.reason = line.ground["code"]
+        line.eligible = key not in portal_grounds
+        pot = line.ground.get("pot")
+        line.is_cutoff = ranked and pot is not None and cutoffs.get(pot) == line.rank
+        parts = apps[key]["budget_lines"]
         if parts:
-            shares = splits.split(line.awarded, [p["amount"] for p in parts])
+            shares = splits.split(line.awarded, [p["amount"] for p in parts], unit)
             line.splits = [(p["theme_id"], p["year"], p["amount"], s) for p, s in zip(parts, shares, strict=True)]
     return Plan(
         lines=sorted(planned.values(), key=lambda line: (line.rank is None, line.rank or 0, line.reference)),
-        pots=[p._asdict() for p in result.pots] if result else [],
+        pots=[pot_totals(p, policy) for p in result.pots] if result else [],
         total_budget=result.total_budget if result else policy["ceiling"],
         total_awarded=result.total_awarded if result else 0,
     )
+
+
+def pot_totals(summary: engine.PotSummary, policy: dict) -> dict:
+    """A pot's money as the run stores it (JSON): the engine's summary, its ratio as text, and its network."""
+    networks = {p["name"]: p["network"] for p in policy["pots"]}
+    return {
+        **summary._asdict(),
+        "ratio": None if summary.ratio is None else _ratio_text(summary.ratio),
+        "network": networks.get(summary.name),
+    }

@@ -52,6 +52,38 @@ def assessment_minimum(call: Call) -> Decimal | None:
     return points.assessment_settings(call).min_total_points
 
 
+@dataclass(frozen=True)
+class Minimums:
+    """The minimums that decide whether an application competes at all, with where each comes from.
+
+    The assessment's minimum reviewer score and minimum total always apply; the policy's minimum total,
+    when set, takes the place of the assessment's minimum total in the run (``total`` and ``total_source``).
+    """
+
+    reviewer_score: Decimal | None  # the assessment's minimum reviewer score
+    assessment_total: Decimal | None  # the assessment's minimum total
+    policy_total: Decimal | None  # the allocation policy's own minimum total
+
+    @property
+    def total(self) -> Decimal | None:
+        return self.policy_total if self.policy_total is not None else self.assessment_total
+
+    @property
+    def total_source(self) -> str | None:
+        if self.policy_total is not None:
+            return "policy"
+        return "assessment" if self.assessment_total is not None else None
+
+
+def minimums_of(call: Call, policy: AllocationPolicy) -> Minimums:
+    settings = points.assessment_settings(call)
+    return Minimums(
+        reviewer_score=settings.min_reviewer_score,
+        assessment_total=settings.min_total_points,
+        policy_total=policy.min_points,
+    )
+
+
 def runs_of(call: Call) -> QuerySet[AllocationRun]:
     return AllocationRun.objects.filter(call=call).select_related("started_by", "approved_by").order_by("-number")
 

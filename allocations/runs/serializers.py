@@ -195,11 +195,28 @@ class SplitSerializer(serializers.Serializer):
     awarded = _money_field()
 
 
+# The amounts of a ground, in cents in the run, as money strings in the API (DESIGN.md §10).
+GROUND_AMOUNTS = ("left", "left_at_tie", "wanted", "reservation", "cap", "cap_amount")
+
+
+def ground_for_api(ground: dict) -> dict:
+    return {
+        key: money(value) if key in GROUND_AMOUNTS and value is not None else value for key, value in ground.items()
+    }
+
+
 class LineSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="application.reference")
     municipality = serializers.CharField(source="application.municipality.cbs_code")
     municipality_name = serializers.CharField(source="application.municipality.name")
     reason_display = serializers.CharField(source="reason_label")
+    ground = serializers.SerializerMethodField(
+        help_text=(
+            "De grond die het bedrag bepaalde, met haar getallen: `code` (gelijk aan `reason`) en per code "
+            "bijvoorbeeld `pot`, `left`, `wanted`, `cutoff_rank`, `reservation`, `cap`, `cap_pct`, `ratio`, "
+            "`share`, `score`, `minimum`, `measure`, `source`, `against`. Bedragen als tekst met twee decimalen."
+        )
+    )
     funded_from = serializers.SerializerMethodField()
     requested = _money_field()
     ceiling = _money_field()
@@ -222,6 +239,7 @@ class LineSerializer(serializers.ModelSerializer):
             "awarded",
             "reason",
             "reason_display",
+            "ground",
             "eligible",
             "reviewer_score",
             "need_score",
@@ -232,6 +250,10 @@ class LineSerializer(serializers.ModelSerializer):
             "splits",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField())
+    def get_ground(self, line: AllocationLine) -> dict:
+        return ground_for_api(line.ground)
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_funded_from(self, line: AllocationLine) -> dict[str, str]:

@@ -20,9 +20,11 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Membership
+from allocations.runs.selectors import minimums_of, policy_with_parts
 from applications.models import Application, BudgetLine, PointsBreakdown, PointsComponent, Status
 
-SCHEMA = 1
+# 2: the minimums with their sources (policy_data: min_points_source, assessment_minimums).
+SCHEMA = 2
 _ENGINE_FILES = ("engine.py", "engine_funding.py")
 
 
@@ -125,14 +127,19 @@ def _policy_data(call, policy) -> dict:
     }
 
 
-def build(call, policy, *, min_points_default: Decimal | None = None) -> dict:
+def build(call, policy) -> dict:
     """Read every input of a run of ``call`` in a fixed number of queries."""
-    from allocations.runs.selectors import policy_with_parts
-
     policy = policy_with_parts(policy)
     policy_data = _policy_data(call, policy)
-    if policy.min_points is None:
-        policy_data["min_points"] = points_text(min_points_default)
+    minimums = minimums_of(call, policy)
+    # The minimum total the engine applies, and where it comes from; the assessment's minimums as they stand,
+    # so that a refusal below a minimum states the score, the minimum and its source from the inputs.
+    policy_data["min_points"] = points_text(minimums.total)
+    policy_data["min_points_source"] = minimums.total_source
+    policy_data["assessment_minimums"] = {
+        "reviewer_score": points_text(minimums.reviewer_score),
+        "total": points_text(minimums.assessment_total),
+    }
     # Tuples, not model instances or dicts: a call has hundreds of applications and thousands of budget lines
     # and points components, and the approval check on the run page reads them all on every view.
     applications = list(

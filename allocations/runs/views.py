@@ -53,7 +53,7 @@ def allocation_overview(request, pk: int):
         {
             "call": call,
             "policy": policy,
-            "min_points_default": selectors.assessment_minimum(call),
+            "minimums": selectors.minimums_of(call, policy),
             "runs": runs,
             "refresh": any(run.status in ACTIVE for run in runs),
             "has_final": any(run.is_final for run in runs),

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -96,13 +97,83 @@ def test_ranked_partial_last_gives_the_rest_to_the_first_misfit_and_stops():
     assert reasons(result) == {"A": Reason.FULL, "B": Reason.PARTIAL, "C": Reason.BUDGET_EXHAUSTED}
     assert result.unspent == {"pot": 0}
     assert [(line.key, line.rank) for line in result.lines] == [("A", 1), ("B", 2), ("C", 3)]
+    details = {line.key: line.detail for line in result.lines}
+    # B got what was left (40); the money of "pot" ran out at rank 2, before C's turn.
+    assert details == {"A": None, "B": {"pot": "pot", "left": 40}, "C": {"pot": "pot", "cutoff_rank": 2}}
+    assert result.pots[0].cutoff_rank == 2 and result.pots[0].demand == 120
 
 
 def test_ranked_skip_funds_the_next_claim_that_still_fits():
     result = one_pot(ABC, 100, partial_last=False)
     assert result.awards == {"A": 60, "B": 0, "C": 10}
-    assert reasons(result) == {"A": Reason.FULL, "B": Reason.BUDGET_EXHAUSTED, "C": Reason.FULL}
+    # B did not fit the 40 left at its turn; one lower-ranked claim (C) was funded after it.
+    assert reasons(result) == {"A": Reason.FULL, "B": Reason.SKIPPED, "C": Reason.FULL}
+    assert result.lines[1].detail == {"pot": "pot", "left": 40, "funded_below": 1}
     assert result.unspent == {"pot": 30}
+
+
+def test_ranked_skip_after_the_money_is_gone_says_budget_exhausted():
+    claims = [Claim("A", requested=100, points=3), Claim("B", requested=50, points=2)]
+    result = one_pot(claims, 100, partial_last=False)
+    assert reasons(result) == {"A": Reason.FULL, "B": Reason.BUDGET_EXHAUSTED}
+    assert result.lines[1].detail == {"pot": "pot", "cutoff_rank": 2}
+
+
+def test_a_tie_at_the_cut_off_is_the_reason_of_the_claim_that_lost_it():
+    """Two claims with 68 points: the tiebreak puts X first, X takes the last money, Y gets nothing. Y would
+    have had 18 had it come first, so the tie (not the ranking) decided, and its line says so."""
+    claims = [
+        Claim("top", requested=82, points=90),
+        Claim("X", requested=50, points=68, tiebreak=Decimal("9")),
+        Claim("Y", requested=30, points=68, tiebreak=Decimal("4")),
+    ]
+    result = one_pot(claims, 100, partial_last=True)
+    assert result.awards == {"top": 82, "X": 18, "Y": 0}
+    assert reasons(result) == {"top": Reason.FULL, "X": Reason.PARTIAL, "Y": Reason.TIE}
+    assert result.lines[2].detail == {
+        "pot": "pot",
+        "then": Reason.BUDGET_EXHAUSTED,
+        "left": 0,
+        "left_at_tie": 18,
+        "against": (("X", "tiebreak"),),
+    }
+
+
+def test_a_tie_broken_by_the_lottery_says_so():
+    claims = [Claim(key, requested=60, points=5) for key in ("p", "q")]
+    result = one_pot(claims, 100, partial_last=False, seed=3)
+    winner, loser = result.lines
+    assert (winner.reason, loser.reason) == (Reason.FULL, Reason.TIE)
+    assert loser.detail["then"] == Reason.SKIPPED and loser.detail["left"] == 40
+    assert loser.detail["against"] == ((winner.key, "lottery"),)
+
+
+def test_equal_points_that_did_not_decide_anything_are_no_tie():
+    """Both short whatever their order (the money ran out before the group): each keeps its own reason."""
+    claims = [
+        Claim("top", requested=100, points=9),
+        Claim("a", requested=10, points=5),
+        Claim("b", requested=10, points=5),
+    ]
+    result = one_pot(claims, 100)
+    assert reasons(result) == {"top": Reason.FULL, "a": Reason.BUDGET_EXHAUSTED, "b": Reason.BUDGET_EXHAUSTED}
+
+
+def test_rounding_down_to_the_unit_is_its_own_reason():
+    claims = [Claim("A", requested=1_234_56, points=2), Claim("B", requested=5_000_00, points=1)]
+    result = one_pot(claims, 10_000_00, unit=100, cap=3_000_00)
+    lines = {line.key: line for line in result.lines}
+    assert (lines["A"].awarded, lines["A"].reason) == (1_234_00, Reason.ROUNDED)
+    assert (lines["B"].awarded, lines["B"].reason) == (3_000_00, Reason.CAPPED)
+
+
+def test_pro_rata_states_the_pots_ratio():
+    claims = [Claim("A", requested=300, points=1), Claim("B", requested=100, points=1)]
+    result = one_pot(claims, 200, method="pro_rata")
+    assert result.awards == {"A": 150, "B": 50}
+    assert reasons(result) == {"A": Reason.PRO_RATA, "B": Reason.PRO_RATA}
+    assert {line.detail["ratio"] for line in result.lines} == {Fraction(1, 2)}
+    assert result.pots[0].ratio == Fraction(1, 2)
 
 
 def test_ranked_when_everything_fits():
@@ -199,7 +270,7 @@ def test_pro_rata_gives_everyone_the_same_fraction_when_over_subscribed():
     claims = [Claim("A", requested=100, points=1), Claim("B", requested=300, points=2)]
     result = one_pot(claims, 100, method="pro_rata")
     assert result.awards == {"A": 25, "B": 75}
-    assert reasons(result) == {"A": Reason.PARTIAL, "B": Reason.PARTIAL}
+    assert reasons(result) == {"A": Reason.PRO_RATA, "B": Reason.PRO_RATA}
     result = one_pot(claims, 1000, method="pro_rata")
     assert result.awards == {"A": 100, "B": 300}
     assert result.unspent == {"pot": 600}
@@ -247,7 +318,7 @@ def test_formula_splits_by_weight_and_redistributes_above_a_request():
     # w3 can take only 150; the other 450 go 1:2 to the others.
     result = one_pot(claims, 600_00, method="formula")
     assert result.awards == {"w1": 150_00, "w2": 300_00, "w3": 150_00}
-    assert reasons(result) == {"w1": Reason.PARTIAL, "w2": Reason.PARTIAL, "w3": Reason.FULL}
+    assert reasons(result) == {"w1": Reason.FORMULA, "w2": Reason.FORMULA, "w3": Reason.FULL}
 
 
 def test_formula_with_decimal_weights_is_exact_to_the_cent():
@@ -326,7 +397,7 @@ def test_unit_rounds_a_ceiling_down_and_the_line_explains_it():
         123_45,
         123_00,
         123_00,
-        Reason.CAPPED,
+        Reason.ROUNDED,
     )
     assert result.unspent == {"pot": 877_00}
     # A budget that is not whole euros keeps its odd cents.

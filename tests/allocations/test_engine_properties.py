@@ -37,7 +37,7 @@ def pot_lists(draw):
 
 
 @st.composite
-def runs(draw, methods=("ranked", "pro_rata", "formula"), partial_last=(True, False)):
+def runs(draw, methods=("ranked", "pro_rata", "formula"), partial_last=(True, False), points=points):
     """Small runs with many ties (few distinct points), caps, thresholds, odd units and up to three pots."""
     pots = draw(pot_lists())
     keys = draw(st.lists(st.text("abcdefgh", min_size=1, max_size=3), max_size=12, unique=True))
@@ -72,7 +72,9 @@ def reference(claims, pots, policy):
     """The rules of the module docstring, written the obvious way with Fractions and dicts by key.
 
     Unlike the engine, the water level is found by capping every claim at or under the current level
-    until none is left (not by sorting), and rounding sorts Fraction remainders directly.
+    until none is left (not by sorting), rounding sorts Fraction remainders directly, and a tie is found by
+    re-running the pot with the claim moved to the front of its group of equal points (a counterfactual),
+    not by arithmetic on the money left.
     """
     unit = policy.unit
 
@@ -95,6 +97,7 @@ def reference(claims, pots, policy):
 
     awarded = {c.key: 0 for c in claims}
     funded_from = {c.key: [] for c in claims}
+    verdict = {}  # key -> (reason, pot) of the last pot that left the claim short
     waiting = {pot.name: [] for pot in pots}
     for claim in ranked:
         if reason_out(claim) is None and ceiling[claim.key]:
@@ -107,13 +110,37 @@ def reference(claims, pots, policy):
         need = {c.key: ceiling[c.key] - awarded[c.key] for c in members}
         spendable = available // unit * unit
         if policy.method == "ranked":
-            grants = reference_ranked(members, need, spendable, policy.partial_last)
+            grants, at_turn = reference_ranked(members, need, spendable, policy.partial_last)
+            for claim in members:
+                key = claim.key
+                if grants.get(key, 0) == need[key]:
+                    continue
+                if grants.get(key, 0):
+                    reason = Reason.PARTIAL
+                elif at_turn[key]:
+                    reason = Reason.SKIPPED
+                else:
+                    reason = Reason.BUDGET_EXHAUSTED
+                first = [c for c in members if c.points == claim.points and c.key != claim.key]
+                reordered = sorted([claim, *first], key=lambda c: c is not claim)
+                group = [c for c in members if c.points == claim.points]
+                at = members.index(group[0])
+                counterfactual = members[:at] + reordered + members[at + len(group) :]
+                if reference_ranked(counterfactual, need, spendable, policy.partial_last)[0].get(key, 0) > grants.get(
+                    key, 0
+                ):
+                    reason = Reason.TIE
+                verdict[key] = (reason, pot.name)
         else:
             if policy.method == "pro_rata":
                 basis = {c.key: Fraction(c.requested - awarded[c.key]) for c in members}
             else:
                 basis = {c.key: Fraction(c.weight) for c in members}
             grants = reference_shares([c.key for c in members], need, basis, spendable, unit)
+            short_reason = Reason.PRO_RATA if policy.method == "pro_rata" else Reason.FORMULA
+            for claim in members:
+                if grants[claim.key] < need[claim.key]:
+                    verdict[claim.key] = (short_reason, pot.name)
         for key, grant in grants.items():
             if grant:
                 awarded[key] += grant
@@ -132,11 +159,9 @@ def reference(claims, pots, policy):
         reasons[key] = reason_out(claim) or (
             Reason.FULL
             if awarded[key] == claim.requested
-            else Reason.CAPPED
+            else (Reason.CAPPED if policy.cap is not None and policy.cap < claim.requested else Reason.ROUNDED)
             if awarded[key] == ceiling[key]
-            else Reason.PARTIAL
-            if awarded[key]
-            else Reason.BUDGET_EXHAUSTED
+            else verdict[key][0]
         )
     return {
         "order": [c.key for c in ranked],
@@ -149,16 +174,18 @@ def reference(claims, pots, policy):
 
 
 def reference_ranked(members, need, money, partial_last):
-    grants = {}
+    """Grants by key, and the money left at each claim's turn."""
+    grants, at_turn = {}, {}
     for claim in members:
         want = need[claim.key]
+        at_turn[claim.key] = money
         if want <= money:
             grants[claim.key] = want
             money -= want
         elif partial_last:
             grants[claim.key] = money
-            break
-    return grants
+            money = 0
+    return grants, at_turn
 
 
 def reference_shares(keys, limit, basis, money, unit):
@@ -258,9 +285,73 @@ def test_awards_stay_within_request_cap_and_unit(run):
         elif line.awarded == claim.requested:
             assert line.reason == Reason.FULL
         elif line.awarded == line.capped_request:
-            assert line.reason == Reason.CAPPED
+            assert line.reason in (Reason.CAPPED, Reason.ROUNDED)
         else:
-            assert line.reason == (Reason.PARTIAL if line.awarded else Reason.BUDGET_EXHAUSTED)
+            assert line.reason in SHORT_REASONS[policy.method]
+
+
+SHORT_REASONS = {
+    "ranked": {Reason.PARTIAL, Reason.SKIPPED, Reason.BUDGET_EXHAUSTED, Reason.TIE},
+    "pro_rata": {Reason.PRO_RATA},
+    "formula": {Reason.FORMULA},
+}
+
+
+@PROFILE
+@given(st.one_of(runs(), runs(methods=("ranked",), points=st.integers(1, 2))))
+def test_every_stated_ground_is_true(run):
+    """What each line's reason says, checked against the amounts and the pots, not against the engine's own
+    bookkeeping: a capped award is the cap (to the unit) and the cap is below the request; a rounded award is
+    the request rounded down and no cap was below it; "partial" got exactly what was left and the pot
+    spent it all; "skipped" wanted more than was left, got nothing from that pot, and so many lower claims
+    were funded from it; "budget exhausted" came after the pot's cut-off and got nothing from it; a tie names
+    funded claims of equal points placed before it, and with the money left when the group began it would
+    have got more; pro rata got the pot's ratio of what it asked there, to within one unit."""
+    claims, pots, policy = run
+    result = allocate(claims, pots, policy)
+    by_key = {claim.key: claim for claim in claims}
+    summaries = {summary.name: summary for summary in result.pots}
+    lines = {line.key: line for line in result.lines}
+    unit = policy.unit
+    for line in result.lines:
+        claim = by_key[line.key]
+        detail = line.detail or {}
+        from_pot = dict(line.funded_from).get(detail.get("pot"), 0)
+        lacking = line.capped_request - (line.awarded - from_pot)  # what it still wanted when it came to that pot
+        if line.reason == Reason.CAPPED:
+            assert policy.cap < claim.requested and line.awarded == policy.cap // unit * unit
+        elif line.reason == Reason.ROUNDED:
+            assert policy.cap is None or policy.cap >= claim.requested
+            assert line.awarded == claim.requested // unit * unit < claim.requested
+        elif line.reason == Reason.FULL:
+            assert line.awarded == claim.requested
+        elif line.reason == Reason.PARTIAL:
+            assert policy.partial_last and 0 < from_pot == detail["left"] < lacking
+            assert summaries[detail["pot"]].cutoff_rank == line.rank
+        elif line.reason == Reason.SKIPPED:
+            assert not policy.partial_last and from_pot == 0 and 0 < detail["left"] < lacking
+            below = [
+                other
+                for other in result.lines
+                if other.rank > line.rank and any(name == detail["pot"] for name, _ in other.funded_from)
+            ]
+            assert detail["funded_below"] == len(below)
+        elif line.reason == Reason.BUDGET_EXHAUSTED:
+            assert from_pot == 0 and summaries[detail["pot"]].cutoff_rank <= line.rank
+        elif line.reason == Reason.TIE:
+            assert detail["against"] and detail["left"] < detail["left_at_tie"]
+            for key, how in detail["against"]:
+                winner = lines[key]
+                assert by_key[key].points == claim.points and winner.rank < line.rank
+                assert any(name == detail["pot"] for name, _ in winner.funded_from)
+                same_tiebreak = by_key[key].tiebreak == claim.tiebreak
+                assert how == ("lottery" if same_tiebreak else "tiebreak")
+            would = min(lacking, detail["left_at_tie"]) if policy.partial_last else lacking
+            assert from_pot < would <= detail["left_at_tie"] or (policy.partial_last and from_pot < would)
+        elif line.reason == Reason.PRO_RATA:
+            asked = claim.requested - (line.awarded - from_pot)
+            assert abs(from_pot - detail["ratio"] * asked) < unit
+            assert summaries[detail["pot"]].ratio == detail["ratio"] < 1
 
 
 @PROFILE
@@ -381,7 +472,7 @@ def test_shares_are_exact_with_huge_numbers(pairs, fraction):
     available = int(sum(limits) * Fraction(fraction))
     keys = list(range(len(pairs)))
     expected = reference_shares(keys, dict(enumerate(limits)), dict(enumerate(map(Fraction, bases))), available, 1)
-    assert fund_shares(limits, bases, available) == [expected[k] for k in keys]
+    assert fund_shares(limits, bases, available)[0] == [expected[k] for k in keys]
 
 
 def test_ratios_that_share_a_float_are_still_capped_in_exact_order():
@@ -396,4 +487,4 @@ def test_ratios_that_share_a_float_are_still_capped_in_exact_order():
     available = sum(limits) - 1  # one short: the level ends between the two ratios
     expected = reference_shares([0, 1, 2], dict(enumerate(limits)), dict(enumerate(map(Fraction, bases))), available, 1)
     assert [expected[k] for k in range(3)] == [limits[0] - 1, limits[1], limits[2]]
-    assert fund_shares(limits, bases, available) == [limits[0] - 1, limits[1], limits[2]]
+    assert fund_shares(limits, bases, available)[0] == [limits[0] - 1, limits[1], limits[2]]

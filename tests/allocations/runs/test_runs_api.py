@@ -220,7 +220,7 @@ def test_decisions_are_recorded_in_dutch_whatever_the_approvers_language(
     assert response.status_code == 200
     assert set(Decision.objects.values_list("reason", flat=True)) == {
         "volledig toegekend",
-        "gedeeltelijk toegekend: het budget raakte op",
+        "gedeeltelijk toegekend: het budget raakte op bij deze aanvraag; er resteerde € 50.000,00",
     }
 
 

@@ -309,7 +309,9 @@ def test_the_kept_rows_of_a_run_follow_the_language_and_the_page(call, administr
     assert "volledig toegekend" not in english and "fully awarded" in english
     # Another run of the same call has rows of its own, never the first run's.
     second = page_start(client_for(administrator), call)
-    AllocationLine.objects.filter(run=second).update(reason="capped")
+    AllocationLine.objects.filter(run=second).update(
+        reason="capped", ground={"code": "capped", "cap": 1_000_00, "cap_pct": None, "cap_amount": 1_000_00}
+    )
     viewer.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
     page = viewer.get(f"/verdelingen/{second.pk}/").content.decode()
     assert "toegekend tot het maximum per aanvraag" in page and "volledig toegekend" not in page

@@ -24,6 +24,31 @@ def test_parts_are_proportional_to_within_one_cent(requested, data):
         assert abs(part * total - award * want) < total  # |part - award·want/total| < 1 cent
 
 
+@given(
+    requested=st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=12),
+    unit=st.sampled_from([1, 100]),
+    data=st.data(),
+)
+def test_parts_follow_the_rounding_unit_of_the_award(requested, unit, data):
+    """An award in whole euros splits into whole euros wherever each part's own request allows it: at most
+    one part per request that is not itself whole euros carries cents, and the parts still add up."""
+    total = sum(requested)
+    award = data.draw(st.integers(min_value=0, max_value=total)) // unit * unit
+    parts = split(award, requested, unit)
+    assert sum(parts) == award
+    assert all(0 <= part <= want for part, want in zip(parts, requested, strict=True))
+    odd = [part for part, want in zip(parts, requested, strict=True) if part % unit]
+    assert len(odd) <= sum(1 for want in requested if want % unit)
+    for part, want in zip(parts, requested, strict=True):
+        assert abs(part * total - award * want) < total * unit * 2 or part == want
+
+
+def test_whole_euros_stay_whole():
+    assert split(900_00, [333_33, 333_33, 333_34], 100) == [300_00, 300_00, 300_00]
+    assert split(1_000_00, [333_33, 333_33, 333_34], 100) == [333_33, 333_33, 333_34]  # in full: as asked
+    assert split(200, [199, 1], 100) == [199, 1]  # the full request: the lines as asked
+
+
 def test_examples():
     assert split(100, [1, 1, 1]) == [34, 33, 33]
     assert split(5_000_000, [12_000_000, 8_000_000]) == [3_000_000, 2_000_000]
