@@ -88,6 +88,19 @@ def test_each_letter_stores_the_amount_it_prints(run, django_capture_on_commit_c
     assert "€ 50.000,01" in text_of(by_number["NPLV-2027-T-000003"])
 
 
+def test_letters_stored_before_amounts_were_kept_get_their_decisions_amount(run, django_capture_on_commit_callbacks):
+    import importlib
+
+    from django.apps import apps
+
+    _make_all(run, django_capture_on_commit_callbacks)
+    expected = dict(Letter.objects.values_list("pk", "amount"))
+    Letter.objects.update(amount=0)  # what the migration's new column holds before it is filled
+    importlib.import_module("allocations.migrations.0009_letter_amount").fill(apps, None)
+    assert dict(Letter.objects.values_list("pk", "amount")) == expected
+    assert Letter.objects.filter(amount__gt=0).count() == 3  # two full awards and a partial one
+
+
 def test_a_job_run_twice_or_redelivered_writes_nothing_new(run, django_capture_on_commit_callbacks):
     _make_all(run, django_capture_on_commit_callbacks)
     job = LetterJob.objects.filter(run=run).first()
