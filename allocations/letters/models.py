@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from allocations.runs.models import Decision
-from applications.models import Call
+from applications.models import MONEY, Call
 
 
 def letter_path(instance: Letter, filename: str) -> str:
@@ -28,6 +28,8 @@ class Letter(models.Model):
     file = models.FileField(upload_to=letter_path, max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
+    # What the letter prints as the award (0 for a refusal); verify compares it with the recomputed line.
+    amount = models.DecimalField(_("bedrag in de brief"), **MONEY)
     text_version = models.PositiveIntegerField(_("versie van de briefteksten"), default=1)
     created_at = models.DateTimeField(_("gemaakt op"), default=timezone.now)
     superseded_at = models.DateTimeField(_("vervangen op"), null=True, blank=True)

@@ -195,6 +195,7 @@ def store_letter(*, decision: Decision, texts: LetterText, correction: bool = Fa
         letter = Letter(
             decision=decision, version=version, sha256=digest, size=len(content), text_version=texts.version
         )
+        letter.amount = 0 if decision.outcome == Decision.Outcome.REJECTED else decision.amount  # what it prints
         letter.file.save(f"{decision.number}-v{version}.pdf", ContentFile(content), save=False)
         try:
             now = timezone.now()

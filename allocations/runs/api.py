@@ -185,8 +185,10 @@ class VerifyView(_AllocationView):
         request=None,
         responses={200: VerificationSerializer, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
         summary="Een verdeling controleren",
-        description="Rekent de verdeling opnieuw uit op de vastgelegde invoer en vergelijkt elke regel; "
-        "controleert ook de hash van de invoer.",
+        description="Rekent de verdeling opnieuw uit op de vastgelegde invoer en vergelijkt elke regel en de "
+        "totalen; controleert ook de hash van de invoer. Bij een definitieve verdeling ook elk besluit (bestaat, "
+        "hoort bij de juiste regel, bedrag en uitkomst) en elke verzonden of huidige brief (het bedrag in de brief "
+        "en de SHA-256 van het bestand).",
     )
     def post(self, request, pk: int):
         result = services.verify_run(run=self.run(pk), by=request.user)

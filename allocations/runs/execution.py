@@ -108,6 +108,19 @@ def _money(value: int) -> Decimal:
     return Decimal(value) / 100
 
 
+def totals(computed: plan.Plan) -> dict:
+    """The run's totals as stored on it; verification compares a run's stored totals with these."""
+    included = [p for p in computed.lines if p.included]
+    return {
+        "total_budget": _money(computed.total_budget),
+        "total_requested": _money(sum(p.requested for p in included)),
+        "total_awarded": _money(computed.total_awarded),
+        "total_unspent": _money(computed.total_budget - computed.total_awarded),
+        "funded_count": sum(1 for p in included if p.awarded > 0),
+        "pot_totals": computed.pots,
+    }
+
+
 def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan) -> bool:
     """Write the snapshot, the lines and their splits in one transaction, only while holding the lease."""
     with transaction.atomic():
@@ -119,7 +132,6 @@ def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan
         AllocationLine.objects.filter(run=run).delete()
         RunSnapshot.objects.create(run=run, data=data, sha256=digest)
         count = _write_lines(run, computed.lines)
-        included = [p for p in computed.lines if p.included]
         run.input_hash = digest
         run.engine_version = snapshot.ENGINE_VERSION
         run.parameters = {
@@ -128,12 +140,8 @@ def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan
             "reservations": len(data["policy"]["reservations"]),
         }
         run.method = data["policy"]["method"]
-        run.total_budget = _money(computed.total_budget)
-        run.total_requested = _money(sum(p.requested for p in included))
-        run.total_awarded = _money(computed.total_awarded)
-        run.total_unspent = _money(computed.total_budget - computed.total_awarded)
-        run.funded_count = sum(1 for p in included if p.awarded > 0)
-        run.pot_totals = computed.pots
+        for name, value in totals(computed).items():
+            setattr(run, name, value)
         run.status, run.phase, run.progress, run.lease_until = RunStatus.DRAFT, "done", 100, None
         run.finished_at = timezone.now()
         run.save()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import textlimits
 from accounts.models import Municipality, Network
 from accounts.textlimits import limited
+from accounts.workflow import TransitionNotAllowed
 from applications.models import MONEY, Application, Call, Theme
 from applications.models.reviews import POINTS
 
@@ -162,8 +163,73 @@ class RunStatus(models.TextChoices):
     FINAL = "final", _("Definitief")
 
 
+class FinalRunChanged(TransitionNotAllowed):
+    """A final run, its snapshot, a line or a split was about to change: a final run is immutable, and the
+    database refuses it too (migrations 0003 and 0008). HTTP 409 in the API."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or str(_("Een definitieve verdeling kan niet meer worden gewijzigd.")))
+
+
+class DecisionChanged(FinalRunChanged):
+    """What a decision decided (its amount, outcome, number, line, run, date or maker) was about to change, or
+    the decision was about to be deleted. A revised decision is a new decision with its own letter."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _(
+                    "Een genomen besluit kan niet worden gewijzigd of verwijderd. Een herzien besluit is een nieuw "
+                    "besluit, met een eigen brief en bezwaartermijn."
+                )
+            )
+        )
+
+
+class FrozenLinesQuerySet(models.QuerySet):
+    """Bulk updates and deletes refuse to touch the lines (or the snapshot) of a final run."""
+
+    run_path = "run"
+
+    def _guard(self) -> None:
+        status = f"{self.run_path}__status" if self.run_path else "status"
+        if self.filter(**{status: RunStatus.FINAL}).exists():
+            raise FinalRunChanged
+
+    def update(self, **kwargs):
+        self._guard()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._guard()
+        return super().delete()
+
+
+class FrozenSplitsQuerySet(FrozenLinesQuerySet):
+    run_path = "line__run"
+
+
+class FrozenRunsQuerySet(FrozenLinesQuerySet):
+    """Bulk updates and deletes refuse to touch a final run itself."""
+
+    run_path = ""
+
+
+def _refuse_if_part_of_final_run(part: models.Model) -> None:
+    """A stored line or snapshot of a final run is neither saved again nor deleted."""
+    if part.pk and AllocationRun.objects.filter(pk=part.run_id, status=RunStatus.FINAL).exists():
+        raise FinalRunChanged
+
+
 class AllocationRun(models.Model):
-    """One division of a call's budget by the engine; every run is kept, nothing is overwritten."""
+    """One division of a call's budget by the engine; every run is kept, nothing is overwritten.
+
+    Once final, no column changes: approval is a final run's last write (its progress columns were settled
+    when it was computed). Setting it back to draft is refused too, so the protection of its lines, splits,
+    snapshot and decisions cannot be lifted that way. The database refuses the same (migration 0008). A
+    column that must legitimately change after approval would have to be named as an exception there and in
+    ``_refuse_change_if_final``.
+    """
 
     Status = RunStatus
 
@@ -193,6 +259,8 @@ class AllocationRun(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     pot_totals = models.JSONField(_("totalen per pot"), default=list, blank=True)
 
+    objects = FrozenRunsQuerySet.as_manager()
+
     class Meta:
         ordering = ["call", "-number"]
         verbose_name = _("verdeling")
@@ -205,6 +273,16 @@ class AllocationRun(models.Model):
 
     def __str__(self) -> str:
         return str(_("Verdeling {number} van {call}")).format(number=self.number, call=self.call.code)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_change_if_final(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and AllocationRun.objects.filter(pk=self.pk, status=RunStatus.FINAL).exists():
+            raise FinalRunChanged
+        return super().delete(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:
@@ -225,6 +303,21 @@ class AllocationRun(models.Model):
         """The reserve kept out of the division (for objections), as the run read it."""
         return self._policy_cents("reserve")
 
+    def _refuse_change_if_final(self, update_fields) -> None:
+        """A save that would change any stored column of a final run is refused; saving it unchanged is not."""
+        fields = [
+            f
+            for f in self._meta.concrete_fields
+            if update_fields is None or f.name in update_fields or f.attname in update_fields
+        ]
+        stored = (
+            AllocationRun.objects.filter(pk=self.pk, status=RunStatus.FINAL)
+            .values(*(f.attname for f in fields))
+            .first()
+        )
+        if stored is not None and any(stored[f.attname] != f.to_python(getattr(self, f.attname)) for f in fields):
+            raise FinalRunChanged
+
 
 class RunSnapshot(models.Model):
     """Every input of a run, as canonical JSON (money as integer cents or strings, never floats)."""
@@ -234,6 +327,8 @@ class RunSnapshot(models.Model):
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = FrozenLinesQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("momentopname")
         verbose_name_plural = _("momentopnames")
@@ -241,34 +336,13 @@ class RunSnapshot(models.Model):
     def __str__(self) -> str:
         return self.sha256
 
+    def save(self, *args, **kwargs):
+        _refuse_if_part_of_final_run(self)
+        super().save(*args, **kwargs)
 
-class FinalRunChanged(Exception):
-    """A line of a final run was about to change: a final run is immutable (the database refuses it too)."""
-
-    def __init__(self) -> None:
-        super().__init__(str(_("Een definitieve verdeling kan niet meer worden gewijzigd.")))
-
-
-class FrozenLinesQuerySet(models.QuerySet):
-    """Bulk updates and deletes refuse to touch the lines of a final run."""
-
-    run_path = "run"
-
-    def _guard(self) -> None:
-        if self.filter(**{f"{self.run_path}__status": RunStatus.FINAL}).exists():
-            raise FinalRunChanged
-
-    def update(self, **kwargs):
-        self._guard()
-        return super().update(**kwargs)
-
-    def delete(self):
-        self._guard()
-        return super().delete()
-
-
-class FrozenSplitsQuerySet(FrozenLinesQuerySet):
-    run_path = "line__run"
+    def delete(self, *args, **kwargs):
+        _refuse_if_part_of_final_run(self)
+        return super().delete(*args, **kwargs)
 
 
 class AllocationLine(models.Model):
@@ -315,16 +389,12 @@ class AllocationLine(models.Model):
         return f"{self.run} – {self.application.reference}"
 
     def save(self, *args, **kwargs):
-        self._refuse_if_final()
+        _refuse_if_part_of_final_run(self)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        self._refuse_if_final()
+        _refuse_if_part_of_final_run(self)
         return super().delete(*args, **kwargs)
-
-    def _refuse_if_final(self) -> None:
-        if self.pk and AllocationRun.objects.filter(pk=self.run_id, status=RunStatus.FINAL).exists():
-            raise FinalRunChanged
 
     @property
     def reason_label(self) -> str:
@@ -368,8 +438,41 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Afgewezen")
 
 
+def outcome_for(*, awarded, requested) -> Outcome:
+    """The outcome an award means against its request (Decimal or cents alike); approval writes it, and
+    verification derives it again from the recomputed line."""
+    if awarded <= 0:
+        return Outcome.REJECTED
+    if awarded < requested:
+        return Outcome.PARTIALLY_AWARDED
+    return Outcome.AWARDED
+
+
+#: What a decision decided; these never change once it is written (the database refuses it too, migration
+#: 0008). ``sent_at`` and later workflow columns still change; ``reason`` keeps its stored text.
+DECISION_FROZEN_FIELDS = ("application", "run", "line", "number", "outcome", "amount", "decided_at", "decided_by")
+
+
+class DecisionQuerySet(models.QuerySet):
+    """Bulk updates of what a decision decided, and bulk deletes, are refused; setting ``sent_at`` is not."""
+
+    def update(self, **kwargs):
+        frozen = {name for field in DECISION_FROZEN_FIELDS for name in (field, f"{field}_id")}
+        if frozen.intersection(kwargs) and self.exists():
+            raise DecisionChanged
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.exists():
+            raise DecisionChanged
+        return super().delete()
+
+
 class Decision(models.Model):
-    """The decision a final run wrote onto one application; its ``number`` is the beschikkingsnummer."""
+    """The decision a final run wrote onto one application; its ``number`` is the beschikkingsnummer.
+
+    Written once, at approval: what it decided never changes and it is never deleted (``DECISION_FROZEN_FIELDS``).
+    """
 
     Outcome = Outcome
 
@@ -384,6 +487,8 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("beschikking (besluit)")
@@ -391,3 +496,24 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_change(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DecisionChanged
+
+    def _refuse_change(self, update_fields) -> None:
+        """Saving ``sent_at`` alone costs no query; a save that would change a frozen field is refused."""
+        fields = [
+            self._meta.get_field(name)
+            for name in DECISION_FROZEN_FIELDS
+            if update_fields is None or name in update_fields or f"{name}_id" in update_fields
+        ]
+        if not fields:
+            return
+        stored = Decision.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is not None and any(stored[f.attname] != f.to_python(getattr(self, f.attname)) for f in fields):
+            raise DecisionChanged

@@ -289,10 +289,18 @@ class RefusalSerializer(serializers.Serializer):
 
 
 class DifferenceSerializer(serializers.Serializer):
-    reference = serializers.CharField(allow_blank=True)
-    field = serializers.CharField()
-    stored = serializers.CharField()
-    computed = serializers.CharField()
+    reference = serializers.CharField(
+        allow_blank=True,
+        help_text="Een regel: het kenmerk van de aanvraag; een besluit: het beschikkingsnummer; een brief: "
+        "beschikkingsnummer en versie ('… v2'); leeg voor de verdeling zelf (totalen, invoer).",
+    )
+    field = serializers.CharField(
+        help_text="Het veld van de regel (awarded, rank, …), van de verdeling (total_awarded, pot_totals, …), "
+        "van het besluit (decision, decision.line, decision.amount, decision.outcome) of van de brief "
+        "(letter.amount, letter.sha256, letter.file)."
+    )
+    stored = serializers.CharField(help_text="Wat is vastgelegd (bedragen in centen).")
+    computed = serializers.CharField(help_text="Wat de nieuwe berekening geeft of het bestand nu is.")
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -302,6 +310,10 @@ class VerificationSerializer(serializers.Serializer):
     computed_hash = serializers.CharField()
     engine_version = serializers.CharField()
     differences = DifferenceSerializer(many=True)
+    decisions_checked = serializers.IntegerField(help_text="Aantal vergeleken besluiten (0 bij een concept).")
+    letters_checked = serializers.IntegerField(
+        help_text="Aantal vergeleken brieven: elke verzonden en elke huidige versie (0 bij een concept)."
+    )
 
 
 class CompareRowSerializer(serializers.Serializer):

@@ -23,7 +23,7 @@ from accounts.models import User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters.services import create_letter_jobs
-from allocations.runs import plan, snapshot
+from allocations.runs import plan, snapshot, verification
 from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
 from allocations.runs.models import (
     AllocationLine,
@@ -32,6 +32,7 @@ from allocations.runs.models import (
     Outcome,
     RunSnapshot,
     RunStatus,
+    outcome_for,
 )
 from allocations.runs.permissions import can_approve_run, can_manage_allocation
 from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
@@ -198,11 +199,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
 
 
 def _outcome(line: AllocationLine) -> str:
-    if line.awarded <= 0:
-        return Outcome.REJECTED
-    if line.awarded < line.requested:
-        return Outcome.PARTIALLY_AWARDED
-    return Outcome.AWARDED
+    return outcome_for(awarded=line.awarded, requested=line.requested)
 
 
 def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None = None) -> AllocationRun:
@@ -289,6 +286,9 @@ class Verification:
     computed_hash: str
     engine_version: str
     differences: list[dict]
+    # Of a final run: how many decisions and letters (sent or current) were compared too.
+    decisions_checked: int = 0
+    letters_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -296,20 +296,26 @@ class Verification:
 
 
 def verify_run(*, run: AllocationRun, by: User) -> Verification:
-    """Re-run the engine on the stored snapshot and compare every line; check the snapshot's hash."""
+    """Re-run the engine on the stored snapshot and compare every line and the run's totals; check the
+    snapshot's hash. Of a final run, also every decision and every sent or current letter (the amount it
+    prints, and its file's hash), as these are what the municipality holds (``verification``)."""
     require(can_manage_allocation(by))
     if run.status not in (RunStatus.DRAFT, RunStatus.FINAL):
         raise TransitionNotAllowed(_("Alleen een berekende verdeling kan worden gecontroleerd."))
     stored = RunSnapshot.objects.get(run=run)
     computed_hash = snapshot.sha256(stored.data)
     differences: list[dict] = []
+    computed: plan.Plan | None = None
     try:
-        expected = {p.application: p.comparable() for p in plan.compute(stored.data).lines}
+        computed = plan.compute(stored.data)
     except (ValueError, KeyError, TypeError) as exc:
-        expected = {}
         differences.append({"reference": "", "field": "snapshot", "stored": "", "computed": str(exc)})
+    planned = {p.application: p for p in computed.lines} if computed is not None else None
+    expected = {pk: p.comparable() for pk, p in (planned or {}).items()}
+    line_ids: dict[int, int] = {}
     lines = AllocationLine.objects.filter(run=run).select_related("application").prefetch_related("splits")
     for line in lines:
+        line_ids[line.application_id] = line.pk
         actual = {
             "included": line.included,
             "rank": line.rank,
@@ -345,17 +351,33 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
                 )
     for pk in expected:
         differences.append({"reference": str(pk), "field": "line", "stored": "absent", "computed": "present"})
+    if computed is not None:
+        differences += verification.total_differences(run, computed)
+    decisions_checked = letters_checked = 0
+    if run.status == RunStatus.FINAL:
+        found, decisions_checked = verification.decision_differences(run, planned, line_ids)
+        differences += found
+        found, letters_checked = verification.letter_differences(run, planned)
+        differences += found
     result = Verification(
         hash_ok=computed_hash == stored.sha256 == run.input_hash,
         stored_hash=run.input_hash,
         computed_hash=computed_hash,
         engine_version=snapshot.ENGINE_VERSION,
         differences=differences,
+        decisions_checked=decisions_checked,
+        letters_checked=letters_checked,
     )
     audit.record(
         actor=by,
         verb="allocation_run.verified",
         target=run,
-        data={"ok": result.ok, "hash_ok": result.hash_ok, "differences": len(differences)},
+        data={
+            "ok": result.ok,
+            "hash_ok": result.hash_ok,
+            "differences": len(differences),
+            "decisions": decisions_checked,
+            "letters": letters_checked,
+        },
     )
     return result

@@ -25,7 +25,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
     run = AllocationRun.objects.create(
         call=call,
         number=AllocationRun.objects.filter(call=call).count() + 1,
-        status=status,
+        status=RunStatus.DRAFT,  # its totals are written below, and a final run never changes
         method="ranked",
         total_budget=call.budget,
         started_by=admin,
@@ -85,6 +85,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                 file=ContentFile(content, name="brief.pdf"),
                 sha256=hashlib.sha256(content).hexdigest(),
                 size=len(content),
+                amount=decision.amount,
                 superseded_at=timezone.now() if i == 0 else None,
             )
             if i == 0:  # a corrected letter: version 2 is the current one
@@ -95,11 +96,13 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                     file=ContentFile(content, name="brief.pdf"),
                     sha256=hashlib.sha256(content).hexdigest(),
                     size=len(content),
+                    amount=decision.amount,
                 )
     run.total_requested = requested_total
     run.total_awarded = awarded_total
     run.total_unspent = run.total_budget - awarded_total
     run.funded_count = 2 if lines >= 2 else lines
+    run.status = status
     run.save()
     return run
 

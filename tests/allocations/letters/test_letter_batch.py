@@ -4,6 +4,7 @@ a job runs; leases, the sweeper and the attempt cap; corrections as new versions
 import datetime
 import hashlib
 import io
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -71,6 +72,33 @@ def test_letters_say_what_the_decision_says(run, django_capture_on_commit_callba
     assert "De gemeente is geen lid van een netwerk dat mag aanvragen." in ineligible
     # Decided 15 March 2027 (a Monday): six weeks on is Monday 26 April 2027.
     assert "uiterlijk op maandag 26 april 2027" in award
+
+
+def test_each_letter_stores_the_amount_it_prints(run, django_capture_on_commit_callbacks):
+    _make_all(run, django_capture_on_commit_callbacks)
+    by_number = {letter.decision.number: letter for letter in selectors.current_letters(run=run)}
+    assert {number: letter.amount for number, letter in by_number.items()} == {
+        "NPLV-2027-T-000001": Decimal("120001.00"),
+        "NPLV-2027-T-000002": Decimal("120002.00"),
+        "NPLV-2027-T-000003": Decimal("50000.01"),
+        "NPLV-2027-T-000004": Decimal("0.00"),
+        "NPLV-2027-T-000005": Decimal("0.00"),
+        "NPLV-2027-T-000006": Decimal("0.00"),
+    }
+    assert "€ 50.000,01" in text_of(by_number["NPLV-2027-T-000003"])
+
+
+def test_letters_stored_before_amounts_were_kept_get_their_decisions_amount(run, django_capture_on_commit_callbacks):
+    import importlib
+
+    from django.apps import apps
+
+    _make_all(run, django_capture_on_commit_callbacks)
+    expected = dict(Letter.objects.values_list("pk", "amount"))
+    Letter.objects.update(amount=0)  # what the migration's new column holds before it is filled
+    importlib.import_module("allocations.migrations.0009_letter_amount").fill(apps, None)
+    assert dict(Letter.objects.values_list("pk", "amount")) == expected
+    assert Letter.objects.filter(amount__gt=0).count() == 3  # two full awards and a partial one
 
 
 def test_a_job_run_twice_or_redelivered_writes_nothing_new(run, django_capture_on_commit_callbacks):

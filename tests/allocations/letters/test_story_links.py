@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.audit_verbs import SENTENCES
 from allocations.letters import selectors, services
-from allocations.runs.models import RunStatus
+from allocations.runs.models import AllocationRun, RunStatus
 from applications.transitions import WORKFLOW
 from tests.allocations.letters.batch import make_run
 
@@ -43,10 +43,11 @@ def test_a_final_run_links_to_its_letters_and_exports_and_the_letters_back(admin
     assert f'href="{reverse("run_detail", args=[run.pk])}"' in exports
 
 
-def test_a_run_that_is_not_final_has_no_letters_or_exports_to_link_to(administrator_client, sent):
-    run = sent["run"]
-    run.status = RunStatus.QUEUED
-    run.save(update_fields=["status"])
+def test_a_run_that_is_not_final_has_no_letters_or_exports_to_link_to(administrator, administrator_client, sent):
+    final = sent["run"]  # a final run never goes back; a new run of its call is queued beside it
+    run = AllocationRun.objects.create(
+        call=final.call, number=2, status=RunStatus.QUEUED, method=final.method, started_by=administrator
+    )
     page = html(administrator_client.get(reverse("run_detail", args=[run.pk])))
     assert reverse("run_letters", args=[run.pk]) not in page
     assert reverse("run_exports", args=[run.pk]) not in page
