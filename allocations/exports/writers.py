@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import xlsxwriter
 from django.utils.functional import Promise
 
-from nplvportal.csv_safety import BOM, DANGEROUS_FIRST, neutralise
+from accounts.text_safety import BOM, DANGEROUS_FIRST, neutralise
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
