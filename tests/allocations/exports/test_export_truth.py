@@ -44,8 +44,9 @@ DUTCH = {
     "no_reservation": ["geen reservering"],
     "no_weight": ["geen gewicht in de verdeelsleutel"],
 }
-HIDDEN = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\x00\x1b\x7f"
-BIDI_TITLE = "\u202eWijk\u2066plan\u2069 \u200e2026\u200f\u061c\x00\x1b\u200b"
+HIDDEN = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\x00\x07\x1b\x7f"
+# No NUL: the portal refuses it at the door, and PostgreSQL cannot store it.
+BIDI_TITLE = "\u202eWijk\u2066plan\u2069 \u200e2026\u200f\u061c\x07\x1b\u200b"
 BIDI_FORMULA = '\u202b=HYPERLINK("http://evil.example","klik")'
 
 
