@@ -145,11 +145,11 @@ DECISION_COLUMNS = [
 
 def decision_columns() -> list[Column]:
     """The columns of DESIGN.md §8, plus the decision number, the letter and the reason as code and text."""
-    return DECISION_COLUMNS
+    return list(DECISION_COLUMNS)
 
 
 def budget_figures(run: AllocationRun) -> list[Figure]:
-    """The run's money, named the same in every export (JSON fields, the XLSX summary, the run page).
+    """The run's money, named the same in every export (JSON fields, the XLSX summary, the exports page).
 
     ``ceiling`` is the published ceiling (subsidieplafond), ``reserve`` what was kept out of the division
     (for objections), ``distributed`` what the run divided: the ceiling minus the reserve (or less, when the
@@ -280,7 +280,7 @@ PUBLICATION_COLUMNS = [
 
 def publication_columns() -> list[Column]:
     """What may be published: who received how much for what. No points, reviewers or people."""
-    return PUBLICATION_COLUMNS
+    return list(PUBLICATION_COLUMNS)
 
 
 def publication_summary(call: Call, run: AllocationRun) -> list[Figure]:
