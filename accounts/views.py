@@ -23,7 +23,7 @@ from accounts.audit_log import AuditFilterForm
 from accounts.forms import ApiTokenForm, InviteForm, SetPasswordForm, add_service_errors
 from accounts.models import ApiToken, User
 from accounts.permissions import can_invite_users, can_view_audit_trail, has_two_factor, require
-from nplvportal.csv_safety import stream_rows
+from accounts.text_safety import stream_rows
 
 
 @login_required

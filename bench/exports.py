@@ -38,7 +38,8 @@ COLUMNS = [
     Column("rank", "Rang", kind="integer"),
     Column("awarded", "Toegekend", kind="money", total=True),
     Column("decision", "Besluit"),
-    Column("reason", "Reden"),
+    Column("reason", "Reden (code)"),
+    Column("reason_text", "Reden (Nederlandse tekst)"),
     Column("number", "Besluitnummer"),
     Column("decided_on", "Besluitdatum", kind="date"),
     Column("letter_hash", "SHA-256 beschikking"),
@@ -54,7 +55,7 @@ def make_rows(count: int = LINES, seed: int = 2026) -> list[tuple]:
         requested = Decimal(rng.randint(20_000_00, 2_000_000_00)) / 100
         awarded = min(requested, Decimal(rng.randint(0, 1_500_000_00)) / 100)
         review, need, bonus = (Decimal(rng.randint(0, 400)) / 10 for _ in range(3))
-        title = rng.choice(["Wijkaanpak", '=HYPERLINK("x")', "Groen & veilig", "-2+3"])
+        title = rng.choice(["Wijkaanpak", '=HYPERLINK("x")', "Groen & veilig", "-2+3", "Wijk\u202eplan"])
         rows.append(
             (
                 f"GM{rng.randint(1, 1999):04d}",
@@ -70,7 +71,8 @@ def make_rows(count: int = LINES, seed: int = 2026) -> list[tuple]:
                 number + 1,
                 awarded,
                 "toegekend" if awarded else "afgewezen",
-                "" if awarded else "budget op",
+                "full" if awarded else "budget_exhausted",
+                "volledig toegekend" if awarded else "niet toegekend: het budget raakte op bij plaats 2.345",
                 f"NPLV-2026-{number + 1:06d}",
                 dt.date(2026, 11, 2),
                 f"{rng.getrandbits(256):064x}",

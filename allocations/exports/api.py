@@ -4,7 +4,7 @@ large runs, and a call's publication list. Administrators only: other roles get 
 
 from __future__ import annotations
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -15,7 +15,12 @@ from accounts.api_permissions import roles_permission
 from accounts.models import Role
 from allocations.exports import services
 from allocations.exports.models import ExportFormat
-from allocations.exports.serializers import ExportJobInputSerializer, ExportJobSerializer
+from allocations.exports.serializers import (
+    DecisionExportSerializer,
+    ExportJobInputSerializer,
+    ExportJobSerializer,
+    PublicationExportSerializer,
+)
 
 AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
 TAGS = ["exports"]
@@ -26,23 +31,29 @@ FORMAT_PARAMETER = OpenApiParameter(
     enum=ExportFormat.values,
     description="csv (komma, decimale punt), csv_nl (puntkomma, decimale komma), xlsx of json",
 )
-FILE_RESPONSES = {
-    (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV met BOM (csv of csv_nl)."),
-    (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
-        OpenApiTypes.BINARY, description="Een XLSX-werkmap (xlsx)."
-    ),
-    (200, "application/json"): OpenApiResponse(OpenApiTypes.ANY, description="De gegevens als JSON (json)."),
-    403: OpenApiResponse(description="Alleen voor beheerders."),
-    404: OpenApiResponse(description="Onbekende verdeling of ronde."),
-    409: OpenApiResponse(description="De verdeling is niet definitief, of te groot om direct te downloaden."),
-}
 
 
-def _stream(export: services.Export) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+def file_responses(document) -> dict:
+    """The answers of a download: one file per format, the JSON document described by ``document``."""
+    return {
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.BINARY,
+            description=(
+                "CSV met BOM: csv (komma, decimale punt; bestandsnaam ….csv) of csv_nl (puntkomma, decimale "
+                "komma; …-puntkomma.csv). Alleen de tabel: het plafond, de reserve en het verdeelde bedrag "
+                "staan in de JSON- en XLSX-export."
+            ),
+        ),
+        (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+            OpenApiTypes.BINARY,
+            description="Een XLSX-werkmap (xlsx): de regels, en op het tweede blad de samenvatting met dezelfde "
+            "velden als de JSON-export.",
+        ),
+        (200, "application/json"): OpenApiResponse(document, description="De gegevens als JSON (json)."),
+        403: OpenApiResponse(description="Alleen voor beheerders."),
+        404: OpenApiResponse(description="Onbekende verdeling of ronde."),
+        409: OpenApiResponse(description="De verdeling is niet definitief, of te groot om direct te downloaden."),
+    }
 
 
 class RunExportView(APIView):
@@ -51,12 +62,12 @@ class RunExportView(APIView):
     @extend_schema(
         tags=TAGS,
         parameters=[FORMAT_PARAMETER],
-        responses=FILE_RESPONSES,
+        responses=file_responses(DecisionExportSerializer),
         summary="Besluiten van een definitieve verdeling",
     )
     def get(self, request, pk: int, export_format: str):
         run = services.exportable_run(run_id=pk, by=request.user)
-        return _stream(services.export_decisions(run=run, by=request.user, fmt=export_format))
+        return services.export_decisions(run=run, by=request.user, fmt=export_format).response()
 
 
 class RunExportJobsView(APIView):
@@ -92,7 +103,11 @@ class ExportJobView(APIView):
 class ExportJobDownloadView(APIView):
     permission_classes = [AdministratorsOnly]
 
-    @extend_schema(tags=TAGS, responses=FILE_RESPONSES, summary="Download het bestand van een klare exporttaak")
+    @extend_schema(
+        tags=TAGS,
+        responses=file_responses(DecisionExportSerializer),
+        summary="Download het bestand van een klare exporttaak",
+    )
     def get(self, request, pk: int):
         job = services.job_for_download(job_id=pk, by=request.user)
         content_type = services.CONTENT_TYPES[job.format]
@@ -105,12 +120,12 @@ class PublicationView(APIView):
     @extend_schema(
         tags=TAGS,
         parameters=[FORMAT_PARAMETER],
-        responses=FILE_RESPONSES,
+        responses=file_responses(PublicationExportSerializer),
         summary="Publicatielijst van een ronde: toegekende gemeenten en bedragen",
     )
     def get(self, request, pk: int, export_format: str):
         call, run = services.publishable_call(call_id=pk, by=request.user)
-        return _stream(services.export_publication(call=call, run=run, by=request.user, fmt=export_format))
+        return services.export_publication(call=call, run=run, by=request.user, fmt=export_format).response()
 
 
 def urlpatterns_():

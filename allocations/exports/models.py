@@ -29,6 +29,31 @@ class ExportFormat(models.TextChoices):
     JSON = "json", _("JSON")
 
 
+# How each format's file name ends. The two CSV variants hold the same table in different dialects, so
+# they must not share a name: a download of one never overwrites the other in a folder, and whoever opens
+# "-puntkomma.csv" knows to expect semicolons and decimal commas.
+FILE_ENDINGS: dict[str, str] = {
+    ExportFormat.CSV: ".csv",
+    ExportFormat.CSV_NL: "-puntkomma.csv",
+    ExportFormat.XLSX: ".xlsx",
+    ExportFormat.JSON: ".json",
+}
+
+
+def export_filename(stem: str, fmt: str) -> str:
+    """The download name of an export: ``stem`` plus the format's ending (``FILE_ENDINGS``)."""
+    return stem + FILE_ENDINGS[fmt]
+
+
+def decisions_filename(run: AllocationRun, fmt: str) -> str:
+    """A run's decisions, e.g. ``besluiten-LF-2026-verdeling-2-puntkomma.csv``; pages, API and jobs alike."""
+    return export_filename(f"besluiten-{run.call.code}-verdeling-{run.number}", fmt)
+
+
+def publication_filename(call_code: str, fmt: str) -> str:
+    return export_filename(f"publicatie-{call_code}", fmt)
+
+
 class ExportJobStatus(models.TextChoices):
     QUEUED = "queued", _("In de wachtrij")
     RUNNING = "running", _("Bezig")
@@ -75,7 +100,4 @@ class ExportJob(models.Model):
 
     @property
     def filename(self) -> str:
-        extension = (
-            "xlsx" if self.format == ExportFormat.XLSX else "json" if self.format == ExportFormat.JSON else "csv"
-        )
-        return f"besluiten-{self.run.call.code}-verdeling-{self.run.number}.{extension}"
+        return decisions_filename(self.run, self.format)

@@ -11,20 +11,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from allocations.exports.writers import Column
+from allocations.exports.writers import Column, Figure
 from allocations.letters.models import Letter
 from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
+from allocations.runs.reasons import describe
 from applications.models import Call
 
 MONITOR_FILE = "nplv_monitor_2018_2024.csv"
@@ -108,32 +109,76 @@ def monitor_indicators() -> list[MonitorIndicator]:
 # ------------------------------------------------------------------------------------ decision exports
 
 ITERATOR_CHUNK = 2_000
+# The language of every value in an export's rows. The words of a decision are Dutch: the award letter, the
+# decision and its motivation are Dutch, and that text is the record. An export is a copy of the record for
+# finance, the archive and publication, and the same file must come out whoever asks and however it is made
+# (a background job has no requester's language). So the reason's sentence and the decision's name are Dutch
+# in CSV, XLSX and JSON alike; only the column headers and the summary's labels follow the requester's
+# language, and the reason's code beside its sentence is the same in any language.
+RECORD_LANGUAGE = "nl"
+
+DECISION_COLUMNS = [
+    Column("cbs_code", _("CBS-code"), width=10),
+    Column("municipality", _("Gemeente"), width=22),
+    Column("province", _("Provincie"), width=14),
+    Column("networks", _("Netwerken"), width=18),
+    Column("area", _("Gebied"), width=18),
+    Column("application", _("Kenmerk aanvraag"), width=18),
+    Column("title", _("Titel"), width=30),
+    Column("requested", _("Aangevraagd"), kind="money", total=True, width=16),
+    Column("reviewer_score", _("Punten beoordeling"), kind="decimal", width=10),
+    Column("need_score", _("Punten behoefte"), kind="decimal", width=10),
+    Column("bonus_score", _("Voorrangspunten"), kind="decimal", width=10),
+    Column("total_points", _("Punten totaal"), kind="decimal", width=10),
+    Column("rank", _("Rang"), kind="integer", width=7),
+    Column("pot", _("Pot"), width=12),
+    Column("awarded", _("Toegekend"), kind="money", total=True, width=16),
+    Column("decision", _("Besluit"), width=18),
+    Column("reason", _("Reden (code)"), width=16),
+    Column("reason_text", _("Reden (Nederlandse tekst)"), width=60),
+    Column("decision_number", _("Beschikkingsnummer"), width=20),
+    Column("decided_on", _("Besluitdatum"), kind="date", width=12),
+    Column("letter", _("Kenmerk beschikkingsbrief"), width=22),
+    Column("letter_sha256", _("SHA-256 beschikkingsbrief"), width=66),
+]
 
 
 def decision_columns() -> list[Column]:
-    """The columns of DESIGN.md §8, plus the decision number and the letter, headers in the active language."""
+    """The columns of DESIGN.md §8, plus the decision number, the letter and the reason as code and text."""
+    return list(DECISION_COLUMNS)
+
+
+def budget_figures(run: AllocationRun) -> list[Figure]:
+    """The run's money, named the same in every export (JSON fields, the XLSX summary, the exports page).
+
+    ``ceiling`` is the published ceiling (subsidieplafond), ``reserve`` what was kept out of the division
+    (for objections), ``distributed`` what the run divided: the ceiling minus the reserve (or less, when the
+    pots together hold less). ``awarded`` and ``unspent`` split what was divided. All come from the run as it
+    was computed, never from the call, whose budget may have changed since. A run from before the policy was
+    stored with it had no reserve: its ceiling is what it divided.
+    """
+    reserve = run.reserve if run.reserve is not None else Decimal("0.00")
+    ceiling = run.published_ceiling if run.published_ceiling is not None else run.total_budget + reserve
     return [
-        Column("cbs_code", gettext_now("CBS-code"), width=10),
-        Column("municipality", gettext_now("Gemeente"), width=22),
-        Column("province", gettext_now("Provincie"), width=14),
-        Column("networks", gettext_now("Netwerken"), width=18),
-        Column("area", gettext_now("Gebied"), width=18),
-        Column("application", gettext_now("Kenmerk aanvraag"), width=18),
-        Column("title", gettext_now("Titel"), width=30),
-        Column("requested", gettext_now("Aangevraagd"), kind="money", total=True, width=16),
-        Column("reviewer_score", gettext_now("Punten beoordeling"), kind="decimal", width=10),
-        Column("need_score", gettext_now("Punten behoefte"), kind="decimal", width=10),
-        Column("bonus_score", gettext_now("Voorrangspunten"), kind="decimal", width=10),
-        Column("total_points", gettext_now("Punten totaal"), kind="decimal", width=10),
-        Column("rank", gettext_now("Rang"), kind="integer", width=7),
-        Column("pot", gettext_now("Pot"), width=12),
-        Column("awarded", gettext_now("Toegekend"), kind="money", total=True, width=16),
-        Column("decision", gettext_now("Besluit"), width=18),
-        Column("reason", gettext_now("Reden"), width=18),
-        Column("decision_number", gettext_now("Beschikkingsnummer"), width=20),
-        Column("decided_on", gettext_now("Besluitdatum"), kind="date", width=12),
-        Column("letter", gettext_now("Kenmerk beschikkingsbrief"), width=22),
-        Column("letter_sha256", gettext_now("SHA-256 beschikkingsbrief"), width=66),
+        Figure("ceiling", _("Subsidieplafond"), ceiling, "money"),
+        Figure("reserve", _("Reserve (voor bezwaren)"), reserve, "money"),
+        Figure("distributed", _("Te verdelen"), run.total_budget, "money"),
+        Figure("awarded", _("Toegekend"), run.total_awarded, "money"),
+        Figure("unspent", _("Niet besteed"), run.total_unspent, "money"),
+    ]
+
+
+def decision_summary(run: AllocationRun) -> list[Figure]:
+    """What a decision export says about its run: the JSON document's fields and the XLSX summary sheet."""
+    return [
+        Figure("run", _("Verdeling (id)"), run.pk, "integer"),
+        Figure("call", _("Ronde"), run.call.code),
+        Figure("number", _("Volgnummer"), run.number, "integer"),
+        Figure("method", _("Methode"), run.method),
+        Figure("approved_at", _("Goedgekeurd op"), run.approved_at, "datetime"),
+        Figure("input_hash", _("Hash van de invoer (SHA-256)"), run.input_hash),
+        *budget_figures(run),
+        Figure("requested", _("Aangevraagd"), run.total_requested, "money"),
     ]
 
 
@@ -170,6 +215,8 @@ def _networks(municipality) -> str:
 
 
 def decision_row(line: AllocationLine) -> tuple[Any, ...]:
+    """One line as a row of ``DECISION_COLUMNS``, its words in the active language (``decision_rows`` makes
+    that Dutch). The reason is the line's stored ground, put into words, never worked out again."""
     application = line.application
     municipality = application.municipality
     decision = getattr(line, "decision", None)
@@ -193,6 +240,7 @@ def decision_row(line: AllocationLine) -> tuple[Any, ...]:
         line.awarded,
         decision.get_outcome_display() if decision is not None else "",
         line.reason,
+        describe(line.ground, line.reason),
         decision.number if decision is not None else "",
         decided_on,
         f"{decision.number}-v{letter.version}" if letter is not None and decision is not None else "",
@@ -201,9 +249,14 @@ def decision_row(line: AllocationLine) -> tuple[Any, ...]:
 
 
 def decision_rows(run: AllocationRun) -> Iterator[tuple[Any, ...]]:
-    """The export's rows, read in chunks so a run of 100,000 lines never sits in memory at once."""
-    for line in export_lines(run).iterator(chunk_size=ITERATOR_CHUNK):
-        yield decision_row(line)
+    """The export's rows in RECORD_LANGUAGE, read in chunks so a run of 100,000 lines never sits in memory
+    at once. The language is switched per chunk and back before a row is handed on, so the code that
+    writes the file (headers, a streamed response) keeps the requester's language."""
+    lines = export_lines(run).iterator(chunk_size=ITERATOR_CHUNK)
+    while chunk := list(islice(lines, ITERATOR_CHUNK)):
+        with translation.override(RECORD_LANGUAGE):
+            rows = [decision_row(line) for line in chunk]
+        yield from rows
 
 
 def final_run_of(call: Call) -> AllocationRun | None:
@@ -213,17 +266,30 @@ def final_run_of(call: Call) -> AllocationRun | None:
 # ---------------------------------------------------------------------------------- publication list
 
 
+PUBLICATION_COLUMNS = [
+    Column("cbs_code", _("CBS-code"), width=10),
+    Column("municipality", _("Gemeente"), width=22),
+    Column("province", _("Provincie"), width=14),
+    Column("area", _("Gebied"), width=18),
+    Column("title", _("Titel"), width=30),
+    Column("awarded", _("Toegekend"), kind="money", total=True, width=16),
+    Column("decision_number", _("Beschikkingsnummer"), width=20),
+    Column("decided_on", _("Besluitdatum"), kind="date", width=12),
+]
+
+
 def publication_columns() -> list[Column]:
     """What may be published: who received how much for what. No points, reviewers or people."""
+    return list(PUBLICATION_COLUMNS)
+
+
+def publication_summary(call: Call, run: AllocationRun) -> list[Figure]:
+    """What the publication list says about its call: the same money figures as every other export."""
     return [
-        Column("cbs_code", gettext_now("CBS-code"), width=10),
-        Column("municipality", gettext_now("Gemeente"), width=22),
-        Column("province", gettext_now("Provincie"), width=14),
-        Column("area", gettext_now("Gebied"), width=18),
-        Column("title", gettext_now("Titel"), width=30),
-        Column("awarded", gettext_now("Toegekend"), kind="money", total=True, width=16),
-        Column("decision_number", gettext_now("Beschikkingsnummer"), width=20),
-        Column("decided_on", gettext_now("Besluitdatum"), kind="date", width=12),
+        Figure("call", _("Ronde"), call.code),
+        Figure("title", _("Titel"), call.title),
+        Figure("run", _("Verdeling (id)"), run.pk, "integer"),
+        *budget_figures(run),
     ]
 
 

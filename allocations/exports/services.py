@@ -13,22 +13,29 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Sum
-from django.http import Http404
-from django.utils import timezone
+from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.exports import selectors
-from allocations.exports.models import ExportFormat, ExportJob, ExportJobStatus
+from allocations.exports.models import (
+    FILE_ENDINGS,
+    ExportFormat,
+    ExportJob,
+    ExportJobStatus,
+    decisions_filename,
+    publication_filename,
+)
 from allocations.exports.permissions import can_export_decisions
-from allocations.exports.writers import Column, stream_csv, stream_json, write_xlsx
+from allocations.exports.writers import Column, Figure, stream_csv, stream_json, write_xlsx
 from allocations.runs.models import AllocationRun, RunStatus
 from applications.models import Call
 
@@ -43,12 +50,6 @@ CONTENT_TYPES: dict[str, str] = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.JSON: "application/json",
 }
-EXTENSIONS: dict[str, str] = {
-    ExportFormat.CSV: "csv",
-    ExportFormat.CSV_NL: "csv",
-    ExportFormat.XLSX: "xlsx",
-    ExportFormat.JSON: "json",
-}
 
 
 @dataclass
@@ -58,6 +59,13 @@ class Export:
     filename: str
     content_type: str
     chunks: Iterator[bytes]
+
+    def response(self) -> StreamingHttpResponse:
+        """The download, for a page and the API alike: its own file name, never cached."""
+        response = StreamingHttpResponse(self.chunks, content_type=self.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, self.filename)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 def exportable_run(*, run_id: int, by) -> AllocationRun:
@@ -91,34 +99,46 @@ def is_direct(run: AllocationRun) -> bool:
     return line_count(run) <= DIRECT_MAX_LINES
 
 
-def _meta(run: AllocationRun) -> dict[str, Any]:
-    return {
-        "run": run.pk,
-        "call": run.call.code,
-        "number": run.number,
-        "method": run.method,
-        "approved_at": timezone.localtime(run.approved_at).isoformat() if run.approved_at else None,
-        "input_hash": run.input_hash,
-        "total_budget": f"{run.total_budget:.2f}",
-        "total_requested": f"{run.total_requested:.2f}",
-        "total_awarded": f"{run.total_awarded:.2f}",
-    }
-
-
-def _chunks(fmt: str, columns: list[Column], rows: Iterable, meta: dict[str, Any], sheet: str) -> Iterator[bytes]:
+def _chunks(fmt: str, columns: list[Column], rows: Iterable, summary: list[Figure], sheet: str) -> Iterator[bytes]:
+    """The file in chunks. The summary (the run and its money: ``selectors.budget_figures``) is the JSON
+    document's fields and the XLSX file's second sheet; a CSV file is the table alone, so that every program
+    reads it as one (its users find the figures in the JSON or XLSX export, README "Exports")."""
     if fmt in (ExportFormat.CSV, ExportFormat.CSV_NL):
-        return stream_csv(columns, rows, separator="semicolon" if fmt == ExportFormat.CSV_NL else "comma")
-    if fmt == ExportFormat.JSON:
-        return stream_json(columns, rows, meta=meta)
-    return _xlsx_chunks(columns, rows, sheet)
+        chunks = stream_csv(columns, rows, separator="semicolon" if fmt == ExportFormat.CSV_NL else "comma")
+    elif fmt == ExportFormat.JSON:
+        chunks = stream_json(columns, rows, summary=summary)
+    else:
+        chunks = _xlsx_chunks(columns, rows, summary, sheet)
+    return _in_language(chunks, translation.get_language())
 
 
-def _xlsx_chunks(columns: list[Column], rows: Iterable, sheet: str) -> Iterator[bytes]:
+def _in_language(chunks: Iterator[bytes], language: str | None) -> Iterator[bytes]:
+    """Make each chunk in ``language``. A streamed file is written after the view has returned, when the
+    request's language has ended: its headers and labels would otherwise be in the default language. The
+    rows' values are Dutch whatever the language (``selectors.RECORD_LANGUAGE``)."""
+    try:
+        while True:
+            with translation.override(language):
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()  # a download stopped half-way still removes the XLSX file's temporary copy
+
+
+def _write_xlsx(path: str, columns: list[Column], rows: Iterable, summary: list[Figure], sheet: str) -> None:
+    write_xlsx(path, columns, rows, sheet_name=sheet, totals_label=_("Totaal"), summary=summary)
+
+
+def _xlsx_chunks(columns: list[Column], rows: Iterable, summary: list[Figure], sheet: str) -> Iterator[bytes]:
     """XLSX is a zip that is finished only at the end: build it in a temporary file, then stream that."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_xlsx(path, columns, rows, sheet_name=sheet, totals_label=_("Totaal"))
+        _write_xlsx(path, columns, rows, summary, sheet)
         with open(path, "rb") as source:
             while chunk := source.read(64 * 1024):
                 yield chunk
@@ -149,10 +169,9 @@ def export_decisions(*, run: AllocationRun, by, fmt: str) -> Export:
             % {"lines": lines}
         )
     _record(by=by, verb="export.decisions", target=run, fmt=fmt, lines=lines, total=run.total_awarded)
-    filename = f"besluiten-{run.call.code}-verdeling-{run.number}.{EXTENSIONS[fmt]}"
     rows = selectors.decision_rows(run)
-    chunks = _chunks(fmt, selectors.decision_columns(), rows, _meta(run), _("Besluiten"))
-    return Export(filename, CONTENT_TYPES[fmt], chunks)
+    chunks = _chunks(fmt, selectors.decision_columns(), rows, selectors.decision_summary(run), _("Besluiten"))
+    return Export(decisions_filename(run, fmt), CONTENT_TYPES[fmt], chunks)
 
 
 def export_publication(*, call: Call, run: AllocationRun, by, fmt: str) -> Export:
@@ -164,11 +183,10 @@ def export_publication(*, call: Call, run: AllocationRun, by, fmt: str) -> Expor
     lines = published.count()
     total = published.aggregate(total=Sum("awarded"))["total"] or 0
     _record(by=by, verb="export.publication", target=call, fmt=fmt, lines=lines, total=total, extra={"run": run.pk})
-    meta = {"call": call.code, "title": call.title, "budget": f"{call.budget:.2f}"}
-    filename = f"publicatie-{call.code}.{EXTENSIONS[fmt]}"
+    summary = selectors.publication_summary(call, run)
     rows = selectors.publication_rows(run)
-    chunks = _chunks(fmt, selectors.publication_columns(), rows, meta, _("Toekenningen"))
-    return Export(filename, CONTENT_TYPES[fmt], chunks)
+    chunks = _chunks(fmt, selectors.publication_columns(), rows, summary, _("Toekenningen"))
+    return Export(publication_filename(call.code, fmt), CONTENT_TYPES[fmt], chunks)
 
 
 # ------------------------------------------------------------------------------------------- jobs
@@ -225,20 +243,21 @@ def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | Non
     def report(done: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=min(99, done * 100 // total))
 
-    handle, path = tempfile.mkstemp(suffix=f".{EXTENSIONS[job.format]}")
+    handle, path = tempfile.mkstemp(suffix=FILE_ENDINGS[job.format])
     os.close(handle)
     try:
         rows = _counting(selectors.decision_rows(run), total, report)
         columns = selectors.decision_columns()
+        summary = selectors.decision_summary(run)
         digest = hashlib.sha256()
         if job.format == ExportFormat.XLSX:
-            write_xlsx(path, columns, rows, sheet_name=_("Besluiten"), totals_label=_("Totaal"))
+            _write_xlsx(path, columns, rows, summary, _("Besluiten"))
             with open(path, "rb") as source:
                 while chunk := source.read(64 * 1024):
                     digest.update(chunk)
         else:
             with open(path, "wb") as target:
-                for chunk in _chunks(job.format, columns, rows, _meta(run), ""):
+                for chunk in _chunks(job.format, columns, rows, summary, ""):
                     digest.update(chunk)
                     target.write(chunk)
         with open(path, "rb") as source, transaction.atomic():

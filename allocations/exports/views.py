@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -21,7 +21,7 @@ from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
 from allocations.exports import overview, selectors, services
 from allocations.exports.charts import Chart, bar_chart, grouped_bar_chart, line_chart, scatter_chart
-from allocations.exports.models import ExportFormat, ExportJob
+from allocations.exports.models import ExportFormat, ExportJob, decisions_filename
 from allocations.exports.permissions import (
     can_export_decisions,
     can_view_context,
@@ -97,13 +97,6 @@ def _euro(value) -> str:
 
 def _euro_tick(value) -> str:
     return format_euro(value, decimals=0)
-
-
-def _download(export: services.Export) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _conflict(request, exc: TransitionNotAllowed, to: str):
@@ -228,6 +221,8 @@ def run_exports(request, pk: int):
             "direct": services.is_direct(run),
             "lines": services.line_count(run),
             "formats": ExportFormat.choices,
+            "downloads": [(value, label, decisions_filename(run, value)) for value, label in ExportFormat.choices],
+            "figures": selectors.budget_figures(run),
             "jobs": ExportJob.objects.filter(run=run).select_related("requested_by")[:20],
         },
     )
@@ -238,7 +233,7 @@ def run_export_download(request, pk: int, export_format: str):
     require(can_export_decisions(request.user))
     run = get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
     try:
-        return _download(services.export_decisions(run=run, by=request.user, fmt=export_format))
+        return services.export_decisions(run=run, by=request.user, fmt=export_format).response()
     except TransitionNotAllowed as exc:
         return _conflict(request, exc, reverse("call_overview", args=[run.call_id]))
 
@@ -280,6 +275,6 @@ def export_job_download(request, pk: int):
 def publication_download(request, pk: int, export_format: str):
     try:
         call, run = services.publishable_call(call_id=pk, by=request.user)
-        return _download(services.export_publication(call=call, run=run, by=request.user, fmt=export_format))
+        return services.export_publication(call=call, run=run, by=request.user, fmt=export_format).response()
     except TransitionNotAllowed as exc:
         return _conflict(request, exc, reverse("call_overview", args=[pk]))

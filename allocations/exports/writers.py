@@ -1,13 +1,14 @@
-"""CSV and XLSX writers for decision exports: typed cells, constant memory, and no formula injection.
+"""CSV, XLSX and JSON writers for decision exports: typed cells, constant memory, and safe text.
 
-A spreadsheet turns a cell that starts with ``=`` (and, depending on the program, ``+ - @``, a tab, a
-carriage return, ``|`` or ``%``) into a live formula, so a municipality that names its project
-``=HYPERLINK(...)`` could otherwise plant a link in the ministry's finance sheet. Text is therefore
-prefixed with ``'`` (OWASP's advice); numbers are written as numbers and never touched, so a negative
-amount stays a negative amount.
+Every text cell goes through accounts/text_safety.py: hidden control and bidirectional characters are
+removed (in all three formats), and in CSV and XLSX text that a spreadsheet would run as a formula is
+prefixed with ``'``. Numbers are written as numbers and never touched, so a negative amount stays a negative
+amount.
 
-Both writers take the columns once and the rows as an iterator of tuples, so an export of 100,000 lines
-never holds more than a batch of them in memory.
+The writers take the columns once and the rows as an iterator of tuples, so an export of 100,000 lines
+never holds more than a batch of them in memory. An export's summary (``Figure``: the run, its ceiling,
+reserve and the amount distributed) is the JSON document's fields and the XLSX file's second sheet; CSV
+stays one table.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 import xlsxwriter
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
-from nplvportal.csv_safety import BOM, DANGEROUS_FIRST, neutralise
+from accounts.text_safety import BOM, DANGEROUS_FIRST, clean_text, safe_cell
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -36,13 +38,25 @@ CSV_BATCH = 1_000
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its header, what kind of value it holds, and whether it is totalled."""
+    """One column of an export: its header, what kind of value it holds, and whether it is totalled.
+
+    The header may be lazy: it is put into words when the file is written, in the language active then."""
 
     key: str
-    header: str
+    header: str | Promise
     kind: Kind = "text"
     total: bool = False
     width: int = 14
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One named value of an export's summary: a field of the JSON document, a row of the XLSX summary."""
+
+    key: str
+    label: str | Promise
+    value: Any
+    kind: Kind = "text"
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -57,10 +71,7 @@ def _csv_formatter(kind: Kind, decimal_mark: str) -> Callable[[Any], Any]:
     comma = decimal_mark == ","
 
     def text(value: Any) -> Any:
-        if value is None:
-            return ""
-        value = str(value)
-        return "'" + value if value and value[0] in DANGEROUS_FIRST else value
+        return "" if value is None else safe_cell(str(value))
 
     def money(value: Any) -> Any:
         if value is None:
@@ -111,7 +122,9 @@ def stream_csv(
     width = len(columns)
     formatters = [_csv_formatter(column.kind, decimal_mark) for column in columns]
     # The csv module already writes None as an empty cell and ints, dates and (with a decimal point)
-    # Decimals as themselves, so only the other cells go through Python per row: text is checked inline.
+    # Decimals as themselves, so only the other cells go through Python per row: text is made safe inline
+    # (what text_safety.safe_cell does, without a call per cell: nearly every text is printable and
+    # starts with a letter, and those two checks are all it costs).
     text_columns = [i for i, column in enumerate(columns) if column.kind == "text"]
     converted = [
         (i, formatters[i])
@@ -122,7 +135,7 @@ def stream_csv(
     sums = {i: Decimal(0) for i in totalled}
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([neutralise(column.header) for column in columns])
+    writer.writerow([safe_cell(str(column.header)) for column in columns])
     yield (BOM + buffer.getvalue()).encode("utf-8")
     batch: list[list[Any]] = []
     dangerous = DANGEROUS_FIRST
@@ -138,6 +151,8 @@ def stream_csv(
             if value is None or (value.__class__ is not str and not isinstance(value, str | Promise)):
                 continue
             value = str(value)
+            if not value.isprintable():
+                value = clean_text(value)
             out[i] = "'" + value if value and value[0] in dangerous else value
         for i, fmt in converted:
             if out[i] is not None:
@@ -183,10 +198,13 @@ def write_xlsx(
     *,
     sheet_name: str = "Export",
     totals_label: str | None = None,
+    summary: Sequence[Figure] = (),
+    summary_name: str | None = None,
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 5_000,
 ) -> dict[str, Decimal]:
-    """Write a workbook with typed cells, a frozen header row, a filter and (optionally) a totals row.
+    """Write a workbook with typed cells, a frozen header row, a filter and (optionally) a totals row, and
+    with ``summary`` a second sheet that lists each figure: its label, its value and its field name.
 
     ``target`` should be a path or a real file: XlsxWriter gives up constant memory for in-memory output.
     Amounts are written as numbers in a euro format: a spreadsheet number is a binary double, exact to
@@ -210,7 +228,7 @@ def write_xlsx(
         for i, column in enumerate(columns):
             sheet.set_column(i, i, column.width)
         for i, column in enumerate(columns):
-            sheet.write_string(0, i, neutralise(column.header), bold)
+            sheet.write_string(0, i, safe_cell(str(column.header)), bold)
         sheet.freeze_panes(1, 0)
 
         totalled = [i for i, column in enumerate(columns) if column.total]
@@ -230,20 +248,36 @@ def write_xlsx(
         last = max(number, 1)
         sheet.autofilter(0, 0, last, len(columns) - 1)
         if totals_label is not None:
-            sheet.write_string(number + 1, 0, neutralise(totals_label), total_text)
+            sheet.write_string(number + 1, 0, safe_cell(totals_label), total_text)
             for i in totalled:
                 cell_range = xlsxwriter.utility.xl_range(1, i, max(number, 1), i)
                 value = sums[i]
                 fmt = total_money if columns[i].kind == "money" else total_text
                 sheet.write_formula(number + 1, i, f"=SUM({cell_range})", fmt, float(value))
+        if summary:
+            _write_summary(workbook.add_worksheet((summary_name or _("Samenvatting"))[:31]), summary, bold, formats)
     finally:
         workbook.close()
     return {columns[i].key: sums[i] for i in totalled}
 
 
+def _write_summary(sheet: Any, summary: Sequence[Figure], bold: Any, formats: dict[str, Any]) -> None:
+    """One row per figure: what it is, its value (typed, as in the lines), and its name in the JSON export."""
+    sheet.set_column(0, 0, 36)
+    sheet.set_column(1, 1, 24)
+    sheet.set_column(2, 2, 14)
+    for i, header in enumerate((_("Omschrijving"), _("Waarde"), _("Veld"))):
+        sheet.write_string(0, i, header, bold)
+    for number, figure in enumerate(summary, start=1):
+        sheet.write_string(number, 0, safe_cell(str(figure.label)))
+        if figure.value is not None:
+            _xlsx_writer(sheet, figure.kind, formats.get(figure.kind))(number, 1, figure.value)
+        sheet.write_string(number, 2, figure.key)
+
+
 def _xlsx_writer(sheet: Any, kind: Kind, fmt: Any) -> Callable[[int, int, Any], Any]:
     if kind == "text":
-        return lambda r, c, v: sheet.write_string(r, c, neutralise(str(v)))
+        return lambda r, c, v: sheet.write_string(r, c, safe_cell(str(v)))
     if kind in ("money", "decimal", "integer"):
         return lambda r, c, v: sheet.write_number(r, c, float(v), fmt)
     if kind == "date":
@@ -268,15 +302,19 @@ def _json_value(kind: Kind, value: Any) -> Any:
         return value.isoformat()
     if kind == "datetime":
         return _local(value).isoformat(timespec="seconds")
-    return str(value)
+    return clean_text(str(value))  # JSON is no spreadsheet: hidden characters go, no quote is added
 
 
-def stream_json(columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, meta: dict[str, Any]) -> Iterator[bytes]:
-    """Yield ``{...meta, "lines": [...], "totals": {...}}`` in chunks; the totals are summed as the lines pass."""
+def stream_json(
+    columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, summary: Sequence[Figure] = ()
+) -> Iterator[bytes]:
+    """Yield ``{...summary, "lines": [...], "totals": {...}}`` in chunks; the totals are summed as the lines
+    pass. The summary's figures are fields of the document, typed as the lines are."""
     import json
 
     totalled = [i for i, column in enumerate(columns) if column.total]
     sums = {i: Decimal(0) for i in totalled}
+    meta = {figure.key: _json_value(figure.kind, figure.value) for figure in summary}
     head = json.dumps(meta, ensure_ascii=False)
     yield (head[:-1] + (", " if meta else "") + '"lines": [').encode("utf-8")
     batch: list[str] = []

@@ -140,7 +140,7 @@ def test_an_unfiltered_export_holds_every_event_but_its_own(administrator_client
 
 
 def test_csv_cells_starting_with_a_formula_are_neutralised():
-    from nplvportal.csv_safety import stream_rows
+    from accounts.text_safety import stream_rows
 
     content = b"".join(stream_rows(["a", "b"], [["=1+1", "-2"], ["@x", "ok"]])).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(content))) == [["a", "b"], ["'=1+1", "'-2"], ["'@x", "ok"]]

@@ -16,8 +16,19 @@ from tests.factories import AdministratorFactory, ApplicationFactory, CallFactor
 DECIDED_AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 
-def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True, letters=True):
-    """A run over ``lines`` applications: ranked, the last ones rejected, amounts with odd cents."""
+RESERVE = Decimal("10000.00")
+
+
+def cents(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True, letters=True, reserve=RESERVE):
+    """A run over ``lines`` applications: ranked, the last ones rejected, amounts with odd cents.
+
+    The call's published ceiling is its budget; ``reserve`` is kept out, so the run divides the rest (as a
+    run stores it: ``parameters["policy"]`` and ``total_budget``). Each line has its ground, as the plan
+    gives it: the first in full, the second what was left, the others nothing after the money ran out."""
     call = call or CallFactory(budget=Decimal("1000000.00"))
     admin, approver = AdministratorFactory(), AdministratorFactory()
     m50 = NetworkFactory(code="M50", name="M50")
@@ -27,7 +38,15 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
         number=AllocationRun.objects.filter(call=call).count() + 1,
         status=RunStatus.DRAFT,  # its totals are written below, and a final run never changes
         method="ranked",
-        total_budget=call.budget,
+        parameters={
+            "policy": {
+                "budget": cents(call.budget),
+                "reserve": cents(reserve),
+                "ceiling": cents(call.budget - reserve),
+                "method": "ranked",
+            }
+        },
+        total_budget=call.budget - reserve,
         started_by=admin,
         approved_by=approver if status == RunStatus.FINAL else None,
         approved_at=DECIDED_AT if status == RunStatus.FINAL else None,
@@ -48,6 +67,12 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
             MembershipFactory(municipality=application.municipality, network=nplv, area_name=f"Wijk {i}")
         requested = application.requested_amount
         awarded = requested if i == 0 else Decimal("123456.78") if i == 1 else Decimal(0)
+        if i == 0:
+            ground = {"code": "full"}
+        elif i == 1:
+            ground = {"code": "partial", "pot": "M50", "left": cents(awarded), "wanted": cents(requested)}
+        else:
+            ground = {"code": "budget_exhausted", "pot": "M50", "cutoff_rank": 2}
         line = AllocationLine.objects.create(
             run=run,
             application=application,
@@ -56,7 +81,8 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
             requested=requested,
             ceiling=requested,
             awarded=awarded,
-            reason="funded" if i == 0 else "partial" if i == 1 else "budget_exhausted",
+            reason=ground["code"],
+            ground=ground,
             reviewer_score=Decimal("40.5") - i,
             need_score=Decimal("20.25"),
             bonus_score=Decimal("5"),
@@ -103,6 +129,53 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
     run.total_unspent = run.total_budget - awarded_total
     run.funded_count = 2 if lines >= 2 else lines
     run.status = status
+    run.save()
+    return run
+
+
+def build_run_with_lines(planned, *, reserve=RESERVE, title=None) -> AllocationRun:
+    """A final run whose lines are ``planned`` (``plan.PlannedLine``s: their amounts and grounds as the plan
+    gave them), one application each, without decisions; ``title`` for every application if given."""
+    total = sum(line.ceiling for line in planned) + cents(reserve)
+    call = CallFactory(budget=Decimal(total) / 100)
+    admin = AdministratorFactory()
+    run = AllocationRun.objects.create(
+        call=call,
+        number=1,
+        status=RunStatus.FINAL,
+        method="ranked",
+        parameters={"policy": {"budget": total, "reserve": cents(reserve), "ceiling": total - cents(reserve)}},
+        total_budget=Decimal(total) / 100 - reserve,
+        started_by=admin,
+        approved_by=AdministratorFactory(),
+        approved_at=DECIDED_AT,
+        input_hash="cd" * 32,
+    )
+    for rank, line in enumerate(planned, start=1):
+        application = ApplicationFactory(
+            call=call,
+            title=title or f"Plan {line.reference}",
+            requested_amount=Decimal(line.requested) / 100,
+            status=Status.AWARDED if line.awarded else Status.REJECTED,
+            created_by=admin,
+        )
+        AllocationLine.objects.create(
+            run=run,
+            application=application,
+            rank=rank,
+            pot=line.pot,
+            requested=Decimal(line.requested) / 100,
+            ceiling=Decimal(line.ceiling) / 100,
+            awarded=Decimal(line.awarded) / 100,
+            reason=line.reason,
+            ground=line.ground,
+            total_points=Decimal("60.00"),
+        )
+    awarded = Decimal(sum(line.awarded for line in planned)) / 100
+    run.total_requested = Decimal(sum(line.requested for line in planned)) / 100
+    run.total_awarded = awarded
+    run.total_unspent = run.total_budget - awarded
+    run.funded_count = sum(1 for line in planned if line.awarded)
     run.save()
     return run
 

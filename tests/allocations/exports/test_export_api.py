@@ -89,7 +89,10 @@ def test_json_totals_equal_the_runs_totals(admin_api, final_run):
     response = admin_api.get(url(final_run, "json"))
     assert response["Content-Type"] == "application/json"
     data = json.loads(body(response))
-    assert data["total_awarded"] == f"{final_run.total_awarded:.2f}"
+    assert data["awarded"] == f"{final_run.total_awarded:.2f}"
+    assert data["requested"] == f"{final_run.total_requested:.2f}"
+    assert data["distributed"] == f"{final_run.total_budget:.2f}"
+    assert data["unspent"] == f"{final_run.total_unspent:.2f}"
     assert data["totals"] == {
         "requested": f"{final_run.total_requested:.2f}",
         "awarded": f"{final_run.total_awarded:.2f}",

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from allocations.exports.writers import BOM, Column, neutralise, stream_csv, write_xlsx
+from accounts.text_safety import neutralise
+from allocations.exports.writers import BOM, Column, stream_csv, write_xlsx
 
 COLUMNS = [
     Column("name", "Gemeente"),

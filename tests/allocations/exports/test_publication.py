@@ -51,6 +51,7 @@ def test_publication_json_has_no_reviewer_or_personal_data(admin_api, final_run,
     text = json.dumps(data)
     assert administrator.email not in text and "@" not in text
     assert data["totals"] == {"awarded": f"{final_run.total_awarded:.2f}"}
+    assert data["awarded"] == data["totals"]["awarded"]
 
 
 def test_publication_is_audited(admin_api, administrator, final_run):
