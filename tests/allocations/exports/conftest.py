@@ -142,7 +142,7 @@ def build_run_with_lines(planned, *, reserve=RESERVE, title=None) -> AllocationR
     run = AllocationRun.objects.create(
         call=call,
         number=1,
-        status=RunStatus.FINAL,
+        status=RunStatus.DRAFT,  # made final last: a final run's columns can no longer change
         method="ranked",
         parameters={"policy": {"budget": total, "reserve": cents(reserve), "ceiling": total - cents(reserve)}},
         total_budget=Decimal(total) / 100 - reserve,
@@ -176,6 +176,7 @@ def build_run_with_lines(planned, *, reserve=RESERVE, title=None) -> AllocationR
     run.total_awarded = awarded
     run.total_unspent = run.total_budget - awarded
     run.funded_count = sum(1 for line in planned if line.awarded)
+    run.status = RunStatus.FINAL
     run.save()
     return run
 
