@@ -121,6 +121,7 @@ def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan
         count = _write_lines(run, computed.lines)
         included = [p for p in computed.lines if p.included]
         run.input_hash = digest
+        run.rules_hash = data["policy"]["rules_sha256"]
         run.engine_version = snapshot.ENGINE_VERSION
         run.parameters = {
             **run.parameters,

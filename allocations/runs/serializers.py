@@ -154,6 +154,7 @@ class RunSerializer(serializers.ModelSerializer):
             "method",
             "parameters",
             "input_hash",
+            "rules_hash",
             "engine_version",
             "total_budget",
             "total_requested",
@@ -273,6 +274,13 @@ class DifferenceSerializer(serializers.Serializer):
     computed = serializers.CharField()
 
 
+class RulesCheckSerializer(serializers.Serializer):
+    applied_hash = serializers.CharField(help_text="SHA-256 van de regels die de verdeling toepaste.")
+    published_hash = serializers.CharField(help_text="SHA-256 van de gepubliceerde regels (leeg: geen).")
+    published_version = serializers.IntegerField(allow_null=True)
+    ok = serializers.BooleanField()
+
+
 class VerificationSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     hash_ok = serializers.BooleanField()
@@ -280,6 +288,7 @@ class VerificationSerializer(serializers.Serializer):
     computed_hash = serializers.CharField()
     engine_version = serializers.CharField()
     differences = DifferenceSerializer(many=True)
+    rules = RulesCheckSerializer()
 
 
 class CompareRowSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from applications.models import Application, BudgetLine, PointsBreakdown, PointsComponent, Status
+from applications.published_rules import document as published_rules
 
 SCHEMA = 1
 _ENGINE_FILES = ("engine.py", "engine_funding.py")
@@ -133,6 +134,8 @@ def build(call, policy, *, min_points_default: Decimal | None = None) -> dict:
     policy_data = _policy_data(call, policy)
     if policy.min_points is None:
         policy_data["min_points"] = points_text(min_points_default)
+    # The hash of the call's rules document as configured now: the rules this run applies (rules.py).
+    policy_data["rules_sha256"] = published_rules.current_hash(call)
     # Tuples, not model instances or dicts: a call has hundreds of applications and thousands of budget lines
     # and points components, and the approval check on the run page reads them all on every view.
     applications = list(

@@ -21,6 +21,7 @@ from allocations.runs.models import AllocationRun, RunStatus
 from allocations.runs.permissions import can_approve_run, can_view_allocation
 from allocations.runs.reasons import REASONS
 from applications.models import Call
+from applications.published_rules.selectors import version_with_hash
 
 LINES_PER_PAGE = 50  # as the application list, and the run's lines in the API
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -137,6 +138,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
         "summary": summary,
         "networks": networks,
         "check": extra.pop("check", check),
+        "rules_version": version_with_hash(run.call_id, run.rules_hash),
         "may_approve": can_approve_run(request.user, run),
         "refresh": run.status in ACTIVE,
         "reasons": REASONS,
