@@ -48,8 +48,8 @@ def division_part(call: Call) -> dict:
             {
                 "name": pot.name,
                 "budget": cents(pot.budget),
-                "network": pot.network.code if pot.network_id else None,
-                "spill_to": names.get(pot.spill_to_id),
+                "network": pot.network.code if pot.network is not None else None,
+                "spill_to": names.get(pot.spill_to_id) if pot.spill_to_id else None,
             }
             for pot in pots
         ],

@@ -86,7 +86,7 @@ def intake_part(call: Call) -> dict:
         "bonus_rules": [
             {
                 "kind": rule.kind,
-                "network": rule.network.code if rule.network_id else None,
+                "network": rule.network.code if rule.network is not None else None,
                 "label": rule.label,
                 "points": points_text(rule.points),
                 "min_reviewer_score": points_text(rule.min_reviewer_score),

@@ -137,7 +137,7 @@ def _indicator_lines(municipality: Municipality, indicators: list[scoring.NeedIn
     for indicator, component in zip(indicators, need, strict=True):
         reached = [b for b in indicator.bands if indicator.value is not None and indicator.value >= b.threshold]
         best = max(reached, key=lambda b: (b.points, b.threshold), default=None)
-        source, is_demo = origin.get((indicator.key, indicator.year), ("", False))
+        source, is_demo = origin.get((indicator.key, indicator.year or 0), ("", False))
         lines.append(
             IndicatorLine(
                 code=indicator.key,
@@ -212,7 +212,7 @@ def preview(
                 key=rule_low.key,
                 label=rule_low.label,
                 kind=model.kind,
-                network=model.network.code if model.network_id else "",
+                network=model.network.code if model.network is not None else "",
                 points=rule_low.points,
                 min_reviewer_score=rule_low.min_reviewer_score,
                 qualifies=rule_low.qualifies if rule_low.qualifies == rule_high.qualifies else None,
