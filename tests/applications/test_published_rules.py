@@ -395,3 +395,34 @@ def test_record_version_publishes_nothing_once_the_window_opened(opened):
     with time_machine.travel(timezone.now(), tick=False):
         assert record_version(call=opened, by=None).number == 1
     assert RulesVersion.objects.filter(call=opened).count() == 1
+
+
+def test_the_public_pages_cost_the_same_queries_for_more_calls_rules_and_versions(count_queries, client, administrator):
+    """The index, a rules page and the preview read a fixed number of queries, however many calls, versions,
+    criteria, bands and rules there are."""
+    now = timezone.now()
+    municipality = MunicipalityFactory()
+
+    def a_call(extra: int) -> Call:
+        call = CallFactory(opens_at=now + 10 * DAY, closes_at=now + 40 * DAY)
+        _configure(call)
+        for n in range(extra):
+            Criterion.objects.create(call=call, name=f"Extra {n}", weight=Decimal("1"), order=5 + n)
+            BonusRule.objects.create(call=call, kind="not_funded_before", label=f"Extra {n}", points=1)
+            record_version(call=call, by=None)
+        record_version(call=call, by=None)
+        return call
+
+    small, large = a_call(0), a_call(4)
+    counts = {}
+    for call in (small, large):
+        counts[call.pk] = [
+            count_queries(client, "/regels/"),
+            count_queries(client, f"/regels/{call.pk}/"),
+            count_queries(client, f"/regels/{call.pk}/puntenverkenning/?gemeente={municipality.cbs_code}"),
+            count_queries(client, f"/api/v1/calls/{call.pk}/points-preview/?municipality={municipality.cbs_code}"),
+        ]
+    for _n in range(3):
+        a_call(1)
+    assert counts[small.pk][1:] == counts[large.pk][1:]
+    assert count_queries(client, "/regels/") == counts[small.pk][0]
