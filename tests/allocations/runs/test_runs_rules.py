@@ -117,3 +117,22 @@ def test_a_policy_saved_before_opening_is_a_new_version_and_after_opening_is_ref
     with pytest.raises(TransitionNotAllowed, match="4:27"):
         services.save_policy(call=call, by=administrator, values={"method": "ranked"}, pots=[], reservations=[])
     assert document.current_hash(call) == before and call.rules_versions.count() == 2
+
+
+def test_the_letter_names_the_published_rules_the_run_applied(call, administrator, second_administrator, start):
+    from allocations.letters import pdf, selectors
+    from allocations.letters.compose import letter_content
+    from allocations.letters.services import texts_for
+    from allocations.runs.models import Decision
+
+    run = start(call, administrator)
+    services.approve_run(run=run, by=second_administrator)
+    decision = selectors.decisions_for_letters(Decision.objects.filter(run=run).values("pk")).first()
+    content = letter_content(decision, texts_for(call))
+    assert (content.rules_hash, content.rules_version) == (run.rules_hash, 2)
+    html = pdf.letter_html(content)
+    assert (
+        "De verdeling paste de regels van deze aanvraagronde toe zoals die vóór de opening zijn gepubliceerd: "
+        f"versie 2, SHA-256 {run.rules_hash}."
+    ) in html
+    assert html.index("Grondslag") < html.index(run.rules_hash) < html.index("Motivering")
