@@ -40,6 +40,7 @@ SENTENCES: dict[str, Any] = {
     "bonus_rule.created": _("%(who)s heeft een bonusregel toegevoegd aan %(object)s."),
     "bonus_rule.updated": _("%(who)s heeft een bonusregel van %(object)s gewijzigd."),
     "bonus_rule.deleted": _("%(who)s heeft de bonusregel '%(label)s' van %(object)s verwijderd."),
+    "call_rules.published": _("%(who)s heeft versie %(version)s van de regels van %(object)s gepubliceerd."),
     # Applications
     "application.created": _("%(who)s heeft de aanvraag aangemaakt."),
     "application.updated": _("%(who)s heeft de aanvraag gewijzigd: %(fields)s."),

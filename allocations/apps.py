@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AllocationsConfig(AppConfig):
     name = "allocations"
     verbose_name = _("Verdeling en beschikkingen")
+
+    def ready(self) -> None:
+        # The division (reserve, pots, method, cap, tie rule) is the money side's part of every call's
+        # published rules document; intake builds the rest without importing this side.
+        from allocations.runs.rules import division_part, read_division
+        from applications.published_rules import document
+
+        document.register_part("division", division_part, read_division)

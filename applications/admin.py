@@ -1,8 +1,9 @@
 """Admin for schemes, themes and calls: ministry configuration. Schemes, calls and the assessment
 configuration of a call are saved and deleted by the same services as in the API (applications.config,
-applications.assessment.config), with the same checks and audit events; locked criteria show read-only."""
+applications.assessment.config), with the same checks and audit events; locked criteria show read-only, and so
+does everything in a call's published rules once its window has opened (Awb 4:27)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_base import AdministratorPermissions, MinistryAdmin, MinistryTabularInline
@@ -19,6 +20,7 @@ from applications.models import (
     Scheme,
     Theme,
 )
+from applications.published_rules.freeze import RulesFrozen, is_frozen
 
 IN_USE = _("Dit is al in gebruik en kan niet worden verwijderd.")
 
@@ -62,23 +64,32 @@ class RequiredAttachmentInline(MinistryTabularInline):
     extra = 1
 
 
+def _frozen(call) -> bool:
+    return call is not None and call.pk is not None and is_frozen(call)
+
+
 class AssessmentSettingsInline(AdministratorPermissions, admin.StackedInline):
     model = AssessmentSettings
     can_delete = False
-
-
-class CriterionInline(MinistryTabularInline):
-    """Read-only once a review of the call is submitted: the criteria are locked (as in the API)."""
-
-    model = Criterion
-    extra = 1
-    fields = ["order", "name", "guidance", "scale_min", "scale_max", "weight", "required"]
-
-    def _locked(self, call) -> bool:
-        return call is not None and call.pk is not None and assessment_config.criteria_locked(call)
+    rule_fields = ["min_reviewer_score", "min_total_points", "need_reference_year"]
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields if self._locked(obj) else super().get_readonly_fields(request, obj)
+        return self.rule_fields if _frozen(obj) else super().get_readonly_fields(request, obj)
+
+
+class RulesInline(MinistryTabularInline):
+    """Rows of the call's published rules: read-only once its window has opened, apart from ``free_fields``."""
+
+    extra = 1
+    free_fields: list[str] = []
+
+    def _locked(self, call) -> bool:
+        return _frozen(call)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._locked(obj):
+            return [name for name in self.get_fields(request, obj) if name not in self.free_fields]
+        return super().get_readonly_fields(request, obj)
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if self._locked(obj) else super().get_extra(request, obj, **kwargs)
@@ -90,14 +101,32 @@ class CriterionInline(MinistryTabularInline):
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
-class NeedBandInline(MinistryTabularInline):
+class CriterionInline(RulesInline):
+    """Read-only once a review of the call is submitted (the criteria are locked, as in the API), and but for
+    the reviewers' guidance once the window has opened."""
+
+    model = Criterion
+    fields = ["order", "name", "guidance", "scale_min", "scale_max", "weight", "required"]
+    free_fields = ["guidance"]
+
+    def _locked(self, call) -> bool:
+        return super()._locked(call) or (
+            call is not None and call.pk is not None and assessment_config.criteria_locked(call)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.pk is not None and assessment_config.criteria_locked(obj):
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
+
+class NeedBandInline(RulesInline):
     model = NeedBand
-    extra = 1
+    fields = ["indicator", "threshold", "points"]
 
 
-class BonusRuleInline(MinistryTabularInline):
+class BonusRuleInline(RulesInline):
     model = BonusRule
-    extra = 1
     fields = ["kind", "network", "label", "points", "min_reviewer_score"]
 
 
@@ -115,6 +144,16 @@ class CallAdmin(MinistryAdmin):
     prepopulated_fields = {"code": ["title"]}
     filter_horizontal = ["eligible_networks"]
     list_select_related = ["scheme"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "budget", "opens_at"] if _frozen(obj) else fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        call = self.get_object(request, object_id)
+        if request.method == "GET" and _frozen(call):
+            messages.info(request, str(RulesFrozen(call)))
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         networks = list(form.cleaned_data["eligible_networks"]) if "eligible_networks" in form.changed_data else None

@@ -15,6 +15,7 @@ from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications.models import Call, RequiredAttachment, Scheme, Theme
 from applications.permissions import can_manage_calls
+from applications.published_rules.freeze import RulesFrozen, is_frozen, rules_change
 
 
 def plain(values: dict) -> dict:
@@ -123,14 +124,19 @@ def save_call(
     requirements: list[dict] | None = None,
 ) -> Call:
     """Create (``call`` None or unsaved) or change a call; ``networks`` and ``requirements`` (when given) replace the
-    eligible networks and the required attachments (one that applications already use stays)."""
+    eligible networks and the required attachments (one that applications already use stays). The ceiling is
+    part of the call's published rules: once the window has opened it no longer changes, nor does the opening."""
     require(can_manage_calls(by))
     creating = call is None or call.pk is None
     before = None if creating else plain({f: getattr(call, f) for f in values})
     verb = "call.created" if creating else "call.updated"
     call = call or Call()
+    if not creating:
+        stored = Call.objects.get(pk=call.pk)
+        if is_frozen(stored) and "opens_at" in values and values["opens_at"] != stored.opens_at:
+            raise RulesFrozen(stored)
     check_call(call, values)
-    with transaction.atomic():
+    with rules_change(call, by=by):
         call.save()
         if networks is not None:
             call.eligible_networks.set(networks)

@@ -27,7 +27,8 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 
 
 def seed_schemes_and_calls(today: datetime.date | None = None) -> list[Call]:
-    """Two schemes with an open call each. Dates are relative to today, so the demo always has open calls."""
+    """Two schemes with an open call each, their rules published the day before they opened. Dates are
+    relative to today, so the demo always has open calls."""
     today = today or timezone.localdate()
     with transaction.atomic():
         fund, _ = Scheme.objects.get_or_create(
@@ -74,6 +75,7 @@ def seed_schemes_and_calls(today: datetime.date | None = None) -> list[Call]:
         )
         if created:
             fund_call.eligible_networks.set(Network.objects.filter(code__in=[Network.M50, Network.NEW_TOWN]))
+            _publish(fund_call)
             RequiredAttachment.objects.create(
                 call=fund_call,
                 name="Plan van aanpak",
@@ -106,6 +108,7 @@ def seed_schemes_and_calls(today: datetime.date | None = None) -> list[Call]:
         )
         if created:
             spuk_call.eligible_networks.set(Network.objects.filter(code=Network.NPLV))
+            _publish(spuk_call)
             RequiredAttachment.objects.create(
                 call=spuk_call,
                 name="Wijkplan focusgebied",
@@ -186,80 +189,122 @@ def seed_applications() -> int:
     return created
 
 
-def seed_assessment() -> int:
-    """Criteria, need bands and bonus rules for both demo calls, and reviewers on the submitted
-    applications (one review already in, so the demo shows a queue and a half-finished assessment)."""
+CRITERIA = [
+    ("Aansluiting bij de doelen", "Draagt het plan aantoonbaar bij aan leefbaarheid en veiligheid?", "3"),
+    ("Effectiviteit van de aanpak", "Is de aanpak bewezen of goed onderbouwd?", "3"),
+    ("Lokale alliantie", "Werken de belangrijke partners mee, met afspraken?", "2"),
+    ("Betrokkenheid van bewoners", "Beslissen bewoners echt mee?", "2"),
+]
+BANDS = {
+    "leefbaarometer_weak_or_lower": [("10", "3"), ("25", "6"), ("40", "10")],
+    "households_below_poverty_line": [("6", "2"), ("10", "4")],
+    "social_assistance": [("4", "2"), ("8", "4")],
+}
+
+
+def _rules(call: Call) -> None:
+    """The call's assessment rules: settings, criteria, need bands and bonus rules (left alone when present)."""
     from accounts.importers import ensure_indicators
-    from accounts.models import User
-    from applications.assessment import services as assessment
-    from applications.models import AssessmentSettings, BonusRule, Criterion, NeedBand, ReviewAssignment
+    from applications.models import AssessmentSettings, BonusRule, Criterion, NeedBand
 
     indicators = ensure_indicators()
-    criteria = [
-        ("Aansluiting bij de doelen", "Draagt het plan aantoonbaar bij aan leefbaarheid en veiligheid?", "3"),
-        ("Effectiviteit van de aanpak", "Is de aanpak bewezen of goed onderbouwd?", "3"),
-        ("Lokale alliantie", "Werken de belangrijke partners mee, met afspraken?", "2"),
-        ("Betrokkenheid van bewoners", "Beslissen bewoners echt mee?", "2"),
-    ]
-    bands = {
-        "leefbaarometer_weak_or_lower": [("10", "3"), ("25", "6"), ("40", "10")],
-        "households_below_poverty_line": [("6", "2"), ("10", "4")],
-        "social_assistance": [("4", "2"), ("8", "4")],
-    }
-    for call in Call.objects.filter(code__in=["leefbaarheidsfonds-2027-tranche-1", "spuk-kansrijke-wijk-2027"]):
-        AssessmentSettings.objects.get_or_create(
-            call=call,
-            defaults={
-                "reviewers_per_application": 2,
-                "need_reference_year": 2024,
-                "min_reviewer_score": Decimal("40"),
-                "review_deadline": call.closes_at + datetime.timedelta(days=42),
-            },
-        )
-        if not call.criteria.exists():
-            for order, (name, guidance, weight) in enumerate(criteria, start=1):
-                Criterion.objects.create(call=call, name=name, guidance=guidance, weight=Decimal(weight), order=order)
-        if not call.need_bands.exists():
-            for code, steps in bands.items():
-                for threshold, points in steps:
-                    NeedBand.objects.create(
-                        call=call,
-                        indicator=indicators[code],
-                        threshold=Decimal(threshold),
-                        points=Decimal(points),
-                    )
-        if not call.bonus_rules.exists():
-            networks = {n.code: n for n in Network.objects.all()}
-            if call.code.startswith("spuk"):
-                BonusRule.objects.create(
-                    call=call,
-                    kind=BonusRule.Kind.NETWORK,
-                    network=networks[Network.NPLV],
-                    label="NPLV-focusgebied",
-                    points=Decimal("5"),
+    AssessmentSettings.objects.get_or_create(
+        call=call,
+        defaults={
+            "reviewers_per_application": 2,
+            "need_reference_year": 2024,
+            "min_reviewer_score": Decimal("40"),
+            "review_deadline": call.closes_at + datetime.timedelta(days=42),
+        },
+    )
+    if not call.criteria.exists():
+        for order, (name, guidance, weight) in enumerate(CRITERIA, start=1):
+            Criterion.objects.create(call=call, name=name, guidance=guidance, weight=Decimal(weight), order=order)
+    if not call.need_bands.exists():
+        for code, steps in BANDS.items():
+            for threshold, points in steps:
+                NeedBand.objects.create(
+                    call=call, indicator=indicators[code], threshold=Decimal(threshold), points=Decimal(points)
                 )
-            else:
-                BonusRule.objects.create(
-                    call=call,
-                    kind=BonusRule.Kind.NETWORK,
-                    network=networks[Network.M50],
-                    label="Lid van M50",
-                    points=Decimal("3"),
-                )
-                BonusRule.objects.create(
-                    call=call,
-                    kind=BonusRule.Kind.NETWORK,
-                    network=networks[Network.NEW_TOWN],
-                    label="Lid van de New Town Alliantie",
-                    points=Decimal("3"),
-                )
+    if not call.bonus_rules.exists():
+        networks = {n.code: n for n in Network.objects.all()}
+        if call.code.startswith("spuk"):
             BonusRule.objects.create(
                 call=call,
-                kind=BonusRule.Kind.NOT_FUNDED_BEFORE,
-                label="Niet eerder gefinancierd binnen de regeling",
+                kind=BonusRule.Kind.NETWORK,
+                network=networks[Network.NPLV],
+                label="NPLV-focusgebied",
                 points=Decimal("5"),
-                min_reviewer_score=Decimal("50"),
             )
+        else:
+            for code, label in ((Network.M50, "Lid van M50"), (Network.NEW_TOWN, "Lid van de New Town Alliantie")):
+                BonusRule.objects.create(
+                    call=call, kind=BonusRule.Kind.NETWORK, network=networks[code], label=label, points=Decimal("3")
+                )
+        BonusRule.objects.create(
+            call=call,
+            kind=BonusRule.Kind.NOT_FUNDED_BEFORE,
+            label="Niet eerder gefinancierd binnen de regeling",
+            points=Decimal("5"),
+            min_reviewer_score=Decimal("50"),
+        )
+
+
+def _publish(call: Call) -> None:
+    """Set up the call's rules and publish them as on the day before its window opened (the demo's calls are
+    dated relative to today, so that day may lie in the past: the service takes it as its clock)."""
+    from applications.published_rules.services import record_version
+
+    _rules(call)
+    record_version(call=call, by=None, now=call.opens_at - datetime.timedelta(days=1))
+
+
+def seed_upcoming_call(today: datetime.date | None = None) -> Call:
+    """A call that opens in three weeks, its rules published and corrected once (two versions): officers can
+    preview their points before the window opens, and administrators can still change its rules."""
+    from applications.models import NeedBand
+    from applications.published_rules.services import record_version
+
+    today = today or timezone.localdate()
+    fund = Scheme.objects.get(code="leefbaarheidsfonds-m50-2027")
+    call, created = Call.objects.get_or_create(
+        code="leefbaarheidsfonds-2027-tranche-2",
+        defaults={
+            "scheme": fund,
+            "title": "Leefbaarheidsfonds 2027 – tweede tranche",
+            "description": "Opent binnenkort. Open voor leden van M50 en de New Town Alliantie. De regels voor de "
+            "verdeling zijn al gepubliceerd.",
+            "opens_at": _at(today + datetime.timedelta(days=21), 9),
+            "closes_at": _at(today + datetime.timedelta(days=90), 17),
+            "budget": Decimal("15000000.00"),
+            "year_from": 2028,
+            "year_to": 2030,
+            "min_cofinancing_pct": Decimal("25.00"),
+            "max_per_application": Decimal("1200000.00"),
+            "prefix": "LBF27B",
+        },
+    )
+    if created:
+        call.eligible_networks.set(Network.objects.filter(code__in=[Network.M50, Network.NEW_TOWN]))
+        published = timezone.now() - datetime.timedelta(days=7)
+        _rules(call)
+        poverty = NeedBand.objects.filter(call=call, indicator__code="households_below_poverty_line")
+        lowest = poverty.order_by("threshold").first()
+        # Version 1 had a typing error in the lowest poverty band (16 instead of 6); the correction, still
+        # before the opening, made version 2.
+        NeedBand.objects.filter(pk=lowest.pk).update(threshold=Decimal("16"))
+        record_version(call=call, by=None, now=published)
+        NeedBand.objects.filter(pk=lowest.pk).update(threshold=Decimal("6"))
+        record_version(call=call, by=None, now=published + datetime.timedelta(days=2))
+    return call
+
+
+def seed_assessment() -> int:
+    """Reviewers on the submitted applications (one review already in, so the demo shows a queue and a
+    half-finished assessment). The calls' criteria, need bands and bonus rules were published with them."""
+    from accounts.models import User
+    from applications.assessment import services as assessment
+    from applications.models import ReviewAssignment
 
     administrator = User.objects.get(email="beheerder1@demo.nplv.example")
     first, second = (User.objects.get(email=f"beoordelaar{i}@demo.nplv.example") for i in (1, 2))

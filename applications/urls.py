@@ -2,6 +2,7 @@ from django.urls import path
 
 from applications import views
 from applications.assessment import views as assessment_views
+from applications.published_rules import views as rules_views
 
 urlpatterns = [
     path("aanvraagrondes/", views.call_list, name="call_list"),
@@ -40,4 +41,15 @@ urlpatterns += [
     ),
     path("aanvragen/<int:pk>/beoordelaars/", assessment_views.assign_reviewer, name="assign_reviewer"),
     path("aanvragen/<int:pk>/punten/herberekenen/", assessment_views.points_recompute, name="points_recompute"),
+]
+
+# Published rules and the points preview: public pages (no login), except an officer's own overview.
+urlpatterns += [
+    path("regels/", rules_views.rules_index, name="public_rules_index"),
+    path("regels/<int:pk>/", rules_views.rules_page, name="public_rules"),
+    path("regels/<int:pk>/versie/<int:number>/", rules_views.rules_page, name="public_rules_version"),
+    path("regels/<int:pk>/versie/<int:number>/regels.json", rules_views.rules_json, name="public_rules_json"),
+    path("regels/<int:pk>/puntenverkenning/", rules_views.preview_page, name="points_preview"),
+    path("regels/<int:pk>/puntenverkenning.json", rules_views.preview_json, name="points_preview_json"),
+    path("puntenverkenning/", rules_views.officer_previews, name="officer_previews"),
 ]

@@ -40,6 +40,7 @@ from applications.models import (
     Status,
     Theme,
 )
+from applications.published_rules.services import record_version
 
 APPLICATIONS = 1_000
 CALLS = 3
@@ -192,6 +193,8 @@ def _scheme_and_calls(count: int, now: datetime.datetime) -> tuple[list[Call], l
                 )
             ]
         )
+        # The rules were published the day before the call opened, as every call's are.
+        record_version(call=call, by=None, now=call.opens_at - datetime.timedelta(days=1))
         calls.append(call)
     return calls, themes, criteria
 

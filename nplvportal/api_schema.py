@@ -4,7 +4,8 @@ Every error of the API has one of two shapes (accounts/api_errors.py): ``{"detai
 404, 405, 409, 413, 415 and 429, and ``{"field": ["message", ...]}`` for 400 (nested for budget lines).
 Which codes an operation can give follows from what it is: every operation needs a login (401) and a
 role (403); one with an id in its path can miss (404); one that takes input or query parameters can
-refuse it (400); one that changes something can meet a state that forbids it (409)."""
+refuse it (400); one that changes something can meet a state that forbids it (409). A public operation (anyone
+may call it: the published rules) has no role to miss, so no 403."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ PUBLIC = {"/api/v1/schema/"}
 def _codes(path: str, method: str, operation: dict) -> list[str]:
     takes_input = method in WRITES or any(p.get("in") == "query" for p in operation.get("parameters", []))
     codes = ["400"] if takes_input else []
-    codes += ["401", "403", "429"]
+    public = any(not requirement for requirement in operation.get("security", [{"auth": []}]))
+    codes += ["401", "429"] if public else ["401", "403", "429"]
     paged = any(p.get("in") == "query" and p.get("name") == "page" for p in operation.get("parameters", []))
     if "{" in path or paged:  # a page past the end is a 404 too
         codes.append("404")

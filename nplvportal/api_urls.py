@@ -9,6 +9,7 @@ from allocations.letters import api as letters_api
 from allocations.runs import api as runs_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
+from applications.published_rules import api as published_rules_api
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -28,5 +29,6 @@ urlpatterns = [
     *runs_api.urlpatterns,
     *letters_urlpatterns,
     *exports_api.urlpatterns,
+    *published_rules_api.urlpatterns,
     *router.urls,
 ]

@@ -323,7 +323,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "EXCEPTION_HANDLER": "accounts.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"user": "1000/hour"},
+    "DEFAULT_THROTTLE_RATES": {"user": "1000/hour", "public": env.str("PUBLIC_API_RATE", default="600/hour")},
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

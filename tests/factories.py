@@ -114,6 +114,13 @@ class CallFactory(factory.django.DjangoModelFactory):
     year_to = 2029
 
 
+class UpcomingCallFactory(CallFactory):
+    """A call whose window opens in a week: its rules may still be set up and corrected (Awb 4:27)."""
+
+    opens_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=37))
+
+
 class RequiredAttachmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = RequiredAttachment

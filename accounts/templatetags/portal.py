@@ -40,3 +40,17 @@ def cents_to_euro(value) -> str:
     if value is None:
         return ""
     return format_euro(Decimal(int(value)) / 100)
+
+
+@register.filter(name="measure")
+def measure(value) -> str:
+    """An indicator value or threshold with the decimals it has and no trailing zeros, in the page's language
+    (``7,5`` and ``10`` in Dutch for the stored ``7.500`` and ``10.000``)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return str(value)
+    places = max(0, -int(number.as_tuple().exponent))
+    return number_format(number, decimal_pos=places, use_l10n=True)

@@ -163,4 +163,6 @@ def letter_content(decision: Decision, texts: LetterText) -> LetterContent:
             unspent_money=texts.unspent_money,
             closing=texts.closing,
         ),
+        rules_hash=run.rules_hash,
+        rules_version=next((v.number for v in call.rules_versions.all() if v.sha256 == run.rules_hash), None),
     )

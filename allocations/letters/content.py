@@ -251,6 +251,8 @@ class LetterContent:
     payments: tuple[Payment, ...] = ()
     texts: SchemeTexts = field(default_factory=SchemeTexts)
     attachments: tuple[str, ...] = ()
+    rules_hash: str = ""  # the SHA-256 of the published rules the run applied (applications/published_rules)
+    rules_version: int | None = None
 
     def __post_init__(self) -> None:
         _bound_fields(self, {"legal_basis": LONG, "application_title": SHORT, "decision_number": 40})

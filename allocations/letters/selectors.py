@@ -8,10 +8,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit
+from applications.models import RulesVersion
 
 
 def decisions_for_letters(ids) -> QuerySet[Decision]:
-    """Everything a letter reads, in four queries for any number of decisions."""
+    """Everything a letter reads, in five queries for any number of decisions."""
     return (
         Decision.objects.filter(pk__in=ids)
         .select_related(
@@ -24,6 +25,7 @@ def decisions_for_letters(ids) -> QuerySet[Decision]:
         .prefetch_related(
             Prefetch("line__splits", queryset=LineSplit.objects.select_related("theme")),
             Prefetch("run__lines", queryset=AllocationLine.objects.only("id", "run_id", "rank", "awarded", "included")),
+            Prefetch("application__call__rules_versions", queryset=RulesVersion.objects.defer("document")),
         )
     )
 

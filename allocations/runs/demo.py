@@ -1,8 +1,10 @@
 """Demo calls that are ready to divide: one per scheme, closed, with every review in and points stored.
 
-Used by ``seed_demo`` only. Bulk-created (applications, budget lines, assignments, reviews and scores), then
-the points are computed by the assessment's own code, so the breakdown is real. Idempotent: a call that
-already has applications is left alone.
+Used by ``seed_demo`` only. Each call's rules (assessment and allocation policy) are set up and published
+first, as on the day before its window opened (the services take that day as their clock), so every run
+applies the published rules. Then the applications are bulk-created (applications, budget lines,
+assignments, reviews and scores), and the points are computed by the assessment's own code, so the
+breakdown is real. Idempotent: a call that already has applications is left alone.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from applications.models import (
     Scheme,
     Status,
 )
+from applications.published_rules.services import record_version
 
 CRITERIA = [
     ("Aansluiting bij de doelen", "3"),
@@ -91,6 +94,13 @@ def _assessment(call: Call, *, min_reviewer_score=None, bonus_rules=()) -> None:
         )
     if not call.bonus_rules.exists():
         BonusRule.objects.bulk_create(BonusRule(call=call, **rule) for rule in bonus_rules)
+
+
+def _publish(call: Call, *, by: User, policy: dict) -> None:
+    """Save the allocation policy and publish the call's rules, on the day before its window opened."""
+    day_before = call.opens_at - datetime.timedelta(days=1)
+    save_policy(call=call, by=by, now=day_before, **policy)
+    record_version(call=call, by=by, now=day_before)  # also when the policy is the default one
 
 
 def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list[User]) -> list[Application]:
@@ -212,23 +222,25 @@ def seed_allocation_calls() -> list[Call]:
                 },
             ],
         )
+        _publish(
+            call,
+            by=by,
+            policy={
+                "values": {"method": "ranked", "partial_last": True, "unit": 100},
+                "pots": [
+                    PotInput("M50", Decimal("5000000.00"), networks[Network.M50], "Algemeen"),
+                    PotInput("New Town", Decimal("2000000.00"), networks[Network.NEW_TOWN], "Algemeen"),
+                    PotInput("Algemeen", Decimal("5000000.00")),
+                ],
+                "reservations": [],
+            },
+        )
         seen, entries = set(), []
         for m in _members(Network.NEW_TOWN) + _members(Network.M50):
             if m.municipality_id not in seen and len(entries) < 30:
                 seen.add(m.municipality_id)
                 entries.append((m.municipality, "", _amount(m.municipality.cbs_code, 250_000, 900_000)))
         _applications(call, entries, by=by, reviewers=reviewers)
-        save_policy(
-            call=call,
-            by=by,
-            values={"method": "ranked", "partial_last": True, "unit": 100},
-            pots=[
-                PotInput("M50", Decimal("5000000.00"), networks[Network.M50], "Algemeen"),
-                PotInput("New Town", Decimal("2000000.00"), networks[Network.NEW_TOWN], "Algemeen"),
-                PotInput("Algemeen", Decimal("5000000.00")),
-            ],
-            reservations=[],
-        )
     calls.append(call)
 
     # 2. SPUK Kansrijke Wijk 2026–2028: a reservation for each of the 20 NPLV focus areas, themes × years.
@@ -262,14 +274,16 @@ def seed_allocation_calls() -> list[Call]:
             (m.municipality, m.area_name, reserved[m.area_name] + _amount(m.area_name + "+", 0, 1_000_000))
             for m in areas
         ]
-        _applications(call, entries, by=by, reviewers=reviewers)
-        save_policy(
-            call=call,
+        _publish(
+            call,
             by=by,
-            values={"method": "ranked"},
-            pots=[],
-            reservations=[ReservationInput(m.municipality, reserved[m.area_name], m.area_name) for m in areas],
+            policy={
+                "values": {"method": "ranked"},
+                "pots": [],
+                "reservations": [ReservationInput(m.municipality, reserved[m.area_name], m.area_name) for m in areas],
+            },
         )
+        _applications(call, entries, by=by, reviewers=reviewers)
     calls.append(call)
 
     # 3. A Volkshuisvestingsfonds-style tender: ranked, a minimum score, +5 "not funded before" only with a
@@ -301,13 +315,15 @@ def seed_allocation_calls() -> list[Call]:
 
         municipalities = list(Municipality.objects.order_by("-inhabitants")[:24])
         entries = [(m, "", _amount(m.cbs_code + "vhf", 2_000_000, 9_000_000)) for m in municipalities]
-        _applications(call, entries, by=by, reviewers=reviewers)
-        save_policy(
-            call=call,
+        _publish(
+            call,
             by=by,
-            values={"method": "ranked", "cap_pct": Decimal("10"), "unit": 100},
-            pots=[],
-            reservations=[],
+            policy={
+                "values": {"method": "ranked", "cap_pct": Decimal("10"), "unit": 100},
+                "pots": [],
+                "reservations": [],
+            },
         )
+        _applications(call, entries, by=by, reviewers=reviewers)
     calls.append(call)
     return calls

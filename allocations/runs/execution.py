@@ -133,6 +133,7 @@ def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan
         RunSnapshot.objects.create(run=run, data=data, sha256=digest)
         count = _write_lines(run, computed.lines)
         run.input_hash = digest
+        run.rules_hash = data["policy"]["rules_sha256"]
         run.engine_version = snapshot.ENGINE_VERSION
         run.parameters = {
             **run.parameters,

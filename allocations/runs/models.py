@@ -242,6 +242,7 @@ class AllocationRun(models.Model):
     method = models.CharField(_("methode"), max_length=20, choices=Method.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     input_hash = models.CharField(_("hash van de invoer"), max_length=64, blank=True)
+    rules_hash = models.CharField(_("hash van de toegepaste regels"), max_length=64, blank=True)
     engine_version = models.CharField(_("versie rekenkern"), max_length=20, blank=True)
     total_budget = models.DecimalField(_("te verdelen"), **MONEY, default=0)
     total_requested = models.DecimalField(_("aangevraagd"), **MONEY, default=0)

@@ -1,5 +1,7 @@
 """The allocation policy of a call: the one service that checks and saves it, for the page, the admin and
-the API alike, with a clear Dutch message for every mistake."""
+the API alike, with a clear Dutch message for every mistake. The policy is part of the call's published
+rules: saved before the window opens it publishes a new version of them, and from the opening on it is
+refused (Awb 4:27, applications/published_rules/freeze.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from allocations.runs.models import (
 )
 from allocations.runs.permissions import can_manage_allocation
 from applications.models import Call
+from applications.published_rules.freeze import check_changeable, rules_change
 
 POLICY_FIELDS = (
     "method",
@@ -166,11 +168,12 @@ def save_policy(
     """Check and replace the call's policy (its pots and reservations with it), and audit the change."""
     require(can_manage_allocation(by))
     now = now or timezone.now()
+    check_changeable(call, now)
     values = {key: values[key] for key in POLICY_FIELDS if key in values}
     values.setdefault("reserve", Decimal("0"))
     values["formula_weight"] = values.get("formula_weight") or ""
     check_policy(call=call, values=values, pots=pots, reservations=reservations)
-    with transaction.atomic():
+    with rules_change(call, by=by, now=now):
         Call.objects.select_for_update().get(pk=call.pk)
         if AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).exists():
             raise TransitionNotAllowed(

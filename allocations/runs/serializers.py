@@ -154,6 +154,7 @@ class RunSerializer(serializers.ModelSerializer):
             "method",
             "parameters",
             "input_hash",
+            "rules_hash",
             "engine_version",
             "total_budget",
             "total_requested",
@@ -303,6 +304,13 @@ class DifferenceSerializer(serializers.Serializer):
     computed = serializers.CharField(help_text="Wat de nieuwe berekening geeft of het bestand nu is.")
 
 
+class RulesCheckSerializer(serializers.Serializer):
+    applied_hash = serializers.CharField(help_text="SHA-256 van de regels die de verdeling toepaste.")
+    published_hash = serializers.CharField(help_text="SHA-256 van de gepubliceerde regels (leeg: geen).")
+    published_version = serializers.IntegerField(allow_null=True)
+    ok = serializers.BooleanField()
+
+
 class VerificationSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     hash_ok = serializers.BooleanField()
@@ -314,6 +322,7 @@ class VerificationSerializer(serializers.Serializer):
     letters_checked = serializers.IntegerField(
         help_text="Aantal vergeleken brieven: elke verzonden en elke huidige versie (0 bij een concept)."
     )
+    rules = RulesCheckSerializer()
 
 
 class CompareRowSerializer(serializers.Serializer):

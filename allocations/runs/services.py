@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +36,7 @@ from allocations.runs.models import (
 )
 from allocations.runs.permissions import can_approve_run, can_manage_allocation
 from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
+from allocations.runs.rules import RulesCheck, approval_refusal, rules_check
 from allocations.runs.selectors import policy_of
 from applications.models import Application, Call, Status
 
@@ -103,6 +104,7 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
     the call is still queued or running, no other starts (a double click, two administrators at once)."""
     require(can_manage_allocation(by))
     now = now or timezone.now()
+    check_window_closed(call, now)
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
         busy = AllocationRun.objects.filter(call=call, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
@@ -126,6 +128,15 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
         transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
+
+
+def check_window_closed(call: Call, now: datetime.datetime) -> None:
+    """A run divides the applications of a closed window: while it is open or has not opened, more may come."""
+    if call.status_at(now) != Call.Status.CLOSED:
+        raise TransitionNotAllowed(
+            _("Een verdeling kan pas worden berekend als de aanvraagtermijn is gesloten (op %(closes)s).")
+            % {"closes": formats.date_format(timezone.localtime(call.closes_at), "j F Y, H:i")}
+        )
 
 
 def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
@@ -173,6 +184,9 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             "Deze ronde heeft al een definitieve verdeling. Een besluit herzien hoort bij de behandeling van "
             "bezwaren en kan hier niet."
         )
+        return check
+    check.state_message = approval_refusal(run)  # the rules applied must be the published ones
+    if check.state_message:
         return check
     checked_at = snapshot.unchanged_since(run.pk, run.input_hash) if reuse else None
     if checked_at is not None:
@@ -289,6 +303,7 @@ class Verification:
     # Of a final run: how many decisions and letters (sent or current) were compared too.
     decisions_checked: int = 0
     letters_checked: int = 0
+    rules: RulesCheck | None = None  # the rules the run applied against the published ones
 
     @property
     def ok(self) -> bool:
@@ -359,14 +374,16 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
         differences += found
         found, letters_checked = verification.letter_differences(run, planned)
         differences += found
+    rules = rules_check(run)  # a run whose rules differ from the published version does not verify
     result = Verification(
         hash_ok=computed_hash == stored.sha256 == run.input_hash,
         stored_hash=run.input_hash,
         computed_hash=computed_hash,
         engine_version=snapshot.ENGINE_VERSION,
-        differences=differences,
+        differences=differences + rules.differences,
         decisions_checked=decisions_checked,
         letters_checked=letters_checked,
+        rules=rules,
     )
     audit.record(
         actor=by,

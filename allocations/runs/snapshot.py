@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from allocations.runs.selectors import minimums_of, policy_with_parts
 from applications.models import Application, BudgetLine, PointsBreakdown, PointsComponent, Status
+from applications.published_rules import document as published_rules
 
 # 2: the minimums with their sources (policy_data: min_points_source, assessment_minimums).
 SCHEMA = 2
@@ -140,6 +141,8 @@ def build(call, policy) -> dict:
         "reviewer_score": points_text(minimums.reviewer_score),
         "total": points_text(minimums.assessment_total),
     }
+    # The hash of the call's rules document as configured now: the rules this run applies (rules.py).
+    policy_data["rules_sha256"] = published_rules.current_hash(call)
     # Tuples, not model instances or dicts: a call has hundreds of applications and thousands of budget lines
     # and points components, and the approval check on the run page reads them all on every view.
     applications = list(

@@ -21,6 +21,8 @@ from allocations.runs.models import AllocationRun, RunStatus
 from allocations.runs.permissions import can_approve_run, can_view_allocation
 from allocations.runs.reasons import REASONS
 from applications.models import Call
+from applications.published_rules.freeze import is_frozen
+from applications.published_rules.selectors import version_with_hash
 
 LINES_PER_PAGE = 50  # as the application list, and the run's lines in the API
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -57,6 +59,7 @@ def allocation_overview(request, pk: int):
             "runs": runs,
             "refresh": any(run.status in ACTIVE for run in runs),
             "has_final": any(run.is_final for run in runs),
+            "frozen": is_frozen(call),
         },
     )
 
@@ -103,7 +106,13 @@ def allocation_policy(request, pk: int):
     return render(
         request,
         "allocations/runs/policy.html",
-        {"call": call, "form": form, "pots": pots, "reservations": reservations},
+        {
+            "call": call,
+            "form": form,
+            "pots": pots,
+            "reservations": reservations,
+            "frozen": is_frozen(call),
+        },
         status=status,
     )
 
@@ -137,6 +146,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
         "summary": summary,
         "networks": networks,
         "check": extra.pop("check", check),
+        "rules_version": version_with_hash(run.call_id, run.rules_hash),
         "may_approve": can_approve_run(request.user, run),
         "refresh": run.status in ACTIVE,
         "reasons": REASONS,

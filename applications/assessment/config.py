@@ -1,6 +1,9 @@
 """How a call is assessed: its settings, criteria, need bands and bonus rules. They are saved and deleted
 only here, by the API and the admin alike: each checks the rule, validates, writes and records the audit
 event on the call. The criteria lock once a review of the call is submitted (the scores would no longer fit).
+All of it but the reviewers' guidance, the review deadline, the number of reviewers and the spread threshold
+is part of the call's published rules: a change before opening publishes a new version, and from opening
+on a change to the rules is refused (applications/published_rules/freeze.py).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications.models import AssessmentSettings, BonusRule, Call, Criterion, NeedBand, Review, ReviewScore
 from applications.permissions import can_configure_assessment
+from applications.published_rules.freeze import check_changeable, rules_change
 
 ConfigRow = AssessmentSettings | Criterion | NeedBand | BonusRule
 
@@ -90,9 +94,11 @@ def save(*, row: ConfigRow, values: dict, by: User) -> ConfigRow:
     record ``<name>.created``/``.updated`` on the call with what changed."""
     require(can_configure_assessment(by))
     call = row.call
+    creating = row.pk is None
+    if creating and not isinstance(row, AssessmentSettings):
+        check_changeable(call)  # a new criterion, band or rule always changes the rules
     if isinstance(row, Criterion):
         check_criteria_changeable(call)
-    creating = row.pk is None
     before = None if creating else plain({key: getattr(row, key) for key in values})
     for key, value in values.items():
         setattr(row, key, value)
@@ -101,7 +107,7 @@ def save(*, row: ConfigRow, values: dict, by: User) -> ConfigRow:
         last = Criterion.objects.filter(call=call).aggregate(last=Max("order"))["last"]
         row.order = 0 if last is None else last + 1
     name = AUDIT_NAMES[type(row)]
-    with transaction.atomic():
+    with rules_change(call, by=by):
         try:
             with transaction.atomic():
                 row.save()
@@ -121,11 +127,12 @@ def save(*, row: ConfigRow, values: dict, by: User) -> ConfigRow:
 def delete(*, row: ConfigRow, by: User, in_use_message: str) -> None:
     """Remove a configuration row; one already in use (scores on a criterion) is a 409 with ``in_use_message``."""
     require(can_configure_assessment(by))
+    check_changeable(row.call)
     if isinstance(row, Criterion):
         check_criteria_changeable(row.call)
     name = AUDIT_NAMES[type(row)]
     try:
-        with transaction.atomic():
+        with rules_change(row.call, by=by):
             audit.record(actor=by, verb=f"{name}.deleted", target=row.call, data={name: row.pk, "label": str(row)})
             row.delete()
     except ProtectedError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -72,10 +73,11 @@ def reference_years(indicator_ids, settings: AssessmentSettings) -> dict[int, in
     return {indicator_id: latest.get(indicator_id) for indicator_id in indicator_ids}
 
 
-def need_indicators(application: Application, settings: AssessmentSettings) -> list[scoring.NeedIndicator]:
-    """The call's need bands with the municipality's values, in a fixed number of queries."""
+def need_indicators_for(call, municipality_id: int, settings: AssessmentSettings) -> list[scoring.NeedIndicator]:
+    """The call's need bands with a municipality's values, in a fixed number of queries. The one reading of
+    need data: an application's points and the preview of a municipality's points both come from here."""
     bands: dict[int, list[NeedBand]] = defaultdict(list)
-    for band in NeedBand.objects.filter(call=application.call).select_related("indicator"):
+    for band in NeedBand.objects.filter(call=call).select_related("indicator"):
         bands[band.indicator_id].append(band)
     if not bands:
         return []
@@ -84,7 +86,7 @@ def need_indicators(application: Application, settings: AssessmentSettings) -> l
         (indicator_id, year): value
         for indicator_id, year, value in IndicatorValue.objects.filter(
             indicator_id__in=list(bands),
-            municipality_id=application.municipality_id,
+            municipality_id=municipality_id,
             year__in={year for year in years.values() if year},
         ).values_list("indicator_id", "year", "value")
     }
@@ -104,44 +106,52 @@ def need_indicators(application: Application, settings: AssessmentSettings) -> l
     return indicators
 
 
-def _funded_before(application: Application) -> bool:
-    call = application.call
+def need_indicators(application: Application, settings: AssessmentSettings) -> list[scoring.NeedIndicator]:
+    """The call's need bands with the municipality's values, in a fixed number of queries."""
+    return need_indicators_for(application.call, application.municipality_id, settings)
+
+
+def funded_before(call, municipality_id: int) -> bool:
+    """Whether the municipality was funded in an earlier call of the same scheme."""
     return Application.objects.filter(
-        municipality_id=application.municipality_id,
+        municipality_id=municipality_id,
         call__scheme_id=call.scheme_id,
         call__opens_at__lt=call.opens_at,
         status__in=FUNDED_STATES,
     ).exists()
 
 
-def bonus_rules(application: Application) -> list[scoring.BonusRule]:
-    """The call's bonus rules and whether the application qualifies: one query for the rules, one for the
-    municipality's memberships of their networks, one for earlier funding; whatever the number of rules."""
-    on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
-    rules = list(BonusRuleModel.objects.filter(call=application.call).select_related("network"))
+def bonus_rules_for(
+    call, municipality_id: int, *, area_name: str, on: datetime.date, funded: Callable[[], bool]
+) -> list[scoring.BonusRule]:
+    """The call's bonus rules and whether a municipality (for an area, or none) qualifies on a day: one query
+    for the rules, one for the municipality's memberships of their networks, and ``funded`` (whether it was
+    funded before) asked at most once; whatever the number of rules. The one reading of the bonus facts: an
+    application's points and the preview of a municipality's points both come from here."""
+    rules = list(BonusRuleModel.objects.filter(call=call).select_related("network"))
     networks = {rule.network_id for rule in rules if rule.kind == BonusRuleModel.Kind.NETWORK}
     areas: dict[int, list[str]] = defaultdict(list)  # network -> the area names of the active memberships
     if networks:
-        for network_id, area_name in (
+        for network_id, membership_area in (
             Membership.objects.active_on(on)
-            .filter(municipality_id=application.municipality_id, network_id__in=networks)
+            .filter(municipality_id=municipality_id, network_id__in=networks)
             .values_list("network_id", "area_name")
         ):
-            areas[network_id].append(area_name)
-    funded_before = None
-    area = application.area_name.strip().upper()
+            areas[network_id].append(membership_area)
+    was_funded = None
+    area = area_name.strip().upper()
 
     def qualifies(rule: BonusRuleModel) -> bool:
-        nonlocal funded_before
+        nonlocal was_funded
         if rule.kind == BonusRuleModel.Kind.NETWORK:
             if rule.network is not None and rule.network.code == Network.NPLV and area:
                 # An NPLV bonus is for the focus area: an application for another area does not qualify.
                 return any(name.upper() == area for name in areas.get(rule.network.pk, ()))
             return rule.network_id in areas
         if rule.kind == BonusRuleModel.Kind.NOT_FUNDED_BEFORE:
-            if funded_before is None:
-                funded_before = _funded_before(application)
-            return not funded_before
+            if was_funded is None:
+                was_funded = funded()
+            return not was_funded
         return False
 
     return [
@@ -154,6 +164,18 @@ def bonus_rules(application: Application) -> list[scoring.BonusRule]:
         )
         for rule in rules
     ]
+
+
+def bonus_rules(application: Application) -> list[scoring.BonusRule]:
+    """The call's bonus rules and whether the application qualifies, on the day it was submitted."""
+    on = timezone.localdate(application.submitted_at) if application.submitted_at else timezone.localdate()
+    return bonus_rules_for(
+        application.call,
+        application.municipality_id,
+        area_name=application.area_name,
+        on=on,
+        funded=lambda: funded_before(application.call, application.municipality_id),
+    )
 
 
 def compute(application: Application) -> scoring.Breakdown:

@@ -1,5 +1,5 @@
-"""Intake data: schemes and calls (calls.py), applications with their parts (applications.py), and
-their assessment (reviews.py)."""
+"""Intake data: schemes and calls (calls.py), applications with their parts (applications.py),
+their assessment (reviews.py), and the published versions of each call's rules (rules.py)."""
 
 from applications.models.applications import (
     CONTENT_FIELDS,
@@ -25,6 +25,7 @@ from applications.models.reviews import (
     ReviewAssignment,
     ReviewScore,
 )
+from applications.models.rules import RulesVersion
 
 __all__ = [
     "CONTENT_FIELDS",
@@ -49,6 +50,7 @@ __all__ = [
     "Review",
     "ReviewAssignment",
     "ReviewScore",
+    "RulesVersion",
     "Scheme",
     "Status",
     "Theme",

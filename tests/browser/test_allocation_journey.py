@@ -1,5 +1,6 @@
-"""Two administrators divide a call's budget in a real browser: the policy, a run with live progress, a
-second run to compare, and the four-eyes approval. Every page type is checked by axe-core (WCAG 2.1 AA)."""
+"""Two administrators divide a call's budget in a real browser: the policy (frozen with the published rules),
+a run with live progress, a second run to compare, and the four-eyes approval. Every page type is checked by
+axe-core (WCAG 2.1 AA)."""
 
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_administrators_allocate_compare_and_approve(page, browser, live_server):
-    call = allocation_call(budget=Decimal("400000.00"))
+    call = allocation_call(budget=Decimal("400000.00"), policy={"method": "ranked", "seed": 3})
     for requested, total in (("150000", "80"), ("200000", "70"), ("120000", "60")):
         reviewed(call, requested=Decimal(requested), total=Decimal(total), networks=("M50",))
     anne = AdministratorFactory(full_name="Anne Beheer")
@@ -26,20 +27,22 @@ def test_two_administrators_allocate_compare_and_approve(page, browser, live_ser
     expect(page.get_by_text("valt in de eerste pot (op volgorde) die hem neemt")).to_be_visible()
     check_accessibility(page, context="allocation page")
 
-    page.get_by_role("link", name="Verdeelbeleid wijzigen").click()
-    check_accessibility(page, context="policy form")
-    page.get_by_label("Maximum per aanvraag (bedrag)").fill("500.000")
-    page.get_by_role("button", name="Verdeelbeleid opslaan").click()
-    expect(page.get_by_text("hoger dan het te verdelen bedrag")).to_be_visible()
-    page.get_by_label("Maximum per aanvraag (bedrag)").fill("")
-    page.get_by_role("button", name="Verdeelbeleid opslaan").click()
-    expect(page.get_by_text("Het verdeelbeleid is opgeslagen.")).to_be_visible()
+    # The policy was published with the call's rules before it opened; since then it can only be read.
+    page.get_by_role("link", name="Verdeelbeleid bekijken").click()
+    expect(page.get_by_text("het kan alleen nog worden bekeken")).to_be_visible()
+    expect(page.get_by_role("button", name="Verdeelbeleid opslaan")).to_have_count(0)
+    check_accessibility(page, context="policy form, frozen")
+    page.get_by_role("link", name="Gepubliceerde regels").click()
+    expect(page.get_by_text("Deze regels liggen vast sinds de aanvraagtermijn opende")).to_be_visible()
+    page.goto(f"/aanvraagrondes/{call.pk}/verdeling/")
 
     page.get_by_role("button", name="Verdeling berekenen").click()
     expect(page.get_by_text("hier raakte het geld op")).to_be_visible()
     check_accessibility(page, context="run page")
+    expect(page.get_by_role("link", name="gepubliceerde regels, versie 2")).to_be_visible()
     page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_text("elke regel is gelijk")).to_be_visible()
+    expect(page.get_by_text("De verdeling paste de gepubliceerde regels toe (versie 2).")).to_be_visible()
 
     page.goto(f"/aanvraagrondes/{call.pk}/verdeling/")
     page.get_by_role("button", name="Verdeling berekenen").click()

@@ -17,14 +17,17 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from allocations.letters import services as letter_services
 from allocations.runs import services as run_services
 from allocations.runs.models import AllocationRun, Decision, RunStatus
+from applications import config
 from applications.assessment import points
 from applications.models import Application, Status
+from tests.allocations.runs.builders import before_opening, set_policy
 from tests.browser.visitor import RESULTS, Visitor
 from tests.factories import (
     PASSWORD,
@@ -41,15 +44,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def call(db):
+    """An open call whose rules (criteria, and the policy with a cap below the request) were published the
+    day before it opened."""
     call = CallFactory(title="Leefbaarheidsfonds 2027", budget=Decimal("1000000.00"), max_attachment_mb=5)
     ThemeFactory(scheme=call.scheme, name="School en omgeving", order=1)
     ThemeFactory(scheme=call.scheme, name="Ontwikkeling jonge kind", order=2)
     RequiredAttachmentFactory(call=call, name="Plan van aanpak")
-    CriterionFactory(call=call, name="Effectiviteit", weight=Decimal("3"))
-    CriterionFactory(call=call, name="Bereik", weight=Decimal("2"))
-    settings = points.assessment_settings(call)
-    settings.reviewers_per_application = 2
-    settings.save()
+
+    def rules(c):
+        CriterionFactory(call=c, name="Effectiviteit", weight=Decimal("3"))
+        CriterionFactory(call=c, name="Bereik", weight=Decimal("2"))
+        settings = points.assessment_settings(c)
+        settings.reviewers_per_application = 2
+        settings.save()
+
+    before_opening(call, rules)
+    set_policy(call, method="ranked", cap_amount=Decimal("250000.00"))
     return call
 
 
@@ -202,18 +212,21 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     application.refresh_from_db()
     assert application.status == Status.REVIEWED
 
-    # 3. Anne sets the policy (a cap below the request) and runs the allocation, watching its progress.
+    # 3. The window closes. Anne reads the policy published with the rules (a cap below the request) and runs
+    # the allocation, watching its progress.
+    config.save_call(call=call, values={"closes_at": timezone.now()}, by=anne_user)
     page = anne.page
     page.goto("/")
     anne.check("home again")
     page.get_by_role("link", name=f"Verdelen: {call.title}").click()
     anne.check("allocation")
-    page.get_by_role("link", name="Verdeelbeleid wijzigen").click()
-    anne.check("policy form")
-    page.get_by_label("Maximum per aanvraag (bedrag)").fill("250.000")
-    page.get_by_role("button", name="Verdeelbeleid opslaan").click()
-    expect(page.get_by_text("Het verdeelbeleid is opgeslagen.")).to_be_visible()
-    anne.check("policy saved")
+    page.get_by_role("link", name="Verdeelbeleid bekijken").click()
+    expect(page.get_by_label("Maximum per aanvraag (bedrag)")).to_have_value("250000,00")
+    anne.check("policy, frozen")
+    page.get_by_role("link", name="Gepubliceerde regels").click()
+    anne.check("published rules")
+    page.go_back()
+    page.go_back()
     page.get_by_role("button", name="Verdeling berekenen").click()
     progress = page.locator("[data-run-progress-text]")
     expect(progress).to_have_text("In de wachtrij")

@@ -13,6 +13,7 @@ from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import IndicatorValue, User
 from accounts.templatetags.portal import format_euro
 from applications.models import Call
+from applications.published_rules import document as published_rules
 from tests.factories import ApplicationFactory, CallFactory, MembershipFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +93,17 @@ def test_seed_demo_creates_accounts_calls_and_labelled_indicators_and_is_idempot
     assert User.objects.count() == len(DEMO_ACCOUNTS) == 8
     assert {u.role for u in User.objects.all()} == {"officer", "reviewer", "administrator"}
     assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.all())
-    # Two open calls, and three closed ones with every review in, ready to divide (allocations/runs/demo.py).
-    assert Call.objects.count() == 5
-    assert sorted(c.status for c in Call.objects.all()) == ["closed", "closed", "closed", "open", "open"]
+    # Two open calls, one that opens soon, and three closed ones with every review in, ready to divide
+    # (allocations/runs/demo.py).
+    assert Call.objects.count() == 6
+    assert sorted(c.status for c in Call.objects.all()) == ["closed", "closed", "closed", "open", "open", "upcoming"]
+    # Every call's rules were published before its window opened; the upcoming one was corrected once.
+    for call in Call.objects.all():
+        version = call.rules_versions.order_by("-number").first()
+        assert version is not None and version.published_at < call.opens_at, call.code
+        assert version.sha256 == published_rules.current_hash(call), call.code
+    upcoming = Call.objects.get(code="leefbaarheidsfonds-2027-tranche-2")
+    assert upcoming.rules_versions.count() == 2
     fund = Call.objects.get(code="leefbaarheidsfonds-2027-tranche-1")
     assert set(fund.eligible_networks.values_list("code", flat=True)) == {"M50", "NEW_TOWN"}
     assert fund.scheme.name == "Leefbaarheidsfonds middelgrote gemeenten 2027"

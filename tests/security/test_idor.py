@@ -125,6 +125,15 @@ NOT_AN_OBJECT = {
     "scheme-detail": "schemes are public configuration, read-only for officers",
     "call-detail": "calls are published; writing is for administrators (tested in test_api_calls)",
     "accept_invitation": "a signed, single-use token, not an object id (tested in accounts)",
+    # Published rules (issue 22): public for every published call, to anyone; they hold nothing of an
+    # organisation (tests/applications/test_published_rules.py proves they leak nothing beyond the rules).
+    "public_rules": "a published call's rules are public, without a login",
+    "public_rules_version": "a published call's rules are public, each version too",
+    "public_rules_json": "a published call's rules are public, as JSON too",
+    "points_preview": "the preview reads the rules and public indicators only; anyone may preview any municipality",
+    "points_preview_json": "the preview reads the rules and public indicators only, as JSON too",
+    "api-call-rules": "a published call's rules are public, in the API too",
+    "api-points-preview": "the preview reads the rules and public indicators only, in the API too",
 }
 
 

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_demo_addresses, seed_indicator_values
 from accounts.models import Municipality
 from allocations.runs.demo import seed_allocation_calls
-from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls
+from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls, seed_upcoming_call
 
 
 class Command(BaseCommand):
@@ -28,11 +28,13 @@ class Command(BaseCommand):
         values = seed_indicator_values()
         seed_demo_addresses()
         calls = seed_schemes_and_calls()
+        seed_upcoming_call()
         applications = seed_applications()
         assignments = seed_assessment()
         to_divide = seed_allocation_calls()
         self.stdout.write(
-            f"Demogegevens: {len(calls)} open aanvraagrondes, {applications} nieuwe demo-aanvragen, "
+            f"Demogegevens: {len(calls)} open aanvraagrondes en één die binnenkort opent, "
+            f"{applications} nieuwe demo-aanvragen, "
             f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden, "
             f"{len(to_divide)} rondes klaar om te verdelen."
         )

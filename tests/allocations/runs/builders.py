@@ -1,22 +1,65 @@
-"""Calls with reviewed applications and stored points, built fast, for the allocation-run tests."""
+"""Calls with reviewed applications and stored points, built fast, for the allocation-run tests.
+
+A call's rules are published before its window opens and are frozen from then on (Awb 4:27), and a run needs
+the window closed. So a builder sets the rules up on the day before the opening, with the clock moved back to
+that day (``before_opening``), and the call is closed by the time the test divides it.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
-from accounts.models import Membership, Municipality, Network
-from applications.models import Application, BudgetLine, PointsBreakdown, PointsComponent, Status, Theme
-from tests.factories import CallFactory, OfficerFactory, ThemeFactory
+from accounts.models import Membership, Municipality, Network, User
+from allocations.runs.policies import PotInput, ReservationInput, save_policy
+from applications.models import Application, BudgetLine, Call, PointsBreakdown, PointsComponent, Status, Theme
+from applications.published_rules.services import record_version
+from tests.factories import AdministratorFactory, CallFactory, OfficerFactory, ThemeFactory
 
 
 def network(code: str) -> Network:
     return Network.objects.get_or_create(code=code, defaults={"name": code})[0]
 
 
-def allocation_call(*, budget: Decimal = Decimal("1000000.00"), **kwargs):
+def before_opening(call: Call, configure: Callable[[Call], object] | None = None, *, by: User | None = None) -> None:
+    """Set up ``call``'s rules (``configure(call)``, through the services or directly) and publish them, on the
+    day before its window opened: the clock goes back to that day, as the rules were set then."""
+    with time_machine.travel(call.opens_at - datetime.timedelta(days=1), tick=False):
+        if configure is not None:
+            configure(call)
+        record_version(call=call, by=by)
+
+
+def set_policy(
+    call: Call,
+    *,
+    by: User | None = None,
+    pots: list[PotInput] | None = None,
+    reservations: list[ReservationInput] | None = None,
+    **values,
+) -> None:
+    """Save the call's allocation policy through the service, before the window opens (see ``before_opening``)."""
+    by = by or AdministratorFactory(totp=False)
+    before_opening(
+        call,
+        lambda c: save_policy(call=c, by=by, values=values, pots=pots or [], reservations=reservations or []),
+        by=by,
+    )
+
+
+def allocation_call(
+    *,
+    budget: Decimal = Decimal("1000000.00"),
+    policy: dict | None = None,
+    configure: Callable[[Call], object] | None = None,
+    **kwargs,
+):
+    """A closed call, ready to divide, whose rules (``policy``: the values, pots and reservations of
+    ``save_policy``; ``configure``: anything else) were published before it opened."""
     call = CallFactory(
         budget=budget,
         opens_at=timezone.now() - datetime.timedelta(days=60),
@@ -25,6 +68,9 @@ def allocation_call(*, budget: Decimal = Decimal("1000000.00"), **kwargs):
     )
     ThemeFactory(scheme=call.scheme, name="Wonen", order=1)
     ThemeFactory(scheme=call.scheme, name="Veiligheid", order=2)
+    before_opening(call, configure)
+    if policy is not None:
+        set_policy(call, **policy)
     return call
 
 

@@ -1,14 +1,17 @@
 """The allocation API: policy, start, progress, four-eyes approval, verification, comparison and errors."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, RunSnapshot, RunStatus
 from applications.models import Application, PointsBreakdown, Status
 from tests.allocations.runs.builders import allocation_call, network, reviewed
+from tests.factories import CallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +129,10 @@ def test_verify_reports_a_changed_line(call, administrator, api_start):
 def test_compare_two_runs(call, administrator, api_start):
     client = client_for(administrator)
     a = api_start(client, call)
-    response = client.put(f"/api/v1/calls/{call.pk}/allocation-policy/", {"method": "pro_rata"}, format="json")
-    assert response.status_code == 200, response.content
+    # The rules are frozen since the window opened; between the runs a reopened review raised the points of
+    # the last application, which now ranks first.
+    last = Application.objects.filter(call=call).order_by("-pk").first()
+    PointsBreakdown.objects.filter(application=last).update(reviewer_score=Decimal("85"), total=Decimal("90"))
     b = api_start(client, call)
     data = client.get(f"/api/v1/allocation-runs/{a}/compare/{b}/").json()
     assert data["total"]["award_a"] == data["total"]["award_b"] == "400000.00"
@@ -138,7 +143,17 @@ def test_compare_two_runs(call, administrator, api_start):
     assert sum(Decimal(row["difference"]) for row in data["municipalities"]) == 0
 
 
-def test_policy_errors_are_dutch_and_change_nothing(call, administrator):
+@pytest.fixture
+def upcoming_call():
+    """A call whose window has not opened yet: its rules, the policy with them, may still change."""
+    now = timezone.now()
+    return CallFactory(
+        budget=Decimal("400000.00"), opens_at=now + timedelta(days=7), closes_at=now + timedelta(days=37)
+    )
+
+
+def test_policy_errors_are_dutch_and_change_nothing(upcoming_call, administrator):
+    call = upcoming_call
     client = client_for(administrator)
     network("M50")
     response = client.put(
@@ -162,7 +177,8 @@ def test_policy_errors_are_dutch_and_change_nothing(call, administrator):
     assert client.get(f"/api/v1/calls/{call.pk}/allocation-policy/").json()["revision"] == 0
 
 
-def test_policy_put_and_get(call, administrator):
+def test_policy_put_and_get(upcoming_call, administrator):
+    call = upcoming_call
     client = client_for(administrator)
     network("M50")
     body = {
@@ -180,6 +196,24 @@ def test_policy_put_and_get(call, administrator):
     assert data["revision"] == 1 and data["cap_pct"] == "10.00" and data["seed"] == 7
     assert data["pots"][0] == {"name": "M50", "budget": "100000.00", "network": "M50", "spill_to": "algemeen"}
     assert AuditEvent.objects.filter(verb="allocation_policy.saved").count() == 1
+    assert call.rules_versions.count() == 1  # published as a new version of the call's rules
+
+
+def test_policy_put_after_the_window_opened_is_a_409_citing_the_article_and_changes_nothing(call, administrator):
+    client = client_for(administrator)
+    before = client.get(f"/api/v1/calls/{call.pk}/allocation-policy/").json()
+    audit = AuditEvent.objects.count()
+    versions = list(call.rules_versions.values_list("number", "sha256"))
+    response = client.put(f"/api/v1/calls/{call.pk}/allocation-policy/", {"method": "pro_rata"}, format="json")
+    assert response.status_code == 409
+    assert "artikel 4:27 van de Algemene wet bestuursrecht" in response.json()["detail"]
+    english = client.put(
+        f"/api/v1/calls/{call.pk}/allocation-policy/", {"method": "pro_rata"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "article 4:27 of the General Administrative Law Act" in english.json()["detail"]
+    assert client.get(f"/api/v1/calls/{call.pk}/allocation-policy/").json() == before
+    assert AuditEvent.objects.count() == audit
+    assert list(call.rules_versions.values_list("number", "sha256")) == versions
 
 
 @pytest.mark.parametrize("role", ["officer", "reviewer"])

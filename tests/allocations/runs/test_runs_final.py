@@ -73,7 +73,8 @@ def test_the_policy_of_a_call_with_a_final_run_cannot_change(final_run, administ
     client = APIClient()
     client.force_authenticate(administrator)
     response = client.put(f"/api/v1/calls/{final_run.call_id}/allocation-policy/", {"seed": 9}, format="json")
-    assert response.status_code == 409 and "definitieve verdeling" in response.json()["detail"]
+    # The rules were frozen when the window opened, long before the run became final.
+    assert response.status_code == 409 and "artikel 4:27" in response.json()["detail"]
     assert client.post(f"/api/v1/allocation-runs/{final_run.pk}/retry/").status_code == 409
 
 

@@ -15,6 +15,7 @@ from allocations.runs import snapshot
 from allocations.runs.models import AllocationLine, AllocationPolicy, AllocationRun, Decision, RunStatus
 from applications.models import Application, Status
 from tests.allocations.runs.builders import allocation_call, network, reviewed
+from tests.factories import UpcomingCallFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,9 @@ def test_overview_shows_policy_rule_and_start_button(call, administrator_client)
     assert "valt in de eerste pot (op volgorde) die hem neemt" in content
 
 
-def test_policy_form_saves_pots_and_shows_dutch_errors(call, administrator_client):
+def test_policy_form_saves_pots_and_shows_dutch_errors(administrator_client):
+    """Before the window opens; from the opening on the policy is frozen (tests/applications/test_published_rules)."""
+    call = UpcomingCallFactory(budget=Decimal("400000.00"))
     network("M50")
     url = f"/aanvraagrondes/{call.pk}/verdeling/beleid/"
     assert administrator_client.get(url).status_code == 200
@@ -108,6 +111,7 @@ def test_policy_form_saves_pots_and_shows_dutch_errors(call, administrator_clien
         ("algemeen", Decimal("200000.00"), None),
     ]
     assert policy.seed == 3
+    assert call.rules_versions.count() == 1  # published as the call's rules
 
 
 def test_run_page_marks_the_cutoff_and_the_starter_cannot_approve(call, administrator, page_start):

@@ -9,7 +9,7 @@ from allocations.runs import services, snapshot
 from allocations.runs.models import AllocationLine, AllocationRun, LineSplit, RunStatus
 from allocations.runs.policies import PotInput
 from applications.models import Status
-from tests.allocations.runs.builders import allocation_call, network, reviewed
+from tests.allocations.runs.builders import allocation_call, network, reviewed, set_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -108,16 +108,15 @@ def test_pots_take_their_network_first_and_spill_into_the_general_pot(administra
     m50 = reviewed(call, requested=Decimal("150000.00"), total=Decimal("40"), networks=("M50",))
     both = reviewed(call, requested=Decimal("100000.00"), total=Decimal("30"), networks=("NEW_TOWN", "M50"))
     other = reviewed(call, requested=Decimal("120000.00"), total=Decimal("90"))
-    services.save_policy(
-        call=call,
+    set_policy(
+        call,
         by=administrator,
-        values={"method": "ranked"},
+        method="ranked",
         pots=[
             PotInput("M50", Decimal("100000.00"), network("M50"), "algemeen"),
             PotInput("New Town", Decimal("50000.00"), network("NEW_TOWN"), "algemeen"),
             PotInput("algemeen", Decimal("150000.00")),
         ],
-        reservations=[],
     )
     run = start(call, administrator)
     lines = {line.application_id: line for line in AllocationLine.objects.filter(run=run)}
@@ -135,12 +134,8 @@ def test_reservation_lowers_the_request_and_is_the_reason(administrator, start):
     call = allocation_call(budget=Decimal("300000.00"))
     low = reviewed(call, requested=Decimal("150000.00"), total=Decimal("40"))
     reviewed(call, requested=Decimal("100000.00"), total=Decimal("30"))
-    services.save_policy(
-        call=call,
-        by=administrator,
-        values={"method": "ranked"},
-        pots=[],
-        reservations=[ReservationInput(low.municipality, Decimal("90000.00"))],
+    set_policy(
+        call, by=administrator, method="ranked", reservations=[ReservationInput(low.municipality, Decimal("90000.00"))]
     )
     run = start(call, administrator)
     lines = {line.application_id: line for line in AllocationLine.objects.filter(run=run)}

@@ -15,7 +15,7 @@ from allocations.runs import plan, services
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit, RunSnapshot, RunStatus
 from allocations.runs.policies import PotInput
 from applications.models import Application, Status
-from tests.allocations.runs.builders import allocation_call, network, reviewed
+from tests.allocations.runs.builders import allocation_call, network, reviewed, set_policy
 from tests.worker import WorkerProcess, wait_for
 
 pytestmark = pytest.mark.worker
@@ -41,15 +41,15 @@ def test_end_to_end_start_poll_approve_and_every_decision_equals_the_engine(
     celery_worker_process, administrator, second_administrator
 ):
     call = _call()
-    services.save_policy(
-        call=call,
+    set_policy(
+        call,
         by=administrator,
-        values={"method": "ranked", "cap_pct": Decimal("10")},
+        method="ranked",
+        cap_pct=Decimal("10"),
         pots=[
             PotInput("M50", Decimal("300000.00"), network("M50"), "algemeen"),
             PotInput("algemeen", Decimal("700000")),
         ],
-        reservations=[],
     )
     starter, approver = APIClient(), APIClient()
     starter.force_authenticate(administrator)

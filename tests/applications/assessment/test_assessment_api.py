@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from accounts.importers import ensure_indicators
@@ -100,63 +101,70 @@ def test_administrator_configures_assigns_and_reads_points_that_add_up(
     MembershipFactory(municipality=application.municipality, network=NetworkFactory(code="M50"))
     admin = _token_client(administrator)
     base = f"/api/v1/calls/{call.pk}"
-
-    settings = admin.put(
-        f"{base}/assessment/",
-        {
-            "reviewers_per_application": 2,
-            "need_reference_year": 2024,
-            "spread_threshold": "3.00",
-            "min_total_points": "20.00",
-            "review_deadline": "2027-05-01T17:00:00+02:00",
-        },
-    )
-    assert settings.status_code == 200, settings.json()
-    assert settings.json()["min_total_points"] == "20.00"
-    assert _has_offset(settings.json()["review_deadline"])
-
-    created = [
-        admin.post(f"{base}/criteria/", body)
-        for body in (
-            {"name": "Effectiviteit", "guidance": "Bereikt het plan zijn doelen?", "weight": "3.00"},
+    # The rules are set up before the window opens (Awb 4:27): the clock goes back to the day before.
+    with time_machine.travel(call.opens_at - datetime.timedelta(days=1), tick=False):
+        settings = admin.put(
+            f"{base}/assessment/",
             {
-                "name": "Bereik",
-                "guidance": "Hoeveel bewoners merken het?",
-                "weight": "2",
-                "scale_min": 1,
-                "scale_max": 10,
+                "reviewers_per_application": 2,
+                "need_reference_year": 2024,
+                "spread_threshold": "3.00",
+                "min_total_points": "20.00",
+                "review_deadline": "2027-05-01T17:00:00+02:00",
             },
         )
-    ]
-    assert [r.status_code for r in created] == [201, 201], [r.json() for r in created]
-    effect, reach = (r.json() for r in created)
-    assert (effect["weight"], effect["order"], reach["order"]) == ("3.00", 0, 1)
-    for threshold, points in (("10", "3"), ("25", "6"), ("40", "10")):
-        band = admin.post(
-            f"{base}/need-bands/",
-            {"indicator": "leefbaarometer_weak_or_lower", "threshold": threshold, "points": points},
+        assert settings.status_code == 200, settings.json()
+        assert settings.json()["min_total_points"] == "20.00"
+        assert _has_offset(settings.json()["review_deadline"])
+
+        created = [
+            admin.post(f"{base}/criteria/", body)
+            for body in (
+                {"name": "Effectiviteit", "guidance": "Bereikt het plan zijn doelen?", "weight": "3.00"},
+                {
+                    "name": "Bereik",
+                    "guidance": "Hoeveel bewoners merken het?",
+                    "weight": "2",
+                    "scale_min": 1,
+                    "scale_max": 10,
+                },
+            )
+        ]
+        assert [r.status_code for r in created] == [201, 201], [r.json() for r in created]
+        effect, reach = (r.json() for r in created)
+        assert (effect["weight"], effect["order"], reach["order"]) == ("3.00", 0, 1)
+        for threshold, points in (("10", "3"), ("25", "6"), ("40", "10")):
+            band = admin.post(
+                f"{base}/need-bands/",
+                {"indicator": "leefbaarometer_weak_or_lower", "threshold": threshold, "points": points},
+            )
+            assert band.status_code == 201, band.json()
+        assert (
+            admin.post(
+                f"{base}/need-bands/", {"indicator": "social_assistance", "threshold": "5", "points": "4"}
+            ).status_code
+            == 201
         )
-        assert band.status_code == 201, band.json()
-    assert (
-        admin.post(
-            f"{base}/need-bands/", {"indicator": "social_assistance", "threshold": "5", "points": "4"}
-        ).status_code
-        == 201
-    )
-    rules = [
-        admin.post(f"{base}/bonus-rules/", body)
-        for body in (
-            {"kind": "network", "network": "M50", "label": "Lid van M50", "points": "3", "min_reviewer_score": "20"},
-            {
-                "kind": "not_funded_before",
-                "label": "Niet eerder gefinancierd",
-                "points": "5",
-                "min_reviewer_score": "40",
-            },
-        )
-    ]
-    assert [r.status_code for r in rules] == [201, 201], [r.json() for r in rules]
-    assert rules[0].json()["network"] == "M50"
+        rules = [
+            admin.post(f"{base}/bonus-rules/", body)
+            for body in (
+                {
+                    "kind": "network",
+                    "network": "M50",
+                    "label": "Lid van M50",
+                    "points": "3",
+                    "min_reviewer_score": "20",
+                },
+                {
+                    "kind": "not_funded_before",
+                    "label": "Niet eerder gefinancierd",
+                    "points": "5",
+                    "min_reviewer_score": "40",
+                },
+            )
+        ]
+        assert [r.status_code for r in rules] == [201, 201], [r.json() for r in rules]
+        assert rules[0].json()["network"] == "M50"
 
     by_hand = admin.post(f"/api/v1/applications/{application.pk}/assignments/", {"reviewer": reviewer.pk})
     assert by_hand.status_code == 201, by_hand.json()
@@ -383,23 +391,27 @@ def test_a_submitted_review_is_locked_until_an_administrator_reopens_it(
     assert (points["status"], points["reviewer_score"], points["total"]) == ("stored", "39.00", "39.00")
 
 
-def test_recompute_points_after_a_rule_changed(application, administrator, reviewer, admin_api, criteria):
+def test_recompute_points_after_the_facts_changed(application, administrator, reviewer, admin_api, criteria):
+    """The rules are frozen once the window opened; the facts they read may still be corrected (here the
+    municipality's membership of M50), and recompute-points applies the correction."""
     admin_api.put(f"/api/v1/calls/{application.call_id}/assessment/", {"reviewers_per_application": 1})
     recompute = f"/api/v1/applications/{application.pk}/recompute-points/"
     assert admin_api.post(recompute).status_code == 409  # not reviewed yet
+    m50 = NetworkFactory(code="M50")
     rule = BonusRule.objects.create(
-        call=application.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="Niet eerder gefinancierd", points=D("5")
+        call=application.call, kind=BonusRule.Kind.NETWORK, network=m50, label="Lid van M50", points=D("7.5")
     )
     assignment = _assign(application, reviewer, administrator)
     assessment.save_review(
         assignment=assignment, by=reviewer, scores={c.pk: {"score": 5, "motivation": "Redelijk"} for c in criteria}
     )
     assessment.submit_review(assignment=assignment, by=reviewer)
-    assert admin_api.get(f"/api/v1/applications/{application.pk}/points/").json()["total"] == "30.00"
+    assert admin_api.get(f"/api/v1/applications/{application.pk}/points/").json()["total"] == "25.00"
     rule_url = f"/api/v1/calls/{application.call_id}/bonus-rules/{rule.pk}/"
-    changed = admin_api.patch(rule_url, {"points": "7.5"})
-    assert changed.status_code == 200, changed.json()
-    assert admin_api.get(f"/api/v1/applications/{application.pk}/points/").json()["total"] == "30.00"
+    frozen = admin_api.patch(rule_url, {"points": "9"})
+    assert frozen.status_code == 409 and "artikel 4:27" in frozen.json()["detail"]
+    MembershipFactory(municipality=application.municipality, network=m50)
+    assert admin_api.get(f"/api/v1/applications/{application.pk}/points/").json()["total"] == "25.00"
     recomputed = admin_api.post(recompute)
     assert recomputed.status_code == 200
     assert (recomputed.json()["bonus_score"], recomputed.json()["total"]) == ("7.50", "32.50")

@@ -12,7 +12,13 @@ from accounts.importers import ensure_indicators
 from applications.assessment import points
 from applications.assessment import services as assessment
 from applications.models import BonusRule, NeedBand, Review, Status
-from tests.factories import CriterionFactory, OfficerFactory, ReviewerFactory, submitted_application
+from tests.factories import (
+    CriterionFactory,
+    OfficerFactory,
+    ReviewerFactory,
+    UpcomingCallFactory,
+    submitted_application,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +56,23 @@ def world(officer, reviewer, administrator):
     b_review = assessment.submit_review(assignment=b_assignment, by=reviewer)
     b.refresh_from_db()
     assert b.status == Status.REVIEWED
+
+    # The rules of a call change only before its window opens (Awb 4:27): writes go to an upcoming call.
+    upcoming = UpcomingCallFactory()
+    config_criterion = CriterionFactory(call=upcoming, name="Effectiviteit")
+    config_spare = CriterionFactory(call=upcoming, name="Reserve", required=False)
+    config_band = NeedBand.objects.create(
+        call=upcoming, indicator_id=ensure_indicators()["social_assistance"].pk, threshold=D("5"), points=D("4")
+    )
+    config_rule = BonusRule.objects.create(
+        call=upcoming, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="Niet eerder", points=D("5")
+    )
     return {
+        "config": upcoming.pk,
+        "config_criterion": config_criterion.pk,
+        "config_spare": config_spare.pk,
+        "config_band": config_band.pk,
+        "config_rule": config_rule.pk,
         "call": a.call_id,
         "a": a.pk,
         "b": b.pk,
@@ -78,23 +100,23 @@ ENDPOINTS = [
     ("put", "/calls/{call}/assessment/", {"reviewers_per_application": 3}, {**ADMIN_ONLY, "administrator": 200}),
     ("post", "/calls/{call}/auto-assign/", {}, {**ADMIN_ONLY, "administrator": 200}),
     ("get", "/calls/{call}/criteria/", None, READ_ALL),
-    ("post", "/calls/{call}/criteria/", CRITERION, {**ADMIN_ONLY, "administrator": 201}),
+    ("post", "/calls/{config}/criteria/", CRITERION, {**ADMIN_ONLY, "administrator": 201}),
     ("get", "/calls/{call}/criteria/{criterion}/", None, READ_ALL),
-    ("put", "/calls/{call}/criteria/{criterion}/", CRITERION, {**ADMIN_ONLY, "administrator": 200}),
-    ("patch", "/calls/{call}/criteria/{criterion}/", {"weight": "2"}, {**ADMIN_ONLY, "administrator": 200}),
-    ("delete", "/calls/{call}/criteria/{spare}/", None, {**ADMIN_ONLY, "administrator": 204}),
+    ("put", "/calls/{config}/criteria/{config_criterion}/", CRITERION, {**ADMIN_ONLY, "administrator": 200}),
+    ("patch", "/calls/{config}/criteria/{config_criterion}/", {"weight": "2"}, {**ADMIN_ONLY, "administrator": 200}),
+    ("delete", "/calls/{config}/criteria/{config_spare}/", None, {**ADMIN_ONLY, "administrator": 204}),
     ("get", "/calls/{call}/need-bands/", None, {**ADMIN_ONLY, "administrator": 200}),
-    ("post", "/calls/{call}/need-bands/", BAND, {**ADMIN_ONLY, "administrator": 201}),
+    ("post", "/calls/{config}/need-bands/", BAND, {**ADMIN_ONLY, "administrator": 201}),
     ("get", "/calls/{call}/need-bands/{band}/", None, {**ADMIN_ONLY, "administrator": 200}),
-    ("put", "/calls/{call}/need-bands/{band}/", BAND, {**ADMIN_ONLY, "administrator": 200}),
-    ("patch", "/calls/{call}/need-bands/{band}/", {"points": "5"}, {**ADMIN_ONLY, "administrator": 200}),
-    ("delete", "/calls/{call}/need-bands/{band}/", None, {**ADMIN_ONLY, "administrator": 204}),
+    ("put", "/calls/{config}/need-bands/{config_band}/", BAND, {**ADMIN_ONLY, "administrator": 200}),
+    ("patch", "/calls/{config}/need-bands/{config_band}/", {"points": "5"}, {**ADMIN_ONLY, "administrator": 200}),
+    ("delete", "/calls/{config}/need-bands/{config_band}/", None, {**ADMIN_ONLY, "administrator": 204}),
     ("get", "/calls/{call}/bonus-rules/", None, {**ADMIN_ONLY, "administrator": 200}),
-    ("post", "/calls/{call}/bonus-rules/", RULE, {**ADMIN_ONLY, "administrator": 201}),
+    ("post", "/calls/{config}/bonus-rules/", RULE, {**ADMIN_ONLY, "administrator": 201}),
     ("get", "/calls/{call}/bonus-rules/{rule}/", None, {**ADMIN_ONLY, "administrator": 200}),
-    ("put", "/calls/{call}/bonus-rules/{rule}/", RULE, {**ADMIN_ONLY, "administrator": 200}),
-    ("patch", "/calls/{call}/bonus-rules/{rule}/", {"points": "2"}, {**ADMIN_ONLY, "administrator": 200}),
-    ("delete", "/calls/{call}/bonus-rules/{rule}/", None, {**ADMIN_ONLY, "administrator": 204}),
+    ("put", "/calls/{config}/bonus-rules/{config_rule}/", RULE, {**ADMIN_ONLY, "administrator": 200}),
+    ("patch", "/calls/{config}/bonus-rules/{config_rule}/", {"points": "2"}, {**ADMIN_ONLY, "administrator": 200}),
+    ("delete", "/calls/{config}/bonus-rules/{config_rule}/", None, {**ADMIN_ONLY, "administrator": 204}),
     ("get", "/applications/{a}/assignments/", None, {**ADMIN_ONLY, "administrator": 200}),
     ("post", "/applications/{a}/assignments/", {"reviewer": "{other_reviewer}"}, {**ADMIN_ONLY, "administrator": 201}),
     ("get", "/applications/{a}/reviews/", None, READ_OWN),

@@ -11,14 +11,15 @@ from accounts.models import AuditEvent
 from accounts.workflow import TransitionNotAllowed
 from applications.assessment import config
 from applications.models import Criterion, Review, ReviewAssignment, Status
-from tests.factories import ApplicationFactory, CriterionFactory
+from tests.factories import ApplicationFactory, CriterionFactory, UpcomingCallFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def criterion():
-    return CriterionFactory(name="Aansluiting", weight=Decimal("1.00"))
+    """A criterion of a call whose window has not opened: its rules may still change."""
+    return CriterionFactory(call=UpcomingCallFactory(), name="Aansluiting", weight=Decimal("1.00"))
 
 
 def submit_a_review(call, reviewer, administrator):

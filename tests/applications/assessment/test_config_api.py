@@ -13,6 +13,7 @@ from tests.applications.assessment.test_assessment_api import _assign, _client
 from tests.factories import (
     CriterionFactory,
     NetworkFactory,
+    UpcomingCallFactory,
     submitted_application,
 )
 
@@ -34,6 +35,20 @@ def criteria(application):
     return [
         CriterionFactory(call=application.call, name="Effectiviteit", weight=D("3")),
         CriterionFactory(call=application.call, name="Bereik", weight=D("2")),
+    ]
+
+
+@pytest.fixture
+def upcoming():
+    """A call whose window has not opened: its rules (criteria, bands, bonus rules) may still change."""
+    return UpcomingCallFactory()
+
+
+@pytest.fixture
+def upcoming_criteria(upcoming):
+    return [
+        CriterionFactory(call=upcoming, name="Effectiviteit", weight=D("3")),
+        CriterionFactory(call=upcoming, name="Bereik", weight=D("2")),
     ]
 
 
@@ -73,17 +88,21 @@ def test_settings_show_defaults_until_saved(application, admin_api):
         ({"name": "", "weight": "1"}, "name", "Dit veld mag niet leeg zijn."),
     ],
 )
-def test_criteria_follow_the_model_rules_in_dutch(application, admin_api, body, field, message):
-    CriterionFactory(call=application.call, name="Bereik")
-    response = admin_api.post(f"/api/v1/calls/{application.call_id}/criteria/", body)
+def test_criteria_follow_the_model_rules_in_dutch(upcoming, admin_api, body, field, message):
+    CriterionFactory(call=upcoming, name="Bereik")
+    response = admin_api.post(f"/api/v1/calls/{upcoming.pk}/criteria/", body)
     assert response.status_code == 400
     assert field in response.json()
     if message:
         assert response.json()[field] == [message]
-    assert Criterion.objects.filter(call=application.call).count() == 1
+    assert Criterion.objects.filter(call=upcoming).count() == 1
 
 
-def test_criteria_are_fixed_once_a_review_is_submitted(application, administrator, reviewer, admin_api, criteria):
+def test_criteria_are_fixed_once_the_window_opened_and_guidance_once_a_review_is_submitted(
+    application, administrator, reviewer, admin_api, criteria
+):
+    """The criteria are part of the published rules: from the opening on they no longer change (Awb 4:27).
+    The reviewers' guidance is no rule; it stays open until a review is submitted."""
     base = f"/api/v1/calls/{application.call_id}/criteria"
     assignment = _assign(application, reviewer, administrator)
     assessment.save_review(
@@ -91,52 +110,52 @@ def test_criteria_are_fixed_once_a_review_is_submitted(application, administrato
     )
     in_use = admin_api.delete(f"{base}/{criteria[0].pk}/")
     assert in_use.status_code == 409
-    assert in_use.json()["detail"] == ("Op dit criterium zijn al scores gegeven; het kan niet meer worden verwijderd.")
+    assert "artikel 4:27" in in_use.json()["detail"]
     outside = admin_api.patch(f"{base}/{criteria[0].pk}/", {"scale_max": 5})
     assert outside.status_code == 400
     assert "buiten deze schaal" in outside.json()["scale_max"][0]
-    assert admin_api.patch(f"{base}/{criteria[0].pk}/", {"weight": "4.5"}).status_code == 200
+    for response in (
+        admin_api.post(f"{base}/", {"name": "Nieuw", "weight": "1"}),
+        admin_api.patch(f"{base}/{criteria[0].pk}/", {"weight": "4.5"}),
+        admin_api.put(f"{base}/{criteria[1].pk}/", {"name": "Bereik", "weight": "1"}),
+    ):
+        assert response.status_code == 409
+        assert "artikel 4:27" in response.json()["detail"]
+    assert admin_api.patch(f"{base}/{criteria[0].pk}/", {"guidance": "Kijk naar de effecten."}).status_code == 200
 
     assessment.save_review(
         assignment=assignment, by=reviewer, scores={criteria[1].pk: {"score": 6, "motivation": "Redelijk"}}
     )
     assessment.submit_review(assignment=assignment, by=reviewer)
-    for response in (
-        admin_api.post(f"{base}/", {"name": "Nieuw", "weight": "1"}),
-        admin_api.patch(f"{base}/{criteria[0].pk}/", {"weight": "1"}),
-        admin_api.put(f"{base}/{criteria[1].pk}/", {"name": "Bereik", "weight": "1"}),
-        admin_api.delete(f"{base}/{criteria[1].pk}/"),
-    ):
-        assert response.status_code == 409
-        assert "liggen de criteria vast" in response.json()["detail"]
-    assert Criterion.objects.get(pk=criteria[0].pk).weight == D("4.5")
-    # Priority rules may still change: recompute-points applies them.
-    assert (
-        admin_api.post(
-            f"/api/v1/calls/{application.call_id}/bonus-rules/",
-            {"kind": "not_funded_before", "label": "Niet eerder", "points": "2"},
-        ).status_code
-        == 201
+    locked = admin_api.patch(f"{base}/{criteria[0].pk}/", {"guidance": "Toch anders."})
+    assert locked.status_code == 409 and "liggen de criteria vast" in locked.json()["detail"]
+    assert Criterion.objects.get(pk=criteria[0].pk).weight == D("3")
+    # Priority rules are part of the published rules too.
+    rule = admin_api.post(
+        f"/api/v1/calls/{application.call_id}/bonus-rules/",
+        {"kind": "not_funded_before", "label": "Niet eerder", "points": "2"},
     )
+    assert rule.status_code == 409 and "artikel 4:27" in rule.json()["detail"]
 
 
-def test_criteria_are_deleted_with_an_audit_event(application, administrator, admin_api, criteria):
-    response = admin_api.delete(f"/api/v1/calls/{application.call_id}/criteria/{criteria[1].pk}/")
+def test_criteria_are_deleted_with_an_audit_event(upcoming, administrator, admin_api, upcoming_criteria):
+    criteria = upcoming_criteria
+    response = admin_api.delete(f"/api/v1/calls/{upcoming.pk}/criteria/{criteria[1].pk}/")
     assert response.status_code == 204
     event = AuditEvent.objects.get(verb="criterion.deleted")
     assert (event.actor, event.data["criterion"], event.target_id) == (
         administrator,
         criteria[1].pk,
-        str(application.call_id),
+        str(upcoming.pk),
     )
-    left = admin_api.get(f"/api/v1/calls/{application.call_id}/criteria/").json()["results"]
+    left = admin_api.get(f"/api/v1/calls/{upcoming.pk}/criteria/").json()["results"]
     assert [c["name"] for c in left] == ["Effectiviteit"]
 
 
-def test_bonus_rules_and_need_bands_are_checked(application, admin_api):
+def test_bonus_rules_and_need_bands_are_checked(upcoming, admin_api):
     ensure_indicators()
     NetworkFactory(code="NPLV")
-    base = f"/api/v1/calls/{application.call_id}"
+    base = f"/api/v1/calls/{upcoming.pk}"
     missing = admin_api.post(f"{base}/bonus-rules/", {"kind": "network", "label": "Focusgebied", "points": "5"})
     assert missing.json() == {"network": ["Kies het netwerk waarvoor deze punten gelden."]}
     stray = admin_api.post(
@@ -156,6 +175,6 @@ def test_bonus_rules_and_need_bands_are_checked(application, admin_api):
     assert twice.json() == {"threshold": ["Er is al een band met deze drempel voor deze indicator."]}
     negative = admin_api.post(f"{base}/need-bands/", {**band, "threshold": "9", "points": "-1"})
     assert list(negative.json()) == ["points"]
-    assert NeedBand.objects.filter(call=application.call).count() == 1
-    assert BonusRule.objects.filter(call=application.call).count() == 1
+    assert NeedBand.objects.filter(call=upcoming).count() == 1
+    assert BonusRule.objects.filter(call=upcoming).count() == 1
     assert admin_api.get("/api/v1/calls/999999/need-bands/").status_code == 404
