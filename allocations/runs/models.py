@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import textlimits
 from accounts.models import Municipality, Network
 from accounts.textlimits import limited
+from accounts.workflow import TransitionNotAllowed
 from applications.models import MONEY, Application, Call, Theme
 from applications.models.reviews import POINTS
 
@@ -347,8 +348,34 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", _("Afgewezen")
 
 
+class SentDecisionChanged(TransitionNotAllowed):
+    """A decision whose letter was sent was about to change (HTTP 409): a sent decision stands as it was
+    sent. Changing it is a new decision with its own letter, sending and objection term."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _(
+                    "Deze beschikking is verzonden en kan niet meer worden gewijzigd. Een ander besluit is een "
+                    "nieuw besluit, met een eigen brief, verzending en bezwaartermijn."
+                )
+            )
+        )
+
+
+class DecisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """A bulk update may mark decisions as sent, but never touches one that was sent."""
+        if self.filter(sent_at__isnull=False).exists():
+            raise SentDecisionChanged
+        return super().update(**kwargs)
+
+
 class Decision(models.Model):
-    """The decision a final run wrote onto one application; its ``number`` is the beschikkingsnummer."""
+    """The decision a final run wrote onto one application; its ``number`` is the beschikkingsnummer.
+
+    Once its letter is sent (``sent_at``) it never changes (``SentDecisionChanged``).
+    """
 
     Outcome = Outcome
 
@@ -363,6 +390,8 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
 
+    objects = DecisionQuerySet.as_manager()
+
     class Meta:
         ordering = ["number"]
         verbose_name = _("beschikking (besluit)")
@@ -370,3 +399,13 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        if self.pk and Decision.objects.filter(pk=self.pk, sent_at__isnull=False).exists():
+            raise SentDecisionChanged
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and Decision.objects.filter(pk=self.pk, sent_at__isnull=False).exists():
+            raise SentDecisionChanged
+        return super().delete(*args, **kwargs)
