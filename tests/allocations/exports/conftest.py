@@ -85,6 +85,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                 file=ContentFile(content, name="brief.pdf"),
                 sha256=hashlib.sha256(content).hexdigest(),
                 size=len(content),
+                letter_date=timezone.localdate(DECIDED_AT),
                 superseded_at=timezone.now() if i == 0 else None,
             )
             if i == 0:  # a corrected letter: version 2 is the current one
@@ -95,6 +96,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                     file=ContentFile(content, name="brief.pdf"),
                     sha256=hashlib.sha256(content).hexdigest(),
                     size=len(content),
+                    letter_date=timezone.localdate(DECIDED_AT),
                 )
     run.total_requested = requested_total
     run.total_awarded = awarded_total
