@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from allocations.letters import pdf
+from allocations.letters.models import Letter, LetterBatch, LetterJob
 from allocations.runs import services
-from allocations.runs.models import AllocationLine, FinalRunChanged, LineSplit
+from allocations.runs.models import AllocationLine, Decision, FinalRunChanged, LineSplit
 from tests.allocations.runs.builders import allocation_call, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,23 @@ def test_the_policy_of_a_call_with_a_final_run_cannot_change(final_run, administ
     response = client.put(f"/api/v1/calls/{final_run.call_id}/allocation-policy/", {"seed": 9}, format="json")
     assert response.status_code == 409 and "definitieve verdeling" in response.json()["detail"]
     assert client.post(f"/api/v1/allocation-runs/{final_run.pk}/retry/").status_code == 409
+
+
+def test_approval_renders_nothing_and_makes_no_letter_job(
+    administrator, second_administrator, start, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Letters are made when they are prepared with their send date, never by the approval."""
+    call = allocation_call(budget=Decimal("300000.00"))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("80"))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("70"))
+    run = start(call, administrator)
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the approval rendered a letter")
+
+    monkeypatch.setattr(pdf, "letter_pdf", no_rendering)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.approve_run(run=run, by=second_administrator)
+    assert Decision.objects.filter(run=run).count() == 2
+    assert not LetterJob.objects.exists() and not Letter.objects.exists() and not LetterBatch.objects.exists()
+    assert callbacks == []  # nothing queued for after the commit either
