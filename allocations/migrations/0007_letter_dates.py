@@ -59,6 +59,11 @@ def fill(apps, schema_editor):
             prepared_at=first.decided_at,
             sent_at=None if unsent else decisions.aggregate(last=Max("sent_at"))["last"],
         )
+    if schema_editor.connection.vendor == "postgresql":
+        # Run the deferred foreign-key checks of these writes now: PostgreSQL refuses to alter a table (the
+        # fields made required below) while such checks are pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
