@@ -64,8 +64,8 @@ def check_send_on(send_on: datetime.date | None, *, now: datetime.datetime | Non
             {"send_on": [_("%(date)s is voorbij. Kies vandaag of een latere werkdag.") % {"date": long_date(send_on)}]}
         )
     if not deadlines.is_working_day(send_on):
-        kind = _("een zaterdag") if send_on.weekday() == 5 else _("een zondag") if send_on.weekday() == 6 else None
-        kind = kind or _("een feestdag (Algemene termijnenwet)")
+        weekend = {5: _("een zaterdag"), 6: _("een zondag")}
+        kind = weekend.get(send_on.weekday()) or _("een feestdag (Algemene termijnenwet)")
         raise ValidationError(
             {
                 "send_on": [
@@ -123,6 +123,7 @@ def prepare_letters(
 
 
 def retry_failed(*, run: AllocationRun, by: User) -> int:
+    """Reopen the failed jobs of the prepared run, with its send date."""
     require(can_manage_letters.test(by, run))
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)

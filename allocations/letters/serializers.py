@@ -78,6 +78,7 @@ class BatchSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="De laatste dag om bezwaar te maken bij deze verzenddatum."
     )
     prepared_by = serializers.SerializerMethodField()
+    prepared_at = serializers.DateTimeField(read_only=True, allow_null=True)
     sent_by = serializers.SerializerMethodField()
     progress = ProgressSerializer(read_only=True)
     send_refusal = serializers.CharField(
