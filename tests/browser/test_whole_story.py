@@ -265,7 +265,7 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     ben.page.get_by_role("link", name="Beschikkingen van deze verdeling").click()
     expect(ben.page.get_by_role("heading", level=1)).to_contain_text("Beschikkingen van verdeling 1")
     ben.check("letters to prepare")
-    ben.page.get_by_label("Verzenddatum").fill(working_day.strftime("%d-%m-%Y"))
+    ben.page.get_by_role("textbox", name="Verzenddatum").fill(working_day.strftime("%d-%m-%Y"))
     ben.page.get_by_role("button", name="Brieven voorbereiden").click()
     expect(ben.page.locator('[data-field="done"]')).to_have_text("0")
     ben.check("letters waiting")
