@@ -219,6 +219,7 @@ def test_after_sending_the_municipality_sees_only_the_version_sent_to_it(
     page = officer_client.get(reverse("application_letters", args=[application.pk])).content.decode()
     assert reverse("letter_download", args=[sent.pk]) in page
     assert reverse("letter_download", args=[unsent.pk]) not in page
+    assert "16 maart 2027" in page and "15 maart 2027" not in page  # the date of the letter that went out
     assert officer_client.get(reverse("letter_download", args=[unsent.pk])).status_code == 404
     assert officer_client.get(reverse("letter_download", args=[sent.pk])).status_code == 200
     listed = _api(officer).get(f"/api/v1/applications/{application.pk}/letters/").json()
