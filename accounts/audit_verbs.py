@@ -80,6 +80,7 @@ SENTENCES: dict[str, Any] = {
     "letter.generated": _("De beschikking %(object)s is gemaakt (versie %(version)s)."),
     "letter.previewed": _("%(who)s heeft een voorbeeld van de beschikking %(object)s bekeken."),
     "letter.downloaded": _("%(who)s heeft de beschikking %(object)s gedownload."),
+    "letters.prepared": _("%(who)s heeft de beschikkingen voorbereid met verzenddatum %(send_on)s."),
     "letters.retried": _("%(who)s heeft %(jobs)s mislukte beschikkingen opnieuw laten maken."),
     "letters.regenerated": _("%(who)s heeft %(jobs)s beschikkingen opnieuw laten maken."),
     "letters.sent": _("%(who)s heeft %(decisions)s beschikkingen verzonden."),

@@ -1,7 +1,7 @@
 """The models of the money half, defined per room (runs, letters) and gathered here for Django."""
 
 from allocations.exports.models import ExportJob
-from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
+from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -24,11 +24,13 @@ __all__ = [
     "AllocationPolicy",
     "AllocationRun",
     "AreaReservation",
+    "BatchStatus",
     "Decision",
     "ExportJob",
     "FormulaWeight",
     "JobStatus",
     "Letter",
+    "LetterBatch",
     "LetterJob",
     "LetterText",
     "LineSplit",

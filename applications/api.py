@@ -36,6 +36,7 @@ from applications.serializers import (
     TimelineEntrySerializer,
     WithdrawSerializer,
 )
+from applications.visibility import STATUS_CHOICES, filter_by_shown_status
 
 BUDGET_LINES = Nested("lines", "budget_lines", numbered=True)  # lines.1.amount -> budget_lines: {1: {amount}}
 
@@ -54,7 +55,13 @@ BUDGET_ERRORS = (
 # --- Applications ----------------------------------------------------------------------------------
 
 APPLICATION_FILTERS = [
-    OpenApiParameter("status", str, enum=list(Status.values), description="Alleen aanvragen met deze status."),
+    OpenApiParameter(
+        "status",
+        str,
+        enum=[value for value, _label in STATUS_CHOICES],
+        description="Alleen aanvragen met deze status, zoals u die ziet (`decision_pending` voor een genomen "
+        "besluit waarvan de beschikking nog niet is verzonden).",
+    ),
     OpenApiParameter("call", int, description="Alleen aanvragen in deze aanvraagronde (id)."),
 ]
 ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, description="Id van de bijlage.")
@@ -154,9 +161,9 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         params = self.request.query_params
         errors = {}
         if params.get("status"):
-            if params["status"] not in Status.values:
+            if params["status"] not in {value for value, _label in STATUS_CHOICES}:
                 errors["status"] = [_("Onbekende status: %(status)s.") % {"status": params["status"]}]
-            queryset = queryset.filter(status=params["status"])
+            queryset = filter_by_shown_status(queryset, params["status"], self.request.user)
         if params.get("call"):
             if not (params["call"].isdigit() and int(params["call"]) < 2**63):
                 errors["call"] = [_("Geef het id van een aanvraagronde.")]

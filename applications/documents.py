@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from applications import selectors
 from applications.models import Application, ApplicationDocument, Status
+from applications.visibility import shown_status_label
 
 
 def render_application_pdf(application: Application, *, submitted_at: datetime.datetime | None = None) -> bytes:
@@ -32,6 +33,8 @@ def render_application_pdf(application: Application, *, submitted_at: datetime.d
             "applications/pdf/application.html",
             {
                 "application": application,
+                # The copy is the municipality's document: its status as the municipality may see it.
+                "status_label": shown_status_label(application.status, None),
                 "concept": concept,
                 "budget": selectors.budget_table(application),
                 "submitted_by": None if concept else selectors.submitted_by(application),

@@ -24,6 +24,7 @@ from applications.models import (
     ReviewAssignment,
     Status,
 )
+from applications.visibility import outcome_is_visible
 
 
 def calls_for(user: User, *, now: datetime.datetime | None = None) -> CallQuerySet:
@@ -177,13 +178,13 @@ def timeline(application: Application, *, viewer: User) -> list[TimelineEntry]:
     events = AuditEvent.objects.for_target(application).select_related("actor").order_by("created_at", "id")
     administrator = is_administrator(viewer)
     officer = not is_ministry(viewer)
-    letter_sent = application.status == Status.LETTER_SENT
+    outcome_known = outcome_is_visible(viewer, application)
     entries = []
     for event in events:
         data = event.data
         if officer and event.verb not in MUNICIPALITY_VERBS:
             continue
-        if officer and event.verb in DECISION_VERBS and not letter_sent:
+        if event.verb in DECISION_VERBS and not outcome_known:
             continue
         if not administrator:
             if event.verb.startswith(("review.", "admin.")):

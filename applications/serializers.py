@@ -30,6 +30,7 @@ from applications.models import (
 )
 from applications.permissions import can_edit_application
 from applications.transitions import WORKFLOW
+from applications.visibility import STATUS_CHOICES, shown_status, shown_status_label
 
 
 class MoneyField(serializers.DecimalField):
@@ -129,7 +130,8 @@ ACTIONS = [(t.action, t.label) for t in WORKFLOW.offered.values()]
 class ApplicationSerializer(serializers.ModelSerializer):
     """An application with its budget, attachments and the steps the caller may take now."""
 
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status = serializers.SerializerMethodField()
+    status_display = serializers.SerializerMethodField()
     call_title = serializers.CharField(source="call.title", read_only=True)
     municipality = serializers.SlugRelatedField(slug_field="cbs_code", read_only=True)
     requested_amount = MoneyField(read_only=True, allow_null=True)
@@ -196,6 +198,20 @@ class ApplicationSerializer(serializers.ModelSerializer):
         if is_officer(viewer) and user.is_ministry:
             return settings.MINISTRY_NAME
         return user.display_name
+
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=STATUS_CHOICES,
+            help_text="De status. Voor een gemeente is een genomen besluit `decision_pending` (Besluit in "
+            "voorbereiding) tot de beschikking is verzonden.",
+        )
+    )
+    def get_status(self, application: Application) -> str:
+        return shown_status(application.status, self.context["request"].user)
+
+    @extend_schema_field(serializers.CharField(help_text="De status in woorden, in de taal van het verzoek."))
+    def get_status_display(self, application: Application) -> str:
+        return shown_status_label(application.status, self.context["request"].user)
 
     @extend_schema_field(serializers.BooleanField(help_text="Of u de inhoud nu mag wijzigen."))
     def get_editable(self, application: Application) -> bool:

@@ -1,6 +1,5 @@
 """The API under /api/v1/: each app registers its viewsets on one router."""
 
-from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
@@ -17,17 +16,10 @@ accounts_api.register(router)
 applications_api.register(router)
 assessment_api.register(router)
 
-letters_urlpatterns = [
-    path("allocation-runs/<int:pk>/letters/", letters_api.run_letters, name="api-run-letters"),
-    path("applications/<int:pk>/letters/", letters_api.application_letters, name="api-application-letters"),
-    path("letters/<int:pk>/", letters_api.letter_detail, name="api-letter-detail"),
-    path("letters/<int:pk>/pdf/", letters_api.letter_pdf, name="api-letter-pdf"),
-]
-
 urlpatterns = [
     *accounts_api.urlpatterns,
     *runs_api.urlpatterns,
-    *letters_urlpatterns,
+    *letters_api.urlpatterns,
     *exports_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,

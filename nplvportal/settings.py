@@ -339,7 +339,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
-        "ApplicationStatusEnum": "applications.models.Status",
+        "ApplicationStatusEnum": "applications.visibility.STATUS_CHOICES",
     },
     # Every operation documents the error answers it can give (nplvportal/api_schema.py).
     "POSTPROCESSING_HOOKS": [

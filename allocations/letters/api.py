@@ -1,26 +1,33 @@
-"""API for award letters: per run (ministry), per application (the municipality once sent), and the PDF.
+"""API for award letters: per run (ministry), per application (the municipality the versions sent to it),
+the PDF; preparing a run's letters with their send date and sending them, and a call's letter texts
+(administrators).
 
-Thin: the same selectors and services as the pages, so the rules and the audit are the same.
+Thin: the same selectors and services as the pages, so the rules and the audit are the same. Errors as
+DESIGN.md §10: 400 with field errors, 403 for another role, 404 for an unknown run or call, 409 when the
+batch's state (or the day) forbids the step.
 """
 
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from accounts.api_permissions import PortalAccess, roles_permission
+from accounts.api_permissions import AdministratorsOnly, PortalAccess, roles_permission
 from accounts.models import Role
-from accounts.permissions import is_ministry, require
-from allocations.letters import selectors, services
-from allocations.letters.models import Letter
+from accounts.permissions import require
+from allocations.letters import batches, deadlines, selectors, services
+from allocations.letters.models import Letter, LetterBatch
 from allocations.letters.permissions import can_view_application_letters, can_view_letter
-from allocations.letters.serializers import LetterSerializer
+from allocations.letters.serializers import BatchSerializer, LetterSerializer, LetterTextSerializer, PrepareSerializer
 from allocations.runs.models import AllocationRun
-from applications.models import Application
+from applications.models import Application, Call
 
 MinistryOnly = roles_permission(Role.REVIEWER, Role.ADMINISTRATOR)
 
@@ -40,8 +47,9 @@ def run_letters(request, pk: int):
 @extend_schema(
     responses={200: LetterSerializer(many=True)},
     description=(
-        "Alle versies van de brief bij een aanvraag, nieuwste eerst. De gemeente ziet ze zodra de beschikking "
-        "is verzonden; 404 voor een aanvraag buiten uw organisatie."
+        "De versies van de brief bij een aanvraag, nieuwste eerst. Het ministerie ziet elke versie; de gemeente "
+        "alleen de versie die haar is verzonden (niets zolang de beschikking niet is verzonden). 404 voor een "
+        "aanvraag buiten uw organisatie."
     ),
 )
 @api_view(["GET"])
@@ -49,9 +57,7 @@ def run_letters(request, pk: int):
 def application_letters(request, pk: int):
     application = get_object_or_404(Application, pk=pk)
     require(can_view_application_letters.test(request.user, application), not_found=True)
-    letters = selectors.letters_of_application(application)
-    if not is_ministry(request.user):
-        letters = letters.filter(decision__sent_at__isnull=False)
+    letters = selectors.letters_of_application(application, viewer=request.user)
     return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
 
 
@@ -91,3 +97,138 @@ def letter_pdf(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Preparing and sending a run's letters; a call's letter texts (administrators) ---------------------------
+TAGS = ["beschikkingen"]
+FORBIDDEN = OpenApiResponse(description="Uw rol mag dit niet (alleen beheerders van het ministerie).")
+RUN_NOT_FOUND = OpenApiResponse(description="Onbekende verdeling.")
+CALL_NOT_FOUND = OpenApiResponse(description="Onbekende aanvraagronde.")
+
+
+def _batch_data(run: AllocationRun, batch: LetterBatch | None = None) -> dict:
+    batch = batch or batches.batch_of(run)
+    batch.objection_last_day = deadlines.objection_last_day(batch.send_on) if batch.send_on else None
+    batch.progress = selectors.batch_progress(run).as_dict()
+    batch.send_refusal = batches.send_refusal(run, batch)
+    return BatchSerializer(batch).data
+
+
+class _RunLettersView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    def run(self, pk: int) -> AllocationRun:
+        return get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
+
+
+class BatchView(_RunLettersView):
+    @extend_schema(
+        tags=TAGS,
+        responses={200: BatchSerializer, 403: FORBIDDEN, 404: RUN_NOT_FOUND},
+        summary="De verzending van de brieven van een verdeling",
+        description="Status (`new` zolang de brieven niet zijn voorbereid), verzenddatum, voortgang van het "
+        "maken en, in `send_refusal`, waarom de batch nu niet als verzonden kan worden gemarkeerd.",
+    )
+    def get(self, request, pk: int):
+        return Response(_batch_data(self.run(pk)))
+
+
+class PrepareView(_RunLettersView):
+    @extend_schema(
+        tags=TAGS,
+        request=PrepareSerializer,
+        responses={
+            200: OpenApiResponse(BatchSerializer, description="Alle brieven zijn gemaakt met deze datum."),
+            202: OpenApiResponse(BatchSerializer, description="De brieven worden gemaakt; volg `progress`."),
+            400: OpenApiResponse(description="`send_on` ontbreekt, ligt in het verleden of is geen werkdag."),
+            403: FORBIDDEN,
+            404: RUN_NOT_FOUND,
+            409: OpenApiResponse(
+                description="De verdeling is niet definitief, de brieven zijn al verzonden, of de brieven van "
+                "een andere datum worden nog gemaakt."
+            ),
+        },
+        summary="De brieven van een definitieve verdeling voorbereiden met hun verzenddatum",
+        description="Maakt één brief per besluit, gedateerd op `send_on`: de dag van verzending, waarvan ook de "
+        "bezwaartermijn telt. Een andere datum (voor verzending) maakt de brieven opnieuw met die datum; de "
+        "oude versies worden vervangen. Dezelfde datum nog eens verandert niets.",
+    )
+    def post(self, request, pk: int):
+        run = self.run(pk)
+        serializer = PrepareSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = batches.prepare_letters(run=run, send_on=serializer.validated_data["send_on"], by=request.user)
+        data = _batch_data(run, batch)
+        made = data["progress"]["finished"] and not data["progress"]["failed"]
+        return Response(data, status=status.HTTP_200_OK if made else status.HTTP_202_ACCEPTED)
+
+
+class SendView(_RunLettersView):
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={
+            200: BatchSerializer,
+            403: FORBIDDEN,
+            404: RUN_NOT_FOUND,
+            409: OpenApiResponse(
+                description="Niet voorbereid, nog niet alle brieven gemaakt, of vandaag is niet de dag waarop de "
+                "brieven zijn gedateerd (wijzig eerst de datum); de melding zegt welke."
+            ),
+        },
+        summary="De batch als verzonden markeren",
+        description="Alleen op de verzenddatum en als alle brieven met die datum zijn gemaakt. De aanvragen "
+        "krijgen de status ‘Beschikking verzonden’, de gemeenten een e-mail. Nog eens verzenden verandert niets.",
+    )
+    def post(self, request, pk: int):
+        run = self.run(pk)
+        batches.mark_batch_sent(run=run, by=request.user)
+        return Response(_batch_data(run))
+
+
+class LetterTextsView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    def call(self, pk: int) -> Call:
+        return get_object_or_404(Call.objects.all(), pk=pk)
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: LetterTextSerializer, 403: FORBIDDEN, 404: CALL_NOT_FOUND},
+        summary="De teksten van de beschikkingen van een ronde (nieuwste versie)",
+    )
+    def get(self, request, pk: int):
+        return Response(LetterTextSerializer(services.texts_for(self.call(pk))).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=LetterTextSerializer,
+        responses={
+            200: LetterTextSerializer,
+            400: OpenApiResponse(description="Een tekst is te lang of ongeldig."),
+            403: FORBIDDEN,
+            404: CALL_NOT_FOUND,
+        },
+        summary="De teksten van de beschikkingen wijzigen",
+        description="Slaat een nieuwe versie op; eerdere versies blijven, want brieven verwijzen ernaar. Velden "
+        "die u weglaat houden hun tekst. Een verzonden brief verandert niet: nieuwe teksten gelden voor brieven "
+        "die nog worden gemaakt.",
+    )
+    def put(self, request, pk: int):
+        call = self.call(pk)
+        serializer = LetterTextSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        texts = services.save_letter_texts(call=call, by=request.user, data=dict(serializer.validated_data))
+        return Response(LetterTextSerializer(texts).data)
+
+
+urlpatterns = [
+    path("allocation-runs/<int:pk>/letters/", run_letters, name="api-run-letters"),
+    path("allocation-runs/<int:pk>/letters/batch/", BatchView.as_view(), name="api-run-letters-batch"),
+    path("allocation-runs/<int:pk>/letters/prepare/", PrepareView.as_view(), name="api-run-letters-prepare"),
+    path("allocation-runs/<int:pk>/letters/send/", SendView.as_view(), name="api-run-letters-send"),
+    path("applications/<int:pk>/letters/", application_letters, name="api-application-letters"),
+    path("letters/<int:pk>/", letter_detail, name="api-letter-detail"),
+    path("letters/<int:pk>/pdf/", letter_pdf, name="api-letter-pdf"),
+    path("calls/<int:pk>/letter-texts/", LetterTextsView.as_view(), name="api-call-letter-texts"),
+]

@@ -1,7 +1,8 @@
 """From a decision and a version of the call's letter texts to the plain LetterContent the template renders.
 
-Everything is read from the stored run (line, splits, ranking) and the texts' version, never from the
-clock, so the same decision and text version always give the same letter, byte for byte.
+Everything is read from the stored run (line, splits, ranking), the texts' version and the letter's date
+(the day it is sent, chosen when the letters are prepared and kept on the job), never from the approval or
+the clock, so the same decision, text version and date always give the same letter, byte for byte.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from allocations.engine import Reason
+from allocations.letters import deadlines
 from allocations.letters.content import (
     Addressee,
     BonusPoints,
@@ -77,24 +79,24 @@ def _points(line: AllocationLine) -> tuple[tuple[CriterionPoints, ...], tuple[Bo
     )
 
 
-def _payments(amounts: list[ThemeYearAmount], decided: datetime.date) -> tuple[Payment, ...]:
-    """One payment per year: the first within four weeks of the decision, later ones on 15 February."""
+def _payments(amounts: list[ThemeYearAmount], letter_date: datetime.date) -> tuple[Payment, ...]:
+    """One payment per year, each the year's total and due inside its own year (``deadlines.instalment_due``),
+    so the payments add up to the award."""
     payments = []
     for year in sorted({a.year for a in amounts}):
         total = sum(a.cents for a in amounts if a.year == year)
-        on = max(decided + datetime.timedelta(weeks=4), datetime.date(year, 2, 15))
-        payments.append(Payment(year, on, total))
+        payments.append(Payment(year, deadlines.instalment_due(letter_date, year), total))
     return tuple(payments)
 
 
-def letter_content(decision: Decision, texts: LetterText) -> LetterContent:
-    """The letter of one decision; ``decision`` comes from ``selectors.decisions_for_letters``."""
+def letter_content(decision: Decision, texts: LetterText, *, letter_date: datetime.date) -> LetterContent:
+    """The letter of one decision, dated ``letter_date`` (the day it is sent); ``decision`` comes from
+    ``selectors.decisions_for_letters``."""
     application = decision.application
     call = application.call
     line = decision.line
     run = decision.run
     kind = KINDS[decision.outcome]
-    decided = local_date(decision.decided_at)
     amounts = (
         [
             ThemeYearAmount(split.theme.name, split.year, cents(split.awarded))
@@ -118,7 +120,7 @@ def letter_content(decision: Decision, texts: LetterText) -> LetterContent:
     return LetterContent(
         kind=kind,
         decision_number=decision.number,
-        letter_date=decided,
+        letter_date=letter_date,
         sender=Sender(
             ministry=settings.MINISTRY_NAME,
             directorate=texts.directorate,
@@ -155,7 +157,7 @@ def letter_content(decision: Decision, texts: LetterText) -> LetterContent:
         spending_from=datetime.date(call.year_from, 1, 1),
         spending_to=datetime.date(call.year_to, 12, 31),
         amounts=tuple(amounts),
-        payments=_payments(amounts, decided),
+        payments=_payments(amounts, letter_date),
         texts=SchemeTexts(
             version=texts.version,
             introduction=texts.introduction,

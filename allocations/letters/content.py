@@ -1,8 +1,9 @@
 """What an award letter says, as plain frozen dataclasses, so the template renders data and nothing else.
 
 Every free text is bounded here (a letter renders in bounded time, whatever a configuration says), the
-amount in words is spelled here, and the last day to object is computed here (Awb 6:7, 6:8 and the
-Algemene termijnenwet), so the tests and the preview read the same values the PDF prints.
+amount in words is spelled here, and the last day to object is read from the letter's date by the calendar
+in ``deadlines`` (Awb 6:7, 6:8 and the Algemene termijnenwet), so the tests and the preview read the same
+values the PDF prints.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from allocations.letters import deadlines
 from allocations.letters.words import amount_in_words
 
 # Bounds on free texts, in characters. A bound cuts the text and marks the cut with an ellipsis.
@@ -53,50 +55,6 @@ class RefusalReason(enum.StrEnum):
     BELOW_MINIMUM = "below_minimum"
     NOT_ELIGIBLE = "not_eligible"
     BUDGET_EXHAUSTED = "budget_exhausted"
-
-
-# --- Deadlines --------------------------------------------------------------------------------------
-def easter_sunday(year: int) -> datetime.date:
-    """Gregorian Easter (the anonymous Gregorian algorithm), for the movable public holidays."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
-def public_holidays(year: int) -> set[datetime.date]:
-    """The days the Algemene termijnenwet treats as holidays (art. 3, and Goede Vrijdag by decree)."""
-    easter = easter_sunday(year)
-    kings_day = datetime.date(year, 4, 27)
-    if kings_day.weekday() == 6:  # on a Sunday, Koningsdag moves to the Saturday before
-        kings_day -= datetime.timedelta(days=1)
-    days = {
-        datetime.date(year, 1, 1),
-        easter - datetime.timedelta(days=2),  # Goede Vrijdag
-        easter + datetime.timedelta(days=1),  # tweede paasdag
-        kings_day,
-        easter + datetime.timedelta(days=39),  # Hemelvaartsdag
-        easter + datetime.timedelta(days=50),  # tweede pinksterdag
-        datetime.date(year, 5, 5),  # de vijfde mei
-        datetime.date(year, 12, 25),
-        datetime.date(year, 12, 26),
-    }
-    return days
-
-
-def objection_last_day(sent_on: datetime.date) -> datetime.date:
-    """The last day to object: six weeks from the day after sending (Awb 6:7, 6:8), moved past a weekend
-    or public holiday to the next working day (Algemene termijnenwet art. 1)."""
-    day = sent_on + datetime.timedelta(weeks=6)
-    while day.weekday() >= 5 or day in public_holidays(day.year):
-        day += datetime.timedelta(days=1)
-    return day
 
 
 # --- The letter ---------------------------------------------------------------------------------------
@@ -285,7 +243,7 @@ class LetterContent:
 
     @property
     def objection_last_day(self) -> datetime.date:
-        return objection_last_day(self.letter_date)
+        return deadlines.objection_last_day(self.letter_date)
 
     @property
     def sisa_deadline(self) -> datetime.date:

@@ -1,4 +1,5 @@
-"""Award letters (beschikkingen): every version of every letter, stored privately with its SHA-256."""
+"""Award letters (beschikkingen): every version of every letter, stored privately with its SHA-256, and the
+batch that dates and sends the letters of a final run."""
 
 from __future__ import annotations
 
@@ -20,8 +21,19 @@ def letter_path(instance: Letter, filename: str) -> str:
     return f"letters/{uuid.uuid4().hex}.pdf"
 
 
+class LetterQuerySet(models.QuerySet):
+    def sent(self) -> LetterQuerySet:
+        """The versions that went out: the only ones the municipality ever sees (``Letter.is_sent``)."""
+        return self.filter(sent_at__isnull=False)
+
+
 class Letter(models.Model):
-    """One version of the letter for one decision; a corrected letter is a new version, the old one kept."""
+    """One version of the letter for one decision; a corrected letter is a new version, the old one kept.
+
+    ``letter_date`` is the date the letter prints, the day it is sent, from which its objection term counts.
+    ``sent_at`` is set on the version that was current when the batch went out; that version never changes
+    and is never superseded here (a change is a new decision, with a letter of its own).
+    """
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="letters")
     version = models.PositiveIntegerField(_("versie"))
@@ -31,8 +43,12 @@ class Letter(models.Model):
     # What the letter prints as the award (0 for a refusal); verify compares it with the recomputed line.
     amount = models.DecimalField(_("bedrag in de brief"), **MONEY)
     text_version = models.PositiveIntegerField(_("versie van de briefteksten"), default=1)
+    letter_date = models.DateField(_("datum van de brief"))
     created_at = models.DateTimeField(_("gemaakt op"), default=timezone.now)
     superseded_at = models.DateTimeField(_("vervangen op"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    objects = LetterQuerySet.as_manager()
 
     class Meta:
         ordering = ["decision", "-version"]
@@ -51,6 +67,11 @@ class Letter(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+    @property
+    def is_sent(self) -> bool:
+        """The same rule as ``LetterQuerySet.sent``."""
+        return self.sent_at is not None
 
 
 class LetterText(models.Model):
@@ -128,6 +149,7 @@ class LetterJob(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     error = models.TextField(_("foutmelding"), blank=True)
     correction = models.BooleanField(_("correctie"), default=False)
+    letter_date = models.DateField(_("datum van de brief"))
     letter = models.ForeignKey(Letter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -147,3 +169,43 @@ class LetterJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision.number} ({self.get_status_display()})"
+
+
+class BatchStatus(models.TextChoices):
+    NEW = "new", _("Nog niet voorbereid")
+    PREPARED = "prepared", _("Voorbereid")
+    SENT = "sent", _("Verzonden")
+
+
+class LetterBatch(models.Model):
+    """The letters of one final run as one sending: the day they are dated and sent (the objection term
+    counts from it, Awb 6:8), who prepared and who sent them. Its lifecycle is ``transitions.BATCH_WORKFLOW``.
+
+    A run without a batch has not been prepared; ``BatchStatus.NEW`` is what such a run is treated as and is
+    never stored.
+    """
+
+    Status = BatchStatus
+
+    run = models.OneToOneField(
+        "allocations.AllocationRun", on_delete=models.PROTECT, related_name="letter_batch", verbose_name=_("verdeling")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.PREPARED)
+    send_on = models.DateField(_("verzenddatum"))
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(_("voorbereid op"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verzending van beschikkingen")
+        verbose_name_plural = _("verzendingen van beschikkingen")
+
+    def __str__(self) -> str:
+        return f"{self.run} ({self.send_on:%Y-%m-%d}, {self.get_status_display()})"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == BatchStatus.SENT

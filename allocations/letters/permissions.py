@@ -19,7 +19,8 @@ def is_officer_of_letter(user, letter) -> bool:
 
 @rules.predicate
 def letter_is_sent(user, letter) -> bool:
-    return letter.decision.sent_at is not None
+    """This version went out (``Letter.is_sent``; ``Letter.objects.sent()`` is the same rule for lists)."""
+    return letter.is_sent
 
 
 @rules.predicate
@@ -27,7 +28,7 @@ def is_officer_of_application(user, application) -> bool:
     return bool(user.is_authenticated and user.is_officer and user.municipality_id == application.municipality_id)
 
 
-# Ministry staff may read every letter; the municipality only once the batch has been sent.
+# Ministry staff may read every letter; the municipality only the versions that were sent to it.
 can_view_letter = is_ministry | (is_officer_of_letter & letter_is_sent)
 can_view_application_letters = is_ministry | is_officer_of_application
 # Generating, sending and editing the texts are an administrator's work.

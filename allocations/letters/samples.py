@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from allocations.letters import deadlines
 from allocations.letters.content import (
     Addressee,
     BonusPoints,
@@ -28,6 +29,7 @@ from allocations.letters.content import (
 
 THEMES = ("Veiligheid en leefbaarheid", "Onderwijs en kansengelijkheid", "Wonen en openbare ruimte")
 YEARS = (2026, 2027, 2028)
+LETTER_DATE = datetime.date(2026, 3, 16)  # a Monday: the day the sample letter is sent
 
 
 def default_sender() -> Sender:
@@ -72,7 +74,7 @@ def sample_content(kind: Kind = Kind.AWARD, *, requested_cents: int = 226_611_02
                 amounts.append(ThemeYearAmount(theme, year, cents))
         for year in YEARS:
             cents = sum(a.cents for a in amounts if a.year == year)
-            payments.append(Payment(year, datetime.date(year, 2 if year > YEARS[0] else 4, 15), cents))
+            payments.append(Payment(year, deadlines.instalment_due(LETTER_DATE, year), cents))
     refused = kind is Kind.REFUSAL
     motivation = Motivation(
         criteria=(
@@ -92,7 +94,7 @@ def sample_content(kind: Kind = Kind.AWARD, *, requested_cents: int = 226_611_02
     return LetterContent(
         kind=kind,
         decision_number="NPLV-2026-KW-000123",
-        letter_date=datetime.date(2026, 3, 16),
+        letter_date=LETTER_DATE,
         sender=default_sender(),
         signatory=default_signatory(),
         addressee=Addressee("Nieuwegein", ("Postbus 1", "3430 AA Nieuwegein")),

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
+from accounts.permissions import is_ministry
+from allocations.letters.models import JobStatus, Letter, LetterJob, LetterQuerySet, LetterText
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit
 from applications.models import RulesVersion
 
@@ -45,13 +46,20 @@ def current_letters(*, run: AllocationRun | None = None, application=None) -> Qu
     return letters.order_by("decision__number")
 
 
-def letters_of_application(application) -> QuerySet[Letter]:
-    """Every version, newest first, so a superseded letter stays findable."""
-    return (
+def letters_of_application(application, *, viewer) -> QuerySet[Letter]:
+    """Every version ``viewer`` may see, newest first, so a superseded letter stays findable."""
+    return visible_letters(
         Letter.objects.filter(decision__application=application)
         .select_related("decision__application__municipality", "decision__run")
-        .order_by("-version")
+        .order_by("-version"),
+        viewer,
     )
+
+
+def visible_letters(letters: LetterQuerySet, viewer) -> LetterQuerySet:
+    """Of ``letters``, those ``viewer`` may see: ministry staff every version, the municipality only the
+    versions sent to it (the list form of ``permissions.can_view_letter``; both read ``Letter.sent_at``)."""
+    return letters if is_ministry(viewer) else letters.sent()
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,11 @@ class Progress:
     @property
     def percent(self) -> int:
         return 100 if not self.total else (100 * self.done) // self.total
+
+    @property
+    def open(self) -> int:
+        """Jobs still waiting or being made."""
+        return self.pending + self.claimed
 
     @property
     def finished(self) -> bool:

@@ -1,8 +1,10 @@
-"""Every state change of award letters: texts, jobs, rendering and storing, sending, downloading.
+"""Award letters: texts, jobs, rendering and storing, downloading and previewing. Preparing a run's letters
+with their send date, and sending them, are in ``batches``.
 
-The batch is exactly-once by construction: approval creates one job per decision in its own transaction;
-a worker claims a job with a lease, renders, and stores under a lock on the decision, comparing hashes so
-a redelivered or re-queued job never writes a second copy; the sweeper re-queues what a dead worker left.
+The batch is exactly-once by construction: preparing creates one job per decision (carrying the date) in
+its own transaction; a worker claims a job with a lease, renders, and stores under a lock on the decision,
+comparing hashes so a redelivered or re-queued job never writes a second copy; the sweeper re-queues what a
+dead worker left.
 """
 
 from __future__ import annotations
@@ -12,24 +14,20 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import Role, User
+from accounts.models import User
 from accounts.permissions import require
-from allocations.letters import pdf, selectors
+from allocations.letters import deadlines, pdf, selectors
 from allocations.letters.compose import letter_content
-from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
-from allocations.letters.permissions import can_edit_letter_texts, can_manage_letters, can_view_letter
-from allocations.runs.models import AllocationRun, Decision, RunStatus
+from allocations.letters.models import JobStatus, Letter, LetterBatch, LetterJob, LetterText
+from allocations.letters.permissions import can_edit_letter_texts, can_view_letter
+from allocations.runs.models import AllocationRun, Decision
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +60,9 @@ def texts_for(call) -> LetterText:
 
 
 def save_letter_texts(*, call, by: User, data: dict) -> LetterText:
-    """Store the edited texts as a new version; earlier versions stay, as letters refer to them."""
+    """Store the edited texts as a new version; earlier versions stay, as letters refer to them. A text
+    not in ``data`` keeps its latest version's wording. A sent letter is not affected: it is never made again.
+    """
     require(can_edit_letter_texts.test(by, call))
     with transaction.atomic():
         latest = LetterText.objects.select_for_update().filter(call=call).order_by("-version").first()
@@ -71,6 +71,8 @@ def save_letter_texts(*, call, by: User, data: dict) -> LetterText:
         for name in TEXT_FIELDS:
             if name in data:
                 setattr(texts, name, data[name])
+            elif latest is not None:
+                setattr(texts, name, getattr(latest, name))
         texts.full_clean(exclude=["call", "created_by"])
         texts.save()
         audit.record(actor=by, verb="letter_text.saved", target=call, data={"version": version})
@@ -85,11 +87,15 @@ def _enqueue(job_ids: list[int]) -> None:
         render_letter.delay(job_id)
 
 
-def create_letter_jobs(*, run: AllocationRun, decisions=None, correction: bool = False) -> int:
-    """One job per decision of the run that has no open job; called by the approval in its transaction.
+def create_letter_jobs(
+    *, run: AllocationRun, letter_date: datetime.date, decisions=None, correction: bool = False
+) -> int:
+    """One job per decision of the run that has no open job and no current letter of ``letter_date``, each
+    carrying that date; called by preparing, retrying and regenerating, in their transaction.
 
-    The tasks are queued after commit, so a rolled-back approval queues nothing. Returns the number of
-    new jobs. A failed job is reopened rather than duplicated, so progress counts stay per decision.
+    The tasks are queued after commit, so a rolled-back step queues nothing. Returns the number of new jobs.
+    A failed job is reopened rather than duplicated, so progress counts stay per decision. A ``correction``
+    makes a job also for a current letter of that date (new texts). A sent letter is never made again.
     """
     decisions = list(decisions if decisions is not None else Decision.objects.filter(run=run))
     open_ids = set(
@@ -98,27 +104,26 @@ def create_letter_jobs(*, run: AllocationRun, decisions=None, correction: bool =
         )
     )
     failed = {job.decision_id: job for job in LetterJob.objects.filter(decision__in=decisions, status=JobStatus.FAILED)}
-    done_ids = set()
+    current = Letter.objects.filter(decision__in=decisions, superseded_at__isnull=True)
+    skip = open_ids | set(current.sent().values_list("decision_id", flat=True))
     if not correction:
-        done_ids = set(
-            Letter.objects.filter(decision__in=decisions, superseded_at__isnull=True).values_list(
-                "decision_id", flat=True
-            )
-        )
+        skip |= set(current.filter(letter_date=letter_date).values_list("decision_id", flat=True))
     reopened = []
     new = []
     for decision in decisions:
-        if decision.pk in open_ids or decision.pk in done_ids:
+        if decision.pk in skip:
             continue
         if decision.pk in failed:
             job = failed[decision.pk]
-            job.status, job.attempts, job.error, job.lease_until, job.correction = (
-                JobStatus.PENDING, 0, "", None, correction
+            job.status, job.attempts, job.error, job.lease_until, job.correction, job.letter_date = (
+                JobStatus.PENDING, 0, "", None, correction, letter_date
             )  # fmt: skip
             reopened.append(job)
         else:
-            new.append(LetterJob(decision=decision, run_id=decision.run_id, correction=correction))
-    LetterJob.objects.bulk_update(reopened, ["status", "attempts", "error", "lease_until", "correction"])
+            new.append(
+                LetterJob(decision=decision, run_id=decision.run_id, correction=correction, letter_date=letter_date)
+            )
+    LetterJob.objects.bulk_update(reopened, ["status", "attempts", "error", "lease_until", "correction", "letter_date"])
     created = LetterJob.objects.bulk_create(new)
     ids = [job.pk for job in reopened] + [job.pk for job in created]
     if ids:
@@ -156,7 +161,7 @@ def render_job(job_id: int) -> Letter | None:
     try:
         decision = selectors.decisions_for_letters([job.decision_id]).get()
         texts = texts_for(decision.application.call)
-        letter = store_letter(decision=decision, texts=texts, correction=job.correction)
+        letter = store_letter(decision=decision, texts=texts, letter_date=job.letter_date, correction=job.correction)
     except Exception as exc:  # a failure is kept on the job, shown on the page, and retried by the sweeper
         logger.exception("Letter job %s failed", job_id)
         final = job.attempts >= LetterJob.MAX_ATTEMPTS
@@ -173,27 +178,37 @@ def render_job(job_id: int) -> Letter | None:
     return letter
 
 
-def render_letter_pdf(decision: Decision, texts: LetterText) -> bytes:
-    return pdf.letter_pdf(letter_content(decision, texts))
+def render_letter_pdf(decision: Decision, texts: LetterText, letter_date: datetime.date) -> bytes:
+    return pdf.letter_pdf(letter_content(decision, texts, letter_date=letter_date))
 
 
-def store_letter(*, decision: Decision, texts: LetterText, correction: bool = False) -> Letter:
-    """Render and store the decision's letter unless the current one has the same bytes.
+def store_letter(
+    *, decision: Decision, texts: LetterText, letter_date: datetime.date, correction: bool = False
+) -> Letter:
+    """Render and store the decision's letter, dated ``letter_date``, unless the current one has the same
+    bytes, or (not a correction) already carries that date.
 
     The render happens outside the lock; the store happens under a lock on the decision, so two workers
-    with the same job end with one letter. A correction with a new text version (or new figures) becomes
-    a new version and the old one is marked superseded.
+    with the same job end with one letter. Another date, or a correction with a new text version (or new
+    figures), becomes a new version and the old one is marked superseded. A sent letter is never replaced.
     """
-    content = render_letter_pdf(decision, texts)
+    content = render_letter_pdf(decision, texts, letter_date)
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         Decision.objects.select_for_update().filter(pk=decision.pk).first()
         current = Letter.objects.filter(decision=decision, superseded_at__isnull=True).first()
-        if current is not None and (current.sha256 == digest or not correction):
+        if current is not None and (
+            current.is_sent or current.sha256 == digest or (not correction and current.letter_date == letter_date)
+        ):
             return current
         version = (Letter.objects.filter(decision=decision).aggregate(v=Max("version"))["v"] or 0) + 1
         letter = Letter(
-            decision=decision, version=version, sha256=digest, size=len(content), text_version=texts.version
+            decision=decision,
+            version=version,
+            sha256=digest,
+            size=len(content),
+            text_version=texts.version,
+            letter_date=letter_date,
         )
         letter.amount = 0 if decision.outcome == Decision.Outcome.REJECTED else decision.amount  # what it prints
         letter.file.save(f"{decision.number}-v{version}.pdf", ContentFile(content), save=False)
@@ -211,7 +226,12 @@ def store_letter(*, decision: Decision, texts: LetterText, correction: bool = Fa
             actor=None,
             verb="letter.generated",
             target=decision,
-            data={"version": version, "sha256": digest, "text_version": texts.version},
+            data={
+                "version": version,
+                "sha256": digest,
+                "text_version": texts.version,
+                "letter_date": letter_date.isoformat(),
+            },
         )
     return letter
 
@@ -229,83 +249,7 @@ def sweep_jobs(*, now: datetime.datetime | None = None, limit: int = 1000) -> in
     return len(ids)
 
 
-def retry_failed(*, run: AllocationRun, by: User) -> int:
-    require(can_manage_letters.test(by, run))
-    with transaction.atomic():
-        decisions = Decision.objects.filter(letter_jobs__run=run, letter_jobs__status=JobStatus.FAILED).distinct()
-        count = create_letter_jobs(run=run, decisions=decisions)
-        audit.record(actor=by, verb="letters.retried", target=run, data={"jobs": count})
-    return count
-
-
-def regenerate(*, run: AllocationRun, by: User) -> int:
-    """Re-render every letter of the run with the call's latest texts; changed letters get a new version."""
-    require(can_manage_letters.test(by, run))
-    if run.status != RunStatus.FINAL:
-        raise ValidationError({"run": [_("Alleen van een definitieve verdeling worden brieven gemaakt.")]})
-    with transaction.atomic():
-        count = create_letter_jobs(run=run, correction=True)
-        audit.record(actor=by, verb="letters.regenerated", target=run, data={"jobs": count})
-    return count
-
-
-# --- Sending and downloading ---------------------------------------------------------------------------
-class BatchNotReady(Exception):
-    """Letters are still being made or have failed (HTTP 409)."""
-
-
-def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | None = None) -> int:
-    """Mark every unsent decision of the run as sent: the application moves to "Beschikking verzonden",
-    the objection period starts, and the municipality's officers get an e-mail."""
-    from applications.workflow import move
-
-    require(can_manage_letters.test(by, run))
-    now = now or timezone.now()
-    with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        progress = selectors.batch_progress(run)
-        if run.status != RunStatus.FINAL or not progress.total or progress.done != progress.total:
-            raise BatchNotReady(_("Nog niet alle brieven zijn gemaakt; de batch kan nog niet worden verzonden."))
-        decisions = list(
-            Decision.objects.select_for_update()
-            .filter(run=run, sent_at__isnull=True)
-            .select_related("application__municipality")
-            .order_by("number")
-        )
-        for decision in decisions:
-            move(decision.application, "send_letter", by=by, now=now, data={"decision": decision.number})
-            decision.sent_at = now
-            decision.save(update_fields=["sent_at"])
-            _notify_officers(decision)
-        if decisions:  # sending again (a double click) changes nothing and records nothing
-            audit.record(actor=by, verb="letters.sent", target=run, data={"decisions": len(decisions)})
-    return len(decisions)
-
-
-def _notify_officers(decision: Decision) -> None:
-    """Queued in the same transaction (the mail backend stores it), delivered after commit."""
-    recipients = list(
-        User.objects.filter(
-            role=Role.OFFICER, municipality_id=decision.application.municipality_id, is_active=True
-        ).values_list("email", flat=True)
-    )
-    if not recipients:
-        return
-    with translation.override("nl"):
-        context = {
-            "decision": decision,
-            "application": decision.application,
-            "link": settings.SITE_URL + reverse("application_letters", args=[decision.application_id]),
-        }
-        send_mail(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-            + render_to_string("allocations/letters/email/sent_subject.txt", context).strip(),
-            message=render_to_string("allocations/letters/email/sent_body.txt", context),
-            from_email=None,
-            recipient_list=recipients,
-        )
-
-
+# --- Downloading and previewing ---------------------------------------------------------------------------
 def open_letter(*, letter: Letter, by: User, via: str = "page"):
     """The letter's file for download, after the permission check (404 for anyone else) and an audit."""
     require(can_view_letter.test(by, letter), not_found=True)
@@ -318,9 +262,18 @@ def open_letter(*, letter: Letter, by: User, via: str = "page"):
     return letter.file.open("rb")
 
 
+def preview_date(decision: Decision, *, now: datetime.datetime | None = None) -> datetime.date:
+    """The date a preview prints: the planned send date of the decision's batch, else the first working
+    day from today (a preview is never stored, so it may read the clock)."""
+    batch = LetterBatch.objects.filter(run_id=decision.run_id).first()
+    if batch is not None:
+        return batch.send_on
+    return deadlines.next_working_day(deadlines.local_today(now))
+
+
 def preview_letter(*, decision: Decision, texts: LetterText, by: User) -> bytes:
     """The letter as it would be with these texts; nothing is stored."""
     require(can_edit_letter_texts.test(by, decision.application.call))
     decision = selectors.decisions_for_letters([decision.pk]).get()
     audit.record(actor=by, verb="letter.previewed", target=decision, data={"text_version": texts.version})
-    return render_letter_pdf(decision, texts)
+    return render_letter_pdf(decision, texts, preview_date(decision))

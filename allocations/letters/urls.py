@@ -5,6 +5,7 @@ from allocations.letters import views
 urlpatterns = [
     path("verdelingen/<int:pk>/brieven/", views.run_letters, name="run_letters"),
     path("verdelingen/<int:pk>/brieven/voortgang/", views.run_letters_progress, name="run_letters_progress"),
+    path("verdelingen/<int:pk>/brieven/voorbereiden/", views.run_letters_prepare, name="run_letters_prepare"),
     path("verdelingen/<int:pk>/brieven/verzonden/", views.run_letters_send, name="run_letters_send"),
     path("verdelingen/<int:pk>/brieven/opnieuw/", views.run_letters_retry, name="run_letters_retry"),
     path("verdelingen/<int:pk>/brieven/vernieuwen/", views.run_letters_regenerate, name="run_letters_regenerate"),

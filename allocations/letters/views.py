@@ -1,4 +1,5 @@
-"""Pages for award letters: the batch's live progress, sending, texts with a preview, and downloads.
+"""Pages for award letters: preparing a run's letters with their send date, the batch's live progress,
+sending, texts with a preview, and downloads.
 
 Thin: each view checks visibility (404) and role (403), calls a selector or a service, and renders.
 """
@@ -17,15 +18,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.permissions import is_ministry, require
-from allocations.letters import selectors, services
+from accounts.forms import add_service_errors
+from accounts.permissions import require
+from accounts.workflow import TransitionNotAllowed
+from allocations.letters import batches, deadlines, selectors, services
 from allocations.letters.models import Letter, LetterText
 from allocations.letters.permissions import (
     can_edit_letter_texts,
     can_manage_letters,
     can_view_application_letters,
 )
+from allocations.letters.transitions import BATCH_WORKFLOW
 from allocations.runs.models import AllocationRun, Decision
+from allocations.runs.permissions import can_view_decision
 from applications.models import Application, Call
 
 
@@ -41,21 +46,59 @@ def _run_for_admin(request, pk: int) -> AllocationRun:
     return get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
 
 
-@login_required
-@require_GET
-def run_letters(request, pk: int):
-    run = _run_for_admin(request, pk)
-    progress = selectors.batch_progress(run)
+class PrepareForm(forms.Form):
+    """The send date, typed the way the page's language writes dates (Dutch: 15-12-2026)."""
+
+    send_on = forms.DateField(
+        label=gettext_lazy("Verzenddatum"),
+        help_text=gettext_lazy(
+            "De dag waarop de brieven worden verzonden: een werkdag, vandaag of later. De brieven dragen deze "
+            "datum en de bezwaartermijn telt vanaf deze dag. Schrijf de datum als dd-mm-jjjj."
+        ),
+        widget=forms.DateInput(attrs={"autocomplete": "off", "inputmode": "numeric", "size": 10}),
+        error_messages={
+            "required": gettext_lazy("Vul de datum in waarop de brieven worden verzonden."),
+            "invalid": gettext_lazy("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 15-12-2026."),
+        },
+    )
+
+
+def _run_letters_page(request, run: AllocationRun, *, form: PrepareForm | None = None, status: int = 200):
+    """The batch page: the planned send date and the form to set or change it, the progress, and sending
+    (the button only when ``batches.send_refusal`` finds nothing against it, otherwise its reason)."""
+    batch = batches.batch_of(run)
+    if form is None:
+        initial = batch.send_on if batch.pk else deadlines.next_working_day(deadlines.local_today())
+        form = PrepareForm(initial={"send_on": initial})
+    offered = {t.action for t in BATCH_WORKFLOW.available(request.user, batch)}
     return render(
         request,
         "allocations/letters/run_letters.html",
         {
             "run": run,
-            "progress": progress,
+            "batch": batch if batch.pk else None,
+            "objection_last_day": deadlines.objection_last_day(batch.send_on) if batch.pk else None,
+            "form": form if "prepare" in offered else None,
+            "may_regenerate": "regenerate" in offered,
+            "may_retry": "retry" in offered,
+            "send_refusal": batches.send_refusal(run, batch),
+            "progress": selectors.batch_progress(run),
             "failed": selectors.failed_jobs(run)[:50],
             "letters": selectors.current_letters(run=run)[:500],
         },
+        status=status,
     )
+
+
+def _refused(request, run: AllocationRun, exc: TransitionNotAllowed):
+    messages.error(request, str(exc))
+    return _run_letters_page(request, run, status=409)
+
+
+@login_required
+@require_GET
+def run_letters(request, pk: int):
+    return _run_letters_page(request, _run_for_admin(request, pk))
 
 
 @login_required
@@ -67,15 +110,33 @@ def run_letters_progress(request, pk: int):
 
 @login_required
 @require_POST
+def run_letters_prepare(request, pk: int):
+    run = _run_for_admin(request, pk)
+    form = PrepareForm(request.POST)
+    if not form.is_valid():
+        return _run_letters_page(request, run, form=form, status=400)
+    try:
+        batch = batches.prepare_letters(run=run, send_on=form.cleaned_data["send_on"], by=request.user)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _run_letters_page(request, run, form=form, status=400)
+    except TransitionNotAllowed as exc:
+        return _refused(request, run, exc)
+    messages.success(
+        request,
+        _("De brieven worden gemaakt met de datum %(date)s.") % {"date": batches.long_date(batch.send_on)},
+    )
+    return redirect("run_letters", pk=run.pk)
+
+
+@login_required
+@require_POST
 def run_letters_send(request, pk: int):
     run = _run_for_admin(request, pk)
     try:
-        count = services.mark_batch_sent(run=run, by=request.user)
-    except services.BatchNotReady as exc:
-        messages.error(request, str(exc))
-        response = run_letters(request, pk)
-        response.status_code = 409
-        return response
+        count = batches.mark_batch_sent(run=run, by=request.user)
+    except TransitionNotAllowed as exc:
+        return _refused(request, run, exc)
     messages.success(
         request,
         ngettext(
@@ -92,7 +153,10 @@ def run_letters_send(request, pk: int):
 @require_POST
 def run_letters_retry(request, pk: int):
     run = _run_for_admin(request, pk)
-    count = services.retry_failed(run=run, by=request.user)
+    try:
+        count = batches.retry_failed(run=run, by=request.user)
+    except TransitionNotAllowed as exc:
+        return _refused(request, run, exc)
     messages.success(
         request,
         ngettext("%(count)d brief wordt opnieuw gemaakt.", "%(count)d brieven worden opnieuw gemaakt.", count)
@@ -106,10 +170,9 @@ def run_letters_retry(request, pk: int):
 def run_letters_regenerate(request, pk: int):
     run = _run_for_admin(request, pk)
     try:
-        count = services.regenerate(run=run, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("run_letters", pk=run.pk)
+        count = batches.regenerate(run=run, by=request.user)
+    except TransitionNotAllowed as exc:
+        return _refused(request, run, exc)
     messages.success(
         request,
         ngettext(
@@ -136,14 +199,12 @@ def letter_download(request, pk: int):
 @login_required
 @require_GET
 def application_letters(request, pk: int):
-    """The letters of one application: the municipality sees them once sent, ministry staff always."""
+    """The letters of one application: the municipality sees the versions sent to it, ministry staff all."""
     application = get_object_or_404(Application.objects.select_related("municipality", "call"), pk=pk)
     require(can_view_application_letters.test(request.user, application), not_found=True)
-    letters = list(selectors.letters_of_application(application))
-    if not is_ministry(request.user):
-        letters = [letter for letter in letters if letter.decision.sent_at is not None]
+    letters = list(selectors.letters_of_application(application, viewer=request.user))
     decision = Decision.objects.filter(application=application).first()
-    if decision is not None and decision.sent_at is None and not is_ministry(request.user):
+    if decision is not None and not can_view_decision(request.user, application):
         decision = None
     return render(
         request,

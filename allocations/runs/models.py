@@ -454,13 +454,31 @@ def outcome_for(*, awarded, requested) -> Outcome:
 DECISION_FROZEN_FIELDS = ("application", "run", "line", "number", "outcome", "amount", "decided_at", "decided_by")
 
 
+class SentDecisionChanged(TransitionNotAllowed):
+    """A decision whose letter was sent was about to change (HTTP 409): a sent decision stands as it was
+    sent. Changing it is a new decision with its own letter, sending and objection term."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _(
+                    "Deze beschikking is verzonden en kan niet meer worden gewijzigd. Een ander besluit is een "
+                    "nieuw besluit, met een eigen brief, verzending en bezwaartermijn."
+                )
+            )
+        )
+
+
 class DecisionQuerySet(models.QuerySet):
-    """Bulk updates of what a decision decided, and bulk deletes, are refused; setting ``sent_at`` is not."""
+    """Bulk updates of what a decision decided, and bulk deletes, are refused; setting ``sent_at`` is not,
+    except on a decision that was already sent, which never changes at all."""
 
     def update(self, **kwargs):
         frozen = {name for field in DECISION_FROZEN_FIELDS for name in (field, f"{field}_id")}
         if frozen.intersection(kwargs) and self.exists():
             raise DecisionChanged
+        if self.filter(sent_at__isnull=False).exists():
+            raise SentDecisionChanged
         return super().update(**kwargs)
 
     def delete(self):
@@ -472,7 +490,8 @@ class DecisionQuerySet(models.QuerySet):
 class Decision(models.Model):
     """The decision a final run wrote onto one application; its ``number`` is the beschikkingsnummer.
 
-    Written once, at approval: what it decided never changes and it is never deleted (``DECISION_FROZEN_FIELDS``).
+    Written once, at approval: what it decided never changes and it is never deleted (``DECISION_FROZEN_FIELDS``);
+    once its letter is sent (``sent_at``) nothing of it changes (``SentDecisionChanged``).
     """
 
     Outcome = Outcome
@@ -500,6 +519,8 @@ class Decision(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
+            if Decision.objects.filter(pk=self.pk, sent_at__isnull=False).exists():
+                raise SentDecisionChanged
             self._refuse_change(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
@@ -507,7 +528,7 @@ class Decision(models.Model):
         raise DecisionChanged
 
     def _refuse_change(self, update_fields) -> None:
-        """Saving ``sent_at`` alone costs no query; a save that would change a frozen field is refused."""
+        """A save that would change a frozen field is refused."""
         fields = [
             self._meta.get_field(name)
             for name in DECISION_FROZEN_FIELDS

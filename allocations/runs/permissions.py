@@ -5,8 +5,8 @@ from __future__ import annotations
 import rules
 
 from accounts.permissions import is_administrator, is_ministry
-from applications.models import Status
 from applications.permissions import can_view_application, is_officer_of
+from applications.visibility import outcome_is_visible
 
 
 @rules.predicate
@@ -16,15 +16,16 @@ def is_not_starter(user, run) -> bool:
 
 
 @rules.predicate
-def letter_is_sent(user, application) -> bool:
-    return application is not None and application.status == Status.LETTER_SENT
+def outcome_is_known(user, application) -> bool:
+    """The one rule of ``applications.visibility``: the municipality knows the outcome once the letter is sent."""
+    return application is not None and outcome_is_visible(user, application)
 
 
 can_manage_allocation = is_administrator
 can_view_allocation = is_administrator
 can_approve_run = is_administrator & is_not_starter
 # Ministry staff see a decision as soon as it is taken; the municipality once its letter is sent.
-can_view_decision = (is_ministry & can_view_application) | (is_officer_of & letter_is_sent)
+can_view_decision = (is_ministry & can_view_application) | (is_officer_of & outcome_is_known)
 
 rules.add_perm("allocations.manage_allocation", can_manage_allocation)
 rules.add_perm("allocations.approve_run", can_approve_run)

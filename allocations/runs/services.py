@@ -22,7 +22,6 @@ from accounts import audit
 from accounts.models import User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.letters.services import create_letter_jobs
 from allocations.runs import plan, snapshot, verification
 from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
 from allocations.runs.models import (
@@ -66,7 +65,6 @@ DECISION_ACTIONS: dict[str, str] = {
 }
 
 
-# Called after a run is approved (on commit), each with ``run=``: the letters add their jobs here.
 class OwnRunApproval(PermissionDenied):
     """The four-eyes rule: whoever started a run may not approve it (HTTP 403 with this message)."""
 
@@ -217,7 +215,10 @@ def _outcome(line: AllocationLine) -> str:
 
 
 def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None = None) -> AllocationRun:
-    """Make a draft final: a decision per application, each through the lifecycle's one road, audited."""
+    """Make a draft final: a decision per application, each through the lifecycle's one road, audited.
+
+    Approval renders nothing: the letters are made when an administrator prepares them with the day they
+    will be sent (``allocations.letters.batches.prepare_letters``), the date they print."""
     from applications.workflow import move
 
     require(can_manage_allocation(by))
@@ -288,8 +289,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
             target=run,
             data={"decisions": len(decisions), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
         )
-        # One letter job per decision, in the same transaction; their tasks are queued after commit.
-        create_letter_jobs(run=run, decisions=decisions)
     return run
 
 

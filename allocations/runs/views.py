@@ -195,7 +195,11 @@ def run_approve(request, pk: int):
         return _render_run(request, run, status=409, refusal=str(exc), check=check)
     messages.success(
         request,
-        _("Verdeling %(number)s is goedgekeurd en definitief; de besluiten zijn vastgelegd.") % {"number": run.number},
+        _(
+            "Verdeling %(number)s is goedgekeurd en definitief; de besluiten zijn vastgelegd. Bereid de "
+            "beschikkingen voor met de dag waarop u ze verzendt."
+        )
+        % {"number": run.number},
     )
     return redirect("run_detail", pk=run.pk)
 

@@ -53,6 +53,8 @@ LINE_ERROR = re.compile(r"^lines\.(\d+)\.\w+$")
 
 
 _DECIDED = gettext_lazy("Besluit genomen; de beschikking volgt")
+# The municipality learns the outcome, and that there is one, from the letter (applications.visibility).
+_AWAITING_LETTER = gettext_lazy("Wacht op de beschikking")
 
 
 NEXT_STEP_OFFICER = {
@@ -61,9 +63,9 @@ NEXT_STEP_OFFICER = {
     Status.SUBMITTED: gettext_lazy("Wacht op beoordeling"),
     Status.IN_REVIEW: gettext_lazy("Wordt beoordeeld"),
     Status.REVIEWED: gettext_lazy("Wacht op besluit"),
-    Status.AWARDED: _DECIDED,
-    Status.PARTIALLY_AWARDED: _DECIDED,
-    Status.REJECTED: _DECIDED,
+    Status.AWARDED: _AWAITING_LETTER,
+    Status.PARTIALLY_AWARDED: _AWAITING_LETTER,
+    Status.REJECTED: _AWAITING_LETTER,
     Status.LETTER_SENT: gettext_lazy("Beschikking verzonden"),
     Status.WITHDRAWN: gettext_lazy("Geen: de aanvraag is ingetrokken"),
 }
@@ -75,6 +77,9 @@ NEXT_STEP_MINISTRY = {
     Status.INFO_REQUESTED: gettext_lazy("Wacht op aanvulling door de gemeente"),
     Status.IN_REVIEW: gettext_lazy("Beoordelen"),
     Status.REVIEWED: gettext_lazy("Verdelen en besluiten"),
+    Status.AWARDED: _DECIDED,
+    Status.PARTIALLY_AWARDED: _DECIDED,
+    Status.REJECTED: _DECIDED,
 }
 
 

@@ -1,26 +1,31 @@
 """The whole story in a real browser, each person in a separate browser context: an officer applies, an
 administrator assigns two reviewers who score, an administrator sets the policy and runs the allocation while
-watching its progress, a second administrator approves it, the letters are made (watching the batch) and
-sent, the officer downloads theirs, and an administrator exports the decisions and opens the overview.
+watching its progress, a second administrator approves it (the officer still reads "Besluit in voorbereiding"),
+prepares the letters with the day they are sent, watches them being made and sends them, the officer downloads
+theirs, and an administrator exports the decisions and opens the overview.
 
 Each step moves by the links and buttons a person would use (a missing link between pages fails the story),
 every page shown is checked by axe-core and saved as a screenshot under test-results/whole-story/, and a
 console error fails it. Tasks run in-process, as the rest of the suite runs them; the allocation run and the
 letter batch are held back until the page shows them waiting, so the test watches the live progress finish.
+The letters are sent on the day they are dated, a working day, so the story runs on one.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from allocations.letters import deadlines
 from allocations.letters import services as letter_services
 from allocations.runs import services as run_services
 from allocations.runs.models import AllocationRun, Decision, RunStatus
@@ -40,6 +45,19 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def working_day():
+    """Today when it is a working day, else the clock moves on to the next one (the browser's session cookies
+    only ever move into the future)."""
+    today = deadlines.local_today()
+    if deadlines.is_working_day(today):
+        yield today
+        return
+    day = deadlines.next_working_day(today)
+    with time_machine.travel(datetime.datetime(day.year, day.month, day.day, 9, 0, tzinfo=datetime.UTC), tick=True):
+        yield day
 
 
 @pytest.fixture
@@ -192,7 +210,7 @@ def reviewer_scores(visitor: Visitor, user, application, scores: tuple[int, int]
     visitor.check("review submitted")
 
 
-def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, held_back):
+def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, held_back, working_day):
     anne_user = AdministratorFactory(full_name="Anne Beheer")
     ben_user = AdministratorFactory(full_name="Ben Tweede")
     rik_user = ReviewerFactory(full_name="Rik Beoordelaar")
@@ -251,10 +269,17 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     ben.check("run approved")
     decision = Decision.objects.get(application=application)
     assert decision.amount == Decimal("250000.00")
+    # The municipality learns the outcome from the letter: until it is sent, its application reads so.
+    officer_visitor.page.reload()
+    expect(officer_visitor.page.locator(".nplv-app-meta .nplv-badge")).to_have_text("Besluit in voorbereiding")
+    officer_visitor.check("decision in preparation")
 
-    # 4. The letters: from the run to its batch, watched until made, then sent.
+    # 4. The letters: from the run to its batch, prepared with the day they are sent, watched until made, sent.
     ben.page.get_by_role("link", name="Beschikkingen van deze verdeling").click()
     expect(ben.page.get_by_role("heading", level=1)).to_contain_text("Beschikkingen van verdeling 1")
+    ben.check("letters to prepare")
+    ben.page.get_by_role("textbox", name="Verzenddatum").fill(working_day.strftime("%d-%m-%Y"))
+    ben.page.get_by_role("button", name="Brieven voorbereiden").click()
     expect(ben.page.locator('[data-field="done"]')).to_have_text("0")
     ben.check("letters waiting")
     held_back("letters")
@@ -262,7 +287,8 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     expect(ben.page.locator('[data-field="done"]')).to_have_text("1")
     ben.check("letters made")
     ben.page.get_by_role("button", name="Batch als verzonden markeren").click()
-    expect(ben.page.get_by_text("Alle beschikkingen van deze verdeling zijn verzonden.")).to_be_visible()
+    expect(ben.page.get_by_text("Alle beschikkingen van deze verdeling zijn verzonden")).to_be_visible()
+    expect(ben.page.get_by_role("button", name="Brieven opnieuw maken met de nieuwste teksten")).to_have_count(0)
     ben.check("letters sent")
     application.refresh_from_db()
     assert application.status == Status.LETTER_SENT
@@ -287,6 +313,7 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     text = " ".join(text.split())
     assert decision.number in text
     assert "€ 250.000,00" in text
+    assert f"Datum {working_day.day} " in text  # dated by the day it was sent
 
     # 5. Anne exports the decisions of the final run and opens the overview.
     page = anne.page

@@ -18,7 +18,7 @@ from allocations.runs import services as run_services
 from allocations.runs.execution import execute_run
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.models import Application, Status
-from tests.allocations.letters.batch import make_run
+from tests.allocations.letters.batch import make_run, on_send_day, prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
 from tests.factories import complete_application
 
@@ -110,8 +110,9 @@ def test_approve_clicked_twice_is_one_set_of_decisions(administrator, second_adm
 def test_send_letters_clicked_twice_is_one_sent_batch(administrator, django_capture_on_commit_callbacks):
     run = make_run(count=2, by=administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        letter_services.create_letter_jobs(run=run)
-    codes = twice(administrator, reverse("run_letters_send", args=[run.pk]))
+        prepare(run)
+    with on_send_day():  # the batch can only be marked as sent on the day its letters are dated
+        codes = twice(administrator, reverse("run_letters_send", args=[run.pk]))
     assert codes == [302, 302], codes
     assert not Decision.objects.filter(run=run, sent_at__isnull=True).exists()
     assert len({d.sent_at for d in Decision.objects.filter(run=run)}) == 1  # one batch, one moment

@@ -48,6 +48,7 @@ def test_each_letter_download_and_each_export_is_audited(administrator):
     run = build_final_run(lines=2)
     letter = Letter.objects.filter(decision__run=run, superseded_at__isnull=True).order_by("pk").first()
     Decision.objects.filter(pk=letter.decision_id).update(sent_at=timezone.now())  # the batch went out
+    Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now())
     officer = OfficerFactory(municipality=letter.decision.application.municipality)
     officer_client, admin_client = _client(officer), _client(administrator)
     downloads = [

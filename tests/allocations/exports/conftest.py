@@ -112,6 +112,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                 sha256=hashlib.sha256(content).hexdigest(),
                 size=len(content),
                 amount=decision.amount,
+                letter_date=timezone.localdate(DECIDED_AT),
                 superseded_at=timezone.now() if i == 0 else None,
             )
             if i == 0:  # a corrected letter: version 2 is the current one
@@ -123,6 +124,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                     sha256=hashlib.sha256(content).hexdigest(),
                     size=len(content),
                     amount=decision.amount,
+                    letter_date=timezone.localdate(DECIDED_AT),
                 )
     run.total_requested = requested_total
     run.total_awarded = awarded_total

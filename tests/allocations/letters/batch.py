@@ -1,7 +1,9 @@
 """A final allocation run with decisions of every kind, built directly in the database for letter tests.
 
 Imported by the letter tests, the fault test and the batch benchmark: one run, ``count`` municipalities,
-each with one reviewed application, a line, its splits per theme and year, and a decision.
+each with one reviewed application, a line, its splits per theme and year, and a decision. ``prepare`` makes
+its letters the way an administrator does, dated ``SEND_ON``, on that day (``SEND_DAY``), and ``on_send_day``
+sets the clock to that day for pages, which read the clock themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import datetime
 import itertools
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Municipality, Role, User
@@ -17,7 +20,23 @@ from allocations.runs.models import AllocationLine, AllocationRun, Decision, Lin
 from applications.models import Application, Call, Scheme, Status, Theme
 
 _codes = itertools.count(8000)  # CBS codes unique across runs in one test
-DECIDED_AT = datetime.datetime(2027, 3, 15, 10, 0, tzinfo=datetime.UTC)
+DECIDED_AT = datetime.datetime(2027, 3, 12, 10, 0, tzinfo=datetime.UTC)  # a Friday
+# The letters are sent on the Monday after: their date, and the day the objection term counts from.
+SEND_ON = datetime.date(2027, 3, 15)
+SEND_DAY = datetime.datetime(2027, 3, 15, 9, 0, tzinfo=datetime.UTC)  # 10:00 in Amsterdam
+
+
+def prepare(run: AllocationRun, *, send_on: datetime.date = SEND_ON, by: User | None = None, now=SEND_DAY):
+    """Prepare the run's letters with ``send_on`` as an administrator does (tasks queue after commit)."""
+    from allocations.letters import batches
+
+    return batches.prepare_letters(run=run, send_on=send_on, by=by or run.approved_by, now=now)
+
+
+def on_send_day(moment: datetime.datetime = SEND_DAY):
+    """The clock at ``moment`` (it keeps ticking), for code that reads it: pages, services called without
+    ``now``. Use as a context manager."""
+    return time_machine.travel(moment, tick=True)
 
 
 def make_run(*, count: int = 3, by: User | None = None, municipalities=None, prefix: str = "T") -> AllocationRun:

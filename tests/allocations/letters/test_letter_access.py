@@ -1,14 +1,17 @@
 """Who may reach every letter page and endpoint: 404 outside one's organisation, 403 for a role that may
-not use it at all; the municipality sees its letter only once sent; every download is audited."""
+not use it at all; the municipality sees its letter only once sent, and only the versions sent to it; every
+download is audited."""
+
+import datetime
 
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent
-from allocations.letters import selectors, services
-from allocations.letters.models import LetterText
-from tests.allocations.letters.batch import make_run
+from allocations.letters import batches, selectors, services
+from allocations.letters.models import Letter, LetterText
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON, make_run, on_send_day, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +21,7 @@ def world(administrator, municipality, django_capture_on_commit_callbacks):
     """A run of three decisions; the first is addressed to the ``officer`` fixture's municipality."""
     run = make_run(count=3, by=administrator, municipalities=[municipality, *_others()])
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_letter_jobs(run=run)
+        prepare(run)
     own = selectors.current_letters(run=run).get(decision__application__municipality=municipality)
     return {"run": run, "letter": own, "application": own.decision.application}
 
@@ -49,6 +52,8 @@ PAGE_MATRIX = [
     ("run_letters", "get", (302, 403, 403, 403, 200)),
     ("run_letters_progress", "get", (302, 403, 403, 403, 200)),
     ("run_letters_retry", "post", (302, 403, 403, 403, 302)),
+    ("run_letters_prepare", "post", (302, 403, 403, 403, 400)),  # without a date: the form says so
+    ("run_letters_regenerate", "post", (302, 403, 403, 403, 302)),
     ("call_letter_texts", "get", (302, 403, 403, 403, 200)),
     ("application_letters", "get", (302, 200, 404, 200, 200)),
     ("letter_download", "get", (302, 404, 404, 200, 200)),  # before sending: hidden from the municipality
@@ -63,6 +68,8 @@ def test_page_matrix(world, officer, other_officer, reviewer, administrator, nam
         "run_letters": world["run"].pk,
         "run_letters_progress": world["run"].pk,
         "run_letters_retry": world["run"].pk,
+        "run_letters_prepare": world["run"].pk,
+        "run_letters_regenerate": world["run"].pk,
         "call_letter_texts": world["run"].call_id,
         "application_letters": world["application"].pk,
         "letter_download": world["letter"].pk,
@@ -88,12 +95,13 @@ def test_progress_json_counts_from_the_database(world, administrator_client):
 
 
 def test_the_municipality_downloads_only_after_sending_and_every_download_is_audited(
-    world, officer_client, other_officer_client, administrator_client, django_capture_on_commit_callbacks
+    world, officer_client, other_officer_client, administrator, administrator_client, django_capture_on_commit_callbacks
 ):
     url = reverse("letter_download", args=[world["letter"].pk])
     assert officer_client.get(url).status_code == 404
     assert officer_client.post(reverse("run_letters_send", args=[world["run"].pk])).status_code == 403
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), on_send_day():
+        administrator_client.force_login(administrator)  # a session of that day
         response = administrator_client.post(reverse("run_letters_send", args=[world["run"].pk]))
     assert response.status_code == 302
     response = officer_client.get(url)
@@ -108,9 +116,12 @@ def test_the_municipality_downloads_only_after_sending_and_every_download_is_aud
 
 def test_sending_before_the_letters_are_ready_is_a_conflict(administrator, administrator_client):
     run = make_run(count=2, by=administrator, prefix="C")
-    services.create_letter_jobs(run=run)  # queued only on commit: nothing rendered yet
-    response = administrator_client.post(reverse("run_letters_send", args=[run.pk]))
+    prepare(run)  # queued only on commit: nothing rendered yet
+    with on_send_day():
+        administrator_client.force_login(administrator)  # a session of that day
+        response = administrator_client.post(reverse("run_letters_send", args=[run.pk]))
     assert response.status_code == 409
+    assert "Nog niet alle brieven zijn gemaakt" in response.content.decode()
     assert run.decisions.filter(sent_at__isnull=False).count() == 0
 
 
@@ -158,7 +169,7 @@ def test_api_matrix(world, officer, other_officer, reviewer, administrator, djan
             )
     assert _api(officer).get(f"/api/v1/applications/{application.pk}/letters/").json() == []
     with django_capture_on_commit_callbacks(execute=True):
-        services.mark_batch_sent(run=run, by=administrator)
+        batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)
     listed = _api(officer).get(f"/api/v1/applications/{application.pk}/letters/").json()
     assert [item["decision_number"] for item in listed] == [letter.decision.number]
     assert listed[0]["sha256"] == letter.sha256 and listed[0]["is_current"] is True
@@ -183,9 +194,50 @@ def test_the_batch_page_costs_the_same_queries_for_more_letters(
     for prefix, count in (("Q", 2), ("R", 5)):
         run = make_run(count=count, by=administrator, prefix=prefix)
         with django_capture_on_commit_callbacks(execute=True):
-            services.create_letter_jobs(run=run)
+            prepare(run)
         with CaptureQueriesContext(connection) as queries:
             response = administrator_client.get(reverse("run_letters", args=[run.pk]))
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_after_sending_the_municipality_sees_only_the_version_sent_to_it(
+    world, officer, officer_client, administrator, administrator_client, django_capture_on_commit_callbacks
+):
+    run, application = world["run"], world["application"]
+    unsent = world["letter"]  # version 1, dated 15 March, never sent
+    tuesday = datetime.date(2027, 3, 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        prepare(run, send_on=tuesday)
+    with django_capture_on_commit_callbacks(execute=True):
+        batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY + datetime.timedelta(days=1))
+    sent = Letter.objects.get(decision=unsent.decision, version=2)
+    assert sent.is_sent and sent.letter_date == tuesday and not Letter.objects.get(pk=unsent.pk).is_sent
+    assert unsent.letter_date == SEND_ON
+
+    page = officer_client.get(reverse("application_letters", args=[application.pk])).content.decode()
+    assert reverse("letter_download", args=[sent.pk]) in page
+    assert reverse("letter_download", args=[unsent.pk]) not in page
+    assert "16 maart 2027" in page and "15 maart 2027" not in page  # the date of the letter that went out
+    assert officer_client.get(reverse("letter_download", args=[unsent.pk])).status_code == 404
+    assert officer_client.get(reverse("letter_download", args=[sent.pk])).status_code == 200
+    listed = _api(officer).get(f"/api/v1/applications/{application.pk}/letters/").json()
+    assert [(item["version"], item["letter_date"]) for item in listed] == [(2, "2027-03-16")]
+    assert listed[0]["sent_at"] is not None
+    assert _api(officer).get(f"/api/v1/letters/{unsent.pk}/pdf/").status_code == 404
+    # Ministry staff see every version, the one that was superseded before sending too.
+    ministry = administrator_client.get(reverse("application_letters", args=[application.pk])).content.decode()
+    assert reverse("letter_download", args=[unsent.pk]) in ministry
+    assert [
+        item["version"] for item in _api(administrator).get(f"/api/v1/applications/{application.pk}/letters/").json()
+    ] == [2, 1]
+
+
+def test_before_sending_the_municipality_sees_no_decision_and_no_letter(world, officer_client, administrator_client):
+    application = world["application"]
+    page = officer_client.get(reverse("application_letters", args=[application.pk])).content.decode()
+    assert world["letter"].decision.number not in page and "Er is nog geen beschikking verzonden." in page
+    assert "Toegekend" not in page and "Afgewezen" not in page
+    ministry = administrator_client.get(reverse("application_letters", args=[application.pk])).content.decode()
+    assert world["letter"].decision.number in ministry

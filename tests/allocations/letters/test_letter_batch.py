@@ -1,5 +1,6 @@
 """The letter batch through its services and tasks: exactly one current letter per decision, however often
-a job runs; leases, the sweeper and the attempt cap; corrections as new versions; sending."""
+a job runs; leases, the sweeper and the attempt cap; corrections as new versions; sending. The dates and the
+freezing of sent letters are in test_letter_dates.py."""
 
 import datetime
 import hashlib
@@ -14,11 +15,12 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.models import AuditEvent
-from allocations.letters import selectors, services
+from accounts.workflow import TransitionNotAllowed
+from allocations.letters import batches, selectors, services
 from allocations.letters.models import JobStatus, Letter, LetterJob
 from allocations.letters.tasks import render_letter, sweep_letter_jobs
 from applications.models import Status
-from tests.allocations.letters.batch import make_run
+from tests.allocations.letters.batch import SEND_DAY, make_run, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,7 @@ def run(administrator):
 
 def _make_all(run, capture):
     with capture(execute=True):
-        services.create_letter_jobs(run=run)
+        prepare(run)
 
 
 def text_of(letter: Letter) -> str:
@@ -39,11 +41,12 @@ def text_of(letter: Letter) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def test_approval_creates_one_job_per_decision_and_the_tasks_make_every_letter(run, django_capture_on_commit_callbacks):
+def test_preparing_makes_one_job_per_decision_and_the_tasks_make_every_letter(run, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert services.create_letter_jobs(run=run) == 6
+        prepare(run)
     assert LetterJob.objects.filter(run=run, status=JobStatus.PENDING).count() == 6
-    assert services.create_letter_jobs(run=run) == 0  # a second call adds nothing
+    prepare(run)  # the same date again adds nothing
+    assert LetterJob.objects.filter(run=run).count() == 6
     for callback in callbacks:
         callback()
     progress = selectors.batch_progress(run)
@@ -70,7 +73,7 @@ def test_letters_say_what_the_decision_says(run, django_capture_on_commit_callba
     assert "Ik wijs uw aanvraag af" in refusal and "toereikend tot en met de aanvraag op plaats 3" in refusal
     ineligible = text_of(by_number["NPLV-2027-T-000006"])
     assert "De gemeente is geen lid van een netwerk dat mag aanvragen." in ineligible
-    # Decided 15 March 2027 (a Monday): six weeks on is Monday 26 April 2027.
+    # Sent on 15 March 2027 (a Monday): six weeks on is Monday 26 April 2027.
     assert "uiterlijk op maandag 26 april 2027" in award
 
 
@@ -115,7 +118,7 @@ def test_a_job_run_twice_or_redelivered_writes_nothing_new(run, django_capture_o
 
 
 def test_a_leased_job_is_left_alone_and_an_expired_lease_is_taken_over(run, settings):
-    services.create_letter_jobs(run=run)
+    prepare(run)
     job = LetterJob.objects.filter(run=run).first()
     now = timezone.now()
     assert services.claim_job(job.pk, now=now) is not None
@@ -126,7 +129,7 @@ def test_a_leased_job_is_left_alone_and_an_expired_lease_is_taken_over(run, sett
 
 
 def test_the_sweeper_requeues_pending_and_expired_jobs_and_fails_exhausted_ones(run):
-    services.create_letter_jobs(run=run)  # tasks are only queued on commit: these stay pending
+    prepare(run)  # tasks are only queued on commit: these stay pending
     jobs = list(LetterJob.objects.filter(run=run).order_by("pk"))
     past = timezone.now() - datetime.timedelta(minutes=5)
     LetterJob.objects.filter(pk=jobs[0].pk).update(status=JobStatus.CLAIMED, lease_until=past, attempts=1)
@@ -142,7 +145,7 @@ def test_the_sweeper_requeues_pending_and_expired_jobs_and_fails_exhausted_ones(
 
 
 def test_a_failing_render_is_kept_visible_and_retried_until_the_cap(run, monkeypatch, administrator):
-    services.create_letter_jobs(run=run)
+    prepare(run)
     job = LetterJob.objects.filter(run=run).first()
 
     def broken(*args, **kwargs):
@@ -155,7 +158,7 @@ def test_a_failing_render_is_kept_visible_and_retried_until_the_cap(run, monkeyp
     assert job.status == JobStatus.FAILED and "lettertype ontbreekt" in job.error
     assert list(selectors.failed_jobs(run)) == [job]
     monkeypatch.undo()
-    assert services.retry_failed(run=run, by=administrator) == 1
+    assert batches.retry_failed(run=run, by=administrator) == 1
     job.refresh_from_db()
     assert job.status == JobStatus.PENDING and job.attempts == 0
     services.render_job(job.pk)
@@ -169,7 +172,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(run, administrato
     texts = services.save_letter_texts(call=call, by=administrator, data={"closing": "Met vriendelijke groet."})
     assert texts.version == 2
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.regenerate(run=run, by=administrator) == 6
+        assert batches.regenerate(run=run, by=administrator) == 6
     decision = run.decisions.order_by("number").first()
     versions = list(Letter.objects.filter(decision=decision).order_by("version"))
     assert [v.version for v in versions] == [1, 2]
@@ -198,17 +201,24 @@ def test_sending_moves_every_application_and_mails_the_officers(run, administrat
     User.objects.create_user(
         email="ambtenaar@briefgemeente.nl", role=Role.OFFICER, municipality=decision.application.municipality
     )
-    with pytest.raises(services.BatchNotReady):
-        services.mark_batch_sent(run=run, by=administrator)  # no letters yet
-    _make_all(run, django_capture_on_commit_callbacks)
+    with pytest.raises(TransitionNotAllowed, match="Bereid de brieven eerst voor"):
+        batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # not prepared yet
+    with django_capture_on_commit_callbacks(execute=False):
+        prepare(run)
+    with pytest.raises(batches.BatchNotReady, match="Nog niet alle brieven zijn gemaakt"):
+        batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # letters not made yet
+    services.sweep_jobs()  # the tasks run (eagerly here)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.mark_batch_sent(run=run, by=administrator) == 6
+        assert batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY) == 6
     assert set(run.call.applications.values_list("status", flat=True)) == {Status.LETTER_SENT}
     assert run.decisions.filter(sent_at__isnull=True).count() == 0
     assert AuditEvent.objects.filter(verb="application.letter_sent").count() == 6
     assert [m.to for m in mail.outbox] == [["ambtenaar@briefgemeente.nl"]]
     assert decision.number in mail.outbox[0].subject
-    assert services.mark_batch_sent(run=run, by=administrator) == 0  # sending again changes nothing
+    current = Letter.objects.filter(decision__run=run, superseded_at__isnull=True)
+    assert current.count() == 6 and set(current.values_list("sent_at", flat=True)) == {SEND_DAY}
+    assert batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY) == 0  # sending again changes nothing
+    assert AuditEvent.objects.filter(verb="letters.sent").count() == 1
 
 
 def test_downloads_are_audited_and_hidden_from_others(

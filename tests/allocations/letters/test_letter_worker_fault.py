@@ -12,7 +12,7 @@ from django.db.models import Count
 
 from allocations.letters import selectors, services
 from allocations.letters.models import JobStatus, Letter, LetterJob
-from tests.allocations.letters.batch import make_run
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON, make_run, prepare
 from tests.worker import WorkerProcess, wait_for, worker_unavailable_reason
 
 pytestmark = pytest.mark.worker
@@ -53,11 +53,11 @@ def test_killing_a_worker_mid_batch_leaves_exactly_one_identical_letter_per_deci
     import hashlib
 
     for decision in selectors.decisions_for_letters(run.decisions.values("pk")):
-        expected[decision.number] = hashlib.sha256(services.render_letter_pdf(decision, texts)).hexdigest()
+        expected[decision.number] = hashlib.sha256(services.render_letter_pdf(decision, texts, SEND_ON)).hexdigest()
 
     first = WorkerProcess(worker_queue, tmp_path / "first.log")
     first.start()
-    services.create_letter_jobs(run=run)  # autocommit here: the tasks are queued at once
+    prepare(run, now=SEND_DAY)  # autocommit here: the tasks are queued at once
     wait_for(
         lambda: Letter.objects.filter(decision__run=run).count() >= 4,
         timeout=60,

@@ -6,10 +6,10 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.audit_verbs import SENTENCES
-from allocations.letters import selectors, services
+from allocations.letters import batches, selectors
 from allocations.runs.models import AllocationRun, RunStatus
 from applications.transitions import WORKFLOW
-from tests.allocations.letters.batch import make_run
+from tests.allocations.letters.batch import SEND_DAY, make_run, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def sent(administrator, municipality, django_capture_on_commit_callbacks):
     others = [MunicipalityFactory(postal_address="Postbus 1", postal_code="1000 AA", postal_city="X")]
     run = make_run(count=2, by=administrator, municipalities=[municipality, *others])
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_letter_jobs(run=run)
+        prepare(run)
     letter = selectors.current_letters(run=run).get(decision__application__municipality=municipality)
     return {"run": run, "application": letter.decision.application}
 
@@ -62,7 +62,7 @@ def test_the_decision_on_an_application_links_to_its_letters(administrator, admi
     assert letters_link in html(administrator_client.get(detail))
     assert letters_link not in html(officer_client.get(detail))  # not sent yet: no decision for the municipality
 
-    services.mark_batch_sent(run=sent["run"], by=administrator)
+    batches.mark_batch_sent(run=sent["run"], by=administrator, now=SEND_DAY)
     page = html(officer_client.get(detail))
     assert letters_link in page
     assert "heeft de beschikking verzonden." in page

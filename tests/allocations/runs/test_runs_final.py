@@ -8,6 +8,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from allocations.letters import pdf
+from allocations.letters.models import Letter, LetterBatch, LetterJob
 from allocations.runs import services
 from allocations.runs.models import (
     AllocationLine,
@@ -19,6 +21,7 @@ from allocations.runs.models import (
     Outcome,
     RunSnapshot,
     RunStatus,
+    SentDecisionChanged,
 )
 from tests.allocations.runs.builders import allocation_call, reviewed
 
@@ -150,18 +153,24 @@ def test_the_model_refuses_to_change_what_a_decision_decided_but_it_can_be_sent(
         Decision.objects.filter(run=final_run).delete()
     assert isinstance(DecisionChanged(), FinalRunChanged)
 
+    unsent = Decision.objects.get(pk=decision.pk)
+    unsent.reason = "Motivering"
+    unsent.save()  # nothing it decided changed, and it is not sent yet
     sent = timezone.now()
     Decision.objects.filter(pk=decision.pk).update(sent_at=sent)
+    # Once sent, nothing of it changes any more, not even the moment it was sent.
     again = Decision.objects.get(pk=decision.pk)
     again.sent_at = sent + datetime.timedelta(minutes=1)
-    again.save(update_fields=["sent_at"])
-    again.reason = "Motivering"
-    again.save()  # nothing it decided changed
+    with pytest.raises(SentDecisionChanged):
+        again.save(update_fields=["sent_at"])
+    with pytest.raises(SentDecisionChanged):
+        Decision.objects.filter(pk=decision.pk).update(sent_at=None)
     stored = Decision.objects.get(pk=decision.pk)
-    assert (stored.amount, stored.number, stored.sent_at) == (
+    assert (stored.amount, stored.number, stored.sent_at, stored.reason) == (
         decision.amount,
         decision.number,
-        sent + datetime.timedelta(minutes=1),
+        sent,
+        "Motivering",
     )
 
 
@@ -223,3 +232,23 @@ def test_postgresql_leaves_a_draft_run_and_its_snapshot_alone(administrator, sta
         cursor.execute("UPDATE allocations_runsnapshot SET sha256 = '' WHERE run_id = %s", [run.pk])
     assert AllocationRun.objects.get(pk=run.pk).total_awarded == Decimal("1.00")
     assert RunSnapshot.objects.get(run=run).sha256 == ""
+
+
+def test_approval_renders_nothing_and_makes_no_letter_job(
+    administrator, second_administrator, start, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Letters are made when they are prepared with their send date, never by the approval."""
+    call = allocation_call(budget=Decimal("300000.00"))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("80"))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("70"))
+    run = start(call, administrator)
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("the approval rendered a letter")
+
+    monkeypatch.setattr(pdf, "letter_pdf", no_rendering)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.approve_run(run=run, by=second_administrator)
+    assert Decision.objects.filter(run=run).count() == 2
+    assert not LetterJob.objects.exists() and not Letter.objects.exists() and not LetterBatch.objects.exists()
+    assert callbacks == []  # nothing queued for after the commit either
