@@ -142,11 +142,16 @@ def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list
         for a in assignments
     )
     criteria = list(call.criteria.all())
+    # Scores from the reference, the criterion's order and the reviewer's place, never from database ids: the
+    # demo gives the same points (and the same ties) in every database, whatever ids its sequences hand out.
+    reviewer_place = {reviewer.pk: place for place, reviewer in enumerate(reviewers, start=1)}
     ReviewScore.objects.bulk_create(
         ReviewScore(
             review=review,
             criterion=c,
-            score=_score(f"{review.assignment.application.reference}-{c.pk}-{review.assignment.reviewer_id}"),
+            score=_score(
+                f"{review.assignment.application.reference}-{c.order}-{reviewer_place[review.assignment.reviewer_id]}"
+            ),
             motivation="Demobeoordeling.",
         )
         for review in reviews
@@ -178,7 +183,8 @@ def seed_allocation_calls() -> list[Call]:
         defaults={
             "name": "Volkshuisvestingsfonds (demo-tender)",
             "kind": Scheme.Kind.FUND,
-            "legal_basis": "Regeling Volkshuisvestingsfonds (demoregeling), artikelen 3 tot en met 12.",
+            "legal_basis": "Regeling Volkshuisvestingsfonds (demoregeling), artikelen 3 tot en met 12, en titel 4.2 "
+            "van de Algemene wet bestuursrecht.",
             "description": "Tender: rangschikking op punten met een minimumscore.",
         },
     )
