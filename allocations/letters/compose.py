@@ -131,6 +131,7 @@ def _ground(
     policy: dict,
     pots: dict[str, PotInfo],
     networks: dict[str, str],
+    spill: dict[str, str],
 ) -> Ground:
     """The line's stored ground as a typed value: its code and numbers as stored, with only what the run
     stored beside them (a pot's amount and network, the policy's seed, a rival's municipality)."""
@@ -185,13 +186,26 @@ def _ground(
             more_rivals=max(0, len(against) - grounds.MAX_RIVALS),
         )
     if code == "pro_rata":
-        totals = {pot["name"]: pot for pot in run.pot_totals or []}.get(g["pot"], {})
+        totals = {pot["name"]: pot for pot in run.pot_totals or []}
+        last = totals.get(g["pot"], {})
+        funded = _in_pot_order(line.funded_from, pots)
         return grounds.ProRata(
             pot=pots[g["pot"]],
             ratio=_decimal(g["ratio"]),
             share=_decimal(g["share"]),
-            available_cents=totals["budget"] + totals["received"] if totals else None,
-            demand_cents=totals.get("demand"),
+            available_cents=last["budget"] + last["received"] if last else None,
+            demand_cents=last.get("demand"),
+            earlier=tuple(
+                grounds.PotShare(
+                    pots[name],
+                    None if totals.get(name, {}).get("ratio") is None else _decimal(totals[name]["ratio"]),
+                    amount,
+                    then=pots.get(spill.get(name) or "") or pots[g["pot"]],
+                )
+                for name, amount in funded
+                if name != g["pot"]
+            ),
+            cents=dict(funded).get(g["pot"], 0),
         )
     if code == "formula":
         return grounds.Formula(
@@ -221,6 +235,12 @@ def _ground(
     raise ValueError(f"no letter text for the ground {code!r} of line {line.pk}")
 
 
+def _in_pot_order(funded_from: dict | None, pots: dict[str, PotInfo]) -> list[tuple[str, int]]:
+    """``AllocationLine.funded_from`` in the order the pots were divided (a JSON object keeps no order)."""
+    order = {name: index for index, name in enumerate(pots)}
+    return sorted((funded_from or {}).items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def _formula_name(key: str | None) -> str:
     try:
         return str(FormulaWeight(key).label)
@@ -246,7 +266,7 @@ def _motivation(decision: Decision, line: AllocationLine, run: AllocationRun) ->
         need_points=line.need_score,
         bonuses=bonuses,
         method=Method(run.method),
-        ground=_ground(line, decision, run, policy, pots, networks),
+        ground=_ground(line, decision, run, policy, pots, networks, spill),
         ceiling=Ceiling(
             published_cents=cents(published) if published is not None else cents(run.total_budget),
             reserve_cents=cents(run.reserve or 0),
@@ -259,7 +279,7 @@ def _motivation(decision: Decision, line: AllocationLine, run: AllocationRun) ->
         home_pot=home,
         spill_pot=pots.get(spill.get(line.pot) or "") if home else None,
         funded_from=tuple(
-            Funding(pots.get(name) or PotInfo(name, 0), amount) for name, amount in (line.funded_from or {}).items()
+            Funding(pots.get(name) or PotInfo(name, 0), cents) for name, cents in _in_pot_order(line.funded_from, pots)
         ),
     )
 

@@ -190,6 +190,15 @@ class Motivation:
         return self.ground.code in ON_THE_CEILING
 
     @property
+    def moved_on(self) -> PotInfo | None:
+        """The pot where the application's ground was decided, when that is not its own pot: what its own pot
+        could not fund went on to that pot (the ground names it; it was the last pot it competed in)."""
+        pot = getattr(self.ground, "pot", None)
+        if pot is None or self.home_pot is None or pot.name == self.home_pot.name:
+            return None
+        return pot
+
+    @property
     def names_funding(self) -> bool:
         """Say where the money came from when it is not simply the applicant's own pot."""
         if not self.funded_from or self.home_pot is None or self.home_pot.whole_budget:

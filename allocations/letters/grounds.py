@@ -195,15 +195,33 @@ class Tie:
 
 
 @dataclass(frozen=True)
+class PotShare:
+    """What an application got pro rata from a pot before its last one, with that pot's ratio (``run.pot_totals``;
+    None when that pot was not over-subscribed)."""
+
+    pot: PotInfo
+    ratio: Decimal | None
+    cents: int
+    then: PotInfo  # where the pot passed on what it could not fund
+
+    @property
+    def ratio_percent(self) -> Decimal | None:
+        return None if self.ratio is None else self.ratio * 100
+
+
+@dataclass(frozen=True)
 class ProRata:
-    """Pro rata in an over-subscribed pot: ``ratio`` (before rounding) is the share of a request that every
-    application below its ceiling got; ``share`` is this award as a percentage of the request."""
+    """Pro rata in an over-subscribed pot: ``ratio`` (before rounding) is the share of a request (of what was
+    still open of it, for a request that came from an earlier pot) that every application below its ceiling got;
+    ``share`` is this award as a percentage of the request. ``earlier``: what it got from pots before this one."""
 
     pot: PotInfo
     ratio: Decimal
     share: Decimal
     available_cents: int | None = None  # what the pot had to divide (its budget and what spilled in)
     demand_cents: int | None = None  # what its applications asked (capped)
+    earlier: tuple[PotShare, ...] = ()
+    cents: int = 0  # what it got from this pot
     code: ClassVar[str] = "pro_rata"
 
     @property

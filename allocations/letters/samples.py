@@ -227,7 +227,7 @@ def ground_sample(code: str) -> LetterContent:
         "pro_rata": lambda: sample_content(
             Kind.PARTIAL,
             awarded_cents=pro_rata,
-            ground=grounds.ProRata(GENERAL, ratio, _share(pro_rata), 2_460_000_000, 3_933_318_000),
+            ground=grounds.ProRata(GENERAL, ratio, _share(pro_rata), 2_460_000_000, 3_933_318_000, cents=pro_rata),
             method=Method.PRO_RATA,
             awb_subsidy=True,
         ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -124,7 +124,8 @@ def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list
     lines = []
     for application in applications:
         parts = len(themes) * len(years)
-        share = (application.requested_amount / parts).quantize(Decimal("0.01"))
+        # Whole euros, as a municipality budgets: a fund that rounds awards to euros then splits them in euros.
+        share = (application.requested_amount / parts).quantize(Decimal("1"), rounding=ROUND_DOWN)
         amounts = [share] * (parts - 1) + [application.requested_amount - share * (parts - 1)]
         lines += [
             BudgetLine(application=application, theme=theme, year=year, amount=amounts.pop())

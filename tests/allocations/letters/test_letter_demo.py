@@ -101,8 +101,9 @@ def demo(django_db_setup, django_db_blocker):
         runs = {code: Variant(call, _compute(call, by), policies[code]) for code, call in calls.items()}
         first_area = calls[SPUK].allocation_policy.reservations.order_by("pk").first().area_name
         variations = {
-            # Skip: the first request that does not fit gets nothing; smaller ones below it are funded.
-            "skip": (FUND, {"partial_last": False}),
+            # Skip, without the maximum per application: the first request that does not fit gets nothing, and
+            # smaller ones below it that fit are funded.
+            "skip": (VHF, {"partial_last": False, "cap_pct": None}),
             # Pro rata, with a reserve for objections kept out of the division.
             "pro_rata": (FUND, {"method": "pro_rata", "reserve": Decimal("120000.00"), "pots": _lower_pot}),
             # The tie broken by the lottery alone, with a reserve (the 10% cap is of the ceiling minus it).
@@ -182,6 +183,11 @@ def expected_sentences(line: AllocationLine, decision: Decision, run: Allocation
         says.append(f"Uw aanvraag viel onder het deelplafond ‘{pot['name']}’ van {euro(pot['budget'])},")
         if network:
             says.append(f"bestemd voor leden van {network}.")
+    if g.get("pot") and line.pot and g["pot"] != line.pot and code != "pro_rata":
+        says.append(
+            f"Ook uw aanvraag ging, voor het deel dat deelplafond ‘{line.pot}’ niet kon honoreren, naar "
+            f"deelplafond ‘{g['pot']}’."
+        )
     if code == "full":
         says.append("Er was voldoende geld voor uw hele aanvraag.")
         assert awarded == requested
@@ -218,7 +224,7 @@ def expected_sentences(line: AllocationLine, decision: Decision, run: Allocation
         says.append(f"{pot[0].upper()}{pot[1:]} raakte op bij de aanvraag op plaats {g['cutoff_rank']}.")
         says.append("Voor uw aanvraag, die later aan de beurt was, resteerde niets.")
     elif code == "tie":
-        says.append(f"Uw aanvraag heeft {number(g['points'])} punten, evenveel als")
+        says.append(f"Zij heeft {number(g['points'])} punten, evenveel als")
         for other in g["against"]:
             rival = AllocationLine.objects.select_related("application__municipality").get(
                 run=run, application__reference=other["reference"]
@@ -243,6 +249,12 @@ def expected_sentences(line: AllocationLine, decision: Decision, run: Allocation
                 f"resteerde voor uw aanvraag {euro(g['left'])}: minder dan de {euro(g['wanted'])} die nodig was."
             )
     elif code == "pro_rata":
+        ratios = {pot["name"]: pot["ratio"] for pot in run.pot_totals}
+        for name, cents in line.funded_from.items():
+            if name != g["pot"]:  # a pot before the last, with its own ratio (of the request)
+                says.append(
+                    f"(naar rato): {number(Decimal(ratios[name]) * 100, 4)}%. Voor uw aanvraag was dat {euro(cents)}."
+                )
         says.append(f"(naar rato): {number(Decimal(g['ratio']) * 100, 4)}%")
         says.append(f"U ontvangt {euro(awarded)}: {number(g['share'])}% van de {euro(requested)} die u vroeg.")
     elif code == "below_minimum":
@@ -276,7 +288,8 @@ def check_letters(variant: Variant, *, every: bool = True) -> dict[str, int]:
         line = decision.line
         code = line.ground["code"]
         seen[code] = seen.get(code, 0) + 1
-        kind = (code, decision.outcome, line.ground.get("pot"), line.pot)
+        g = line.ground
+        kind = (code, decision.outcome, g.get("pot"), line.pot, g.get("then"), min(g.get("funded_below", 0), 2))
         if not every and kind in printed:
             content = letter_content(decision, services.texts_for(decision.application.call))
             assert content.motivation.ground.code == code
@@ -322,6 +335,8 @@ def test_every_vhf_letter_states_the_cap_the_tie_and_the_minimum(demo):
 def test_skip_letters_say_the_money_left_and_the_funded_lower_ranked_requests(demo):
     seen = check_letters(demo["skip"], every=False)
     assert seen.get("skipped", 0) > 0
+    skipped = AllocationLine.objects.filter(run=demo["skip"].run, reason="skipped")
+    assert any(line.ground["funded_below"] > 0 for line in skipped)  # the case a lawyer asks about
     # What the letters say about the funded requests below a skipped one is what the run did.
     run = demo["skip"].run
     lines = list(AllocationLine.objects.filter(run=run))

@@ -133,7 +133,7 @@ def test_refusal_gives_its_reason_and_the_points_breakdown(rendered):
     assert "U ontvangt geen bijdrage" in text and "Betaalschema" not in text
     assert "plaats 23 van de 31 aanvragen" in text
     assert "Deelplafond ‘Algemeen’ raakte op bij de aanvraag op plaats 17" in text
-    points = section(text, "Punten van uw aanvraag", "Het uitkeringsplafond")
+    points = section(text, "Punten van uw aanvraag", "Uw aanvraag staat op plaats")
     assert "Kwaliteit van het plan van aanpak 5,5" in points
     assert "Opgave (indicatoren van de gemeente) 4" in points
     assert "Bonus: Lid van het netwerk M50 2" in points
