@@ -180,7 +180,8 @@ class Motivation:
 
     @property
     def states_rank(self) -> bool:
-        """A ranked run names the place of an application that competed for the money."""
+        """A ranked run names the ranking, and the place in it, for an application that competed for the money
+        (not for one refused before: below a minimum, or not eligible)."""
         return self.ranked and self.rank is not None and self.ground.code in COMPETED
 
     @property

@@ -173,10 +173,9 @@ def expected_sentences(line: AllocationLine, decision: Decision, run: Allocation
             f"Daarvan is {euro(policy['reserve'])} gereserveerd voor de afhandeling van bezwaren; "
             f"{euro(int(run.total_budget * 100))} was beschikbaar voor deze verdeling."
         )
-    if run.method == "ranked":
+    if run.method == "ranked" and code in grounds.COMPETED:
         says.append("De aanvragen in deze ronde zijn gerangschikt naar hun totaal aantal punten")
-        if code in grounds.COMPETED:
-            says.append(f"Uw aanvraag staat op plaats {line.rank} van de {ranked_count} aanvragen.")
+        says.append(f"Uw aanvraag staat op plaats {line.rank} van de {ranked_count} aanvragen.")
     if policy["pots"] and line.pot:
         pot = next(p for p in policy["pots"] if p["name"] == line.pot)
         network = Network.objects.get(code=pot["network"]).name if pot["network"] else None

@@ -7,7 +7,7 @@ import subprocess
 
 from allocations.letters import grounds, pdf
 from allocations.letters.content import CriterionPoints, Kind, ThemeYearAmount
-from allocations.letters.samples import GENERAL, ground_sample, sample_content
+from allocations.letters.samples import GENERAL, GROUND_CODES, ground_sample, sample_content
 from tests.pdfbox import MM, outside, words
 
 #: The text column ends at 158 mm (24 mm margin + 134 mm); the reference column at 200 mm, 10 mm from the edge.
@@ -100,3 +100,26 @@ def test_the_reference_column_clears_the_page_edge_and_breaks_the_email_only_aft
     column = [w.text for w in words(data) if w.page == 1 and w.x_min > (TEXT_COLUMN_END_MM + 2) * MM]
     assert f"{local}@" in column and domain in column  # two whole words, on two lines
     assert GENERAL.name  # the sample's pots are in use
+
+
+def test_no_paragraph_ends_in_whitespace_so_no_line_breaks_one_word_early():
+    """With a trailing space in a paragraph, WeasyPrint sometimes ends a line one word early: "… is geen" /
+    "bedrag" / "gereserveerd. …". The letter's paragraphs have no whitespace at their edges."""
+    for code in GROUND_CODES:
+        html = pdf.letter_html(ground_sample(code))
+        assert not re.search(r"\s</(p|li)>|<(p|li)\b[^>]*>\s", html), code
+    data = pdf.letter_pdf(ground_sample("no_reservation"))
+    lines = [line.strip() for line in _layout_lines(data)]
+    assert "bedrag" not in lines
+    assert any(line.startswith("bedrag gereserveerd. Daarom") for line in lines)
+
+
+def _layout_lines(data: bytes) -> list[str]:
+    width = str(int((TEXT_COLUMN_END_MM + 2) * MM))
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-x", "0", "-y", "0", "-W", width, "-H", "842", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return out.stdout.decode().splitlines()
