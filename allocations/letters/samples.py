@@ -118,7 +118,7 @@ def sample_content(
             CriterionPoints("Samenhang met het gemeentelijk beleid", Decimal("6.0" if refused else "8.0")),
         ),
         need_points=Decimal("4" if refused else "12"),
-        bonuses=(BonusPoints("Lid van het netwerk M50", Decimal("2")),),
+        bonuses=() if ground.code == "no_pot" else (BonusPoints("Lid van het netwerk M50", Decimal("2")),),
         method=method,
         ground=ground,
         ceiling=dataclasses.replace(CEILING, awb_subsidy=awb_subsidy),
