@@ -14,47 +14,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from allocations.letters import deadlines
+from allocations.letters.bounds import LINE, LONG, MAX_ROWS, PARAGRAPH, SHORT, bounded  # noqa: F401
+from allocations.letters.bounds import bound_fields as _bound_fields
+from allocations.letters.grounds import COMPETED, ON_THE_CEILING, Funding, Ground, Method, PotInfo
 from allocations.letters.words import amount_in_words
-
-# Bounds on free texts, in characters. A bound cuts the text and marks the cut with an ellipsis.
-SHORT = 200
-LINE = 400
-PARAGRAPH = 2_000
-LONG = 6_000
-MAX_ROWS = 200
-
-
-def bounded(text: str | None, limit: int) -> str:
-    """The text without control characters (other than newlines), cut to ``limit`` characters."""
-    if not text:
-        return ""
-    cleaned = "".join(ch for ch in str(text) if ch in "\n\t" or ch.isprintable()).strip()
-    if len(cleaned) <= limit:
-        return cleaned
-    return cleaned[: limit - 1].rstrip() + "…"
-
-
-def _bound_fields(instance, limits: dict[str, int] | None = None) -> None:
-    """Bound every text field of a frozen dataclass (``LINE`` unless ``limits`` says otherwise)."""
-    limits = limits or {}
-    for name, value in vars(instance).items():
-        if isinstance(value, str) and not isinstance(value, enum.Enum):
-            object.__setattr__(instance, name, bounded(value, limits.get(name, LINE)))
-        elif isinstance(value, tuple) and all(isinstance(item, str) for item in value):
-            object.__setattr__(instance, name, tuple(bounded(item, SHORT) for item in value[:12]))
 
 
 class Kind(enum.StrEnum):
     AWARD = "award"
     PARTIAL = "partial"
     REFUSAL = "refusal"
-
-
-class RefusalReason(enum.StrEnum):
-    BELOW_MINIMUM = "below_minimum"
-    NOT_ELIGIBLE = "not_eligible"
-    BUDGET_EXHAUSTED = "budget_exhausted"
 
 
 # --- The letter ---------------------------------------------------------------------------------------
@@ -115,24 +87,82 @@ class BonusPoints:
 
 
 @dataclass(frozen=True)
+class Ceiling:
+    """What applied to the whole call: the published ceiling (never minus the reserve), the reserve kept out of
+    the division, and what the run divided (its pots together)."""
+
+    published_cents: int
+    reserve_cents: int
+    to_divide_cents: int
+    awb_subsidy: bool  # a subsidy under Awb title 4.2 (the refusal on the ceiling is Awb 4:25 lid 2)
+    pots: tuple[PotInfo, ...] = ()  # the call's pots (deelplafonds), in order; empty without pots
+
+    def __post_init__(self) -> None:
+        if len(self.pots) > MAX_ROWS:
+            raise ValueError("too many pots for one letter")
+
+    @property
+    def term(self) -> str:
+        """A subsidy has a subsidieplafond (Awb 4:22); a specific grant an uitkeringsplafond."""
+        return gettext("subsidieplafond") if self.awb_subsidy else gettext("uitkeringsplafond")
+
+    @property
+    def states_distributed(self) -> bool:
+        return self.reserve_cents > 0 or self.to_divide_cents != self.published_cents
+
+
+@dataclass(frozen=True)
 class Motivation:
-    """The points and the place in the ranking (Awb 3:46: a decision states its reasons)."""
+    """The points, the ground of the decision with its numbers, and what applied (Awb 3:46: a decision
+    states its reasons). The ground is the one the run stored for the line; nothing here re-derives it."""
 
     criteria: tuple[CriterionPoints, ...]
     need_points: Decimal
     bonuses: tuple[BonusPoints, ...]
-    minimum_points: Decimal | None
-    rank: int | None
-    ranked_count: int
-    ceiling_cents: int
-    funded_through_rank: int | None  # the last rank that received money: where the money ran out
-    refusal_reason: RefusalReason | None = None
-    ineligible_because: str = ""
+    method: Method
+    ground: Ground
+    ceiling: Ceiling
+    rank: int | None = None
+    ranked_count: int = 0
+    home_pot: PotInfo | None = None  # the pot the application belonged to (None without pots)
+    spill_pot: PotInfo | None = None  # where the home pot passed on its money and unmet requests
+    funded_from: tuple[Funding, ...] = ()
 
     def __post_init__(self) -> None:
-        _bound_fields(self, {"ineligible_because": PARAGRAPH})
-        if len(self.criteria) + len(self.bonuses) > MAX_ROWS:
+        if len(self.criteria) + len(self.bonuses) > MAX_ROWS or len(self.funded_from) > MAX_ROWS:
             raise ValueError("too many rows for one letter")
+
+    @property
+    def ranked(self) -> bool:
+        return self.method is Method.RANKED
+
+    @property
+    def states_rank(self) -> bool:
+        """A ranked run names the ranking, and the place in it, for an application that competed for the money
+        (not for one refused before: below a minimum, or not eligible)."""
+        return self.ranked and self.rank is not None and self.ground.code in COMPETED
+
+    @property
+    def refused_on_the_ceiling(self) -> bool:
+        """The application, or part of it, is refused because the ceiling (or a pot of it) was reached: for a
+        subsidy that refusal rests on Awb 4:25 lid 2."""
+        return self.ground.code in ON_THE_CEILING
+
+    @property
+    def moved_on(self) -> PotInfo | None:
+        """The pot where the application's ground was decided, when that is not its own pot: what its own pot
+        could not fund went on to that pot (the ground names it; it was the last pot it competed in)."""
+        pot = getattr(self.ground, "pot", None)
+        if pot is None or self.home_pot is None or pot.name == self.home_pot.name:
+            return None
+        return pot
+
+    @property
+    def names_funding(self) -> bool:
+        """Say where the money came from when it is not simply the applicant's own pot."""
+        if not self.funded_from or self.home_pot is None or self.home_pot.whole_budget:
+            return False
+        return len(self.funded_from) > 1 or self.funded_from[0].pot.name != self.home_pot.name
 
     @property
     def bonus_points(self) -> Decimal:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -105,13 +106,21 @@ def render_pdf(html: str, *, stylesheet: bool = True) -> bytes:
     )
 
 
+#: Whitespace at the start or end of a paragraph or list item: the template's line breaks between its tags.
+_EDGE_SPACE = re.compile(r"(<(?:p|li)\b[^>]*>)\s+|\s+(</(?:p|li)>)")
+
+
 def letter_html(content) -> str:
-    """The letter's HTML, always in Dutch; every value is escaped by the template engine."""
+    """The letter's HTML, always in Dutch; every value is escaped by the template engine.
+
+    Paragraphs lose the whitespace at their edges: with a trailing space WeasyPrint (with this system's Pango)
+    sometimes breaks a line one word early, leaving a single word on a line of its own.
+    """
     from django.template.loader import render_to_string
     from django.utils import translation
 
     with translation.override("nl"):
-        return render_to_string(
+        html = render_to_string(
             "allocations/letters/letter.html",
             {
                 "letter": content,
@@ -119,6 +128,7 @@ def letter_html(content) -> str:
                 "created": content.letter_date.isoformat(),
             },
         )
+    return _EDGE_SPACE.sub(lambda m: m.group(1) or m.group(2), html)
 
 
 def letter_pdf(content) -> bytes:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -134,7 +134,8 @@ def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list
     lines = []
     for application in applications:
         parts = len(themes) * len(years)
-        share = (application.requested_amount / parts).quantize(Decimal("0.01"))
+        # Whole euros, as a municipality budgets: a fund that rounds awards to euros then splits them in euros.
+        share = (application.requested_amount / parts).quantize(Decimal("1"), rounding=ROUND_DOWN)
         amounts = [share] * (parts - 1) + [application.requested_amount - share * (parts - 1)]
         lines += [
             BudgetLine(application=application, theme=theme, year=year, amount=amounts.pop())
@@ -152,11 +153,16 @@ def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list
         for a in assignments
     )
     criteria = list(call.criteria.all())
+    # Scores from the reference, the criterion's order and the reviewer's place, never from database ids: the
+    # demo gives the same points (and the same ties) in every database, whatever ids its sequences hand out.
+    reviewer_place = {reviewer.pk: place for place, reviewer in enumerate(reviewers, start=1)}
     ReviewScore.objects.bulk_create(
         ReviewScore(
             review=review,
             criterion=c,
-            score=_score(f"{review.assignment.application.reference}-{c.pk}-{review.assignment.reviewer_id}"),
+            score=_score(
+                f"{review.assignment.application.reference}-{c.order}-{reviewer_place[review.assignment.reviewer_id]}"
+            ),
             motivation="Demobeoordeling.",
         )
         for review in reviews
@@ -188,7 +194,8 @@ def seed_allocation_calls() -> list[Call]:
         defaults={
             "name": "Volkshuisvestingsfonds (demo-tender)",
             "kind": Scheme.Kind.FUND,
-            "legal_basis": "Regeling Volkshuisvestingsfonds (demoregeling), artikelen 3 tot en met 12.",
+            "legal_basis": "Regeling Volkshuisvestingsfonds (demoregeling), artikelen 3 tot en met 12, en titel 4.2 "
+            "van de Algemene wet bestuursrecht.",
             "description": "Tender: rangschikking op punten met een minimumscore.",
         },
     )

@@ -46,3 +46,18 @@ def test_the_submitted_pdf_shows_the_grid_and_who_submitted(draft, officer):
     assert "€ 200.000,00 € 100.000,00" in text
     assert "Ontwikkeling jonge kind –" in text  # a theme without lines still has its row
     assert draft.budget_total == Decimal("300000.00")
+
+
+def test_long_unbroken_words_wrap_inside_the_page(draft):
+    """A 200-character title without spaces (the API accepts it) and long words in the free texts wrap instead
+    of running off the right edge; nothing of them is lost."""
+    from tests.pdfbox import outside
+
+    word = "Bewonersparticipatietrajectbegeleidingsovereenkomst" * 6
+    draft.title = "Wijkaanpak" + "Leefbaarheid" * 15 + "Noord"
+    draft.goals, draft.partners, draft.area_name = f"Doel {word}.", word, "Oost" * 30
+    draft.save()
+    data = documents.render_application_pdf(draft)
+    assert outside(data, right_mm=15) == []  # the right margin (20 mm) stays clear
+    joined = re.sub(r"\s+", "", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+    assert draft.title in joined and word in joined

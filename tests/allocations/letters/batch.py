@@ -92,12 +92,16 @@ def make_run(*, count: int = 3, by: User | None = None, municipalities=None, pre
     for rank, municipality in enumerate(municipalities, start=1):
         requested = Decimal("120000.00") + rank
         eligible = not (len(municipalities) >= 5 and rank == len(municipalities))
+        # The ground as a run stores it (plan.py); the ineligible line has none, as lines of older runs.
         if rank <= full:
             outcome, awarded, reason = Outcome.AWARDED, requested, "full"
+            ground = {"code": "full"}
         elif rank == full + 1:
             outcome, awarded, reason = Outcome.PARTIALLY_AWARDED, Decimal("50000.01"), "partial"
+            ground = {"code": "partial", "pot": "algemeen", "left": 5_000_001, "wanted": int(requested * 100)}
         else:
             outcome, awarded, reason = Outcome.REJECTED, Decimal(0), "budget_exhausted" if eligible else "ineligible"
+            ground = {"code": "budget_exhausted", "pot": "algemeen", "cutoff_rank": full + 1} if eligible else {}
         application = Application.objects.create(
             call=call,
             municipality=municipality,
@@ -118,6 +122,7 @@ def make_run(*, count: int = 3, by: User | None = None, municipalities=None, pre
             ceiling=requested,
             awarded=awarded,
             reason=reason,
+            ground=ground,
             eligible=eligible,
             reviewer_score=Decimal("20.0"),
             need_score=Decimal("5.0"),

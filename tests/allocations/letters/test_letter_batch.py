@@ -70,7 +70,7 @@ def test_letters_say_what_the_decision_says(run, django_capture_on_commit_callba
     partial = text_of(by_number["NPLV-2027-T-000003"])
     assert "€ 50.000,01" in partial and "van de aangevraagde € 120.003,00" in partial
     refusal = text_of(by_number["NPLV-2027-T-000004"])
-    assert "Ik wijs uw aanvraag af" in refusal and "toereikend tot en met de aanvraag op plaats 3" in refusal
+    assert "Ik wijs uw aanvraag af" in refusal and "raakte op bij de aanvraag op plaats 3" in refusal
     ineligible = text_of(by_number["NPLV-2027-T-000006"])
     assert "De gemeente is geen lid van een netwerk dat mag aanvragen." in ineligible
     # Sent on 15 March 2027 (a Monday): six weeks on is Monday 26 April 2027.

@@ -17,8 +17,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from allocations.letters import pdf
-from allocations.letters.content import Kind, RefusalReason
+from allocations.letters import grounds, pdf
+from allocations.letters.content import Kind
 from allocations.letters.samples import sample_content
 from allocations.letters.words import amount_in_words
 from tests.allocations.letters.test_letter_words import parse_amount
@@ -132,8 +132,8 @@ def test_refusal_gives_its_reason_and_the_points_breakdown(rendered):
     assert "Ik wijs uw aanvraag af" in text
     assert "U ontvangt geen bijdrage" in text and "Betaalschema" not in text
     assert "plaats 23 van de 31 aanvragen" in text
-    assert "toereikend tot en met de aanvraag op plaats 17" in text and "het geld was op" in text
-    points = section(text, "Voorrangspunten van uw aanvraag", "Uw aanvraag staat")
+    assert "Deelplafond ‘Algemeen’ raakte op bij de aanvraag op plaats 17" in text
+    points = section(text, "Punten van uw aanvraag", "Uw aanvraag staat op plaats")
     assert "Kwaliteit van het plan van aanpak 5,5" in points
     assert "Opgave (indicatoren van de gemeente) 4" in points
     assert "Bonus: Lid van het netwerk M50 2" in points
@@ -141,22 +141,24 @@ def test_refusal_gives_its_reason_and_the_points_breakdown(rendered):
 
 
 @pytest.mark.parametrize(
-    ("reason", "extra", "expected"),
+    ("ground", "expected"),
     [
-        (RefusalReason.BELOW_MINIMUM, {}, "minder dan het minimum van 20 punten"),
         (
-            RefusalReason.NOT_ELIGIBLE,
-            {"ineligible_because": "De gemeente is geen lid van een netwerk dat mag aanvragen."},
-            "De reden: De gemeente is geen lid van een netwerk dat mag aanvragen.",
+            grounds.BelowMinimum(grounds.MinimumSource.POLICY, grounds.Measure.TOTAL, Decimal("23.50"), Decimal("25")),
+            "Uw aanvraag heeft in totaal 23,50 punten. Dat is minder dan het minimum van 25,00 dat het "
+            "verdeelbeleid van deze ronde stelt.",
+        ),
+        (
+            grounds.NoReservation("Batau-Noord"),
+            "Voor het gebied ‘Batau-Noord’ van uw gemeente is geen bedrag gereserveerd.",
         ),
     ],
 )
-def test_refusal_reasons_below_minimum_and_not_eligible(reason, extra, expected):
-    content = sample_content(Kind.REFUSAL)
-    motivation = dataclasses.replace(content.motivation, refusal_reason=reason, **extra)
-    text = text_of(pdf.letter_pdf(dataclasses.replace(content, motivation=motivation)))
+def test_refusals_below_the_minimum_and_not_eligible_say_why_and_name_no_rank(ground, expected):
+    text = text_of(pdf.letter_pdf(sample_content(Kind.REFUSAL, ground=ground)))
     assert expected in text
-    assert "het geld was op" not in text
+    assert "raakte op" not in text and "plaats 23" not in text
+    assert "4:25" not in text  # not a refusal on the ceiling
 
 
 def test_user_text_is_escaped_and_cannot_reach_outside():
@@ -257,7 +259,7 @@ def test_the_rank_sentence_counts_in_dutch():
     content = sample_content(Kind.AWARD)
     many = text_of(pdf.letter_pdf(content))
     assert f"plaats {content.motivation.rank} van de {content.motivation.ranked_count} aanvragen" in many
-    alone = dataclasses.replace(content.motivation, rank=1, ranked_count=1, funded_through_rank=1)
+    alone = dataclasses.replace(content.motivation, rank=1, ranked_count=1)
     text = text_of(pdf.letter_pdf(dataclasses.replace(content, motivation=alone)))
     assert "Uw aanvraag is de enige aanvraag in de rangschikking." in text
     assert "van de 1 aanvragen" not in text
