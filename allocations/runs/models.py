@@ -474,11 +474,11 @@ class DecisionQuerySet(models.QuerySet):
     except on a decision that was already sent, which never changes at all."""
 
     def update(self, **kwargs):
+        if self.filter(sent_at__isnull=False).exists():
+            raise SentDecisionChanged
         frozen = {name for field in DECISION_FROZEN_FIELDS for name in (field, f"{field}_id")}
         if frozen.intersection(kwargs) and self.exists():
             raise DecisionChanged
-        if self.filter(sent_at__isnull=False).exists():
-            raise SentDecisionChanged
         return super().update(**kwargs)
 
     def delete(self):

@@ -20,7 +20,7 @@ from allocations.runs.models import AllocationRun, Decision, outcome_for
 
 #: A letter the municipality received. Until letters record their own sending, a letter counts as sent when
 #: its decision was sent; once ``Letter.sent_at`` exists this becomes ``Q(sent_at__isnull=False)``.
-SENT_LETTER = Q(decision__sent_at__isnull=False)
+SENT_LETTER = Q(sent_at__isnull=False)
 #: The letters verify reads: every sent one and every current one.
 CHECKED_LETTERS = SENT_LETTER | Q(superseded_at__isnull=True)
 

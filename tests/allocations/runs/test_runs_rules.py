@@ -128,7 +128,7 @@ def test_the_letter_names_the_published_rules_the_run_applied(call, administrato
     run = start(call, administrator)
     services.approve_run(run=run, by=second_administrator)
     decision = selectors.decisions_for_letters(Decision.objects.filter(run=run).values("pk")).first()
-    content = letter_content(decision, texts_for(call))
+    content = letter_content(decision, texts_for(call), letter_date=timezone.localdate())
     assert (content.rules_hash, content.rules_version) == (run.rules_hash, 2)
     html = pdf.letter_html(content)
     assert (

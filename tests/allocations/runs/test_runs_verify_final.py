@@ -14,10 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from allocations.letters import services as letters
+from allocations.letters import batches
+from allocations.letters import services as letter_services
 from allocations.letters.models import Letter
 from allocations.runs import services
 from allocations.runs.models import AllocationLine, Decision, Outcome
+from tests.allocations.letters.batch import SEND_DAY, prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +53,12 @@ def approve(administrator, second_administrator, start, django_capture_on_commit
 
     def go(call, *, send: bool = True):
         run = start(call, administrator)
+        run = services.approve_run(run=run, by=second_administrator)
         with django_capture_on_commit_callbacks(execute=True):
-            run = services.approve_run(run=run, by=second_administrator)
+            prepare(run, by=administrator)
         if send:
             with django_capture_on_commit_callbacks(execute=True):
-                letters.mark_batch_sent(run=run, by=administrator)
+                batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)
         return run
 
     return go
@@ -194,13 +197,20 @@ def test_unsent_letters_are_checked_while_current_and_sent_ones_also_once_replac
     )
     result = verify_api(run, administrator)
     assert result["ok"] and result["letters_checked"] == 2  # a replaced letter that was never sent is not read
-    Decision.objects.filter(pk=letter.decision_id).update(sent_at=letter.created_at)
+    behind_the_guards(
+        "allocations_letter",
+        None,
+        "UPDATE allocations_letter SET sent_at = %s WHERE id = %s",
+        [letter.created_at, letter.pk],
+    )
     result = verify_api(run, administrator)
     assert result["ok"] and result["letters_checked"] == 3  # a letter that was sent is, also once replaced
 
 
 def test_verify_costs_a_fixed_number_of_queries_however_many_lines(approve, administrator, monkeypatch):
-    monkeypatch.setattr(letters, "render_letter_pdf", lambda decision, texts: f"%PDF {decision.number}".encode())
+    monkeypatch.setattr(
+        letter_services, "render_letter_pdf", lambda decision, texts, letter_date: f"%PDF {decision.number}".encode()
+    )
     counts = []
     for count in (2, 6):
         run = approve(final_call(count))
