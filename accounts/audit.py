@@ -28,12 +28,33 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. ``before``/``after`` hold the changed fields, so a reader sees what changed."""
+    event = event_for(actor=actor, verb=verb, target=target, data=data, before=before, after=after)
+    event.save()
+    return event
+
+
+def record_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append many events (made by ``event_for``) in one statement: a step taken on hundreds of objects at
+    once, such as an approval that decides every application of a call, records one event for each."""
+    return AuditEvent.objects.bulk_create(events)
+
+
+def event_for(
+    *,
+    actor: User | None,
+    verb: str,
+    target: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event ``record`` appends, not yet saved."""
     payload = dict(data or {})
     if before is not None:
         payload["before"] = before
     if after is not None:
         payload["after"] = after
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=(actor.email if actor is not None and actor.is_authenticated else "systeem"),
         verb=verb,

@@ -28,11 +28,13 @@ class Figure:
     unit: str
     target: float
     floor: float
+    higher_is_better: bool = False
 
     @property
     def met(self) -> bool:
-        """Every figure here is a cost (seconds, or a multiple of the floor): lower is better."""
-        return self.value <= self.target
+        """A cost (seconds, a multiple of the floor) meets its target at or below it; a yield (a parallel
+        efficiency in %) at or above it."""
+        return self.value >= self.target if self.higher_is_better else self.value <= self.target
 
 
 FIGURES: list[Figure] = []
@@ -65,9 +67,9 @@ def _bound(value: float) -> str:
     return f"{round(value, 3):g}"
 
 
-def emit(name: str, value: float, unit: str, *, target: float, floor: float) -> Figure:
+def emit(name: str, value: float, unit: str, *, target: float, floor: float, higher_is_better: bool = False) -> Figure:
     """Print one figure (and a WARNING when it misses its target) and keep it for results.json."""
-    figure = Figure(name, value, unit, target, floor)
+    figure = Figure(name, value, unit, target, floor, higher_is_better)
     FIGURES.append(figure)
     print(f"BENCH {name} {_value(value, unit)} {unit} target={_bound(target)} floor={_bound(floor)}", flush=True)
     if not figure.met:

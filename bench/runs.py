@@ -1,6 +1,9 @@
 """An allocation run end to end on PostgreSQL: 10,000 reviewed applications with points, from the start of
 the run to its last line written (the task's work in-process: snapshot, engine, lines, splits). Beside it the
-engine alone on the same claims, its floor.
+engine alone on the same claims, its floor. Then the approval of a run of 342 applications (one per
+municipality, as many as the Netherlands has): the inputs compared afresh, a decision per application, each
+application moved through the lifecycle with its audit event; no letter is made (they are prepared later,
+with their send date). Its floor: the same rows written in bulk (decisions, one status update, audit events).
 
 Needs ``DATABASE_URL`` pointing at PostgreSQL; it creates (and afterwards drops) a ``test_`` database there,
 so the data of that database is never touched. Without it the benchmark prints why and is skipped.
@@ -17,6 +20,8 @@ from bench.common import emit, median_time
 
 APPLICATIONS = 10_000
 SECONDS_TARGET = 10.0
+APPROVE_APPLICATIONS = 342
+APPROVE_TARGET = 2.0
 
 
 def _setup_django() -> str | None:
@@ -32,18 +37,18 @@ def _setup_django() -> str | None:
     return None
 
 
-def _seed() -> tuple:
+def _seed(*, applications_count: int = APPLICATIONS, code: str = "bench-call") -> tuple:
     from django.utils import timezone
 
     from accounts.models import Municipality, Role, User
     from applications.models import Application, BudgetLine, Call, PointsBreakdown, PointsComponent, Scheme, Status
 
-    scheme = Scheme.objects.create(code="bench", name="Bench")
+    scheme = Scheme.objects.create(code=code, name="Bench")
     themes = [scheme.themes.create(name=f"Thema {i}", order=i) for i in range(2)]
     now = timezone.now()
     call = Call.objects.create(
         scheme=scheme,
-        code="bench-call",
+        code=code,
         title="Bench",
         opens_at=now - datetime.timedelta(days=60),
         closes_at=now - datetime.timedelta(days=30),
@@ -51,9 +56,13 @@ def _seed() -> tuple:
         year_from=2026,
         year_to=2027,
         multiple_per_municipality=True,
-        prefix="BENCH",
+        prefix=code.upper().replace("-", "")[:12],
     )
-    municipalities = Municipality.objects.bulk_create(
+    # A hundred municipalities with many areas each for the large run; one application per municipality for
+    # the approval of 342.
+    count = min(applications_count, 100) if applications_count > 342 else applications_count
+    municipalities = list(Municipality.objects.filter(cbs_code__startswith="GM").order_by("cbs_code")[:count])
+    municipalities += Municipality.objects.bulk_create(
         Municipality(
             cbs_code=f"GM{i:04d}",
             name=f"Gemeente {i}",
@@ -61,16 +70,16 @@ def _seed() -> tuple:
             inhabitants=10_000 + i * 37,
             inhabitants_year=2024,
         )
-        for i in range(100)
+        for i in range(len(municipalities), count)
     )
-    user = User.objects.create_user(email="bench@example.nl", password=None, role=Role.ADMINISTRATOR)
+    user, _ = User.objects.get_or_create(email="bench@example.nl", defaults={"role": Role.ADMINISTRATOR})
     applications = Application.objects.bulk_create(
         (
             Application(
                 call=call,
-                municipality=municipalities[i % 100],
+                municipality=municipalities[i % count],
                 area_name=f"Wijk {i // 100}",
-                reference=f"B-{i:05d}",
+                reference=f"{call.prefix}-{i:05d}",
                 title="Plan",
                 status=Status.REVIEWED,
                 requested_amount=Decimal(100_000 + (i * 7919) % 400_000) + Decimal("0.55"),
@@ -79,7 +88,7 @@ def _seed() -> tuple:
                 updated_by=user,
                 submitted_at=now,
             )
-            for i in range(APPLICATIONS)
+            for i in range(applications_count)
         ),
         batch_size=2000,
     )
@@ -141,7 +150,7 @@ def run() -> None:
         claims = []
         reservations = {}
         for app in data["applications"]:
-            claim, _reason = plan._claim(app, data["policy"], reservations)
+            claim, _ground, _lowered = plan._claim(app, data["policy"], reservations)
             claims.append(claim)
         pots, policy = plan.engine_pots(data["policy"]), plan.engine_policy(data["policy"])
         from allocations import engine
@@ -149,5 +158,59 @@ def run() -> None:
         floor = median_time(lambda: engine.allocate(claims, pots, policy), repeat=5)
         emit("run_engine_10k", floor, "s", target=SECONDS_TARGET, floor=floor)
         emit("run_e2e_10k", sorted(times)[1], "s", target=SECONDS_TARGET, floor=floor)
+        _approve_342(services)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _approve_342(services) -> None:
+    """The approval of a computed run of 342 applications by a second administrator, against its floor."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import AuditEvent, Role, User
+    from allocations.runs.models import AllocationLine, Decision
+    from applications.models import Application
+    from applications.published_rules.services import record_version
+
+    call, starter = _seed(applications_count=APPROVE_APPLICATIONS, code="bench-approve")
+    record_version(call=call, by=None, now=call.opens_at - dt.timedelta(days=1))  # published before opening
+    approver = User.objects.create_user(email="bench2@example.nl", password=None, role=Role.ADMINISTRATOR)
+    run = services.start_run(call=call, by=starter)
+    assert services.execute_run(run.pk)
+    lines = list(AllocationLine.objects.filter(run=run).select_related("application"))
+    now = timezone.now()
+
+    def floor_work() -> None:
+        """The same rows the approval writes, in bulk and rolled back: the least the database must do."""
+        with transaction.atomic():
+            Decision.objects.bulk_create(
+                Decision(
+                    application=line.application,
+                    run=run,
+                    line=line,
+                    number=f"FLOOR-{i:04d}",
+                    outcome="awarded",
+                    amount=line.awarded,
+                    reason="",
+                    decided_at=now,
+                    decided_by=approver,
+                )
+                for i, line in enumerate(lines)
+            )
+            # The same rows touched in one statement (a status is only ever set through the workflow).
+            Application.objects.filter(call=call).update(updated_at=now)
+            AuditEvent.objects.bulk_create(
+                AuditEvent(actor=approver, verb="application.awarded", target_id=str(line.application_id))
+                for line in lines
+            )
+            transaction.set_rollback(True)
+
+    floor = median_time(floor_work, repeat=5)
+    start = time.perf_counter()
+    services.approve_run(run=run, by=approver)
+    seconds = time.perf_counter() - start
+    assert Decision.objects.filter(run=run).count() == APPROVE_APPLICATIONS
+    emit("approve_342", seconds, "s", target=APPROVE_TARGET, floor=floor)

@@ -182,7 +182,7 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
     """Mark the run's letters as sent, on the day they are dated: each current letter and its decision get
     the moment, the application moves to "Beschikking verzonden", the objection period starts, and the
     municipality's officers get an e-mail. A batch already sent changes nothing (a double click)."""
-    from applications.workflow import move
+    from applications.workflow import move_each
 
     require(can_manage_letters.test(by, run))
     now = now or timezone.now()
@@ -201,10 +201,14 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             .select_related("application__municipality")
             .order_by("number")
         )
+        move_each(
+            [(decision.application, "send_letter", {"decision": decision.number}) for decision in decisions],
+            by=by,
+            now=now,
+        )
+        Decision.objects.filter(pk__in=[decision.pk for decision in decisions]).update(sent_at=now)
         for decision in decisions:
-            move(decision.application, "send_letter", by=by, now=now, data={"decision": decision.number})
             decision.sent_at = now
-            decision.save(update_fields=["sent_at"])
             _notify_officers(decision)
         Letter.objects.filter(decision__run=run, superseded_at__isnull=True, sent_at__isnull=True).update(sent_at=now)
         batch.status, batch.sent_by, batch.sent_at = BatchStatus.SENT, by, now

@@ -219,7 +219,7 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
 
     Approval renders nothing: the letters are made when an administrator prepares them with the day they
     will be sent (``allocations.letters.batches.prepare_letters``), the date they print."""
-    from applications.workflow import move
+    from applications.workflow import move_each
 
     require(can_manage_allocation(by))
     if not can_approve_run(by, run):
@@ -269,20 +269,25 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
                 )
             )
         Decision.objects.bulk_create(decisions)
-        for decision in decisions:
-            move(
-                decision.application,
-                DECISION_ACTIONS[decision.outcome],
-                by=by,
-                now=now,
-                data={
-                    "decision": decision.number,
-                    "amount": decision.amount,
-                    "outcome": decision.outcome,
-                    "run": run.pk,
-                    "reason": decision.reason,
-                },
-            )
+        # Every application through the lifecycle's one road, in one go (a call has hundreds).
+        move_each(
+            [
+                (
+                    decision.application,
+                    DECISION_ACTIONS[decision.outcome],
+                    {
+                        "decision": decision.number,
+                        "amount": decision.amount,
+                        "outcome": decision.outcome,
+                        "run": run.pk,
+                        "reason": decision.reason,
+                    },
+                )
+                for decision in decisions
+            ],
+            by=by,
+            now=now,
+        )
         audit.record(
             actor=by,
             verb="allocation_run.approved",
