@@ -29,6 +29,8 @@ from allocations.runs import services as run_services
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, RunStatus
 from allocations.runs.policies import POLICY_FIELDS, PotInput, ReservationInput, save_policy
 from applications.models import Call, Scheme
+from tests.allocations.letters.batch import SEND_ON
+from tests.allocations.runs.builders import before_opening
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,13 @@ def _set_policy(call: Call, by: User, demo: tuple, changes: dict) -> None:
     changes = dict(changes)
     pots = changes.pop("pots", lambda p: p)(pots)
     reservations = changes.pop("reservations", lambda r: r)(reservations)
-    save_policy(call=call, by=by, values={**values, **changes}, pots=pots, reservations=reservations)
+    # A policy is published with the call's rules before its window opens (Awb 4:27): each variation is set
+    # as if the call had been published with it.
+    before_opening(
+        call,
+        lambda c: save_policy(call=c, by=by, values={**values, **changes}, pots=pots, reservations=reservations),
+        by=by,
+    )
 
 
 def _compute(call: Call, by: User) -> AllocationRun:
@@ -131,7 +139,7 @@ def _approve(variant: Variant) -> list[Decision]:
 
 def _text(decision: Decision) -> tuple[object, str]:
     """The letter's content and the printed text of its body (pdftotext, whitespace runs as one space)."""
-    content = letter_content(decision, services.texts_for(decision.application.call))
+    content = letter_content(decision, services.texts_for(decision.application.call), letter_date=SEND_ON)
     data = pdf.letter_pdf(content)
     # The text column only (x below 160 mm: not the reference column beside it, nor the page furniture).
     body = ["-layout", "-x", "0", "-y", "0", "-W", str(BODY_WIDTH_PT), "-H", "842"]
@@ -290,7 +298,7 @@ def check_letters(variant: Variant, *, every: bool = True) -> dict[str, int]:
         g = line.ground
         kind = (code, decision.outcome, g.get("pot"), line.pot, g.get("then"), min(g.get("funded_below", 0), 2))
         if not every and kind in printed:
-            content = letter_content(decision, services.texts_for(decision.application.call))
+            content = letter_content(decision, services.texts_for(decision.application.call), letter_date=SEND_ON)
             assert content.motivation.ground.code == code
             continue
         printed.add(kind)

@@ -20,6 +20,7 @@ from allocations.letters.models import LetterText
 from allocations.letters.samples import GROUND_CODES, ground_sample
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit, Outcome, RunStatus
 from applications.models import Scheme
+from tests.allocations.letters.batch import SEND_ON
 from tests.factories import (
     AdministratorFactory,
     ApplicationFactory,
@@ -150,7 +151,7 @@ def _letter(draft, ground: dict, *, awarded="0.00", pot="M50", funded=None, reas
         decided_at=timezone.now(),
         decided_by=by,
     )
-    return letter_content(decision, LetterText(call=run.call, version=1))
+    return letter_content(decision, LetterText(call=run.call, version=1), letter_date=SEND_ON)
 
 
 def test_the_ceiling_is_the_published_one_with_the_reserve_and_the_pot_that_applied(draft):
