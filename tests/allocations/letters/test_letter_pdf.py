@@ -134,10 +134,11 @@ def test_refusal_gives_its_reason_and_the_points_breakdown(rendered):
     assert "plaats 23 van de 31 aanvragen" in text
     assert "Deelplafond ‘Algemeen’ raakte op bij de aanvraag op plaats 17" in text
     points = section(text, "Punten van uw aanvraag", "Uw aanvraag staat op plaats")
-    assert "Kwaliteit van het plan van aanpak 5,5" in points
-    assert "Opgave (indicatoren van de gemeente) 4" in points
-    assert "Bonus: Lid van het netwerk M50 2" in points
-    assert "Totaal 23,5" in points
+    # Points with two decimals throughout, as the sentences print them ("23,50 punten").
+    assert "Kwaliteit van het plan van aanpak 5,50" in points
+    assert "Opgave (indicatoren van de gemeente) 4,00" in points
+    assert "Bonus: Lid van het netwerk M50 2,00" in points
+    assert "Totaal 23,50" in points
 
 
 @pytest.mark.parametrize(
