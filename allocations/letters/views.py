@@ -79,6 +79,7 @@ def _run_letters_page(request, run: AllocationRun, *, form: PrepareForm | None =
             "batch": batch if batch.pk else None,
             "objection_last_day": deadlines.objection_last_day(batch.send_on) if batch.pk else None,
             "form": form if "prepare" in offered else None,
+            "error_forms": [form] if "prepare" in offered else [],
             "may_regenerate": "regenerate" in offered,
             "may_retry": "retry" in offered,
             "send_refusal": batches.send_refusal(run, batch),
@@ -236,10 +237,15 @@ def call_letter_texts(request, pk: int):
     latest = services.texts_for(call)
     decisions = Decision.objects.filter(application__call=call).order_by("number")
     form = LetterTextForm(request.POST or None, instance=LetterText(**_copy(latest)))
-    preview = PreviewForm(request.POST or request.GET or None)
+    # The decision to preview is only asked for (and checked) when a preview is what was asked for.
+    wants_preview = "preview" in request.POST
+    preview = PreviewForm(request.POST if wants_preview else None)
     preview.fields["decision"].queryset = decisions
-    if request.method == "POST" and form.is_valid():
-        if "preview" in request.POST:
+    form_valid = request.method == "POST" and form.is_valid()
+    if wants_preview:
+        preview.is_valid()  # its error belongs in the summary too, whatever the texts
+    if form_valid:
+        if wants_preview:
             if preview.is_valid():
                 texts = form.save(commit=False)
                 texts.version = latest.version  # a preview is not a version
@@ -258,7 +264,14 @@ def call_letter_texts(request, pk: int):
     return render(
         request,
         "allocations/letters/letter_texts.html",
-        {"call": call, "form": form, "preview": preview, "latest": latest, "versions": versions},
+        {
+            "call": call,
+            "form": form,
+            "preview": preview,
+            "latest": latest,
+            "versions": versions,
+            "error_forms": [form, preview],
+        },
         status=status,
     )
 

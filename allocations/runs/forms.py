@@ -86,7 +86,9 @@ class ReservationForm(forms.Form):
 
 
 PotFormSet = forms.formset_factory(PotForm, extra=1, can_delete=True)
+PotFormSet.row_label = _("Pot %(n)s")  # how the error summary names a row
 ReservationFormSet = forms.formset_factory(ReservationForm, extra=1, can_delete=True)
+ReservationFormSet.row_label = _("Reservering %(n)s")
 
 
 def kept(formset) -> list:

@@ -112,6 +112,7 @@ def allocation_policy(request, pk: int):
             "pots": pots,
             "reservations": reservations,
             "frozen": is_frozen(call),
+            "error_forms": [form, pots, reservations],
         },
         status=status,
     )
