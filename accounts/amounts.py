@@ -125,3 +125,98 @@ class MoneyField(forms.CharField):
 
     def to_python(self, value):
         return read_amount(super().to_python(value))
+
+
+# --- Other numbers typed in text: percentages and points ------------------------------------------------------
+def _plain(number: Decimal, language: str) -> str:
+    """A number as one types it on this page: no grouping, no trailing zeros (``7,5``, ``10``)."""
+    text = format(number.normalize(), "f") if number == number.to_integral() else format(number, "f").rstrip("0")
+    if "." in text and "E" not in text:
+        whole, fraction = text.split(".")
+        text = f"{whole}{SIGNS[language][0]}{fraction}" if fraction else whole
+    return text
+
+
+def read_number(value, *, decimals: int = 2, language: str | None = None) -> Decimal | None:
+    """A percentage or a number of points typed in ``value`` (None if empty), read as amounts are: the page's
+    decimal sign, and a refusal that names both readings where the text reads two ways (``1,000`` on a Dutch
+    page), or the other language's notation (``7.5`` on a Dutch page, which may never become 75)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    text = str(value).strip().replace("%", "").replace("\u00a0", "").replace(" ", "")
+    if not text:
+        return None
+    language = page_language(language)
+    decimal_sign, group_sign = SIGNS[language]
+    number, ambiguous = _read(text, decimal_sign, group_sign)
+    if number is not None and ambiguous:
+        large = Decimal(text.replace(decimal_sign, "").lstrip("-"))
+        if number != number.quantize(Decimal(1).scaleb(-decimals)):  # three decimals: a thousands sign?
+            raise ValidationError(
+                _("'%(typed)s' heeft drie cijfers achter de komma. Bedoelt u %(large)s? Typ dan %(large)s.")
+                % {"typed": text, "large": _plain(large, language)},
+                code="ambiguous",
+            )
+        raise ValidationError(
+            _("'%(typed)s' kan %(small)s betekenen of %(large)s. Typ %(small)s of %(large)s.")
+            % {"typed": text, "small": _plain(number, language), "large": _plain(large, language)},
+            code="ambiguous",
+        )
+    if number is None:
+        other = "en" if language == "nl" else "nl"
+        read_other, _ambiguous = _read(text, *SIGNS[other])
+        if read_other is not None:
+            raise ValidationError(
+                _("'%(typed)s' is geschreven in de andere taalnotatie. Bedoelt u %(reading)s? Typ dan %(reading)s.")
+                % {"typed": text, "reading": _plain(read_other, language)},
+                code="other_notation",
+            )
+        raise ValidationError(
+            _("Vul een getal in, bijvoorbeeld %(example)s.") % {"example": _plain(Decimal("7.5"), language)},
+            code="invalid",
+        )
+    if number != number.quantize(Decimal(1).scaleb(-decimals)):
+        raise ValidationError(
+            _("Vul hoogstens %(decimals)d cijfers achter de komma in.") % {"decimals": decimals}, code="decimals"
+        )
+    return number
+
+
+def number_for_input(number: Decimal | None, *, language: str | None = None) -> str:
+    """How a stored percentage or number of points appears in a text box: ``7,5`` and ``10`` on a Dutch page."""
+    if number is None:
+        return ""
+    return _plain(Decimal(number), page_language(language))
+
+
+class NumberField(forms.CharField):
+    """A percentage or number of points typed in a text box (never ``type=number``, which reads a comma as
+    the browser's language wants): gives a Decimal (or None when left empty), between ``min_value`` and
+    ``max_value`` if given."""
+
+    def __init__(self, *, decimals: int = 2, min_value=None, max_value=None, **kwargs):
+        self.decimals, self.min_value, self.max_value = decimals, min_value, max_value
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "maxlength": "20", "size": "8"}),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return number_for_input(value) if isinstance(value, Decimal | int) else value
+
+    def to_python(self, value):
+        return read_number(super().to_python(value), decimals=self.decimals)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if self.min_value is not None and value < self.min_value:
+            raise ValidationError(
+                _("Vul %(min)s of meer in.") % {"min": number_for_input(Decimal(self.min_value))}, code="min_value"
+            )
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(
+                _("Vul %(max)s of minder in.") % {"max": number_for_input(Decimal(self.max_value))}, code="max_value"
+            )

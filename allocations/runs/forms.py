@@ -5,10 +5,12 @@ They parse what a person typed (Dutch amounts); whether the policy holds togethe
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.amounts import MoneyField
+from accounts.amounts import MoneyField, NumberField, number_for_input
 from accounts.models import Municipality, Network
 from allocations.runs.models import FormulaWeight, Method, RoundingUnit, TieBreak
 from allocations.runs.policies import PotInput, ReservationInput
@@ -22,14 +24,14 @@ class PolicyForm(forms.Form):
         help_text=_("Wordt van het subsidieplafond afgehouden en niet verdeeld."),
     )
     cap_amount = MoneyField(label=_("Maximum per aanvraag (bedrag)"), required=False)
-    cap_pct = forms.DecimalField(
+    cap_pct = NumberField(
         label=_("Maximum per aanvraag (% van het plafond)"),
         required=False,
-        max_digits=5,
-        decimal_places=2,
-        help_text=_("Bijvoorbeeld 10 voor het Volkshuisvestingsfonds."),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        help_text=_("Een percentage met een komma, bijvoorbeeld 7,5 of 10 (voor het Volkshuisvestingsfonds)."),
     )
-    min_points = forms.DecimalField(label=_("Minimum aantal punten"), required=False, max_digits=9, decimal_places=2)
+    min_points = NumberField(label=_("Minimum aantal punten"), required=False, min_value=Decimal("0"))
     partial_last = forms.BooleanField(
         label=_("De laatste aanvraag die niet meer past krijgt het restant"),
         required=False,
@@ -50,7 +52,7 @@ class PolicyForm(forms.Form):
         super().__init__(*args, **kwargs)
         if min_points_default is not None:
             self.fields["min_points"].help_text = _("Leeg: het minimum uit de beoordeling, %(min)s punten.") % {
-                "min": min_points_default
+                "min": number_for_input(min_points_default)
             }
         else:
             self.fields["min_points"].help_text = _("Leeg: het minimum uit de beoordeling (die heeft er geen).")
