@@ -14,13 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import add_service_errors
+from accounts.models import Role, User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
+from allocations.confirmation import NOT_CONFIRMED, Summary, confirmed, render_confirmation
 from allocations.letters import batches, deadlines, selectors, services
 from allocations.letters.models import Letter, LetterText
 from allocations.letters.permissions import (
@@ -130,10 +133,93 @@ def run_letters_prepare(request, pk: int):
     return redirect("run_letters", pk=run.pk)
 
 
+def _officers_told(run: AllocationRun) -> tuple[int, int]:
+    """(municipalities, people) that get the e-mail when the batch is sent: the active officers of each."""
+    municipalities = Decision.objects.filter(run=run, sent_at__isnull=True).values("application__municipality_id")
+    people = User.objects.filter(role=Role.OFFICER, is_active=True, municipality_id__in=municipalities)
+    return people.values("municipality_id").distinct().count(), people.count()
+
+
+def _send_summary(run: AllocationRun, batch) -> Summary:
+    letters = Decision.objects.filter(run=run, sent_at__isnull=True).count()
+    places, people = _officers_told(run)
+    last_day = deadlines.objection_last_day(batch.send_on)
+    return Summary(
+        title=_("Batch van verdeling %(number)s als verzonden markeren") % {"number": run.number},
+        lead=run.call.title,
+        button=_("Ja, batch als verzonden markeren"),
+        action_url=reverse("run_letters_send", args=[run.pk]),
+        back_url=reverse("run_letters", args=[run.pk]),
+        facts=[
+            (_("Beschikkingen"), str(letters)),
+            (_("Verzenddatum (de datum op de brieven)"), batches.long_date(batch.send_on)),
+            (_("Einde van de bezwaartermijn"), batches.long_date(last_day)),
+            (_("Gemeenten die een e-mail krijgen"), str(places)),
+        ],
+        consequences=[
+            ngettext(
+                "%(count)d beschikking geldt als verzonden op %(date)s; een verzonden brief verandert niet meer.",
+                "%(count)d beschikkingen gelden als verzonden op %(date)s; een verzonden brief verandert niet meer.",
+                letters,
+            )
+            % {"count": letters, "date": batches.long_date(batch.send_on)},
+            _("De bezwaartermijn van zes weken begint; hij loopt tot en met %(date)s.")
+            % {"date": batches.long_date(last_day)},
+            ngettext(
+                "De aanvragen krijgen de status ‘Beschikking verzonden’ en de gemeente ziet haar besluit.",
+                "De aanvragen krijgen de status ‘Beschikking verzonden’ en de gemeenten zien hun besluit.",
+                letters,
+            ),
+            ngettext(
+                "%(people)d contactpersoon van de gemeenten krijgt nu een e-mail.",
+                "%(people)d contactpersonen van de gemeenten krijgen nu een e-mail.",
+                people,
+            )
+            % {"people": people},
+        ],
+    )
+
+
+def _regenerate_summary(run: AllocationRun, batch) -> Summary:
+    letters = selectors.current_letters(run=run).count()
+    texts = selectors.latest_texts(run.call)
+    return Summary(
+        title=_("Brieven van verdeling %(number)s opnieuw maken") % {"number": run.number},
+        lead=run.call.title,
+        button=_("Ja, brieven opnieuw maken"),
+        action_url=reverse("run_letters_regenerate", args=[run.pk]),
+        back_url=reverse("run_letters", args=[run.pk]),
+        facts=[
+            (_("Brieven"), str(letters)),
+            (_("Teksten"), _("versie %(version)s") % {"version": texts.version} if texts else "–"),
+            (_("Datum op de brieven"), batches.long_date(batch.send_on)),
+        ],
+        consequences=[
+            _("Elke brief wordt opnieuw gemaakt met de nieuwste teksten en dezelfde datum."),
+            _("Een brief die daardoor verandert krijgt een nieuwe versie; de vorige versie blijft bewaard."),
+            _("Niemand wordt geïnformeerd: de brieven zijn nog niet verzonden."),
+        ],
+    )
+
+
+def _not_confirmed(request, run: AllocationRun):
+    messages.error(request, str(NOT_CONFIRMED))
+    return _run_letters_page(request, run, status=400)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_letters_send(request, pk: int):
+    """GET: the summary of sending (letters, date, objection term, e-mails), to confirm; POST: send."""
     run = _run_for_admin(request, pk)
+    if request.method == "GET":
+        batch = batches.batch_of(run)
+        offered = {t.action for t in BATCH_WORKFLOW.available(request.user, batch)}
+        if "send" not in offered or batches.send_refusal(run, batch):
+            return redirect("run_letters", pk=run.pk)  # the page says why not
+        return render_confirmation(request, _send_summary(run, batch))
+    if not confirmed(request):
+        return _not_confirmed(request, run)
     try:
         count = batches.mark_batch_sent(run=run, by=request.user)
     except TransitionNotAllowed as exc:
@@ -167,9 +253,17 @@ def run_letters_retry(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_letters_regenerate(request, pk: int):
+    """GET: the summary of making the letters again, to confirm; POST: make them again."""
     run = _run_for_admin(request, pk)
+    if request.method == "GET":
+        batch = batches.batch_of(run)
+        if "regenerate" not in {t.action for t in BATCH_WORKFLOW.available(request.user, batch)}:
+            return redirect("run_letters", pk=run.pk)
+        return render_confirmation(request, _regenerate_summary(run, batch))
+    if not confirmed(request):
+        return _not_confirmed(request, run)
     try:
         count = batches.regenerate(run=run, by=request.user)
     except TransitionNotAllowed as exc:

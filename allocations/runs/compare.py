@@ -33,12 +33,65 @@ class Row:
 
 
 @dataclass
+class Side:
+    """One application in one run: where it ranked, its points, what it got and the stored ground why."""
+
+    rank: int | None
+    points: Decimal | None
+    awarded: Decimal
+    reason: str
+
+
+@dataclass
+class LineRow:
+    """One application in both runs (a side is None where the run did not include it)."""
+
+    reference: str
+    label: str
+    requested: Decimal
+    a: Side | None = None
+    b: Side | None = None
+
+    @property
+    def award_a(self) -> Decimal:
+        return self.a.awarded if self.a else ZERO
+
+    @property
+    def award_b(self) -> Decimal:
+        return self.b.awarded if self.b else ZERO
+
+    @property
+    def difference(self) -> Decimal:
+        return self.award_b - self.award_a
+
+    def share(self, amount: Decimal) -> Decimal | None:
+        """The award as a percentage of the request."""
+        return None if not self.requested else (amount * 100 / self.requested).quantize(Decimal("0.1"))
+
+    @property
+    def share_a(self) -> Decimal | None:
+        return self.share(self.award_a) if self.a else None
+
+    @property
+    def share_b(self) -> Decimal | None:
+        return self.share(self.award_b) if self.b else None
+
+    @property
+    def sides(self) -> list[tuple[Side | None, Decimal | None]]:
+        return [(self.a, self.share_a), (self.b, self.share_b)]
+
+
+@dataclass
 class Comparison:
+    """``run_a`` is always the earlier run and ``run_b`` the later one: a difference is later minus earlier,
+    whichever order the two were asked for in."""
+
     run_a: AllocationRun
     run_b: AllocationRun
     municipalities: list[Row] = field(default_factory=list)
     networks: list[Row] = field(default_factory=list)
     pots: list[Row] = field(default_factory=list)
+    lines: list[LineRow] = field(default_factory=list)
     funded_a: int = 0
     funded_b: int = 0
 
@@ -51,11 +104,32 @@ class Comparison:
             row.award_b += item.award_b
         return row
 
+    @property
+    def identical(self) -> bool:
+        """Every application gets the same amount from the same pots in both runs."""
+        return all(line.a is not None and line.b is not None and line.difference == 0 for line in self.lines) and all(
+            pot.difference == 0 for pot in self.pots
+        )
+
+    @property
+    def gainers(self) -> int:
+        return sum(1 for line in self.lines if line.difference > 0)
+
+    @property
+    def losers(self) -> int:
+        return sum(1 for line in self.lines if line.difference < 0)
+
 
 NETWORK_LABELS = {"NPLV": "NPLV", "M50": "M50", "NEW_TOWN": "New Town", NO_NETWORK: None}
 
 
+def in_order(first: AllocationRun, second: AllocationRun) -> tuple[AllocationRun, AllocationRun]:
+    """The earlier run first (by number), so that a difference always reads later minus earlier."""
+    return (first, second) if first.number <= second.number else (second, first)
+
+
 def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
+    run_a, run_b = in_order(run_a, run_b)
     result = Comparison(run_a=run_a, run_b=run_b)
     lines_a = list(lines_of(run_a))
     lines_b = list(lines_of(run_b))
@@ -65,10 +139,13 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
     municipalities: dict[int, Row] = {}
     per_network = {code: Row(code, NETWORK_LABELS.get(code) or _("geen netwerk")) for code in NETWORK_ORDER}
     pots: dict[str, Row] = {}
+    rows: dict[int, LineRow] = {}
+    requested_per_pot: dict[str, dict[str, Decimal]] = {"a": {}, "b": {}}
     seen_requests: set[int] = set()
     for side, lines in (("a", lines_a), ("b", lines_b)):
         for line in lines:
-            municipality = line.application.municipality
+            application = line.application
+            municipality = application.municipality
             row = municipalities.setdefault(municipality.pk, Row(municipality.cbs_code, municipality.name))
             if line.application_id not in seen_requests:
                 seen_requests.add(line.application_id)
@@ -80,14 +157,38 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
                 _add(per_network.setdefault(code, Row(code, code)), side, line.awarded)
             for name, cents in line.funded_from.items():
                 _add(pots.setdefault(name, Row(name, name)), side, Decimal(cents) / 100)
+            if line.pot:
+                pots.setdefault(line.pot, Row(line.pot, line.pot))
+                per_side = requested_per_pot[side]
+                per_side[line.pot] = per_side.get(line.pot, ZERO) + line.requested
+            label = municipality.name + (f" ({application.area_name})" if application.area_name else "")
+            line_row = rows.setdefault(line.application_id, LineRow(application.reference, label, line.requested))
+            setattr(
+                line_row,
+                side,
+                Side(
+                    rank=line.rank,
+                    points=line.total_points if line.included else None,
+                    awarded=line.awarded,
+                    reason=line.reason_label,
+                ),
+            )
             if line.awarded > 0:
                 if side == "a":
                     result.funded_a += 1
                 else:
                     result.funded_b += 1
+    # What was asked of a pot: by the later run's pots (a pot only the earlier run had, by that run's).
+    for name, pot in pots.items():
+        pot.requested = requested_per_pot["b"].get(name, requested_per_pot["a"].get(name, ZERO))
     result.municipalities = sorted(municipalities.values(), key=lambda row: row.label)
     result.networks = list(per_network.values())
     result.pots = list(pots.values())
+    # Who gains and who loses most first; then by the later run's rank.
+    result.lines = sorted(
+        rows.values(),
+        key=lambda r: (-abs(r.difference), r.b.rank if r.b and r.b.rank else 10**9, r.label, r.reference),
+    )
     return result
 
 
@@ -98,39 +199,51 @@ def _add(row: Row, side: str, amount: Decimal) -> None:
         row.award_b += amount
 
 
+def run_name(run: AllocationRun) -> str:
+    """How a run is named in a comparison: its number and method ("Verdeling 2, naar rato")."""
+    return _("Verdeling %(number)s, %(method)s") % {"number": run.number, "method": run.get_method_display()}
+
+
+COLOURS = ("#154273", "#5fa8d3")  # the earlier run dark, the later one light; both 3:1 against white
+
+
 def chart_svg(comparison: Comparison, *, table_id: str) -> str:
-    """Grouped horizontal bars per municipality (A and B); the table with ``table_id`` is its text."""
+    """Grouped horizontal bars per municipality (earlier and later run), with a legend on the chart itself;
+    the table with ``table_id`` is its text."""
     rows = comparison.municipalities
-    bar, gap, label_width, width = 10, 8, 190, 720
-    height = max(len(rows), 1) * (2 * bar + gap) + 40
+    bar, gap, label_width, width, legend = 14, 10, 220, 760, 34
+    height = max(len(rows), 1) * (2 * bar + gap) + 40 + legend
     top = max([row.award_a for row in rows] + [row.award_b for row in rows] + [Decimal(1)])
-    scale = (width - label_width - 110) / top
-    title = _("Toekenning per gemeente: verdeling %(a)s en %(b)s") % {
-        "a": comparison.run_a.number,
-        "b": comparison.run_b.number,
-    }
+    scale = (width - label_width - 130) / top
+    names = (run_name(comparison.run_a), run_name(comparison.run_b))
+    title = _("Toekenning per gemeente: %(a)s en %(b)s") % {"a": names[0], "b": names[1]}
     description = _(
-        "Staafdiagram met per gemeente twee staven: verdeling %(a)s (donker) en verdeling %(b)s (licht). "
-        "De tabel hierboven bevat dezelfde bedragen."
-    ) % {"a": comparison.run_a.number, "b": comparison.run_b.number}
+        "Staafdiagram met per gemeente twee staven: %(a)s (donker, boven) en %(b)s (licht, onder). "
+        "De tabel per aanvraag bevat dezelfde bedragen."
+    ) % {"a": names[0], "b": names[1]}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title chart-desc" '
         f'aria-describedby="{escape(table_id)}" viewBox="0 0 {width} {height}" width="100%" class="nplv-chart">',
         f'<title id="chart-title">{escape(title)}</title>',
         f'<desc id="chart-desc">{escape(description)}</desc>',
     ]
-    y = 20
+    x = label_width
+    for name, colour in zip(names, COLOURS, strict=True):  # the legend, visible on the chart
+        parts.append(f'<rect x="{x}" y="8" width="16" height="16" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 22}" y="21" font-size="14">{escape(name)}</text>')
+        x += 26 + 8 * len(name)
+    y = 20 + legend
     for row in rows:
         parts.append(
-            f'<text x="{label_width - 6}" y="{y + bar + 3}" text-anchor="end" font-size="11">{escape(row.label)}</text>'
+            f'<text x="{label_width - 8}" y="{y + bar + 4}" text-anchor="end" font-size="14">{escape(row.label)}</text>'
         )
-        for offset, amount, colour in ((0, row.award_a, "#154273"), (bar, row.award_b, "#8fcae7")):
+        for offset, amount, colour in ((0, row.award_a, COLOURS[0]), (bar, row.award_b, COLOURS[1])):
             length = int(amount * scale)
             parts.append(
                 f'<rect x="{label_width}" y="{y + offset}" width="{length}" height="{bar - 1}" fill="{colour}"/>'
             )
             parts.append(
-                f'<text x="{label_width + length + 4}" y="{y + offset + bar - 2}" font-size="9">'
+                f'<text x="{label_width + length + 4}" y="{y + offset + bar - 3}" font-size="12">'
                 f"{escape(format_euro(amount, decimals=0))}</text>"
             )
         y += 2 * bar + gap

@@ -40,7 +40,7 @@ class PolicyForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Afronding"), choices=RoundingUnit.choices, coerce=int)
     tiebreak = forms.ChoiceField(label=_("Bij gelijke punten"), choices=TieBreak.choices)
     seed = forms.IntegerField(
-        label=_("Lotingszaad"),
+        label=_("Startgetal van de loting"),
         min_value=0,
         help_text=_("Wordt bij elke verdeling vastgelegd; zo is de loting na te rekenen."),
     )

@@ -105,6 +105,9 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
     check_window_closed(call, now)
     with transaction.atomic():
         Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
+        refusal = start_refusal(call, now)
+        if refusal:
+            raise TransitionNotAllowed(refusal)
         busy = AllocationRun.objects.filter(call=call, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
         if busy is not None:
             raise RunInProgress(busy)
@@ -126,6 +129,25 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
         transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
+
+
+FINAL_EXISTS = gettext_lazy(
+    "Deze ronde heeft al een definitieve verdeling; een nieuwe verdeling zou nooit kunnen worden goedgekeurd. "
+    "Een besluit herzien hoort bij de behandeling van bezwaren."
+)
+
+
+def start_refusal(call: Call, now: datetime.datetime | None = None) -> str:
+    """Why no run of ``call`` can start now ('' when one can): its window is not closed yet, or it already has
+    a final run. The page shows these words instead of the button, and ``start_run`` refuses with them."""
+    now = now or timezone.now()
+    if call.status_at(now) != Call.Status.CLOSED:
+        return _("Een verdeling kan pas worden berekend als de aanvraagtermijn is gesloten (op %(closes)s).") % {
+            "closes": formats.date_format(timezone.localtime(call.closes_at), "j F Y, H:i")
+        }
+    if AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).exists():
+        return str(FINAL_EXISTS)
+    return ""
 
 
 def check_window_closed(call: Call, now: datetime.datetime) -> None:

@@ -7,17 +7,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.permissions import require
+from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
+from allocations.confirmation import NOT_CONFIRMED, Summary, confirmed, render_confirmation
 from allocations.runs import compare, selectors, services
+from allocations.runs.changes import describe as describe_change
 from allocations.runs.forms import PolicyForm, PotFormSet, ReservationFormSet, initial_policy, kept
-from allocations.runs.models import AllocationRun, RunStatus
+from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
 from allocations.runs.permissions import can_approve_run, can_view_allocation
 from allocations.runs.reasons import REASONS
 from applications.models import Call
@@ -26,6 +32,20 @@ from applications.published_rules.selectors import version_with_hash
 
 LINES_PER_PAGE = 50  # as the application list, and the run's lines in the API
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+SUPERSEDED = gettext_lazy("Concept, vervallen: de ronde heeft een definitieve verdeling")
+INPUTS_CHANGED = gettext_lazy("Concept, vervallen: de invoer is gewijzigd")
+
+
+def status_label(run: AllocationRun, *, has_final: bool, inputs_changed: bool = False) -> str:
+    """What a run's status says to a reader: a draft that can never be approved any more says so, instead of
+    'waiting for approval' for ever."""
+    if run.status == RunStatus.DRAFT and has_final:
+        return str(SUPERSEDED)
+    if run.status == RunStatus.DRAFT and inputs_changed:
+        return str(INPUTS_CHANGED)
+    return str(run.get_status_display())
 
 
 def _call(request, pk: int) -> Call:
@@ -47,8 +67,10 @@ def allocation_overview(request, pk: int):
     call = _call(request, pk)
     policy = selectors.policy_with_parts(selectors.policy_of(call))
     runs = list(selectors.runs_of(call))
+    has_final = any(run.is_final for run in runs)
     for run in runs:
         run.progress_text = services.progress_text(run)
+        run.status_label = status_label(run, has_final=has_final)
     return render(
         request,
         "allocations/runs/overview.html",
@@ -58,8 +80,11 @@ def allocation_overview(request, pk: int):
             "minimums": selectors.minimums_of(call, policy),
             "runs": runs,
             "refresh": any(run.status in ACTIVE for run in runs),
-            "has_final": any(run.is_final for run in runs),
+            "has_final": has_final,
             "frozen": is_frozen(call),
+            # The button shows only when a run can start; otherwise the reason, in the service's words.
+            "start_refusal": services.start_refusal(call),
+            "comparable": [run for run in runs if run.status in (RunStatus.DRAFT, RunStatus.FINAL)],
         },
     )
 
@@ -127,6 +152,9 @@ def allocation_start(request, pk: int):
     except services.RunInProgress as exc:  # a double click: show the run that is already being computed
         messages.info(request, str(exc))
         return redirect("run_detail", pk=exc.run.pk)
+    except TransitionNotAllowed as exc:  # a forced POST: the window is open, or the call is final
+        messages.error(request, str(exc))
+        return redirect("allocation_overview", pk=call.pk)
     messages.success(request, _("Verdeling %(number)s wordt berekend.") % {"number": run.number})
     return redirect("run_detail", pk=run.pk)
 
@@ -140,13 +168,17 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
     check = None
     if run.status == RunStatus.DRAFT and "check" not in extra:
         check = services.approval_check(run, request.user, reuse=True)
+    check = extra.pop("check", check)
+    has_final = run.status == RunStatus.DRAFT and _final_exists(run)
+    run.status_label = status_label(run, has_final=has_final, inputs_changed=bool(check and check.changes))
     context = {
         "run": run,
         "call": run.call,
         "page": page,
         "summary": summary,
         "networks": networks,
-        "check": extra.pop("check", check),
+        "check": check,
+        "changes": [describe_change(change) for change in check.changes] if check else [],
         "rules_version": version_with_hash(run.call_id, run.rules_hash),
         "may_approve": can_approve_run(request.user, run),
         "refresh": run.status in ACTIVE,
@@ -157,6 +189,10 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
         **extra,
     }
     return render(request, "allocations/runs/run_detail.html", context, status=status)
+
+
+def _final_exists(run: AllocationRun) -> bool:
+    return AllocationRun.objects.filter(call_id=run.call_id, status=RunStatus.FINAL).exclude(pk=run.pk).exists()
 
 
 @login_required
@@ -183,10 +219,72 @@ def run_progress(request, pk: int):
     )
 
 
+def _approval_summary(run: AllocationRun) -> Summary:
+    """What approving makes final: the decisions by outcome, the money, the drafts that lapse, who is told."""
+    counts = AllocationLine.objects.filter(run=run).aggregate(
+        total=Count("pk"),
+        refused=Count("pk", filter=Q(awarded__lte=0)),
+        full=Count("pk", filter=Q(awarded__gt=0, awarded__gte=F("requested"))),
+    )
+    partial = counts["total"] - counts["refused"] - counts["full"]
+    drafts = AllocationRun.objects.filter(call_id=run.call_id, status=RunStatus.DRAFT).exclude(pk=run.pk).count()
+    consequences = [
+        ngettext(
+            "%(count)d aanvraag krijgt haar besluit; het besluit ligt daarna vast.",
+            "Alle %(count)d aanvragen krijgen hun besluit; de besluiten liggen daarna vast.",
+            counts["total"],
+        )
+        % {"count": counts["total"]},
+        _("De verdeling, haar invoer en haar regels worden definitief en kunnen niet meer veranderen."),
+        _(
+            "Niemand buiten het ministerie wordt nu geïnformeerd: de gemeenten horen het besluit als de "
+            "beschikkingen zijn verzonden. Daarna bereidt u de beschikkingen voor met hun verzenddatum."
+        ),
+    ]
+    if drafts:
+        consequences.insert(
+            2,
+            ngettext(
+                "%(count)d ander concept van deze ronde vervalt: het kan nooit meer worden goedgekeurd.",
+                "%(count)d andere concepten van deze ronde vervallen: ze kunnen nooit meer worden goedgekeurd.",
+                drafts,
+            )
+            % {"count": drafts},
+        )
+    return Summary(
+        title=_("Verdeling %(number)s goedkeuren") % {"number": run.number},
+        lead=_("%(call)s – %(method)s, gestart door %(starter)s.")
+        % {"call": run.call.title, "method": run.get_method_display(), "starter": run.started_by.display_name},
+        button=_("Ja, verdeling goedkeuren"),
+        action_url=reverse("run_approve", args=[run.pk]),
+        back_url=reverse("run_detail", args=[run.pk]),
+        facts=[
+            (_("Aanvragen"), str(counts["total"])),
+            (_("Volledig toegekend"), str(counts["full"])),
+            (_("Gedeeltelijk toegekend"), str(partial)),
+            (_("Afgewezen"), str(counts["refused"])),
+            (_("Te verdelen"), format_euro(run.total_budget)),
+            (_("Totaal toegekend"), format_euro(run.total_awarded)),
+            (_("Niet besteed"), format_euro(run.total_unspent)),
+        ],
+        consequences=consequences,
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_approve(request, pk: int):
+    """GET: the summary of what approval makes final, to confirm; POST (from that page): approve."""
     run = _run(request, pk)
+    if request.method == "GET":
+        check = services.approval_check(run, request.user, reuse=True) if run.status == RunStatus.DRAFT else None
+        if check is None or not check.ok or not can_approve_run(request.user, run):
+            return redirect("run_detail", pk=run.pk)  # the run page says why not
+        return render_confirmation(request, _approval_summary(run))
+    if not can_approve_run(request.user, run):
+        return _render_run(request, run, status=403, refusal=str(services.OwnRunApproval().args[0]))
+    if not confirmed(request):
+        return _render_run(request, run, status=400, refusal=str(NOT_CONFIRMED))
     try:
         services.approve_run(run=run, by=request.user)
     except services.OwnRunApproval as exc:
@@ -240,11 +338,25 @@ def run_compare(request, pk: int):
     except ValueError:
         run_a = run_b = None
     comparison = chart = None
-    if run_a and run_b:
+    same_run = run_a is not None and run_a == run_b
+    if run_a and run_b and not same_run:
+        run_a, run_b = compare.in_order(run_a, run_b)  # earlier first, whatever the link: B − A is later − earlier
         comparison = compare.compare(run_a, run_b)
         chart = compare.chart_svg(comparison, table_id="vergelijking-gemeenten")
+    has_final = any(run.is_final for run in runs)
+    for run in runs:
+        run.status_label = status_label(run, has_final=has_final)
+        run.name = compare.run_name(run)
     return render(
         request,
         "allocations/runs/compare.html",
-        {"call": call, "runs": runs, "comparison": comparison, "chart": chart, "run_a": run_a, "run_b": run_b},
+        {
+            "call": call,
+            "runs": runs,
+            "comparison": comparison,
+            "chart": chart,
+            "run_a": run_a,
+            "run_b": run_b,
+            "same_run": same_run,
+        },
     )

@@ -60,6 +60,7 @@ def test_two_administrators_allocate_compare_and_approve(page, browser, live_ser
     log_in(other, ben.email, PASSWORD, totp_secret=ben.totp_secret)
     other.goto(f"/verdelingen/{first.pk}/")
     other.get_by_role("button", name="Verdeling goedkeuren").click()
+    other.get_by_role("button", name="Ja, verdeling goedkeuren").click()  # after its summary
     expect(other.get_by_text("is goedgekeurd en definitief")).to_be_visible()
     context.close()
     assert AllocationRun.objects.get(pk=first.pk).status == RunStatus.FINAL

@@ -25,8 +25,9 @@ from tests.factories import complete_application
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def twice(user, url: str) -> list[int]:
-    """POST ``url`` from two browsers of ``user`` released at the same moment; the two status codes."""
+def twice(user, url: str, data: dict | None = None) -> list[int]:
+    """POST ``url`` (with ``data``) from two browsers of ``user`` released at the same moment; the two status
+    codes."""
     barrier = threading.Barrier(2)
     codes: list[int] = []
 
@@ -35,7 +36,7 @@ def twice(user, url: str) -> list[int]:
         browser.force_login(user)
         try:
             barrier.wait(timeout=10)
-            codes.append(browser.post(url).status_code)
+            codes.append(browser.post(url, data or {}).status_code)
         except Exception as exc:  # kept, so the assertion shows what went wrong
             codes.append(-1)
             raise exc
@@ -100,7 +101,7 @@ def test_approve_clicked_twice_is_one_set_of_decisions(administrator, second_adm
     run = run_services.start_run(call=call, by=administrator)
     execute_run(run.pk)
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.DRAFT
-    codes = twice(second_administrator, reverse("run_approve", args=[run.pk]))
+    codes = twice(second_administrator, reverse("run_approve", args=[run.pk]), {"bevestigd": "ja"})
     assert -1 not in codes, codes
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.FINAL
     assert Decision.objects.filter(run=run).count() == Application.objects.filter(call=call).count() == 4
@@ -112,7 +113,7 @@ def test_send_letters_clicked_twice_is_one_sent_batch(administrator, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         prepare(run)
     with on_send_day():  # the batch can only be marked as sent on the day its letters are dated
-        codes = twice(administrator, reverse("run_letters_send", args=[run.pk]))
+        codes = twice(administrator, reverse("run_letters_send", args=[run.pk]), {"bevestigd": "ja"})
     assert codes == [302, 302], codes
     assert not Decision.objects.filter(run=run, sent_at__isnull=True).exists()
     assert len({d.sent_at for d in Decision.objects.filter(run=run)}) == 1  # one batch, one moment

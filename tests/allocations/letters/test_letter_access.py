@@ -53,7 +53,7 @@ PAGE_MATRIX = [
     ("run_letters_progress", "get", (302, 403, 403, 403, 200)),
     ("run_letters_retry", "post", (302, 403, 403, 403, 302)),
     ("run_letters_prepare", "post", (302, 403, 403, 403, 400)),  # without a date: the form says so
-    ("run_letters_regenerate", "post", (302, 403, 403, 403, 302)),
+    ("run_letters_regenerate", "post", (302, 403, 403, 403, 400)),  # without the summary's confirmation
     ("call_letter_texts", "get", (302, 403, 403, 403, 200)),
     ("application_letters", "get", (302, 200, 404, 200, 200)),
     ("letter_download", "get", (302, 404, 404, 200, 200)),  # before sending: hidden from the municipality
@@ -102,7 +102,7 @@ def test_the_municipality_downloads_only_after_sending_and_every_download_is_aud
     assert officer_client.post(reverse("run_letters_send", args=[world["run"].pk])).status_code == 403
     with django_capture_on_commit_callbacks(execute=True), on_send_day():
         administrator_client.force_login(administrator)  # a session of that day
-        response = administrator_client.post(reverse("run_letters_send", args=[world["run"].pk]))
+        response = administrator_client.post(reverse("run_letters_send", args=[world["run"].pk]), {"bevestigd": "ja"})
     assert response.status_code == 302
     response = officer_client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -119,7 +119,7 @@ def test_sending_before_the_letters_are_ready_is_a_conflict(administrator, admin
     prepare(run)  # queued only on commit: nothing rendered yet
     with on_send_day():
         administrator_client.force_login(administrator)  # a session of that day
-        response = administrator_client.post(reverse("run_letters_send", args=[run.pk]))
+        response = administrator_client.post(reverse("run_letters_send", args=[run.pk]), {"bevestigd": "ja"})
     assert response.status_code == 409
     assert "Nog niet alle brieven zijn gemaakt" in response.content.decode()
     assert run.decisions.filter(sent_at__isnull=False).count() == 0

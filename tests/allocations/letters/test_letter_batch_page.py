@@ -98,12 +98,12 @@ def test_on_the_send_day_with_everything_made_the_batch_is_sent_and_frozen(
     page = text(admin.get(reverse("run_letters", args=[run.pk])))
     assert SEND_BUTTON in page
     with django_capture_on_commit_callbacks(execute=True):
-        assert admin.post(reverse("run_letters_send", args=[run.pk])).status_code == 302
+        assert admin.post(reverse("run_letters_send", args=[run.pk]), {"bevestigd": "ja"}).status_code == 302
     page = text(admin.get(reverse("run_letters", args=[run.pk])))
     assert "Alle beschikkingen van deze verdeling zijn verzonden, gedateerd 15 maart 2027." in page
     assert SEND_BUTTON not in page and REGENERATE_BUTTON not in page and 'name="send_on"' not in page
     before = Letter.objects.count()
-    refused = admin.post(reverse("run_letters_regenerate", args=[run.pk]))
+    refused = admin.post(reverse("run_letters_regenerate", args=[run.pk]), {"bevestigd": "ja"})
     assert refused.status_code == 409 and "verandert niet meer" in text(refused)
     refused = admin.post(reverse("run_letters_prepare", args=[run.pk]), {"send_on": "16-03-2027"})
     assert refused.status_code == 409 and Letter.objects.count() == before

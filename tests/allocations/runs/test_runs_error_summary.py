@@ -70,7 +70,7 @@ def test_a_failed_policy_save_opens_on_a_summary_that_links_every_field(administ
     assert "Er zijn 3 fouten; er is niets opgeslagen." in summary
     # One link per error, to the field's own id, named by its label (and for a row, the row).
     assert 'href="#id_reserve"' in summary and "Reserve (voor bezwaren):" in summary
-    assert 'href="#id_seed"' in summary and "Lotingszaad:" in summary
+    assert 'href="#id_seed"' in summary and "Startgetal van de loting:" in summary
     assert 'href="#id_pot-0-budget"' in summary and "Pot 1 – Budget:" in summary
     assert body.index("nplv-error-summary") < body.index("<h1")  # at the top
     assert title_of(body).startswith("Fout: Verdeelbeleid")

@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from accounts.workflow import TransitionNotAllowed
 from allocations.letters import pdf
 from allocations.letters.models import Letter, LetterBatch, LetterJob
 from allocations.runs import services
@@ -51,12 +52,20 @@ def test_the_model_refuses_to_change_a_line_of_a_final_run(final_run):
     assert AllocationLine.objects.get(pk=line.pk).awarded == Decimal("200000.00")
 
 
-def test_revising_a_final_decision_is_refused_with_a_clear_message(final_run, administrator, start):
-    again = start(final_run.call, administrator)
-    check = services.approval_check(again, administrator)
+def test_revising_a_final_decision_is_refused_with_a_clear_message(administrator, second_administrator, start):
+    call = allocation_call(budget=Decimal("300000.00"))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("80"))
+    first, second = start(call, administrator), start(call, administrator)
+    services.approve_run(run=first, by=second_administrator)
+    # A draft from before the approval can never be approved any more ...
+    check = services.approval_check(second, second_administrator)
     assert "bezwaren" in check.state_message
     with pytest.raises(services.ApprovalRefused, match="al een definitieve verdeling"):
-        services.approve_run(run=again, by=final_run.approved_by)
+        services.approve_run(run=second, by=second_administrator)
+    # ... and no new run starts: it could never be approved either.
+    with pytest.raises(TransitionNotAllowed, match="al een definitieve verdeling"):
+        services.start_run(call=call, by=administrator)
+    assert AllocationRun.objects.filter(call=call).count() == 2
 
 
 def test_postgresql_refuses_a_changed_line_of_a_final_run(final_run):

@@ -19,6 +19,8 @@ from tests.factories import UpcomingCallFactory
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"bevestigd": "ja"}  # what the summary page's form sends
+
 
 def client_for(user) -> Client:
     client = Client()
@@ -148,7 +150,7 @@ def test_second_administrator_approves_and_the_decision_shows(
     run = page_start(client_for(administrator), call)
     approver = client_for(second_administrator)
     assert "Verdeling goedkeuren" in approver.get(f"/verdelingen/{run.pk}/").content.decode()
-    response = approver.post(f"/verdelingen/{run.pk}/goedkeuren/")
+    response = approver.post(f"/verdelingen/{run.pk}/goedkeuren/", CONFIRMED)
     assert response.status_code == 302
     decision = Decision.objects.select_related("application").order_by("number").first()
     page = approver.get(f"/aanvragen/{decision.application_id}/").content.decode()
@@ -167,10 +169,10 @@ def test_changed_inputs_are_listed_on_the_refused_approval(call, administrator, 
     run = page_start(client_for(administrator), call)
     application = Application.objects.order_by("pk").first()
     Application.objects.filter(pk=application.pk).update(requested_amount=Decimal("1.00"))
-    response = client_for(second_administrator).post(f"/verdelingen/{run.pk}/goedkeuren/")
+    response = client_for(second_administrator).post(f"/verdelingen/{run.pk}/goedkeuren/", CONFIRMED)
     content = response.content.decode()
     assert response.status_code == 409
-    assert f"{application.reference}: requested" in content
+    assert f"{application.reference}: het aangevraagde bedrag." in content
 
 
 def test_the_page_reuses_a_recent_unchanged_finding_but_approval_compares_again(
@@ -194,13 +196,14 @@ def test_the_page_reuses_a_recent_unchanged_finding_but_approval_compares_again(
     # The inputs change within that while: the page may not know yet, approval does.
     application = Application.objects.order_by("pk").first()
     Application.objects.filter(pk=application.pk).update(requested_amount=Decimal("1.00"))
-    response = approver.post(f"/verdelingen/{run.pk}/goedkeuren/")
-    assert response.status_code == 409 and f"{application.reference}: requested" in response.content.decode()
+    response = approver.post(f"/verdelingen/{run.pk}/goedkeuren/", CONFIRMED)
+    assert response.status_code == 409
+    assert f"{application.reference}: het aangevraagde bedrag" in response.content.decode()
     assert len(builds) == 2
     # A change found is never remembered, and ends the earlier finding: every view looks again and lists it.
     for _ in range(2):
         page = approver.get(f"/verdelingen/{run.pk}/").content.decode()
-        assert f"{application.reference}: requested" in page
+        assert f"{application.reference}: het aangevraagde bedrag" in page
     assert len(builds) == 4
 
 
