@@ -5,6 +5,7 @@ They parse what a person typed (Dutch amounts); whether the policy holds togethe
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -75,10 +76,48 @@ class PotForm(forms.Form):
         return PotInput(data["name"], data["budget"], data.get("network"), (data.get("spill_to") or "").strip())
 
 
+MUNICIPALITY_LIST = "gemeenten"  # the one <datalist> of the page that every municipality field searches
+CBS_CODE = re.compile(r"(?:^|\()\s*(GM\d{4})\s*\)?$", re.IGNORECASE)
+
+
+class MunicipalityField(forms.CharField):
+    """A municipality typed, or picked from the page's one searchable list: "Amsterdam (GM0363)", its CBS code
+    or its name. One shared list instead of a select of every municipality per row keeps a page of twenty
+    reservations light."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"list": MUNICIPALITY_LIST, "autocomplete": "off", "maxlength": "120"})
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Municipality):
+            return f"{value.name} ({value.cbs_code})"
+        return value
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return None
+        code = CBS_CODE.search(text)
+        found = (
+            Municipality.objects.filter(cbs_code=code.group(1).upper())
+            if code
+            else Municipality.objects.filter(name__iexact=text)
+        )
+        matches = list(found[:2])
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                _("Kies een gemeente uit de lijst, bijvoorbeeld Amsterdam (GM0363); '%(typed)s' is er geen."),
+                params={"typed": text},
+                code="unknown",
+            )
+        return matches[0]
+
+
 class ReservationForm(forms.Form):
-    municipality = forms.ModelChoiceField(
-        label=_("Gemeente"), queryset=Municipality.objects.order_by("name"), to_field_name="cbs_code"
-    )
+    municipality = MunicipalityField(label=_("Gemeente"))
     area_name = forms.CharField(label=_("Gebied"), max_length=150, required=False)
     amount = MoneyField(label=_("Gereserveerd bedrag"))
 
@@ -127,7 +166,24 @@ def initial_policy(policy, default_min) -> tuple[dict, list[dict], list[dict]]:
             for p in policy.pots.all()
         ]
         reservations = [
-            {"municipality": r.municipality.cbs_code, "area_name": r.area_name, "amount": r.amount}
+            {"municipality": r.municipality, "area_name": r.area_name, "amount": r.amount}
             for r in policy.reservations.all()
         ]
     return values, pots, reservations
+
+
+def reservation_sum(*, budget: Decimal, reserve: Decimal | None, amounts: list[Decimal]) -> dict | None:
+    """The reservations added up against the amount to divide (the ceiling minus the reserve). With
+    reservations an application is capped at its area's and one without is not eligible, so what is not
+    reserved can never be spent: ``unspendable`` says how much. None without reservations."""
+    if not amounts:
+        return None
+    ceiling = max(budget - (reserve or Decimal("0")), Decimal("0"))
+    total = sum(amounts, Decimal("0"))
+    return {
+        "count": len(amounts),
+        "total": total,
+        "ceiling": ceiling,
+        "unspendable": max(ceiling - total, Decimal("0")),
+        "over": max(total - ceiling, Decimal("0")),
+    }

@@ -16,13 +16,21 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import Municipality
 from accounts.permissions import require
 from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
 from allocations.confirmation import NOT_CONFIRMED, Summary, confirmed, render_confirmation
 from allocations.runs import compare, selectors, services
 from allocations.runs.changes import describe as describe_change
-from allocations.runs.forms import PolicyForm, PotFormSet, ReservationFormSet, initial_policy, kept
+from allocations.runs.forms import (
+    PolicyForm,
+    PotFormSet,
+    ReservationFormSet,
+    initial_policy,
+    kept,
+    reservation_sum,
+)
 from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
 from allocations.runs.permissions import can_approve_run, can_view_allocation
 from allocations.runs.reasons import REASONS
@@ -78,6 +86,11 @@ def allocation_overview(request, pk: int):
             "call": call,
             "policy": policy,
             "minimums": selectors.minimums_of(call, policy),
+            "reservation_sum": reservation_sum(
+                budget=call.budget,
+                reserve=policy.reserve,
+                amounts=[r.amount for r in policy.reservations.all()] if policy.pk else [],
+            ),
             "runs": runs,
             "refresh": any(run.status in ACTIVE for run in runs),
             "has_final": has_final,
@@ -128,6 +141,19 @@ def allocation_policy(request, pk: int):
         form = PolicyForm(initial=values, min_points_default=default_min)
         pots = PotFormSet(initial=pot_rows, prefix="pot")
         reservations = ReservationFormSet(initial=reservation_rows, prefix="reservering")
+    if request.method == "POST":  # what was typed, as far as it reads
+        amounts = [
+            f.cleaned_data["amount"]
+            for f in reservations.forms
+            if f.has_changed()
+            and not f.errors
+            and f.cleaned_data.get("amount") is not None
+            and not f.cleaned_data.get("DELETE")
+        ]
+        reserve = form.cleaned_data.get("reserve") if form.is_valid() else policy.reserve
+    else:
+        amounts = [r.amount for r in policy.reservations.all()] if policy.pk else []
+        reserve = policy.reserve
     return render(
         request,
         "allocations/runs/policy.html",
@@ -136,6 +162,8 @@ def allocation_policy(request, pk: int):
             "form": form,
             "pots": pots,
             "reservations": reservations,
+            "reservation_sum": reservation_sum(budget=call.budget, reserve=reserve, amounts=amounts),
+            "municipalities": Municipality.objects.order_by("name").values_list("name", "cbs_code"),
             "frozen": is_frozen(call),
             "error_forms": [form, pots, reservations],
         },
