@@ -110,7 +110,7 @@ def render_pdf(html: str, *, stylesheet: bool = True) -> bytes:
 _EDGE_SPACE = re.compile(r"(<(?:p|li)\b[^>]*>)\s+|\s+(</(?:p|li)>)")
 
 
-def letter_html(content) -> str:
+def letter_html(content, *, draft: bool = False) -> str:
     """The letter's HTML, always in Dutch; every value is escaped by the template engine.
 
     Paragraphs lose the whitespace at their edges: with a trailing space WeasyPrint (with this system's Pango)
@@ -126,11 +126,13 @@ def letter_html(content) -> str:
                 "letter": content,
                 "emblem": settings.LETTER_EMBLEM,
                 "created": content.letter_date.isoformat(),
+                "draft": draft,
             },
         )
     return _EDGE_SPACE.sub(lambda m: m.group(1) or m.group(2), html)
 
 
-def letter_pdf(content) -> bytes:
-    """The letter as PDF/A-2A bytes; the same content gives the same bytes."""
-    return render_pdf(letter_html(content))
+def letter_pdf(content, *, draft: bool = False) -> bytes:
+    """The letter as PDF/A-2A bytes; the same content gives the same bytes. A ``draft`` (a preview) carries
+    CONCEPT on every page, so it can never pass for a decision."""
+    return render_pdf(letter_html(content, draft=draft))

@@ -276,4 +276,4 @@ def preview_letter(*, decision: Decision, texts: LetterText, by: User) -> bytes:
     require(can_edit_letter_texts.test(by, decision.application.call))
     decision = selectors.decisions_for_letters([decision.pk]).get()
     audit.record(actor=by, verb="letter.previewed", target=decision, data={"text_version": texts.version})
-    return render_letter_pdf(decision, texts, preview_date(decision))
+    return pdf.letter_pdf(letter_content(decision, texts, letter_date=preview_date(decision)), draft=True)

@@ -7,6 +7,7 @@ Thin: each view checks visibility (404) and role (403), calls a selector or a se
 from __future__ import annotations
 
 import io
+import re
 
 from django import forms
 from django.contrib import messages
@@ -308,18 +309,72 @@ def application_letters(request, pk: int):
     )
 
 
+FREE_TEXTS = ("introduction", "obligations", "unspent_money", "closing")
+#: Where each text appears in the letter, shown beside its field.
+WHERE = {
+    "introduction": gettext_lazy(
+        "Onder ‘Aanleiding’, na de zin over de aanvraag; in elke brief. Leeg: geen extra alinea."
+    ),
+    "obligations": gettext_lazy(
+        "Onder ‘Verplichtingen’, als laatste punt; alleen in toekenningen (niet in afwijzingen)."
+    ),
+    "unspent_money": gettext_lazy("Onder ‘Verplichtingen’, na de bestedingsperiode; alleen in toekenningen."),
+    "closing": gettext_lazy("Onder ‘Vragen’, na de contactgegevens, vóór de ondertekening; in elke brief."),
+    "minister": gettext_lazy("In de ondertekening: ‘namens …’."),
+    "signatory_name": gettext_lazy("In de ondertekening, onder ‘Hoogachtend’."),
+    "signatory_function": gettext_lazy("In de ondertekening, onder de naam."),
+    "directorate": gettext_lazy("In het briefhoofd, onder het ministerie."),
+    "contact_name": gettext_lazy("Onder ‘Vragen’: met wie de gemeente contact opneemt."),
+    "contact_email": gettext_lazy("Onder ‘Vragen’ en in het briefhoofd."),
+    "contact_phone": gettext_lazy("Onder ‘Vragen’ en in het briefhoofd."),
+}
+NO_PLACEHOLDERS = gettext_lazy(
+    "Deze tekst staat letterlijk in elke brief; invulvelden zoals %(found)s worden niet ingevuld. De brief noemt "
+    "de gemeente, het bedrag en het kenmerk zelf al. Schrijf de tekst zonder accolades."
+)
+
+
 class LetterTextForm(forms.ModelForm):
     class Meta:
         model = LetterText
         fields = list(services.TEXT_FIELDS)
         widgets = {
-            name: forms.Textarea(attrs={"rows": 4, "maxlength": 2000})
-            for name in ("introduction", "obligations", "unspent_money", "closing")
+            name: forms.Textarea(attrs={"rows": 4, "maxlength": 2000, "class": "utrecht-textarea"})
+            for name in FREE_TEXTS
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.help_text = WHERE.get(name, "")
+            if name not in FREE_TEXTS:
+                field.widget.attrs.setdefault("class", "utrecht-textbox")
+
+    def clean(self):
+        """Placeholders such as {gemeente} would be printed literally: refused, with what was found."""
+        cleaned = super().clean()
+        for name in services.TEXT_FIELDS:
+            found = re.findall(r"\{[^{}]*\}|[{}]", str(cleaned.get(name) or ""))
+            if found:
+                self.add_error(name, NO_PLACEHOLDERS % {"found": ", ".join(dict.fromkeys(found))})
+        return cleaned
+
+
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        """By municipality and kind, so the right example is easy to find: "Utrecht – Afgewezen (KW-B1-0003)"."""
+        return f"{obj.application.municipality.name} – {obj.get_outcome_display()} ({obj.number})"
 
 
 class PreviewForm(forms.Form):
-    decision = forms.ModelChoiceField(queryset=Decision.objects.none(), label=gettext_lazy("Voorbeeld voor besluit"))
+    decision = DecisionChoiceField(
+        queryset=Decision.objects.none(),
+        label=gettext_lazy("Voorbeeld voor besluit"),
+        help_text=gettext_lazy(
+            "Het voorbeeld opent in een nieuw tabblad, met de ingevulde teksten (nog niet opgeslagen) en het "
+            "opschrift CONCEPT."
+        ),
+    )
 
 
 @login_required
@@ -329,7 +384,11 @@ def call_letter_texts(request, pk: int):
     require(can_edit_letter_texts.test(request.user, None))
     call = get_object_or_404(Call.objects.select_related("scheme"), pk=pk)
     latest = services.texts_for(call)
-    decisions = Decision.objects.filter(application__call=call).order_by("number")
+    decisions = (
+        Decision.objects.filter(application__call=call)
+        .select_related("application__municipality")
+        .order_by("application__municipality__name", "number")
+    )
     form = LetterTextForm(request.POST or None, instance=LetterText(**_copy(latest)))
     # The decision to preview is only asked for (and checked) when a preview is what was asked for.
     wants_preview = "preview" in request.POST
