@@ -56,6 +56,17 @@ def status_label(run: AllocationRun, *, has_final: bool, inputs_changed: bool = 
     return str(run.get_status_display())
 
 
+def _show_ceiling(form: PolicyForm, call: Call) -> None:
+    """The money fields name the ceiling they are checked against."""
+    ceiling = format_euro(call.budget)
+    form.fields["reserve"].help_text = _("Wordt van het subsidieplafond (%(ceiling)s) afgehouden en niet verdeeld.") % {
+        "ceiling": ceiling
+    }
+    form.fields["cap_amount"].help_text = _("Hoogstens het subsidieplafond (%(ceiling)s) min de reserve.") % {
+        "ceiling": ceiling
+    }
+
+
 def _call(request, pk: int) -> Call:
     require(can_view_allocation(request.user))
     return get_object_or_404(Call.objects.select_related("scheme"), pk=pk)
@@ -141,6 +152,7 @@ def allocation_policy(request, pk: int):
         form = PolicyForm(initial=values, min_points_default=default_min)
         pots = PotFormSet(initial=pot_rows, prefix="pot")
         reservations = ReservationFormSet(initial=reservation_rows, prefix="reservering")
+    _show_ceiling(form, call)
     if request.method == "POST":  # what was typed, as far as it reads
         amounts = [
             f.cleaned_data["amount"]
@@ -183,7 +195,11 @@ def allocation_start(request, pk: int):
     except TransitionNotAllowed as exc:  # a forced POST: the window is open, or the call is final
         messages.error(request, str(exc))
         return redirect("allocation_overview", pk=call.pk)
-    messages.success(request, _("Verdeling %(number)s wordt berekend.") % {"number": run.number})
+    run.refresh_from_db(fields=["status"])
+    if run.status in (RunStatus.DRAFT, RunStatus.FINAL):  # computed before the redirect (the embedded default)
+        messages.success(request, _("Verdeling %(number)s is berekend.") % {"number": run.number})
+    else:
+        messages.success(request, _("Verdeling %(number)s wordt berekend.") % {"number": run.number})
     return redirect("run_detail", pk=run.pk)
 
 

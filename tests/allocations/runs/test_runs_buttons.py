@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from allocations.runs import services, snapshot
+from allocations.runs.execution import execute_run
 from allocations.runs.models import AllocationRun, RunStatus
 from applications.models import Application
 from tests.allocations.runs.builders import allocation_call, reviewed
@@ -109,3 +110,39 @@ def test_dividing_is_in_the_menu_and_first_on_the_administrators_home(call, admi
     assert f'href="/aanvraagrondes/{call.pk}/verdeling/"' in main
     officer_home = officer_client.get("/").content.decode()
     assert "Verdelen en besluiten" not in officer_home
+
+
+def test_a_run_being_computed_shows_no_amounts_and_a_finished_one_says_so(
+    call, administrator_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=False):  # queued, not computed yet
+        administrator_client.post(f"/aanvraagrondes/{call.pk}/verdeling/berekenen/")
+    run = AllocationRun.objects.get(call=call)
+    page = administrator_client.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert "Verdeling 1 wordt berekend." in page
+    facts = page[page.index('id="gegevens-titel"') : page.index("</dl>", page.index('id="gegevens-titel"'))]
+    assert "nog niet berekend" in facts and "€ 0,00" not in facts
+    # Where the run is computed before the redirect (the embedded default), the message says it is done.
+    AllocationRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+    real_start = services.start_run
+
+    def start_and_compute(**kwargs):
+        started = real_start(**kwargs)
+        execute_run(started.pk)
+        return started
+
+    monkeypatch.setattr(services, "start_run", start_and_compute)
+    administrator_client.post(f"/aanvraagrondes/{call.pk}/verdeling/berekenen/")
+    latest = AllocationRun.objects.filter(call=call).order_by("-number").first()
+    page = administrator_client.get(f"/verdelingen/{latest.pk}/").content.decode()
+    assert latest.status == RunStatus.DRAFT
+    assert "Verdeling 2 is berekend." in page and "Verdeling 2 wordt berekend." not in page
+
+
+def test_the_money_fields_name_the_ceiling(administrator_client):
+    from tests.factories import UpcomingCallFactory
+
+    upcoming = UpcomingCallFactory(budget=Decimal("5000000.00"))
+    page = administrator_client.get(f"/aanvraagrondes/{upcoming.pk}/verdeling/beleid/").content.decode()
+    assert "Wordt van het subsidieplafond (€ 5.000.000,00) afgehouden" in page
+    assert "Hoogstens het subsidieplafond (€ 5.000.000,00) min de reserve." in page
