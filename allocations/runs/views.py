@@ -175,6 +175,7 @@ def allocation_policy(request, pk: int):
             "pots": pots,
             "reservations": reservations,
             "reservation_sum": reservation_sum(budget=call.budget, reserve=reserve, amounts=amounts),
+            "budget_cents": str(int(call.budget * 100)),  # a plain number for the script, never localized
             "municipalities": Municipality.objects.order_by("name").values_list("name", "cbs_code"),
             "frozen": is_frozen(call),
             "error_forms": [form, pots, reservations],

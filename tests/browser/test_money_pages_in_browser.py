@@ -69,3 +69,37 @@ def test_errors_in_sight_a_percentage_read_right_and_approval_after_its_summary(
     expect(page.get_by_role("button", name="Verdeling berekenen")).to_have_count(0)
     expect(page.get_by_text("Verdeling berekenen kan nu niet.")).to_be_visible()
     check_accessibility(page, context="allocation page of a final call")
+
+
+def test_reservations_add_up_as_typed_and_the_letter_editor_reads_well(page):
+    from accounts.models import Municipality
+    from tests.allocations.letters.batch import make_run
+
+    call = UpcomingCallFactory(budget=Decimal("3000000.00"))
+    for n in range(3):
+        Municipality.objects.create(
+            cbs_code=f"GM97{n:02d}", name=f"Wijkstad {n}", province="Utrecht", inhabitants=40_000, inhabitants_year=2024
+        )
+    ben = AdministratorFactory(full_name="Ben Tweede")
+    run = make_run(count=2, by=ben, prefix="B")
+    log_in(page, ben.email, PASSWORD, totp_secret=ben.totp_secret)
+
+    # The reservations table: a municipality from the one list, the sum as typed, and the warning.
+    page.goto(f"/aanvraagrondes/{call.pk}/verdeling/beleid/")
+    page.get_by_label("Gemeente, reservering 1").fill("Wijkstad 1 (GM9701)")
+    page.get_by_label("Gereserveerd bedrag, reservering 1").fill("1.000.000")
+    live = page.locator("[data-reservation-live]")
+    expect(live).to_contain_text("samen € 1.000.000,00 (regels: 1), tegen een te verdelen bedrag van € 3.000.000,00")
+    expect(live).to_contain_text("€ 2.000.000,00 kan nooit worden besteed.")
+    check_accessibility(page, context="policy form with a reservation being typed")
+    page.get_by_role("button", name="Verdeelbeleid opslaan").click()
+    expect(page.get_by_text("€ 2.000.000,00 kan nooit worden besteed:")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Wijkstad 1 (GM9701)")).to_be_visible()  # the summary's table
+    check_accessibility(page, context="allocation page with reservations")
+
+    # The letter editor: where each text appears, and the preview chosen by municipality and kind.
+    page.goto(f"/aanvraagrondes/{run.call_id}/brieftekst/")
+    expect(page.get_by_text("Onder ‘Aanleiding’, na de zin over de aanvraag; in elke brief.")).to_be_visible()
+    expect(page.get_by_label("Voorbeeld voor besluit")).to_contain_text("Toegekend")
+    expect(page.get_by_text("de standaardteksten van het portaal")).to_be_visible()
+    check_accessibility(page, context="letter-text editor")
