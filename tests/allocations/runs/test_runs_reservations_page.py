@@ -82,7 +82,7 @@ def test_a_municipality_is_found_by_its_list_entry_code_or_name(administrator_cl
         ("GM9003", Decimal("1000000.00")),
     ]
     body = administrator_client.get(url).content.decode()
-    assert "3 reserveringen, samen € 3.000.000,00" in body and "kan nooit worden besteed" not in body
+    assert "3 reserveringen, samen € 3.000.000,00" in body and "kan nooit worden besteed:" not in body
 
 
 def test_an_unknown_municipality_is_refused_in_the_summary(administrator_client, municipalities):
