@@ -33,7 +33,7 @@ def test_approving_a_run_audits_one_event_per_decision(
     with django_capture_on_commit_callbacks(execute=True):
         run = runs.start_run(call=call, by=administrator)
     before = AuditEvent.objects.count()
-    response = _client(second_administrator).post(reverse("run_approve", args=[run.pk]), {"confirm": "on"})
+    response = _client(second_administrator).post(reverse("run_approve", args=[run.pk]), {"bevestigd": "ja"})
     assert response.status_code == 302
     decisions = Decision.objects.filter(run=run)
     assert decisions.count() == 3
