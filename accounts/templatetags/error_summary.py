@@ -2,8 +2,9 @@
 page, one link per error to its field, focus moved to it, and "Fout: " before the page's title.
 
 One pattern for every form page: a view names the forms it validated in ``error_forms`` (forms and formsets,
-in page order) and ``base.html`` does the rest. The fields themselves get ``aria-invalid`` and
-``aria-describedby`` (their error and help) from Django's BoundField and ``forms/field.html``.
+in page order), or gives its linked errors as ``error_items``, and ``base.html`` does the rest. The fields
+themselves get ``aria-invalid`` and ``aria-describedby`` (their error and help) from Django's BoundField and
+``forms/field.html``.
 """
 
 from __future__ import annotations
@@ -74,15 +75,25 @@ def summary_items(forms) -> list[dict]:
     return items
 
 
+def page_errors(context) -> list[dict]:
+    """The page's errors: a view that links them itself (a group of radio buttons to its fieldset) gives them as
+    ``error_items`` (``message``, ``anchor`` and optionally ``label``); otherwise they are read from
+    ``error_forms``."""
+    items = context.get("error_items")
+    if items is not None:
+        return list(items)
+    return summary_items(invalid_forms(context))
+
+
 @register.simple_tag(takes_context=True)
 def error_title_prefix(context) -> str:
     """'Fout: ' before the title of a page whose form failed, so a screen reader hears it first."""
     from django.utils.translation import gettext as _
 
-    return _("Fout: ") if invalid_forms(context) else ""
+    return _("Fout: ") if page_errors(context) else ""
 
 
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)
 def error_summary(context) -> dict:
-    items = summary_items(invalid_forms(context))
+    items = page_errors(context)
     return {"items": items, "count": len(items)}

@@ -129,7 +129,7 @@ def _render_review(
             "submitted": submitted,
             "form": form,
             "blocks": form.blocks(),
-            "errors": _error_summary(form) if form.is_bound else [],
+            "error_items": _error_summary(form) if form.is_bound else [],  # the page's one error summary
             "criteria": criteria,
             "read_only_blocks": [{"criterion": c, "score": own_scores.get(c.pk)} for c in criteria],
             "others": other_scores,

@@ -197,8 +197,9 @@ def test_submitting_with_a_missing_motivation_shows_the_error_beside_the_field_a
     assert message in block
     assert block.index(message) < block.index(f'id="id_motivering_{criteria[0].pk}"')
     assert message not in criterion_block(page, criteria[1])
-    assert "Uw beoordeling is niet opgeslagen" in page
-    assert f'href="#id_motivering_{criteria[0].pk}"' in page  # the summary links to the field
+    summary = page[page.index("nplv-error-summary") : page.index("</ul>", page.index("nplv-error-summary"))]
+    assert "Er is 1 fout; er is niets opgeslagen." in summary and "<title>Fout: " in page
+    assert f'href="#id_motivering_{criteria[0].pk}"' in summary  # the summary links to the field
     assert re.search(r'value="8"[^>]*checked', block)  # what was typed stays in the form
     # Nothing changed: the draft is still the earlier one.
     review = Review.objects.get(assignment=assignment)
