@@ -146,3 +146,13 @@ def test_the_money_fields_name_the_ceiling(administrator_client):
     page = administrator_client.get(f"/aanvraagrondes/{upcoming.pk}/verdeling/beleid/").content.decode()
     assert "Wordt van het subsidieplafond (€ 5.000.000,00) afgehouden" in page
     assert "Hoogstens het subsidieplafond (€ 5.000.000,00) min de reserve." in page
+
+
+def test_a_criterions_points_read_the_dutch_way(call, administrator, administrator_client, start):
+    run = start(call, administrator)
+    line = run.lines.order_by("rank").first()
+    type(line).objects.filter(pk=line.pk).update(
+        breakdown=[{"kind": "criterion", "key": "1", "label": "Effectiviteit", "points": "25.50", "detail": ""}]
+    )
+    page = administrator_client.get(f"/verdelingen/{run.pk}/").content.decode()
+    assert "<dt>Effectiviteit</dt><dd>25,50</dd>" in page and "25.50" not in page
