@@ -107,7 +107,7 @@ def prepare_letters(
         if previous != send_on:
             batch.send_on, batch.status, batch.prepared_by, batch.prepared_at = send_on, BatchStatus.PREPARED, by, now
             batch.save()
-        count = services.create_letter_jobs(run=run, letter_date=send_on)
+        count = services.create_letter_jobs(run=run, letter_date=send_on, by=by)
         if previous != send_on or count:  # the same date again, with every letter made, records nothing
             audit.record(
                 actor=by,
@@ -130,7 +130,7 @@ def retry_failed(*, run: AllocationRun, by: User) -> int:
         batch = batch_of(run)
         _check("retry", by, batch)
         decisions = Decision.objects.filter(letter_jobs__run=run, letter_jobs__status=JobStatus.FAILED).distinct()
-        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, decisions=decisions)
+        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, decisions=decisions, by=by)
         audit.record(actor=by, verb="letters.retried", target=run, data={"jobs": count})
     return count
 
@@ -143,7 +143,7 @@ def regenerate(*, run: AllocationRun, by: User) -> int:
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
         batch = batch_of(run)
         _check("regenerate", by, batch)
-        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, correction=True)
+        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, correction=True, by=by)
         audit.record(actor=by, verb="letters.regenerated", target=run, data={"jobs": count})
     return count
 

@@ -1,9 +1,8 @@
 """Allocation runs: start, compute (in a Celery task), retry, approve with four eyes, and verify.
 
-Every state change is here, as keyword-only functions that check the rules, write and audit. The task is
-idempotent: a run is claimed with a lease (``attempts`` is the token of the attempt that holds it), lines
-are only written by the holder of the lease in one transaction, and the unique constraints make a second
-set of lines impossible. A beat sweeper re-queues runs whose message got lost or whose worker died.
+Every state change is here, as keyword-only functions that check the rules, write and audit; each status
+change takes the run's lifecycle table (``transitions.move``). The task's work is in ``execution``: a run is
+a leased job (``allocations.jobs``).
 """
 
 from __future__ import annotations
@@ -22,8 +21,8 @@ from accounts import audit
 from accounts.models import User
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import plan, snapshot, verification
-from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
+from allocations.runs import plan, snapshot, transitions, verification
+from allocations.runs.execution import _enqueue, execute_run, sweep_runs  # noqa: F401 - the task's work
 from allocations.runs.models import (
     AllocationLine,
     AllocationRun,
@@ -138,15 +137,16 @@ def check_window_closed(call: Call, now: datetime.datetime) -> None:
 
 
 def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
-    """A failed run is queued again (same number: it is the same run, tried once more)."""
+    """A failed run is queued again (same number: it is the same run, tried once more), with its attempts
+    counted afresh."""
     require(can_manage_allocation(by))
     with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.FAILED:
-            raise TransitionNotAllowed(_("Alleen een mislukte verdeling kan opnieuw worden gestart."))
-        run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
-        run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
-        audit.record(actor=by, verb="allocation_run.retried", target=run)
+        run = transitions.move(
+            run,
+            "retry",
+            by=by,
+            fields={"phase": "queued", "progress": 0, "error": "", "lease_until": None, "attempts": 0},
+        )
         transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
@@ -242,12 +242,18 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
                 % {"refs": ", ".join(check.missing[:20])},
                 missing=check.missing,
             )
-        run.status, run.approved_by, run.approved_at = RunStatus.FINAL, by, now
-        run.save(update_fields=["status", "approved_by", "approved_at"])
         lines = list(
             AllocationLine.objects.filter(run=run)
             .select_related("application")
             .order_by(F("rank").asc(nulls_last=True), "pk")
+        )
+        transitions.move(
+            run,
+            "approve",
+            by=by,
+            fields={"approved_by": by, "approved_at": now},
+            data={"decisions": len(lines), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
+            locked=True,
         )
         prefix = run.call.reference_prefix
         decisions = []
@@ -287,12 +293,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
             ],
             by=by,
             now=now,
-        )
-        audit.record(
-            actor=by,
-            verb="allocation_run.approved",
-            target=run,
-            data={"decisions": len(decisions), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
         )
     return run
 
