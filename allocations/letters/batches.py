@@ -30,11 +30,6 @@ from allocations.letters.transitions import ALREADY_SENT, BATCH_WORKFLOW, NOT_PR
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 
 
-class BatchNotReady(TransitionNotAllowed):
-    """The batch cannot be sent now: letters are still being made or failed, or today is not the day they
-    are dated (HTTP 409, with the reason)."""
-
-
 def batch_of(run: AllocationRun) -> LetterBatch:
     """The run's batch; an unsaved one in ``BatchStatus.NEW`` when the letters were never prepared."""
     return LetterBatch.objects.filter(run=run).first() or LetterBatch(run=run, status=BatchStatus.NEW)
@@ -193,8 +188,12 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             return 0
         _check("send", by, batch)
         refusal = send_refusal(run, batch, now=now)
-        if refusal:
-            raise BatchNotReady(refusal)
+        if refusal:  # letters still being made or failed, or today is not the day they are dated
+            progress = selectors.batch_progress(run)
+            raise TransitionNotAllowed(
+                refusal,
+                details={"send_on": batch.send_on.isoformat(), "open": progress.open, "failed": progress.failed},
+            )
         decisions = list(
             Decision.objects.select_for_update()
             .filter(run=run, sent_at__isnull=True)

@@ -76,26 +76,6 @@ class OwnRunApproval(PermissionDenied):
         )
 
 
-class RunInProgress(TransitionNotAllowed):
-    """A run of the call is still queued or being computed (HTTP 409): a second click starts no second run."""
-
-    def __init__(self, run: AllocationRun):
-        super().__init__(
-            _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
-            % {"number": run.number}
-        )
-        self.run = run
-
-
-class ApprovalRefused(TransitionNotAllowed):
-    """The run cannot be approved in its state (HTTP 409); ``changes`` and ``missing`` say why."""
-
-    def __init__(self, message: str, *, changes: list[dict] | None = None, missing: list[str] | None = None):
-        super().__init__(message)
-        self.changes = changes or []
-        self.missing = missing or []
-
-
 def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> AllocationRun:
     """Create a queued run of the call's current policy and enqueue its task once committed. While a run of
     the call is still queued or running, no other starts (a double click, two administrators at once)."""
@@ -106,7 +86,11 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
         Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
         busy = AllocationRun.objects.filter(call=call, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
         if busy is not None:
-            raise RunInProgress(busy)
+            raise TransitionNotAllowed(
+                _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
+                % {"number": busy.number},
+                details={"run": busy.pk},
+            )
         policy = policy_of(call)
         number = (AllocationRun.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
         run = AllocationRun.objects.create(
@@ -165,6 +149,20 @@ class ApprovalCheck:
     @property
     def ok(self) -> bool:
         return not (self.own_run or self.state_message or self.changes or self.missing)
+
+    @property
+    def refusal(self) -> str:
+        """Why the state forbids approving (the 409's message): the run's state, changed inputs, or
+        applications the run did not take. "" when nothing in the state stands in the way."""
+        if self.state_message:
+            return self.state_message
+        if self.changes:
+            return _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling.")
+        if self.missing:
+            return _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.") % {
+                "refs": ", ".join(self.missing[:20])
+            }
+        return ""
 
 
 def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> ApprovalCheck:
@@ -229,19 +227,8 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
         Call.objects.select_for_update().get(pk=run.call_id)
         run = AllocationRun.objects.select_for_update().select_related("call").get(pk=run.pk)
         check = approval_check(run, by)
-        if check.state_message:
-            raise ApprovalRefused(check.state_message)
-        if check.changes:
-            raise ApprovalRefused(
-                _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling."),
-                changes=check.changes,
-            )
-        if check.missing:
-            raise ApprovalRefused(
-                _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.")
-                % {"refs": ", ".join(check.missing[:20])},
-                missing=check.missing,
-            )
+        if check.refusal:
+            raise TransitionNotAllowed(check.refusal, details={"changes": check.changes, "missing": check.missing})
         lines = list(
             AllocationLine.objects.filter(run=run)
             .select_related("application")

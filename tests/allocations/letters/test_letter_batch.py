@@ -208,7 +208,7 @@ def test_sending_moves_every_application_and_mails_the_officers(
         batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # not prepared yet
     with django_capture_on_commit_callbacks(execute=False):
         prepare(run)
-    with pytest.raises(batches.BatchNotReady, match="Nog niet alle brieven zijn gemaakt"):
+    with pytest.raises(TransitionNotAllowed, match="Nog niet alle brieven zijn gemaakt"):
         batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # letters not made yet
     settings.JOB_REQUEUE_SECONDS = 0
     services.sweep_jobs()  # the lost messages are sent again; the tasks run (eagerly here)
