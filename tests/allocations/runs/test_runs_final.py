@@ -60,7 +60,7 @@ def test_revising_a_final_decision_is_refused_with_a_clear_message(administrator
     # A draft from before the approval can never be approved any more ...
     check = services.approval_check(second, second_administrator)
     assert "bezwaren" in check.state_message
-    with pytest.raises(services.ApprovalRefused, match="al een definitieve verdeling"):
+    with pytest.raises(TransitionNotAllowed, match="al een definitieve verdeling"):
         services.approve_run(run=second, by=second_administrator)
     # ... and no new run starts: it could never be approved either.
     with pytest.raises(TransitionNotAllowed, match="al een definitieve verdeling"):
@@ -92,8 +92,6 @@ def test_the_policy_of_a_call_with_a_final_run_cannot_change(final_run, administ
 
 # --- The run itself, its snapshot and its decisions ------------------------------------------------------
 def test_the_model_refuses_to_change_a_final_run_or_set_it_back_to_draft(final_run):
-    from accounts.workflow import TransitionNotAllowed
-
     for name, value in [
         ("status", RunStatus.DRAFT),
         ("total_awarded", Decimal("1.00")),
