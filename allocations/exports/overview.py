@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Municipality, Network
-from allocations.runs.models import AllocationLine, AllocationRun, Decision, RunStatus
+from allocations.runs.models import AllocationLine, AllocationRun, Decision
 from applications.models import Application, Call, Status
 
 ZERO = Decimal("0.00")
@@ -63,7 +63,7 @@ def calls_for_overview() -> QuerySet[Call]:
 
 
 def final_runs_by_call(calls: list[Call]) -> dict[int, AllocationRun]:
-    runs = AllocationRun.objects.filter(call__in=calls, status=RunStatus.FINAL)
+    runs = AllocationRun.objects.final().filter(call__in=calls)
     return {run.call_id: run for run in runs}
 
 
@@ -101,7 +101,7 @@ def call_overview(call: Call) -> CallOverview:
             "pk", "status", "requested_amount", "municipality_id", "municipality__province"
         )
     )
-    run = AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).first()
+    run = AllocationRun.objects.final_of(call)
     lines = (
         list(
             AllocationLine.objects.filter(run=run, included=True).values_list(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 from allocations.exports.writers import Column, Figure
 from allocations.letters.models import Letter
-from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
+from allocations.runs.models import AllocationLine, AllocationRun
 from allocations.runs.reasons import describe
 from applications.models import Call
 
@@ -257,10 +257,6 @@ def decision_rows(run: AllocationRun) -> Iterator[tuple[Any, ...]]:
         with translation.override(RECORD_LANGUAGE):
             rows = [decision_row(line) for line in chunk]
         yield from rows
-
-
-def final_run_of(call: Call) -> AllocationRun | None:
-    return AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).select_related("call").first()
 
 
 # ---------------------------------------------------------------------------------- publication list

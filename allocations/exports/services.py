@@ -36,7 +36,7 @@ from allocations.exports.models import (
 )
 from allocations.exports.permissions import can_export_decisions
 from allocations.exports.writers import Column, Figure, stream_csv, stream_json, write_xlsx
-from allocations.runs.models import AllocationRun, RunStatus
+from allocations.runs.models import AllocationRun
 from applications.models import Call
 
 # Above this many lines an export is built by a background job instead of downloaded directly.
@@ -68,14 +68,20 @@ class Export:
         return response
 
 
+def require_final(run: AllocationRun) -> None:
+    """Only a final run is exported: a draft can still change, and a figure sent to finance must not. The
+    one answer for every export, page and API alike (409 in the API)."""
+    if not run.is_final:
+        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+
+
 def exportable_run(*, run_id: int, by) -> AllocationRun:
     """The run to export: a 403 for anyone but an administrator, a 404 for no such run, a 409 for a draft."""
     require(can_export_decisions(by))
     run = AllocationRun.objects.select_related("call").filter(pk=run_id).first()
     if run is None:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     return run
 
 
@@ -85,7 +91,7 @@ def publishable_call(*, call_id: int, by) -> tuple[Call, AllocationRun]:
     call = Call.objects.filter(pk=call_id).first()
     if call is None:
         raise Http404
-    run = selectors.final_run_of(call)
+    run = AllocationRun.objects.select_related("call").final_of(call)
     if run is None:
         raise TransitionNotAllowed(_("Deze ronde heeft nog geen definitieve verdeling om te publiceren."))
     return call, run
@@ -160,8 +166,7 @@ def export_decisions(*, run: AllocationRun, by, fmt: str) -> Export:
     require(can_export_decisions(by))
     if fmt not in ExportFormat.values:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     lines = line_count(run)
     if lines > DIRECT_MAX_LINES:
         raise TransitionNotAllowed(
@@ -199,8 +204,7 @@ def start_export_job(*, run: AllocationRun, by, fmt: str) -> ExportJob:
     require(can_export_decisions(by))
     if fmt not in ExportFormat.values:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     with transaction.atomic():
         job = ExportJob.objects.create(run=run, format=fmt, requested_by=by, rows_total=line_count(run))
         audit.record(actor=by, verb="export.job_requested", target=run, data={"format": fmt, "job": job.pk})

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -28,7 +28,7 @@ from allocations.exports.permissions import (
     can_view_overview,
     can_view_portfolio,
 )
-from allocations.runs.models import AllocationRun, RunStatus
+from allocations.runs.models import AllocationRun
 from applications.models import Call
 
 
@@ -211,8 +211,10 @@ def portfolio(request):
 def run_exports(request, pk: int):
     require(can_export_decisions(request.user))
     run = get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
-    if run.status != RunStatus.FINAL:
-        raise Http404
+    try:
+        services.require_final(run)
+    except TransitionNotAllowed as exc:
+        return _conflict(request, exc, reverse("call_overview", args=[run.call_id]))
     return render(
         request,
         "allocations/exports/run_exports.html",

@@ -27,7 +27,7 @@ from allocations.letters import deadlines, selectors, services
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch
 from allocations.letters.permissions import can_manage_letters
 from allocations.letters.transitions import ALREADY_SENT, BATCH_WORKFLOW, NOT_PREPARED
-from allocations.runs.models import AllocationRun, Decision, RunStatus
+from allocations.runs.models import AllocationRun, Decision
 
 
 class BatchNotReady(TransitionNotAllowed):
@@ -93,7 +93,7 @@ def prepare_letters(
     now = now or timezone.now()
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.FINAL:
+        if not run.is_final:
             raise TransitionNotAllowed(_("Alleen van een definitieve verdeling worden brieven gemaakt."))
         batch = batch_of(run)
         _check("prepare", by, batch)

@@ -24,7 +24,6 @@ from allocations.runs.models import (
     AreaReservation,
     Method,
     PolicyPot,
-    RunStatus,
 )
 from allocations.runs.permissions import can_manage_allocation
 from applications.models import Call
@@ -175,7 +174,7 @@ def save_policy(
     check_policy(call=call, values=values, pots=pots, reservations=reservations)
     with rules_change(call, by=by, now=now):
         Call.objects.select_for_update().get(pk=call.pk)
-        if AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).exists():
+        if AllocationRun.objects.final().filter(call=call).exists():
             raise TransitionNotAllowed(
                 _("Het verdeelbeleid kan niet meer worden gewijzigd: deze ronde heeft een definitieve verdeling.")
             )

@@ -177,7 +177,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             "status": run.get_status_display()
         }
         return check
-    if AllocationRun.objects.filter(call_id=run.call_id, status=RunStatus.FINAL).exclude(pk=run.pk).exists():
+    if AllocationRun.objects.final().filter(call_id=run.call_id).exclude(pk=run.pk).exists():
         check.state_message = _(
             "Deze ronde heeft al een definitieve verdeling. Een besluit herzien hoort bij de behandeling van "
             "bezwaren en kan hier niet."
@@ -319,7 +319,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
     snapshot's hash. Of a final run, also every decision and every sent or current letter (the amount it
     prints, and its file's hash), as these are what the municipality holds (``verification``)."""
     require(can_manage_allocation(by))
-    if run.status not in (RunStatus.DRAFT, RunStatus.FINAL):
+    if not run.is_computed:
         raise TransitionNotAllowed(_("Alleen een berekende verdeling kan worden gecontroleerd."))
     stored = RunSnapshot.objects.get(run=run)
     computed_hash = snapshot.sha256(stored.data)
@@ -373,7 +373,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
     if computed is not None:
         differences += verification.total_differences(run, computed)
     decisions_checked = letters_checked = 0
-    if run.status == RunStatus.FINAL:
+    if run.is_final:
         found, decisions_checked = verification.decision_differences(run, planned, line_ids)
         differences += found
         found, letters_checked = verification.letter_differences(run, planned)

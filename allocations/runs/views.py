@@ -150,9 +150,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
         "may_approve": can_approve_run(request.user, run),
         "refresh": run.status in ACTIVE,
         "reasons": REASONS,
-        "other_runs": [
-            r for r in selectors.runs_of(run.call) if r.pk != run.pk and r.status in (RunStatus.DRAFT, RunStatus.FINAL)
-        ],
+        "other_runs": [r for r in selectors.runs_of(run.call) if r.pk != run.pk and r.is_computed],
         **extra,
     }
     return render(request, "allocations/runs/run_detail.html", context, status=status)
@@ -231,7 +229,7 @@ def run_retry(request, pk: int):
 @require_GET
 def run_compare(request, pk: int):
     call = _call(request, pk)
-    runs = list(selectors.runs_of(call).filter(status__in=(RunStatus.DRAFT, RunStatus.FINAL)))
+    runs = list(selectors.runs_of(call).computed())
     by_pk = {run.pk: run for run in runs}
     try:
         run_a = by_pk.get(int(request.GET.get("a", "")))

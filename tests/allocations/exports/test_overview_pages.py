@@ -58,7 +58,10 @@ def test_call_without_final_run_has_no_scatter_and_no_exports(administrator_clie
     assert 'id="punten-bedrag"' not in html
     assert "nog geen definitieve verdeling" in html
     assert f"/beheer/verdelingen/{draft.pk}/exports/" not in html
-    assert administrator_client.get(f"/beheer/verdelingen/{draft.pk}/exports/").status_code == 404
+    # A draft is not exported: the exports page refuses it with the same message as every export (409 in the API).
+    response = administrator_client.get(f"/beheer/verdelingen/{draft.pk}/exports/", follow=True)
+    assert response.redirect_chain[0] == (f"/beheer/overzichten/rondes/{draft.call_id}/", 302)
+    assert "Alleen de besluiten van een definitieve verdeling" in response.content.decode()
 
 
 def test_portfolio_lists_awards_per_municipality_and_filters_by_network(administrator_client, final_run):
