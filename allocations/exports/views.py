@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Network
+from accounts.networks import NETWORK_LABELS, NETWORK_ORDER
 from accounts.permissions import require
 from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
@@ -36,12 +36,7 @@ class PortfolioFilterForm(forms.Form):
     network = forms.ChoiceField(
         label=gettext_lazy("Netwerk"),
         required=False,
-        choices=[
-            ("", gettext_lazy("Alle gemeenten")),
-            (Network.NPLV, "NPLV"),
-            (Network.M50, "M50"),
-            (Network.NEW_TOWN, "New Town Alliantie"),
-        ],
+        choices=[("", gettext_lazy("Alle gemeenten")), *((code, NETWORK_LABELS[code]) for code in NETWORK_ORDER)],
     )
     year = forms.IntegerField(label=gettext_lazy("Jaar van besluit"), required=False, min_value=2000, max_value=2100)
 
@@ -123,8 +118,9 @@ def call_overview(request, pk: int):
             chart_id="per-netwerk",
             title=_("Aangevraagd en toegekend per netwerk"),
             description=_(
-                "Per netwerk (NPLV, M50, New Town, overig) het aangevraagde en het toegekende bedrag. Een gemeente "
-                "in meer netwerken telt in elk ervan mee."
+                "Per netwerk (NPLV, M50, New Town Alliantie, geen netwerk) het aangevraagde en het toegekende "
+                "bedrag, naar het lidmaatschap op de sluitingsdatum van de ronde. Een gemeente in meer netwerken telt "
+                "in elk ervan mee."
             ),
             categories=[label for label, _totals in data.per_network],
             series=[

@@ -36,8 +36,8 @@ from allocations.runs.models import (
 from allocations.runs.permissions import can_approve_run, can_manage_allocation
 from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
 from allocations.runs.rules import RulesCheck, approval_refusal, rules_check
-from allocations.runs.selectors import policy_of
-from applications.models import Application, Call, Status
+from allocations.runs.selectors import competing_applications, policy_of
+from applications.models import Call
 
 PHASES = {
     "queued": gettext_lazy("in de wachtrij"),
@@ -201,8 +201,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             snapshot.remember_unchanged(run.pk, run.input_hash, built_at)
     in_run = set(AllocationLine.objects.filter(run=run, included=True).values_list("application_id", flat=True))
     check.missing = list(
-        Application.objects.filter(call_id=run.call_id)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        competing_applications(run.call_id)
         .exclude(pk__in=in_run)
         .order_by("reference")
         .values_list("reference", flat=True)

@@ -132,7 +132,7 @@ def allocation_start(request, pk: int):
 
 def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
     lines = selectors.line_totals(run)
-    networks = selectors.networks_of({line.municipality_id for line in lines}, on=selectors.reference_date(run.call))
+    networks = selectors.networks_in_call(run.call, {line.municipality_id for line in lines})
     summary = selectors.summarise(run, lines, networks)
     page = Paginator(selectors.lines_for_page(run), LINES_PER_PAGE).get_page(request.GET.get("pagina"))
     run.progress_text = services.progress_text(run)

@@ -41,7 +41,7 @@ def test_call_overview_shows_totals_ratio_networks_provinces_points_and_pipeline
     assert overview.awarded == final_run.total_awarded
     assert overview.oversubscription == (final_run.total_requested / call.budget).quantize(Decimal("0.01"))
     networks = dict(overview.per_network)
-    assert networks["M50"].count == 4 and networks["NPLV"].count == 2 and networks["Overig"].count == 0
+    assert networks["M50"].count == 4 and networks["NPLV"].count == 2 and networks["geen netwerk"].count == 0
     assert networks["M50"].awarded == final_run.total_awarded
     assert dict(overview.pipeline)["Concept"] == 1
     assert dict(overview.pipeline)["Beschikking verzonden"] == 2
