@@ -23,8 +23,8 @@ from accounts.api_permissions import AdministratorsOnly, PortalAccess, roles_per
 from accounts.models import Role
 from accounts.permissions import require
 from allocations.letters import batches, deadlines, selectors, services
-from allocations.letters.models import Letter, LetterBatch
-from allocations.letters.permissions import can_view_application_letters, can_view_letter
+from allocations.letters.models import LetterBatch
+from allocations.letters.permissions import can_view_application_letters
 from allocations.letters.serializers import BatchSerializer, LetterSerializer, LetterTextSerializer, PrepareSerializer
 from allocations.runs.models import AllocationRun
 from applications.models import Application, Call
@@ -61,19 +61,12 @@ def application_letters(request, pk: int):
     return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
 
 
-def _visible_letter(request, pk: int) -> Letter:
-    letter = get_object_or_404(
-        Letter.objects.select_related("decision__application__municipality", "decision__run"), pk=pk
-    )
-    require(can_view_letter.test(request.user, letter), not_found=True)
-    return letter
-
-
 @extend_schema(responses={200: LetterSerializer}, description="De gegevens van één brief.")
 @api_view(["GET"])
 @permission_classes([PortalAccess])
 def letter_detail(request, pk: int):
-    return Response(LetterSerializer(_visible_letter(request, pk), context={"request": request}).data)
+    letter = selectors.visible_letter(pk, viewer=request.user)
+    return Response(LetterSerializer(letter, context={"request": request}).data)
 
 
 @extend_schema(
@@ -83,7 +76,7 @@ def letter_detail(request, pk: int):
 @api_view(["GET"])
 @permission_classes([PortalAccess])
 def letter_pdf(request, pk: int):
-    letter = _visible_letter(request, pk)
+    letter = selectors.visible_letter(pk, viewer=request.user)
     try:
         handle = services.open_letter(letter=letter, by=request.user, via="api")
     except FileNotFoundError as exc:

@@ -22,7 +22,7 @@ from accounts.forms import add_service_errors
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters import batches, deadlines, selectors, services
-from allocations.letters.models import Letter, LetterText
+from allocations.letters.models import LetterText
 from allocations.letters.permissions import (
     can_edit_letter_texts,
     can_manage_letters,
@@ -188,7 +188,7 @@ def run_letters_regenerate(request, pk: int):
 @login_required
 @require_GET
 def letter_download(request, pk: int):
-    letter = get_object_or_404(Letter.objects.select_related("decision__application"), pk=pk)
+    letter = selectors.visible_letter(pk, viewer=request.user)
     try:
         handle = services.open_letter(letter=letter, by=request.user)
     except FileNotFoundError as exc:
