@@ -19,14 +19,15 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.downloads import streaming_download
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.exports import selectors
 from allocations.exports.models import (
+    CONTENT_TYPES,
     FILE_ENDINGS,
     ExportFormat,
     ExportJob,
@@ -44,12 +45,6 @@ DIRECT_MAX_LINES = 5_000
 LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 PROGRESS_EVERY = 2_000
-CONTENT_TYPES: dict[str, str] = {
-    ExportFormat.CSV: "text/csv; charset=utf-8",
-    ExportFormat.CSV_NL: "text/csv; charset=utf-8",
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ExportFormat.JSON: "application/json",
-}
 
 
 @dataclass
@@ -62,10 +57,7 @@ class Export:
 
     def response(self) -> StreamingHttpResponse:
         """The download, for a page and the API alike: its own file name, never cached."""
-        response = StreamingHttpResponse(self.chunks, content_type=self.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, self.filename)
-        response["Cache-Control"] = "no-store"
-        return response
+        return streaming_download(self.chunks, filename=self.filename, content_type=self.content_type)
 
 
 def require_final(run: AllocationRun) -> None:

@@ -7,7 +7,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.downloads import private_file
 from accounts.networks import NETWORK_LABELS, NETWORK_ORDER
 from accounts.permissions import require
 from accounts.templatetags.portal import format_euro
@@ -265,8 +265,7 @@ def export_job_download(request, pk: int):
         job = services.job_for_download(job_id=pk, by=request.user)
     except TransitionNotAllowed as exc:
         return _conflict(request, exc, reverse("export_job", args=[pk]))
-    content_type = services.CONTENT_TYPES[job.format]
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+    return private_file(job.file.open("rb"), filename=job.filename, content_type=job.content_type)
 
 
 @login_required

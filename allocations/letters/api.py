@@ -9,7 +9,7 @@ batch's state (or the day) forbids the step.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -19,8 +19,8 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import AdministratorsOnly, PortalAccess, roles_permission
-from accounts.models import Role
+from accounts.api_permissions import AdministratorsOnly, MinistryOnly, PortalAccess
+from accounts.downloads import private_file
 from accounts.permissions import require
 from allocations.letters import batches, deadlines, selectors, services
 from allocations.letters.models import LetterBatch
@@ -28,8 +28,6 @@ from allocations.letters.permissions import can_view_application_letters
 from allocations.letters.serializers import BatchSerializer, LetterSerializer, LetterTextSerializer, PrepareSerializer
 from allocations.runs.models import AllocationRun
 from applications.models import Application, Call
-
-MinistryOnly = roles_permission(Role.REVIEWER, Role.ADMINISTRATOR)
 
 
 @extend_schema(
@@ -81,15 +79,9 @@ def letter_pdf(request, pk: int):
         handle = services.open_letter(letter=letter, by=request.user, via="api")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{letter.decision.number}-v{letter.version}.pdf",
-        content_type="application/pdf",
+    return private_file(
+        handle, filename=f"{letter.decision.number}-v{letter.version}.pdf", content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Preparing and sending a run's letters; a call's letter texts (administrators) ---------------------------

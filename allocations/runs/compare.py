@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from accounts.money import euros
 from accounts.networks import NETWORK_ORDER, NO_NETWORK, groups, label
 from accounts.templatetags.portal import format_euro
 from allocations.runs.models import AllocationRun
@@ -75,7 +76,7 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
             for code in groups(networks.get(municipality.pk, ())):
                 _add(per_network.setdefault(code, Row(code, label(code))), side, line.awarded)
             for name, cents in line.funded_from.items():
-                _add(pots.setdefault(name, Row(name, name)), side, Decimal(cents) / 100)
+                _add(pots.setdefault(name, Row(name, name)), side, euros(cents))
             if line.awarded > 0:
                 if side == "a":
                     result.funded_a += 1

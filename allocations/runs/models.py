@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import textlimits
 from accounts.models import Municipality, Network
+from accounts.money import euros
 from accounts.textlimits import limited
 from accounts.workflow import TransitionNotAllowed
+from allocations.runs.reasons import describe
 from applications.models import MONEY, Application, Call, Theme
 from applications.models.reviews import POINTS
 
@@ -313,7 +315,7 @@ class AllocationRun(models.Model):
 
     def _policy_cents(self, key: str) -> Decimal | None:
         value = (self.parameters or {}).get("policy", {}).get(key)
-        return None if value is None else Decimal(value) / 100
+        return euros(value)
 
     @property
     def published_ceiling(self) -> Decimal | None:
@@ -418,8 +420,6 @@ class AllocationLine(models.Model):
     @property
     def reason_label(self) -> str:
         """The stored ground in one sentence, in the active language."""
-        from allocations.runs.reasons import describe
-
         return describe(self.ground, self.reason)
 
 

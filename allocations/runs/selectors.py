@@ -1,4 +1,5 @@
-"""Queries for the allocation pages and the API, each a fixed number of queries however many lines."""
+"""Queries for the allocation pages and the API, each a fixed number of queries however many lines; and the
+shared rules of a run's inputs: the applications that compete in it and the day their networks are read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import NamedTuple
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.money import euros
 from accounts.networks import NETWORK_ORDER, NO_NETWORK, groups, label, networks_on
 from allocations.runs.models import (
     AllocationLine,
@@ -187,7 +189,7 @@ def summarise(run: AllocationRun, lines: list[LineTotal], networks: dict[int, li
         home.count += 1
     for pot in run.pot_totals:
         totals = summary.per_pot.setdefault(pot["name"], Totals())
-        totals.awarded = Decimal(pot["spent"]) / 100
+        totals.awarded = euros(pot["spent"])
     for line in lines:
         for name in line.funded_from:
             if name in summary.per_pot:

@@ -13,12 +13,15 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.money import cents
 from allocations.runs.selectors import competing_applications, minimums_of, networks_in_call, policy_with_parts
 from applications.models import BudgetLine, PointsBreakdown, PointsComponent
 from applications.published_rules import document as published_rules
@@ -38,12 +41,6 @@ def _engine_version() -> str:
 
 
 ENGINE_VERSION = _engine_version()
-
-
-def cents(amount: Decimal | None) -> int | None:
-    if amount is None:
-        return None
-    return int((Decimal(amount) * 100).to_integral_exact())
 
 
 def points_text(value: Decimal | None) -> str | None:
@@ -219,7 +216,7 @@ def build(call, policy) -> dict:
     }
 
 
-def _points(breakdown: dict | None, components: dict[int, list[dict]]) -> dict | None:
+def _points(breakdown: Mapping[str, Any] | None, components: dict[int, list[dict]]) -> dict | None:
     if breakdown is None:
         return None
     return {
@@ -248,6 +245,7 @@ def differences(old: dict, new: dict) -> list[dict]:
     for pk in sorted(set(before) | set(after)):
         a, b = before.get(pk), after.get(pk)
         if a is None:
+            assert b is not None  # pk came from one of the two
             changes.append({"reference": b["reference"], "application": pk, "fields": [], "change": "added"})
         elif b is None:
             changes.append({"reference": a["reference"], "application": pk, "fields": [], "change": "removed"})
