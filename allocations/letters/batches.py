@@ -28,6 +28,7 @@ from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBat
 from allocations.letters.permissions import can_manage_letters
 from allocations.letters.transitions import ALREADY_SENT, BATCH_WORKFLOW, NOT_PREPARED
 from allocations.runs.models import AllocationRun, Decision
+from applications.workflow import move_each
 
 
 class BatchNotReady(TransitionNotAllowed):
@@ -182,8 +183,6 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
     """Mark the run's letters as sent, on the day they are dated: each current letter and its decision get
     the moment, the application moves to "Beschikking verzonden", the objection period starts, and the
     municipality's officers get an e-mail. A batch already sent changes nothing (a double click)."""
-    from applications.workflow import move_each
-
     require(can_manage_letters.test(by, run))
     now = now or timezone.now()
     with transaction.atomic():

@@ -1,9 +1,9 @@
-"""Allocation runs: start, compute (in a Celery task), retry, approve with four eyes, and verify.
+"""Allocation runs: start, retry, approve with four eyes, and verify.
 
-Every state change is here, as keyword-only functions that check the rules, write and audit. The task is
-idempotent: a run is claimed with a lease (``attempts`` is the token of the attempt that holds it), lines
-are only written by the holder of the lease in one transaction, and the unique constraints make a second
-set of lines impossible. A beat sweeper re-queues runs whose message got lost or whose worker died.
+Every state change a person makes is here, as keyword-only functions that check the rules, write and audit.
+The task's work (claiming a run with a lease, computing and writing its lines, the sweeper) is in
+``execution``; a run is queued with ``execution.enqueue`` once its row is committed. The policy is saved by
+``policies.save_policy``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.models import User
+from accounts.money import cents
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import plan, snapshot, verification
-from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
+from allocations.runs import execution, plan, snapshot, verification
 from allocations.runs.models import (
     AllocationLine,
     AllocationRun,
@@ -34,10 +34,10 @@ from allocations.runs.models import (
     outcome_for,
 )
 from allocations.runs.permissions import can_approve_run, can_manage_allocation
-from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
 from allocations.runs.rules import RulesCheck, approval_refusal, rules_check
 from allocations.runs.selectors import competing_applications, policy_of
 from applications.models import Call
+from applications.workflow import move_each
 
 PHASES = {
     "queued": gettext_lazy("in de wachtrij"),
@@ -124,7 +124,7 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
             created_at=now,
         )
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
-        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
+        transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -147,7 +147,7 @@ def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
         run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
         run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
         audit.record(actor=by, verb="allocation_run.retried", target=run)
-        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
+        transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -218,8 +218,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
 
     Approval renders nothing: the letters are made when an administrator prepares them with the day they
     will be sent (``allocations.letters.batches.prepare_letters``), the date they print."""
-    from applications.workflow import move_each
-
     require(can_manage_allocation(by))
     if not can_approve_run(by, run):
         raise OwnRunApproval
@@ -339,15 +337,13 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
             "rank": line.rank,
             "pot": line.pot,
             "funded_from": line.funded_from,
-            "ceiling": snapshot.cents(line.ceiling),
-            "awarded": snapshot.cents(line.awarded),
+            "ceiling": cents(line.ceiling),
+            "awarded": cents(line.awarded),
             "reason": line.reason,
             "eligible": line.eligible,
             "is_cutoff": line.is_cutoff,
             "ground": line.ground,
-            "splits": sorted(
-                (s.theme_id, s.year, snapshot.cents(s.requested), snapshot.cents(s.awarded)) for s in line.splits.all()
-            ),
+            "splits": sorted((s.theme_id, s.year, cents(s.requested), cents(s.awarded)) for s in line.splits.all()),
         }
         wanted = expected.pop(line.application_id, None)
         if wanted is not None and stored.data.get("schema", 1) < 2:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import compare, selectors, services
+from allocations.runs import compare, policies, selectors, services
 from allocations.runs.forms import PolicyForm, PotFormSet, ReservationFormSet, initial_policy, kept
 from allocations.runs.models import AllocationRun, RunStatus
 from allocations.runs.permissions import can_approve_run, can_view_allocation
@@ -77,7 +77,7 @@ def allocation_policy(request, pk: int):
         reservations = ReservationFormSet(request.POST, prefix="reservering")
         if form.is_valid() and pots.is_valid() and reservations.is_valid():
             try:
-                services.save_policy(
+                policies.save_policy(
                     call=call,
                     by=request.user,
                     values=form.cleaned_data,
