@@ -1,5 +1,5 @@
-"""The allocation policy of a call: the one service that checks and saves it, for the page, the admin and
-the API alike, with a clear Dutch message for every mistake. The policy is part of the call's published
+"""The allocation policy of a call: the one service that checks and saves it, for the page and the API alike
+(the admin only shows it), with a clear Dutch message for every mistake. The policy is part of the call's published
 rules: saved before the window opens it publishes a new version of them, and from the opening on it is
 refused (Awb 4:27, applications/published_rules/freeze.py)."""
 
@@ -215,8 +215,8 @@ def _describe(policy: AllocationPolicy) -> dict:
         {
             "name": p.name,
             "budget": p.budget,
-            "network": p.network.code if p.network_id else None,
-            "spill_to": p.spill_to.name if p.spill_to_id else None,
+            "network": p.network.code if p.network is not None else None,
+            "spill_to": p.spill_to.name if p.spill_to is not None else None,
         }
         for p in policy.pots.select_related("network", "spill_to")
     ]
