@@ -5,17 +5,26 @@ the caller has checked the permission and written the audit event."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import IO
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 PRIVATE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
 
 
-def private_file(handle, *, filename: str, content_type: str, inline: bool = False) -> FileResponse:
-    """An open file (or ``io.BytesIO``) as a download named ``filename``; ``inline`` shows it in the browser
-    (a preview) instead of saving it."""
-    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+def private_file(
+    source: IO[bytes] | bytes, *, filename: str, content_type: str, inline: bool = False
+) -> FileResponse | HttpResponse:
+    """A file as a download named ``filename``: an open file is sent in chunks, bytes made in memory (a PDF
+    rendered on the fly) in one piece. ``inline`` shows it in the browser (a preview) instead of saving it."""
+    response: FileResponse | HttpResponse
+    if isinstance(source, bytes):
+        response = HttpResponse(source, content_type=content_type)
+        if disposition := content_disposition_header(not inline, filename):
+            response["Content-Disposition"] = disposition
+    else:
+        response = FileResponse(source, as_attachment=not inline, filename=filename, content_type=content_type)
     for header, value in PRIVATE.items():
         response[header] = value
     return response
@@ -24,7 +33,7 @@ def private_file(handle, *, filename: str, content_type: str, inline: bool = Fal
 def streaming_download(chunks: Iterable[bytes | str], *, filename: str, content_type: str) -> StreamingHttpResponse:
     """A file sent while it is written (an export, the audit log), so a large one never sits in memory."""
     response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     for header, value in PRIVATE.items():
         response[header] = value
     return response

@@ -4,8 +4,6 @@ as the pages."""
 
 from __future__ import annotations
 
-import io
-
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -380,7 +378,7 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
             except OSError:
                 pass  # the stored copy is missing: render it again below
         content = documents.render_application_pdf(application)
-        return private_file(io.BytesIO(content), filename=filename, content_type="application/pdf")
+        return private_file(content, filename=filename, content_type="application/pdf")
 
 
 def register(router) -> None:
