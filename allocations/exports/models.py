@@ -91,6 +91,8 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

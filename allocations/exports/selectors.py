@@ -142,6 +142,9 @@ DECISION_COLUMNS = [
     Column("decision_number", _("Beschikkingsnummer"), width=20),
     Column("decided_on", _("Besluitdatum"), kind="date", width=12),
     Column("letter", _("Kenmerk beschikkingsbrief"), width=22),
+    # The letter's date is the day it is (to be) sent, from which the objection term counts (Awb 6:8).
+    Column("letter_date", _("Datum beschikkingsbrief"), kind="date", width=12),
+    Column("sent_on", _("Verzonden op"), kind="date", width=12),
     Column("letter_sha256", _("SHA-256 beschikkingsbrief"), width=66),
 ]
 
@@ -249,6 +252,8 @@ def decision_row(line: AllocationLine, *, networks_on: datetime.date) -> tuple[A
         decision.number if decision is not None else "",
         decided_on,
         f"{decision.number}-v{letter.version}" if letter is not None and decision is not None else "",
+        letter.letter_date if letter is not None else None,
+        timezone.localdate(letter.sent_at) if letter is not None and letter.sent_at is not None else None,
         letter.sha256 if letter is not None else "",
     )
 

@@ -31,11 +31,6 @@ from allocations.runs.models import AllocationRun, Decision
 from applications.workflow import move_each
 
 
-class BatchNotReady(TransitionNotAllowed):
-    """The batch cannot be sent now: letters are still being made or failed, or today is not the day they
-    are dated (HTTP 409, with the reason)."""
-
-
 def batch_of(run: AllocationRun) -> LetterBatch:
     """The run's batch; an unsaved one in ``BatchStatus.NEW`` when the letters were never prepared."""
     return LetterBatch.objects.filter(run=run).first() or LetterBatch(run=run, status=BatchStatus.NEW)
@@ -108,7 +103,7 @@ def prepare_letters(
         if previous != send_on:
             batch.send_on, batch.status, batch.prepared_by, batch.prepared_at = send_on, BatchStatus.PREPARED, by, now
             batch.save()
-        count = services.create_letter_jobs(run=run, letter_date=send_on)
+        count = services.create_letter_jobs(run=run, letter_date=send_on, by=by)
         if previous != send_on or count:  # the same date again, with every letter made, records nothing
             audit.record(
                 actor=by,
@@ -131,7 +126,7 @@ def retry_failed(*, run: AllocationRun, by: User) -> int:
         batch = batch_of(run)
         _check("retry", by, batch)
         decisions = Decision.objects.filter(letter_jobs__run=run, letter_jobs__status=JobStatus.FAILED).distinct()
-        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, decisions=decisions)
+        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, decisions=decisions, by=by)
         audit.record(actor=by, verb="letters.retried", target=run, data={"jobs": count})
     return count
 
@@ -144,7 +139,7 @@ def regenerate(*, run: AllocationRun, by: User) -> int:
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
         batch = batch_of(run)
         _check("regenerate", by, batch)
-        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, correction=True)
+        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, correction=True, by=by)
         audit.record(actor=by, verb="letters.regenerated", target=run, data={"jobs": count})
     return count
 
@@ -192,8 +187,12 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             return 0
         _check("send", by, batch)
         refusal = send_refusal(run, batch, now=now)
-        if refusal:
-            raise BatchNotReady(refusal)
+        if refusal:  # letters still being made or failed, or today is not the day they are dated
+            progress = selectors.batch_progress(run)
+            raise TransitionNotAllowed(
+                refusal,
+                details={"send_on": batch.send_on.isoformat(), "open": progress.open, "failed": progress.failed},
+            )
         decisions = list(
             Decision.objects.select_for_update()
             .filter(run=run, sent_at__isnull=True)

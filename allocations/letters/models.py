@@ -145,11 +145,9 @@ class JobStatus(models.TextChoices):
 class LetterJob(models.Model):
     """The work of rendering one decision's letter: the database, not the broker, says what is left to do.
 
-    A worker claims a job with a lease; a job whose lease ran out (its worker died) is claimed again by
-    the sweeper, up to ``MAX_ATTEMPTS`` times, after which it fails visibly.
+    A leased job (``allocations.jobs``): a job whose lease ran out (its worker died) is claimed again by the
+    sweeper, up to the attempt limit of ``settings.JOBS``, after which it fails visibly with the reason.
     """
-
-    MAX_ATTEMPTS = 5
 
     Status = JobStatus
 
@@ -158,6 +156,8 @@ class LetterJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
     error = models.TextField(_("foutmelding"), blank=True)
     correction = models.BooleanField(_("correctie"), default=False)
     letter_date = models.DateField(_("datum van de brief"))

@@ -170,10 +170,6 @@ class ApproveView(_AllocationView):
             run = services.approve_run(run=run, by=request.user)
         except services.OwnRunApproval as exc:
             raise exceptions.PermissionDenied(detail=str(exc)) from exc
-        except services.ApprovalRefused as exc:
-            return Response(
-                {"detail": str(exc), "changes": exc.changes, "missing": exc.missing}, status=status.HTTP_409_CONFLICT
-            )
         return Response(RunSerializer(selectors.run_for(run.pk)).data)
 
 

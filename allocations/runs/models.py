@@ -276,6 +276,8 @@ class AllocationRun(models.Model):
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
     pot_totals = models.JSONField(_("totalen per pot"), default=list, blank=True)
 
     objects = FrozenRunsQuerySet.as_manager()

@@ -1,9 +1,9 @@
 """Allocation runs: start, retry, approve with four eyes, and verify.
 
-Every state change a person makes is here, as keyword-only functions that check the rules, write and audit.
-The task's work (claiming a run with a lease, computing and writing its lines, the sweeper) is in
-``execution``; a run is queued with ``execution.enqueue`` once its row is committed. The policy is saved by
-``policies.save_policy``.
+Every state change a person makes is here, as keyword-only functions that check the rules, write and audit;
+each status change takes the run's lifecycle table (``transitions.move``). The task's work (a run is a leased
+job, ``allocations.jobs``: computing and writing its lines, the sweeper) is in ``execution``; a run is queued
+with ``execution.enqueue`` once its row is committed. The policy is saved by ``policies.save_policy``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from accounts.models import User
 from accounts.money import cents
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import execution, plan, snapshot, verification
+from allocations.runs import execution, plan, snapshot, transitions, verification
 from allocations.runs.models import (
     AllocationLine,
     AllocationRun,
@@ -77,26 +77,6 @@ class OwnRunApproval(PermissionDenied):
         )
 
 
-class RunInProgress(TransitionNotAllowed):
-    """A run of the call is still queued or being computed (HTTP 409): a second click starts no second run."""
-
-    def __init__(self, run: AllocationRun):
-        super().__init__(
-            _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
-            % {"number": run.number}
-        )
-        self.run = run
-
-
-class ApprovalRefused(TransitionNotAllowed):
-    """The run cannot be approved in its state (HTTP 409); ``changes`` and ``missing`` say why."""
-
-    def __init__(self, message: str, *, changes: list[dict] | None = None, missing: list[str] | None = None):
-        super().__init__(message)
-        self.changes = changes or []
-        self.missing = missing or []
-
-
 def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> AllocationRun:
     """Create a queued run of the call's current policy and enqueue its task once committed. While a run of
     the call is still queued or running, no other starts (a double click, two administrators at once)."""
@@ -107,7 +87,11 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
         Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
         busy = AllocationRun.objects.filter(call=call, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
         if busy is not None:
-            raise RunInProgress(busy)
+            raise TransitionNotAllowed(
+                _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
+                % {"number": busy.number},
+                details={"run": busy.pk},
+            )
         policy = policy_of(call)
         number = (AllocationRun.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
         run = AllocationRun.objects.create(
@@ -138,15 +122,16 @@ def check_window_closed(call: Call, now: datetime.datetime) -> None:
 
 
 def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
-    """A failed run is queued again (same number: it is the same run, tried once more)."""
+    """A failed run is queued again (same number: it is the same run, tried once more), with its attempts
+    counted afresh."""
     require(can_manage_allocation(by))
     with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.FAILED:
-            raise TransitionNotAllowed(_("Alleen een mislukte verdeling kan opnieuw worden gestart."))
-        run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
-        run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
-        audit.record(actor=by, verb="allocation_run.retried", target=run)
+        run = transitions.move(
+            run,
+            "retry",
+            by=by,
+            fields={"phase": "queued", "progress": 0, "error": "", "lease_until": None, "attempts": 0},
+        )
         transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
@@ -165,6 +150,20 @@ class ApprovalCheck:
     @property
     def ok(self) -> bool:
         return not (self.own_run or self.state_message or self.changes or self.missing)
+
+    @property
+    def refusal(self) -> str:
+        """Why the state forbids approving (the 409's message): the run's state, changed inputs, or
+        applications the run did not take. "" when nothing in the state stands in the way."""
+        if self.state_message:
+            return self.state_message
+        if self.changes:
+            return _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling.")
+        if self.missing:
+            return _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.") % {
+                "refs": ", ".join(self.missing[:20])
+            }
+        return ""
 
 
 def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> ApprovalCheck:
@@ -226,25 +225,20 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
         Call.objects.select_for_update().get(pk=run.call_id)
         run = AllocationRun.objects.select_for_update().select_related("call").get(pk=run.pk)
         check = approval_check(run, by)
-        if check.state_message:
-            raise ApprovalRefused(check.state_message)
-        if check.changes:
-            raise ApprovalRefused(
-                _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling."),
-                changes=check.changes,
-            )
-        if check.missing:
-            raise ApprovalRefused(
-                _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.")
-                % {"refs": ", ".join(check.missing[:20])},
-                missing=check.missing,
-            )
-        run.status, run.approved_by, run.approved_at = RunStatus.FINAL, by, now
-        run.save(update_fields=["status", "approved_by", "approved_at"])
+        if check.refusal:
+            raise TransitionNotAllowed(check.refusal, details={"changes": check.changes, "missing": check.missing})
         lines = list(
             AllocationLine.objects.filter(run=run)
             .select_related("application")
             .order_by(F("rank").asc(nulls_last=True), "pk")
+        )
+        transitions.move(
+            run,
+            "approve",
+            by=by,
+            fields={"approved_by": by, "approved_at": now},
+            data={"decisions": len(lines), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
+            locked=True,
         )
         prefix = run.call.reference_prefix
         decisions = []
@@ -284,12 +278,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
             ],
             by=by,
             now=now,
-        )
-        audit.record(
-            actor=by,
-            verb="allocation_run.approved",
-            target=run,
-            data={"decisions": len(decisions), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
         )
     return run
 

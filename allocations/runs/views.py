@@ -123,9 +123,12 @@ def allocation_start(request, pk: int):
     call = _call(request, pk)
     try:
         run = services.start_run(call=call, by=request.user)
-    except services.RunInProgress as exc:  # a double click: show the run that is already being computed
-        messages.info(request, str(exc))
-        return redirect("run_detail", pk=exc.run.pk)
+    except TransitionNotAllowed as exc:
+        if "run" in exc.details:  # a double click: show the run that is already being computed
+            messages.info(request, str(exc))
+            return redirect("run_detail", pk=exc.details["run"])
+        messages.error(request, str(exc))
+        return redirect("allocation_overview", pk=call.pk)
     messages.success(request, _("Verdeling %(number)s wordt berekend.") % {"number": run.number})
     return redirect("run_detail", pk=run.pk)
 
@@ -188,8 +191,10 @@ def run_approve(request, pk: int):
         services.approve_run(run=run, by=request.user)
     except services.OwnRunApproval as exc:
         return _render_run(request, run, status=403, refusal=str(exc.args[0]))
-    except services.ApprovalRefused as exc:
-        check = services.ApprovalCheck(changes=exc.changes, missing=exc.missing, state_message=str(exc))
+    except TransitionNotAllowed as exc:
+        check = services.ApprovalCheck(
+            changes=exc.details.get("changes", []), missing=exc.details.get("missing", []), state_message=str(exc)
+        )
         return _render_run(request, run, status=409, refusal=str(exc), check=check)
     messages.success(
         request,

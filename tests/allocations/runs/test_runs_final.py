@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from accounts.workflow import TransitionNotAllowed
 from allocations.letters import pdf
 from allocations.letters.models import Letter, LetterBatch, LetterJob
 from allocations.runs import services
@@ -67,7 +68,7 @@ def test_revising_a_final_decision_is_refused_with_a_clear_message(final_run, ad
     again = start(final_run.call, administrator)
     check = services.approval_check(again, administrator)
     assert "bezwaren" in check.state_message
-    with pytest.raises(services.ApprovalRefused, match="al een definitieve verdeling"):
+    with pytest.raises(TransitionNotAllowed, match="al een definitieve verdeling"):
         services.approve_run(run=again, by=final_run.approved_by)
 
 
@@ -95,8 +96,6 @@ def test_the_policy_of_a_call_with_a_final_run_cannot_change(final_run, administ
 
 # --- The run itself, its snapshot and its decisions ------------------------------------------------------
 def test_the_model_refuses_to_change_a_final_run_or_set_it_back_to_draft(final_run):
-    from accounts.workflow import TransitionNotAllowed
-
     for name, value in [
         ("status", RunStatus.DRAFT),
         ("total_awarded", Decimal("1.00")),

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.workflow import TransitionNotAllowed
 from allocations.runs import policies, services
 from allocations.runs.models import AllocationPolicy, AllocationRun, RunSnapshot, RunStatus
-from allocations.runs.services import ApprovalRefused
 from applications.models import Criterion, RulesVersion
 from applications.published_rules import document
 from tests.allocations.runs.builders import allocation_call, reviewed, set_policy
@@ -75,7 +74,7 @@ def test_approval_refuses_a_run_whose_rules_are_not_the_published_ones(
 ):
     Criterion.objects.create(call=call, name="Achteraf toegevoegd", weight=Decimal("2"))  # past the services
     run = start(call, administrator)
-    with pytest.raises(ApprovalRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         services.approve_run(run=run, by=second_administrator)
     assert "andere regels toe dan de gepubliceerde (versie 2)" in str(refused.value)
     run.refresh_from_db()
