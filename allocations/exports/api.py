@@ -5,6 +5,7 @@ large runs, and a call's publication list. Administrators only: other roles get 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -122,16 +123,10 @@ class PublicationView(APIView):
         return services.export_publication(call=call, run=run, by=request.user, fmt=export_format).response()
 
 
-def urlpatterns_():
-    from django.urls import path
-
-    return [
-        path("allocation-runs/<int:pk>/export/<str:export_format>/", RunExportView.as_view(), name="api-run-export"),
-        path("allocation-runs/<int:pk>/export-jobs/", RunExportJobsView.as_view(), name="api-run-export-jobs"),
-        path("export-jobs/<int:pk>/", ExportJobView.as_view(), name="api-export-job"),
-        path("export-jobs/<int:pk>/download/", ExportJobDownloadView.as_view(), name="api-export-job-download"),
-        path("calls/<int:pk>/publication/<str:export_format>/", PublicationView.as_view(), name="api-publication"),
-    ]
-
-
-urlpatterns = urlpatterns_()
+urlpatterns = [
+    path("allocation-runs/<int:pk>/export/<str:export_format>/", RunExportView.as_view(), name="api-run-export"),
+    path("allocation-runs/<int:pk>/export-jobs/", RunExportJobsView.as_view(), name="api-run-export-jobs"),
+    path("export-jobs/<int:pk>/", ExportJobView.as_view(), name="api-export-job"),
+    path("export-jobs/<int:pk>/download/", ExportJobDownloadView.as_view(), name="api-export-job-download"),
+    path("calls/<int:pk>/publication/<str:export_format>/", PublicationView.as_view(), name="api-publication"),
+]
