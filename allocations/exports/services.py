@@ -19,15 +19,16 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, StreamingHttpResponse
 from django.utils import translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.downloads import streaming_download
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations import jobs
 from allocations.exports import selectors
 from allocations.exports.models import (
+    CONTENT_TYPES,
     FILE_ENDINGS,
     ExportFormat,
     ExportJob,
@@ -38,18 +39,12 @@ from allocations.exports.models import (
 from allocations.exports.permissions import can_export_decisions
 from allocations.exports.transitions import EXPORT_JOB_KIND
 from allocations.exports.writers import Column, Figure, stream_csv, stream_json, write_xlsx
-from allocations.runs.models import AllocationRun, RunStatus
+from allocations.runs.models import AllocationRun
 from applications.models import Call
 
 # Above this many lines an export is built by a background job instead of downloaded directly.
 DIRECT_MAX_LINES = 5_000
 PROGRESS_EVERY = 2_000
-CONTENT_TYPES: dict[str, str] = {
-    ExportFormat.CSV: "text/csv; charset=utf-8",
-    ExportFormat.CSV_NL: "text/csv; charset=utf-8",
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ExportFormat.JSON: "application/json",
-}
 
 
 @dataclass
@@ -62,10 +57,14 @@ class Export:
 
     def response(self) -> StreamingHttpResponse:
         """The download, for a page and the API alike: its own file name, never cached."""
-        response = StreamingHttpResponse(self.chunks, content_type=self.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, self.filename)
-        response["Cache-Control"] = "no-store"
-        return response
+        return streaming_download(self.chunks, filename=self.filename, content_type=self.content_type)
+
+
+def require_final(run: AllocationRun) -> None:
+    """Only a final run is exported: a draft can still change, and a figure sent to finance must not. The
+    one answer for every export, page and API alike (409 in the API)."""
+    if not run.is_final:
+        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
 
 
 def exportable_run(*, run_id: int, by) -> AllocationRun:
@@ -74,8 +73,7 @@ def exportable_run(*, run_id: int, by) -> AllocationRun:
     run = AllocationRun.objects.select_related("call").filter(pk=run_id).first()
     if run is None:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     return run
 
 
@@ -85,7 +83,7 @@ def publishable_call(*, call_id: int, by) -> tuple[Call, AllocationRun]:
     call = Call.objects.filter(pk=call_id).first()
     if call is None:
         raise Http404
-    run = selectors.final_run_of(call)
+    run = AllocationRun.objects.select_related("call").final_of(call)
     if run is None:
         raise TransitionNotAllowed(_("Deze ronde heeft nog geen definitieve verdeling om te publiceren."))
     return call, run
@@ -160,8 +158,7 @@ def export_decisions(*, run: AllocationRun, by, fmt: str) -> Export:
     require(can_export_decisions(by))
     if fmt not in ExportFormat.values:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     lines = line_count(run)
     if lines > DIRECT_MAX_LINES:
         raise TransitionNotAllowed(
@@ -199,8 +196,7 @@ def start_export_job(*, run: AllocationRun, by, fmt: str) -> ExportJob:
     require(can_export_decisions(by))
     if fmt not in ExportFormat.values:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     with transaction.atomic():
         job = ExportJob.objects.create(run=run, format=fmt, requested_by=by, rows_total=line_count(run))
         audit.record(actor=by, verb="export.job_requested", target=run, data={"format": fmt, "job": job.pk})

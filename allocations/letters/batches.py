@@ -27,7 +27,8 @@ from allocations.letters import deadlines, selectors, services
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch
 from allocations.letters.permissions import can_manage_letters
 from allocations.letters.transitions import ALREADY_SENT, BATCH_WORKFLOW, NOT_PREPARED
-from allocations.runs.models import AllocationRun, Decision, RunStatus
+from allocations.runs.models import AllocationRun, Decision
+from applications.workflow import move_each
 
 
 def batch_of(run: AllocationRun) -> LetterBatch:
@@ -88,7 +89,7 @@ def prepare_letters(
     now = now or timezone.now()
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.FINAL:
+        if not run.is_final:
             raise TransitionNotAllowed(_("Alleen van een definitieve verdeling worden brieven gemaakt."))
         batch = batch_of(run)
         _check("prepare", by, batch)
@@ -177,8 +178,6 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
     """Mark the run's letters as sent, on the day they are dated: each current letter and its decision get
     the moment, the application moves to "Beschikking verzonden", the objection period starts, and the
     municipality's officers get an e-mail. A batch already sent changes nothing (a double click)."""
-    from applications.workflow import move_each
-
     require(can_manage_letters.test(by, run))
     now = now or timezone.now()
     with transaction.atomic():

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_ministry, is_officer
 from allocations.runs.models import Decision
 from applications.models import MONEY, Call
 
@@ -25,6 +26,16 @@ class LetterQuerySet(models.QuerySet):
     def sent(self) -> LetterQuerySet:
         """The versions that went out: the only ones the municipality ever sees (``Letter.is_sent``)."""
         return self.filter(sent_at__isnull=False)
+
+    def visible_to(self, user) -> LetterQuerySet:
+        """The letters ``user`` may see: ministry staff every version, an officer the versions sent to their
+        own municipality, anyone else none. The list form of ``permissions.can_view_letter``: every page, the
+        API and the downloads look letters up through it."""
+        if is_ministry(user):
+            return self
+        if is_officer(user) and user.municipality_id:
+            return self.sent().filter(decision__application__municipality_id=user.municipality_id)
+        return self.none()
 
 
 class Letter(models.Model):

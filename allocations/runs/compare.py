@@ -12,9 +12,11 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from accounts.money import euros
+from accounts.networks import NETWORK_ORDER, NO_NETWORK, groups, label
 from accounts.templatetags.portal import format_euro
 from allocations.runs.models import AllocationRun
-from allocations.runs.selectors import NETWORK_ORDER, NO_NETWORK, lines_of, networks_of, reference_date
+from allocations.runs.selectors import lines_of, networks_in_call
 
 ZERO = Decimal("0.00")
 
@@ -120,9 +122,6 @@ class Comparison:
         return sum(1 for line in self.lines if line.difference < 0)
 
 
-NETWORK_LABELS = {"NPLV": "NPLV", "M50": "M50", "NEW_TOWN": "New Town", NO_NETWORK: None}
-
-
 def in_order(first: AllocationRun, second: AllocationRun) -> tuple[AllocationRun, AllocationRun]:
     """The earlier run first (by number), so that a difference always reads later minus earlier."""
     return (first, second) if first.number <= second.number else (second, first)
@@ -133,11 +132,9 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
     result = Comparison(run_a=run_a, run_b=run_b)
     lines_a = list(lines_of(run_a))
     lines_b = list(lines_of(run_b))
-    networks = networks_of(
-        {line.application.municipality_id for line in lines_a + lines_b}, on=reference_date(run_a.call)
-    )
+    networks = networks_in_call(run_a.call, {line.application.municipality_id for line in lines_a + lines_b})
     municipalities: dict[int, Row] = {}
-    per_network = {code: Row(code, NETWORK_LABELS.get(code) or _("geen netwerk")) for code in NETWORK_ORDER}
+    per_network = {code: Row(code, label(code)) for code in (*NETWORK_ORDER, NO_NETWORK)}
     pots: dict[str, Row] = {}
     rows: dict[int, LineRow] = {}
     requested_per_pot: dict[str, dict[str, Decimal]] = {"a": {}, "b": {}}
@@ -150,19 +147,19 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
             if line.application_id not in seen_requests:
                 seen_requests.add(line.application_id)
                 row.requested += line.requested
-                for code in networks.get(municipality.pk) or [NO_NETWORK]:
-                    per_network.setdefault(code, Row(code, code)).requested += line.requested
+                for code in groups(networks.get(municipality.pk, ())):
+                    per_network.setdefault(code, Row(code, label(code))).requested += line.requested
             _add(row, side, line.awarded)
-            for code in networks.get(municipality.pk) or [NO_NETWORK]:
-                _add(per_network.setdefault(code, Row(code, code)), side, line.awarded)
+            for code in groups(networks.get(municipality.pk, ())):
+                _add(per_network.setdefault(code, Row(code, label(code))), side, line.awarded)
             for name, cents in line.funded_from.items():
-                _add(pots.setdefault(name, Row(name, name)), side, Decimal(cents) / 100)
+                _add(pots.setdefault(name, Row(name, name)), side, euros(cents))
             if line.pot:
                 pots.setdefault(line.pot, Row(line.pot, line.pot))
                 per_side = requested_per_pot[side]
                 per_side[line.pot] = per_side.get(line.pot, ZERO) + line.requested
-            label = municipality.name + (f" ({application.area_name})" if application.area_name else "")
-            line_row = rows.setdefault(line.application_id, LineRow(application.reference, label, line.requested))
+            name = municipality.name + (f" ({application.area_name})" if application.area_name else "")
+            line_row = rows.setdefault(line.application_id, LineRow(application.reference, name, line.requested))
             setattr(
                 line_row,
                 side,

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.money import euros
 from allocations import jobs
 from allocations.runs import plan, snapshot
 from allocations.runs.models import AllocationLine, AllocationRun, LineSplit, RunSnapshot
@@ -26,7 +27,9 @@ from allocations.runs.transitions import RUN_JOBS
 BATCH = 2000
 
 
-def _enqueue(run_id: int) -> None:
+def enqueue(run_id: int) -> None:
+    """Send the run's task (tests patch this one name to hold runs back). Imported here, not at the top: the
+    task module imports this one."""
     from allocations.runs.tasks import execute_run
 
     execute_run.delay(run_id)
@@ -72,18 +75,14 @@ def execute_run(run_id: int) -> bool:
     return True
 
 
-def _money(value: int) -> Decimal:
-    return Decimal(value) / 100
-
-
 def totals(computed: plan.Plan) -> dict:
     """The run's totals as stored on it; verification compares a run's stored totals with these."""
     included = [p for p in computed.lines if p.included]
     return {
-        "total_budget": _money(computed.total_budget),
-        "total_requested": _money(sum(p.requested for p in included)),
-        "total_awarded": _money(computed.total_awarded),
-        "total_unspent": _money(computed.total_budget - computed.total_awarded),
+        "total_budget": euros(computed.total_budget),
+        "total_requested": euros(sum(p.requested for p in included)),
+        "total_awarded": euros(computed.total_awarded),
+        "total_unspent": euros(computed.total_budget - computed.total_awarded),
         "funded_count": sum(1 for p in included if p.awarded > 0),
         "pot_totals": computed.pots,
     }
@@ -152,9 +151,9 @@ def _line_row(run_id: int, p: plan.PlannedLine) -> tuple:
         p.rank,
         p.pot,
         p.funded_from,
-        _money(p.requested),
-        _money(p.ceiling),
-        _money(p.awarded),
+        euros(p.requested),
+        euros(p.ceiling),
+        euros(p.awarded),
         p.reason,
         p.eligible,
         Decimal(points.get("reviewer_score") or 0),
@@ -178,9 +177,7 @@ def _write_lines(run: AllocationRun, planned: list[plan.PlannedLine]) -> int:
         )
     ids = dict(AllocationLine.objects.filter(run=run).values_list("application_id", "pk"))
     splits = [
-        (ids[p.application], theme, year, _money(req), _money(got))
-        for p in planned
-        for theme, year, req, got in p.splits
+        (ids[p.application], theme, year, euros(req), euros(got)) for p in planned for theme, year, req, got in p.splits
     ]
     if connection.vendor == "postgresql":
         _copy(LineSplit._meta.db_table, SPLIT_COLUMNS, splits)
@@ -191,7 +188,9 @@ def _write_lines(run: AllocationRun, planned: list[plan.PlannedLine]) -> int:
     return len(rows)
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple], *, json_columns: set[int] = frozenset()) -> None:
+def _copy(
+    table: str, columns: tuple[str, ...], rows: list[tuple], *, json_columns: frozenset[int] | set[int] = frozenset()
+) -> None:
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
@@ -204,5 +203,5 @@ def sweep_runs(*, now: datetime.datetime | None = None) -> list[int]:
     """Re-queue runs whose message was lost or whose worker died (``jobs.stale``); those out of attempts fail."""
     stale = jobs.stale(RUN_JOBS, now=now)
     for pk in stale:
-        _enqueue(pk)
+        enqueue(pk)
     return stale

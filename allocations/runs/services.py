@@ -1,8 +1,9 @@
-"""Allocation runs: start, compute (in a Celery task), retry, approve with four eyes, and verify.
+"""Allocation runs: start, retry, approve with four eyes, and verify.
 
-Every state change is here, as keyword-only functions that check the rules, write and audit; each status
-change takes the run's lifecycle table (``transitions.move``). The task's work is in ``execution``: a run is
-a leased job (``allocations.jobs``).
+Every state change a person makes is here, as keyword-only functions that check the rules, write and audit;
+each status change takes the run's lifecycle table (``transitions.move``). The task's work (a run is a leased
+job, ``allocations.jobs``: computing and writing its lines, the sweeper) is in ``execution``; a run is queued
+with ``execution.enqueue`` once its row is committed. The policy is saved by ``policies.save_policy``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.models import User
+from accounts.money import cents
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import plan, snapshot, transitions, verification
-from allocations.runs.execution import _enqueue, execute_run, sweep_runs  # noqa: F401 - the task's work
+from allocations.runs import execution, plan, snapshot, transitions, verification
 from allocations.runs.models import (
     AllocationLine,
     AllocationRun,
@@ -33,10 +34,10 @@ from allocations.runs.models import (
     outcome_for,
 )
 from allocations.runs.permissions import can_approve_run, can_manage_allocation
-from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
 from allocations.runs.rules import RulesCheck, approval_refusal, rules_check
-from allocations.runs.selectors import policy_of
-from applications.models import Application, Call, Status
+from allocations.runs.selectors import competing_applications, policy_of
+from applications.models import Call
+from applications.workflow import move_each
 
 PHASES = {
     "queued": gettext_lazy("in de wachtrij"),
@@ -110,7 +111,7 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
             created_at=now,
         )
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
-        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
+        transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -153,7 +154,7 @@ def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
             by=by,
             fields={"phase": "queued", "progress": 0, "error": "", "lease_until": None, "attempts": 0},
         )
-        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
+        transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -197,7 +198,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             "status": run.get_status_display()
         }
         return check
-    if AllocationRun.objects.filter(call_id=run.call_id, status=RunStatus.FINAL).exclude(pk=run.pk).exists():
+    if AllocationRun.objects.final().filter(call_id=run.call_id).exclude(pk=run.pk).exists():
         check.state_message = _(
             "Deze ronde heeft al een definitieve verdeling. Een besluit herzien hoort bij de behandeling van "
             "bezwaren en kan hier niet."
@@ -221,8 +222,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             snapshot.remember_unchanged(run.pk, run.input_hash, built_at)
     in_run = set(AllocationLine.objects.filter(run=run, included=True).values_list("application_id", flat=True))
     check.missing = list(
-        Application.objects.filter(call_id=run.call_id)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        competing_applications(run.call_id)
         .exclude(pk__in=in_run)
         .order_by("reference")
         .values_list("reference", flat=True)
@@ -239,8 +239,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
 
     Approval renders nothing: the letters are made when an administrator prepares them with the day they
     will be sent (``allocations.letters.batches.prepare_letters``), the date they print."""
-    from applications.workflow import move_each
-
     require(can_manage_allocation(by))
     if not can_approve_run(by, run):
         raise OwnRunApproval
@@ -328,7 +326,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
     snapshot's hash. Of a final run, also every decision and every sent or current letter (the amount it
     prints, and its file's hash), as these are what the municipality holds (``verification``)."""
     require(can_manage_allocation(by))
-    if run.status not in (RunStatus.DRAFT, RunStatus.FINAL):
+    if not run.is_computed:
         raise TransitionNotAllowed(_("Alleen een berekende verdeling kan worden gecontroleerd."))
     stored = RunSnapshot.objects.get(run=run)
     computed_hash = snapshot.sha256(stored.data)
@@ -349,15 +347,13 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
             "rank": line.rank,
             "pot": line.pot,
             "funded_from": line.funded_from,
-            "ceiling": snapshot.cents(line.ceiling),
-            "awarded": snapshot.cents(line.awarded),
+            "ceiling": cents(line.ceiling),
+            "awarded": cents(line.awarded),
             "reason": line.reason,
             "eligible": line.eligible,
             "is_cutoff": line.is_cutoff,
             "ground": line.ground,
-            "splits": sorted(
-                (s.theme_id, s.year, snapshot.cents(s.requested), snapshot.cents(s.awarded)) for s in line.splits.all()
-            ),
+            "splits": sorted((s.theme_id, s.year, cents(s.requested), cents(s.awarded)) for s in line.splits.all()),
         }
         wanted = expected.pop(line.application_id, None)
         if wanted is not None and stored.data.get("schema", 1) < 2:
@@ -382,7 +378,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
     if computed is not None:
         differences += verification.total_differences(run, computed)
     decisions_checked = letters_checked = 0
-    if run.status == RunStatus.FINAL:
+    if run.is_final:
         found, decisions_checked = verification.decision_differences(run, planned, line_ids)
         differences += found
         found, letters_checked = verification.letter_differences(run, planned)

@@ -21,7 +21,7 @@ from accounts.permissions import require
 from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
 from allocations.confirmation import NOT_CONFIRMED, Summary, confirmed, render_confirmation
-from allocations.runs import compare, selectors, services
+from allocations.runs import compare, policies, selectors, services
 from allocations.runs.changes import describe as describe_change
 from allocations.runs.forms import (
     PolicyForm,
@@ -126,7 +126,7 @@ def allocation_policy(request, pk: int):
         reservations = ReservationFormSet(request.POST, prefix="reservering")
         if form.is_valid() and pots.is_valid() and reservations.is_valid():
             try:
-                services.save_policy(
+                policies.save_policy(
                     call=call,
                     by=request.user,
                     values=form.cleaned_data,
@@ -206,7 +206,7 @@ def allocation_start(request, pk: int):
 
 def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
     lines = selectors.line_totals(run)
-    networks = selectors.networks_of({line.municipality_id for line in lines}, on=selectors.reference_date(run.call))
+    networks = selectors.networks_in_call(run.call, {line.municipality_id for line in lines})
     summary = selectors.summarise(run, lines, networks)
     page = Paginator(selectors.lines_for_page(run), LINES_PER_PAGE).get_page(request.GET.get("pagina"))
     run.progress_text = services.progress_text(run)
@@ -228,9 +228,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
         "may_approve": can_approve_run(request.user, run),
         "refresh": run.status in ACTIVE,
         "reasons": REASONS,
-        "other_runs": [
-            r for r in selectors.runs_of(run.call) if r.pk != run.pk and r.status in (RunStatus.DRAFT, RunStatus.FINAL)
-        ],
+        "other_runs": [r for r in selectors.runs_of(run.call) if r.pk != run.pk and r.is_computed],
         **extra,
     }
     return render(request, "allocations/runs/run_detail.html", context, status=status)
@@ -377,7 +375,7 @@ def run_retry(request, pk: int):
 @require_GET
 def run_compare(request, pk: int):
     call = _call(request, pk)
-    runs = list(selectors.runs_of(call).filter(status__in=(RunStatus.DRAFT, RunStatus.FINAL)))
+    runs = list(selectors.runs_of(call).computed())
     by_pk = {run.pk: run for run in runs}
     try:
         run_a = by_pk.get(int(request.GET.get("a", "")))

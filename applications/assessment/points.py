@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import IndicatorValue, Membership, Network
 from applications.assessment import scoring
+from applications.assessment.selectors import breakdown_of
 from applications.models import (
     Application,
     AssessmentSettings,
@@ -384,8 +385,6 @@ class CurrentPoints:
 
 
 def current(application: Application) -> CurrentPoints:
-    from applications.assessment.selectors import breakdown_of
-
     stored = breakdown_of(application)
     if stored is not None:
         return CurrentPoints(

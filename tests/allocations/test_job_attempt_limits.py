@@ -18,6 +18,7 @@ from allocations.letters import batches, selectors
 from allocations.letters import services as letter_services
 from allocations.letters.models import JobStatus, LetterJob
 from allocations.letters.transitions import LETTER_JOB_KIND
+from allocations.runs import execution as run_execution
 from allocations.runs import services as run_services
 from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
 from allocations.runs.transitions import RUN_JOBS
@@ -50,12 +51,12 @@ def test_a_run_whose_worker_keeps_dying_fails_at_the_attempt_limit_with_the_reas
         run = run_services.start_run(call=call, by=administrator)
     after = _workers_die(RUN_JOBS, run.pk, settings, timezone.now())
 
-    assert run_services.sweep_runs(now=after) == []  # the sweeper sends nothing: the run has failed
+    assert run_execution.sweep_runs(now=after) == []  # the sweeper sends nothing: the run has failed
     run.refresh_from_db()
     limit = settings.JOBS["run"]["max_attempts"]
     assert (run.status, run.phase, run.attempts, run.lease_until) == (RunStatus.FAILED, "failed", limit, None)
     assert run.error.startswith(f"Na {limit} pogingen opgegeven")
-    assert run_services.execute_run(run.pk) is False  # a late message does nothing
+    assert run_execution.execute_run(run.pk) is False  # a late message does nothing
     api = APIClient()
     api.force_authenticate(administrator)
     shown = api.get(f"/api/v1/allocation-runs/{run.pk}/").json()

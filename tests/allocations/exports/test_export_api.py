@@ -55,7 +55,7 @@ def test_csv_totals_equal_the_runs_totals(admin_api, final_run):
     assert sum(money(r[requested]) for r in lines) == final_run.total_requested
     first = dict(zip(header, lines[0], strict=True))
     assert first["Titel"].startswith("'=HYPERLINK(")  # the municipality's text is inert
-    assert first["Netwerken"] == "M50, NPLV"
+    assert first["Netwerken"] == "NPLV, M50"  # the networks' one order and labels (accounts.networks)
     assert first["Besluitdatum"] == "2026-11-02"
     assert first["Beschikkingsnummer"].startswith("NPLV-")
     assert first["Kenmerk beschikkingsbrief"].endswith("-v2")  # the current (corrected) letter

@@ -38,6 +38,22 @@ def final_run(administrator, second_administrator, start):
     return services.approve_run(run=run, by=second_administrator)
 
 
+def test_the_final_run_of_a_call_is_one_queryset(administrator, second_administrator, start):
+    call = allocation_call(budget=Decimal("300000.00"))
+    reviewed(call, requested=Decimal("200000.00"), total=Decimal("80"))
+    first = start(call, administrator)
+    draft = start(call, administrator)  # a draft from before the approval: no run starts after it
+    final_run = services.approve_run(run=first, by=second_administrator)
+    assert list(AllocationRun.objects.final()) == [final_run]
+    assert AllocationRun.objects.final_of(final_run.call) == final_run
+    assert AllocationRun.objects.final_of(final_run.call_id) == final_run
+    assert AllocationRun.objects.final_of(draft.call).pk != draft.pk
+    assert set(AllocationRun.objects.computed()) == {final_run, draft}
+    assert (final_run.is_final, final_run.is_computed, draft.is_final, draft.is_computed) == (True, True, False, True)
+    other = allocation_call(budget=Decimal("1000.00"))
+    assert AllocationRun.objects.final_of(other) is None
+
+
 def test_the_model_refuses_to_change_a_line_of_a_final_run(final_run):
     line = AllocationLine.objects.filter(run=final_run).first()
     line.awarded = Decimal("1.00")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import services
+from allocations.runs import policies, services
 from allocations.runs.models import AllocationPolicy, AllocationRun, RunSnapshot, RunStatus
 from applications.models import Criterion, RulesVersion
 from applications.published_rules import document
@@ -114,7 +114,7 @@ def test_a_policy_saved_before_opening_is_a_new_version_and_after_opening_is_ref
     assert call.rules_versions.count() == 2
     before = document.current_hash(call)
     with pytest.raises(TransitionNotAllowed, match="4:27"):
-        services.save_policy(call=call, by=administrator, values={"method": "ranked"}, pots=[], reservations=[])
+        policies.save_policy(call=call, by=administrator, values={"method": "ranked"}, pots=[], reservations=[])
     assert document.current_hash(call) == before and call.rules_versions.count() == 2
 
 

@@ -223,9 +223,11 @@ def test_verify_costs_a_fixed_number_of_queries_however_many_lines(approve, admi
 
 def test_verify_reports_a_decision_on_the_wrong_line_or_missing(approve, administrator, start):
     call = final_call()
+    # Another computation of the same call (from before the approval: none starts after it): its lines are not
+    # the decisions'.
+    draft = start(call, administrator)
     run = approve(call, send=False)
     decisions = list(Decision.objects.filter(run=run).select_related("application").order_by("number"))
-    draft = start(call, administrator)  # a new computation of the same call: its lines are not the decision's
     elsewhere = AllocationLine.objects.get(run=draft, application=decisions[0].application)
     behind_the_guards(
         "allocations_decision",
