@@ -30,6 +30,17 @@ def pytest_configure(config):
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Every test user gets a password (tests/factories.py), and the production hasher (PBKDF2, a million
+    rounds) spends most of a second on each one: thousands of seconds over the suite. Hashing is not what
+    the tests prove, so they hash with MD5; logging in and checking passwords work the same."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(scope="session")
 def _suite_private_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("private-media")
