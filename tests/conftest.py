@@ -23,11 +23,46 @@ def pytest_configure(config):
 
     from hypothesis import HealthCheck, settings
 
+    # ci: reproducible (derandomized) and small enough for every push; the same properties with more
+    # examples run with HYPOTHESIS_PROFILE=thorough (before a release, or after changing the engine or points).
     settings.register_profile(
-        "ci", max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+        "ci", max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
     )
     settings.register_profile("dev", max_examples=60, deadline=None)
+    settings.register_profile(
+        "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# The test files that take a minute or more (measured with --durations on a 2-core machine), started first:
+# ``make test`` hands out whole files (``--dist loadfile``) in collection order, so the long ones run side by
+# side from the start and the many short files fill in at the end, instead of one long file running alone
+# while the other worker idles. Files with a real worker or browser count as long too.
+SLOW_FIRST = (
+    "tests/browser/test_whole_story.py",
+    "tests/allocations/letters/test_letter_demo.py",
+    "tests/nplvportal/test_schema_conformance.py",
+    "tests/allocations/runs/test_runs_worker.py",
+    "tests/allocations/letters/test_letter_worker_fault.py",
+    "tests/allocations/test_engine_properties.py",
+    "tests/allocations/runs/test_runs_pages.py",
+    "tests/allocations/letters/test_letter_access.py",
+    "tests/allocations/runs/test_runs_api.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in SLOW_FIRST:
+            return SLOW_FIRST.index(path)
+        if item.get_closest_marker("worker") or item.get_closest_marker("browser"):
+            return len(SLOW_FIRST)
+        return len(SLOW_FIRST) + 1
+
+    items.sort(key=rank)  # stable: within a rank, files and tests keep their order
 
 
 @pytest.fixture(scope="session", autouse=True)
