@@ -77,6 +77,15 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_use_migrations):
+    """Each worker's test database is a copy of one migrated template (tests/db_template.py)."""
+    if django_db_use_migrations:
+        from tests.db_template import use_migrated_template
+
+        use_migrated_template()
+
+
+@pytest.fixture(scope="session")
 def _suite_private_media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("private-media")
 
