@@ -5,6 +5,9 @@ import time
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 
+from accounts.models import User
+from accounts.permissions import has_two_factor
+
 # allauth records each login in the session under this key, with its time.
 AUTHENTICATION_RECORDS_KEY = "account_authentication_methods"
 FRESH_LOGIN_SECONDS = 300
@@ -19,8 +22,6 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         """A ministry user who just logged in with a password is sent straight to set up two-factor
         authentication; asking for the same password again there helps nobody. Any later change to
         the authenticator still requires reauthentication."""
-        from accounts.permissions import has_two_factor
-
         request = context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
             records = request.session.get(AUTHENTICATION_RECORDS_KEY) or []
@@ -43,8 +44,6 @@ class PortalSocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def pre_social_login(self, request, sociallogin) -> None:
-        from accounts.models import User
-
         email = (sociallogin.user.email or "").lower()
         if not sociallogin.is_existing and email:
             user = User.objects.filter(email=email, is_active=True).first()

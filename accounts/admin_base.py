@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from accounts import audit
 from accounts.permissions import is_administrator
 
 
@@ -28,8 +29,6 @@ class MinistryAdmin(AdministratorPermissions, admin.ModelAdmin):
     """Configuration changes made in the admin are written to the audit trail as well."""
 
     def save_model(self, request, obj, form, change):
-        from accounts import audit
-
         changed = {name: form.cleaned_data.get(name) for name in form.changed_data}
         super().save_model(request, obj, form, change)
         audit.record(
@@ -44,8 +43,6 @@ class MinistryAdmin(AdministratorPermissions, admin.ModelAdmin):
         )
 
     def save_formset(self, request, form, formset, change):
-        from accounts import audit
-
         super().save_formset(request, form, formset, change)
         parent = form.instance
         for obj in formset.new_objects:
@@ -71,8 +68,6 @@ class MinistryAdmin(AdministratorPermissions, admin.ModelAdmin):
             )
 
     def delete_model(self, request, obj):
-        from accounts import audit
-
         audit.record(actor=request.user, verb=f"admin.{obj._meta.model_name}.deleted", target=obj)
         super().delete_model(request, obj)
 

@@ -7,8 +7,8 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from accounts import selectors
-from accounts.api_permissions import roles_permission
-from accounts.models import Membership, Municipality, Role, User
+from accounts.api_permissions import AdministratorsOnly
+from accounts.models import Membership, Municipality, User
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -64,7 +64,7 @@ class ReviewerViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The active reviewers with their ids, which a client needs to assign them (administrators only)."""
 
     serializer_class = ReviewerSerializer
-    permission_classes = [roles_permission(Role.ADMINISTRATOR)]
+    permission_classes = [AdministratorsOnly]
 
     def get_queryset(self):
         return selectors.reviewers()

@@ -1,5 +1,6 @@
 """API errors as DESIGN.md §10 promises: 400 with field errors, 404 outside the caller's organisation,
-403 for a role that may not use an endpoint, 409 for a transition the current state forbids."""
+403 for a role that may not use an endpoint, 409 for a transition the current state forbids (``TransitionNotAllowed``,
+with its details)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from accounts.workflow import TransitionNotAllowed
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
 
 CONFLICT = OpenApiResponse(description="De huidige status laat dit niet toe.")
 
@@ -79,7 +76,9 @@ def exception_handler(exc, context):
             detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, TransitionNotAllowed):
-        exc = Conflict(detail=str(exc))
+        # Built here rather than as an APIException, whose details would all become strings.
+        set_rollback()
+        return Response({"detail": str(exc), **exc.details}, status=status.HTTP_409_CONFLICT)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()  # Django's message names the model in English; this one is translated
     return drf_exception_handler(exc, context)

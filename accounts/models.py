@@ -100,6 +100,7 @@ class Network(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date) -> MembershipQuerySet:
+        """The memberships that count on ``day`` (the same rule as ``Membership.is_active_on``)."""
         return self.filter(Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
 
@@ -134,6 +135,10 @@ class Membership(models.Model):
     def __str__(self) -> str:
         area = f" – {self.area_name}" if self.area_name else ""
         return f"{self.municipality.name}: {self.network.code}{area}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """From ``valid_from`` up to and including ``valid_to`` (the same rule as ``objects.active_on``)."""
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
 
 class Role(models.TextChoices):

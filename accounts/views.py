@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit_log, selectors, services
 from accounts.audit_log import AuditFilterForm
+from accounts.downloads import streaming_download
 from accounts.forms import ApiTokenForm, InviteForm, SetPasswordForm, add_service_errors
 from accounts.models import ApiToken, User
 from accounts.permissions import can_invite_users, can_view_audit_trail, has_two_factor, require
@@ -156,12 +156,9 @@ def audit_trail_export(request):
     events = selectors.audit_events(**filters)
     exported = audit_log.record_export(by=request.user, filters=request.GET.dict(), lines=events.count())
     events = events.exclude(pk=exported.pk)  # the file holds what was asked for, not its own export event
-    response = StreamingHttpResponse(
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return streaming_download(
         stream_rows([str(header) for header in audit_log.CSV_HEADER], audit_log.csv_cells(events)),
+        filename=f"auditlog-{stamp}.csv",
         content_type="text/csv; charset=utf-8",
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="auditlog-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

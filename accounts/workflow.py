@@ -10,10 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class TransitionNotAllowed(Exception):
-    """The current state forbids this transition (HTTP 409 in the API)."""
+    """The current state forbids this step: the portal's one conflict. The API answers it with a 409 and
+    ``{"detail": message, **details}`` (``accounts.api_errors``); a page shows the message as an error.
 
-    def __init__(self, message: str | None = None):
-        super().__init__(message or str(_("Deze actie is in de huidige status niet mogelijk.")))
+    ``details`` says what stands in the way, as JSON values (the run being computed, the changed inputs, the
+    letters still to be made). The message is translated when it is shown: a lazy text in the language of
+    the request that shows it."""
+
+    def __init__(self, message: Any = None, *, details: dict[str, Any] | None = None):
+        self.message = message or _("Deze actie is in de huidige status niet mogelijk.")
+        self.details: dict[str, Any] = details or {}
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ as the pages."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,10 +21,10 @@ from rest_framework.response import Response
 
 from accounts.api_errors import Nested, ServiceErrorsMixin
 from accounts.api_permissions import READ_METHODS, AdministratorsOnly, OfficersOnly, PortalAccess
+from accounts.downloads import private_file
 from applications import attachments, documents, selectors, services
-from applications.attachments import CONTENT_TYPES
 from applications.config_api import CallViewSet, SchemeViewSet
-from applications.models import Application, Status
+from applications.models import ATTACHMENT_CONTENT_TYPES, Application, Status
 from applications.serializers import (
     ApplicationCreateSerializer,
     ApplicationListItemSerializer,
@@ -68,7 +68,7 @@ ATTACHMENT_ID = OpenApiParameter("attachment_id", int, OpenApiParameter.PATH, de
 PDF_RESPONSE = {(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="PDF-bestand.")}
 ATTACHMENT_RESPONSE = {
     (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="Het bestand zoals toegevoegd.")
-    for content_type in CONTENT_TYPES.values()
+    for content_type in ATTACHMENT_CONTENT_TYPES.values()
 }
 TAGS = ["aanvragen"]
 
@@ -343,11 +343,8 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         if request.method == "DELETE":
             attachments.remove_attachment(attachment=attachment, by=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
+        return private_file(
+            attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
         )
 
     @extend_schema(
@@ -377,14 +374,11 @@ class ApplicationViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         stored = next(iter(application.documents.all()), None) if application.status != Status.DRAFT else None
         if stored is not None:
             try:
-                return FileResponse(
-                    stored.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
-                )
+                return private_file(stored.file.open("rb"), filename=filename, content_type="application/pdf")
             except OSError:
                 pass  # the stored copy is missing: render it again below
-        response = HttpResponse(documents.render_application_pdf(application), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        content = documents.render_application_pdf(application)
+        return private_file(content, filename=filename, content_type="application/pdf")
 
 
 def register(router) -> None:

@@ -21,11 +21,6 @@ from applications.active_content import refuse_active_content
 from applications.models import Application, Attachment, RequiredAttachment
 from applications.services import check_editable, check_visible, lock, touch
 
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel (XLSX)", "docx": "Word (DOCX)"}
 
 

@@ -98,11 +98,14 @@ def missing_copies(*, max_failures: int, older_than: datetime.timedelta = dateti
     )
 
 
+# The sweeper (tasks.sweep_submission_copies) tries a failed copy again this many times; after that the page
+# says it failed.
+COPY_MAX_FAILURES = 3
+
+
 def copy_state(application: Application, documents: list[ApplicationDocument]) -> str:
     """'' when the copy of the last submission is stored (or nothing was submitted), else 'pending' or
     'failed' (it failed and is tried again) or 'given_up'."""
-    from applications.tasks import COPY_MAX_FAILURES
-
     if application.submitted_at is None or any(d.submitted_at == application.submitted_at for d in documents):
         return ""
     if application.copy_failures >= COPY_MAX_FAILURES:

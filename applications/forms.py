@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import textlimits
 from accounts.amounts import MoneyField, read_amount
 from applications.models import Status
+from applications.services import default_reply_by
 
 GRID_FIELD = re.compile(r"^regel_(\d+)_(\d+)$")
 OTHER_AREA = "__anders__"
@@ -265,8 +266,6 @@ class InformationRequestForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from applications.services import default_reply_by
-
         self.fields["reply_by"].initial = default_reply_by()
 
 

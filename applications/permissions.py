@@ -5,7 +5,7 @@ from __future__ import annotations
 import rules
 
 from accounts.permissions import is_administrator, is_officer
-from applications.models import EDITABLE_STATES, Status
+from applications.models import EDITABLE_STATES, ReviewAssignment, Status
 
 
 @rules.predicate
@@ -31,8 +31,6 @@ def is_assigned_reviewer(user, application) -> bool:
     """A reviewer sees the applications actively assigned to them."""
     if not (user and user.is_authenticated and user.is_active and user.is_reviewer) or application is None:
         return False
-    from applications.models import ReviewAssignment
-
     return ReviewAssignment.objects.filter(application_id=application.pk, reviewer=user, active=True).exists()
 
 

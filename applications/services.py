@@ -35,6 +35,7 @@ from applications.permissions import (
     can_view_application,
     is_officer_of,
 )
+from applications.tasks import store_submission_copy
 from applications.workflow import move
 
 
@@ -369,8 +370,6 @@ def submit_application(*, application: Application, by: User, now: datetime.date
                 answered_at=now, answered_by=by
             )
         emails.submission_receipt(application, submitted_by=by)
-        from applications.tasks import store_submission_copy
-
         application_id, submitted_at = application.pk, now.isoformat()
         # robust: a broker outage must not fail a submission that is already committed.
         transaction.on_commit(lambda: store_submission_copy.delay(application_id, submitted_at), robust=True)

@@ -16,8 +16,6 @@ logger = logging.getLogger(__name__)
 # counted (shown on the application page); the hard limit kills the worker process if even that fails.
 COPY_SOFT_TIME_LIMIT = 120
 COPY_TIME_LIMIT = 150
-# The sweeper tries a failed copy again this many times; after that the page says it failed.
-COPY_MAX_FAILURES = 3
 
 
 @shared_task(
@@ -43,8 +41,8 @@ def store_submission_copy(application_id: int, submitted_at: str) -> None:
 @shared_task(acks_late=True)
 def sweep_submission_copies() -> int:
     """Queue the copy again for submitted applications that have none for their last submission (the
-    message was lost, the worker died or the rendering failed), up to COPY_MAX_FAILURES attempts."""
-    pending = documents.missing_copies(max_failures=COPY_MAX_FAILURES)
+    message was lost, the worker died or the rendering failed), up to documents.COPY_MAX_FAILURES attempts."""
+    pending = documents.missing_copies(max_failures=documents.COPY_MAX_FAILURES)
     for application_id, submitted_at in pending:
         store_submission_copy.delay(application_id, submitted_at.isoformat())
     return len(pending)

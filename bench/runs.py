@@ -130,7 +130,7 @@ def run() -> None:
         return
     from django.db import connection
 
-    from allocations.runs import plan, services, snapshot
+    from allocations.runs import execution, plan, services, snapshot
     from allocations.runs.models import AllocationLine
     from allocations.runs.selectors import policy_of
 
@@ -138,12 +138,12 @@ def run() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         call, user = _seed()
-        services._enqueue = lambda run_id: None  # the task runs here, in-process, and is timed on its own
+        execution.enqueue = lambda run_id: None  # the task runs here, in-process, and is timed on its own
         times = []
         for _ in range(3):
             start = time.perf_counter()
             run = services.start_run(call=call, by=user)
-            assert services.execute_run(run.pk)
+            assert execution.execute_run(run.pk)
             times.append(time.perf_counter() - start)
         assert AllocationLine.objects.filter(run=run).count() == APPLICATIONS
         data = snapshot.build(call, policy_of(call))
@@ -171,6 +171,7 @@ def _approve_342(services) -> None:
     from django.utils import timezone
 
     from accounts.models import AuditEvent, Role, User
+    from allocations.runs import execution
     from allocations.runs.models import AllocationLine, Decision
     from applications.models import Application
     from applications.published_rules.services import record_version
@@ -179,7 +180,7 @@ def _approve_342(services) -> None:
     record_version(call=call, by=None, now=call.opens_at - dt.timedelta(days=1))  # published before opening
     approver = User.objects.create_user(email="bench2@example.nl", password=None, role=Role.ADMINISTRATOR)
     run = services.start_run(call=call, by=starter)
-    assert services.execute_run(run.pk)
+    assert execution.execute_run(run.pk)
     lines = list(AllocationLine.objects.filter(run=run).select_related("application"))
     now = timezone.now()
 

@@ -151,15 +151,33 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-allocation-runs": {"task": "allocations.runs.tasks.sweep_runs", "schedule": 60.0},
     # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
     "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
-    # Export jobs whose message was lost or whose worker died are built again.
     # Submitted applications without a PDF copy of their last submission (lost message, failed rendering).
     "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
-    "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 300.0},
+    # Export jobs whose message was lost or whose worker died are built again.
+    "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 60.0},
 }
-# A running allocation run holds a lease this long (renewed at every phase); after it expires the sweeper
-# hands the run to another worker. ALLOCATION_RUN_PAUSE slows a run down between phases: only for the
-# crash tests, 0 otherwise.
-ALLOCATION_RUN_LEASE_SECONDS = env.int("ALLOCATION_RUN_LEASE_SECONDS", default=300)
+# --- Leased jobs (allocations/jobs.py): allocation runs, letter jobs, export jobs ----------------------
+# The database row is the queue. A worker claims a job with a lease and renews it while it works; a job
+# whose lease ran out (its worker died) is claimed again by the next message or the beat sweeper, and a
+# job still waiting after JOB_REQUEUE_SECONDS (its message got lost) is sent again. A claim is an
+# attempt: after JOB_MAX_ATTEMPTS the job fails with that reason, visibly, and a person may try again.
+# With acks_late, Redis redelivers a message still unacknowledged after its visibility timeout (an hour,
+# above) while the first worker may still be at work: the redelivered message finds the lease held and
+# does nothing, and every write of an attempt is fenced by its lease token, so that is harmless.
+# One policy for every kind of job. Each kind's lease can be shortened on its own (the environment
+# variables below) only so that a test can make a killed worker's job come free in seconds.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=300)
+JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+JOB_REQUEUE_SECONDS = env.int("JOB_REQUEUE_SECONDS", default=60)
+JOBS = {
+    kind: {"lease_seconds": env.int(variable, default=JOB_LEASE_SECONDS), "max_attempts": JOB_MAX_ATTEMPTS}
+    for kind, variable in (
+        ("run", "ALLOCATION_RUN_LEASE_SECONDS"),
+        ("letter", "LETTER_LEASE_SECONDS"),
+        ("export", "EXPORT_LEASE_SECONDS"),
+    )
+}
+# ALLOCATION_RUN_PAUSE slows a run down between phases: only for the crash tests, 0 otherwise.
 ALLOCATION_RUN_PAUSE = env.float("ALLOCATION_RUN_PAUSE", default=0.0)
 
 # --- Cache (shared between processes when Redis is configured) -------------------------------------
@@ -404,6 +422,4 @@ MINISTRY_NAME = env("MINISTRY_NAME", default="Ministerie van Volkshuisvesting en
 # The emblem at the top of award letters, relative to the static files. The default is a neutral
 # placeholder: the real Rijkslogo has its own licence.
 LETTER_EMBLEM = env("LETTER_EMBLEM", default="letters/emblem.svg")
-# How long a worker holds a letter job before the sweeper may give it to another (a dead worker's lease).
-LETTER_LEASE_SECONDS = env.int("LETTER_LEASE_SECONDS", default=120)
 REFERENCE_DATA_DIR = BASE_DIR / "nplvportal" / "data"

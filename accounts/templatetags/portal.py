@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.formats import number_format
 
+from accounts.money import euros
+
 register = template.Library()
 
 
@@ -39,7 +41,7 @@ def euro_whole(value) -> str:
 def cents_to_euro(value) -> str:
     if value is None:
         return ""
-    return format_euro(Decimal(int(value)) / 100)
+    return format_euro(euros(value))
 
 
 @register.filter(name="measure")

@@ -4,17 +4,18 @@ large runs, and a call's publication list. Administrators only: other roles get 
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import roles_permission
-from accounts.models import Role
+from accounts.api_permissions import AdministratorsOnly
+from accounts.downloads import private_file
 from allocations.exports import services
-from allocations.exports.models import ExportFormat
+from allocations.exports.models import ExportFormat, ExportJob
 from allocations.exports.serializers import (
     DecisionExportSerializer,
     ExportJobInputSerializer,
@@ -22,7 +23,6 @@ from allocations.exports.serializers import (
     PublicationExportSerializer,
 )
 
-AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
 TAGS = ["exports"]
 FORMAT_PARAMETER = OpenApiParameter(
     "export_format",
@@ -92,10 +92,6 @@ class ExportJobView(APIView):
 
     @extend_schema(tags=TAGS, responses=ExportJobSerializer, summary="Status en voortgang van een exporttaak")
     def get(self, request, pk: int):
-        from django.shortcuts import get_object_or_404
-
-        from allocations.exports.models import ExportJob
-
         job = get_object_or_404(ExportJob, pk=pk)
         return Response(ExportJobSerializer(job).data)
 
@@ -110,8 +106,7 @@ class ExportJobDownloadView(APIView):
     )
     def get(self, request, pk: int):
         job = services.job_for_download(job_id=pk, by=request.user)
-        content_type = services.CONTENT_TYPES[job.format]
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+        return private_file(job.file.open("rb"), filename=job.filename, content_type=job.content_type)
 
 
 class PublicationView(APIView):
@@ -128,16 +123,10 @@ class PublicationView(APIView):
         return services.export_publication(call=call, run=run, by=request.user, fmt=export_format).response()
 
 
-def urlpatterns_():
-    from django.urls import path
-
-    return [
-        path("allocation-runs/<int:pk>/export/<str:export_format>/", RunExportView.as_view(), name="api-run-export"),
-        path("allocation-runs/<int:pk>/export-jobs/", RunExportJobsView.as_view(), name="api-run-export-jobs"),
-        path("export-jobs/<int:pk>/", ExportJobView.as_view(), name="api-export-job"),
-        path("export-jobs/<int:pk>/download/", ExportJobDownloadView.as_view(), name="api-export-job-download"),
-        path("calls/<int:pk>/publication/<str:export_format>/", PublicationView.as_view(), name="api-publication"),
-    ]
-
-
-urlpatterns = urlpatterns_()
+urlpatterns = [
+    path("allocation-runs/<int:pk>/export/<str:export_format>/", RunExportView.as_view(), name="api-run-export"),
+    path("allocation-runs/<int:pk>/export-jobs/", RunExportJobsView.as_view(), name="api-run-export-jobs"),
+    path("export-jobs/<int:pk>/", ExportJobView.as_view(), name="api-export-job"),
+    path("export-jobs/<int:pk>/download/", ExportJobDownloadView.as_view(), name="api-export-job-download"),
+    path("calls/<int:pk>/publication/<str:export_format>/", PublicationView.as_view(), name="api-publication"),
+]

@@ -40,6 +40,15 @@ FILE_ENDINGS: dict[str, str] = {
 }
 
 
+# The media type each format is sent with, by a direct download and by a job's file alike.
+CONTENT_TYPES: dict[str, str] = {
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.CSV_NL: "text/csv; charset=utf-8",
+    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.JSON: "application/json",
+}
+
+
 def export_filename(stem: str, fmt: str) -> str:
     """The download name of an export: ``stem`` plus the format's ending (``FILE_ENDINGS``)."""
     return stem + FILE_ENDINGS[fmt]
@@ -82,6 +91,8 @@ class ExportJob(models.Model):
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -101,3 +112,7 @@ class ExportJob(models.Model):
     @property
     def filename(self) -> str:
         return decisions_filename(self.run, self.format)
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]

@@ -1,8 +1,9 @@
 """Selectors for the administrator's overview of a call and the portfolio across calls and years.
 
 Each reads a fixed number of queries whatever the number of applications, and sums money in Decimal.
-A municipality can belong to several networks (Nieuwegein is NPLV, M50 and New Town), so the totals per
-network overlap; "other" holds the municipalities in none of them.
+A municipality can belong to several networks (Nieuwegein is NPLV, M50 and New Town Alliantie), so the totals
+per network overlap; "geen netwerk" holds the municipalities in none of them. The networks are those on the
+call's closing date, as its run reads them (``allocations.runs.selectors.network_date``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Municipality, Network
-from allocations.runs.models import AllocationLine, AllocationRun, Decision, RunStatus
+from accounts.models import Municipality
+from accounts.networks import NETWORK_ORDER, NO_NETWORK, Memberships, groups, label
+from allocations.runs.models import AllocationLine, AllocationRun, Decision
+from allocations.runs.selectors import NOT_COMPETING, network_date, networks_in_call
 from applications.models import Application, Call, Status
 
 ZERO = Decimal("0.00")
@@ -33,9 +35,6 @@ PIPELINE = [
     Status.LETTER_SENT,
     Status.WITHDRAWN,
 ]
-NOT_REQUESTED = (Status.DRAFT, Status.WITHDRAWN)
-NETWORK_ORDER = [Network.NPLV, Network.M50, Network.NEW_TOWN]
-OTHER = "OTHER"
 
 
 @dataclass
@@ -63,35 +62,20 @@ def calls_for_overview() -> QuerySet[Call]:
 
 
 def final_runs_by_call(calls: list[Call]) -> dict[int, AllocationRun]:
-    runs = AllocationRun.objects.filter(call__in=calls, status=RunStatus.FINAL)
+    runs = AllocationRun.objects.final().filter(call__in=calls)
     return {run.call_id: run for run in runs}
 
 
-def _network_labels() -> dict[str, str]:
-    names = dict(Network.objects.values_list("code", "name"))
-    return {**{code: names.get(code, code) for code in NETWORK_ORDER}, OTHER: _("Overig")}
-
-
-def _networks_of(municipality_ids: set[int]) -> dict[int, set[str]]:
-    networks: dict[int, set[str]] = defaultdict(set)
-    rows = Membership.objects.filter(municipality_id__in=municipality_ids).values_list(
-        "municipality_id", "network__code"
-    )
-    for municipality_id, code in rows:
-        networks[municipality_id].add(code)
-    return networks
-
-
-def _by_network(entries, networks, labels) -> list[tuple[str, Totals]]:
+def _by_network(entries, networks: dict[int, list[str]]) -> list[tuple[str, Totals]]:
     """entries: (municipality_id, requested, awarded) triples."""
-    totals = {code: Totals() for code in [*NETWORK_ORDER, OTHER]}
+    totals = {code: Totals() for code in (*NETWORK_ORDER, NO_NETWORK)}
     for municipality_id, requested, awarded in entries:
-        codes = [c for c in networks.get(municipality_id, ()) if c in NETWORK_ORDER] or [OTHER]
-        for code in codes:
-            totals[code].requested += requested
-            totals[code].awarded += awarded
-            totals[code].count += 1
-    return [(labels[code], totals[code]) for code in [*NETWORK_ORDER, OTHER]]
+        for code in groups(networks.get(municipality_id, ())):
+            group = totals.setdefault(code, Totals())
+            group.requested += requested
+            group.awarded += awarded
+            group.count += 1
+    return [(label(code), group) for code, group in totals.items()]
 
 
 def call_overview(call: Call) -> CallOverview:
@@ -101,7 +85,7 @@ def call_overview(call: Call) -> CallOverview:
             "pk", "status", "requested_amount", "municipality_id", "municipality__province"
         )
     )
-    run = AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).first()
+    run = AllocationRun.objects.final_of(call)
     lines = (
         list(
             AllocationLine.objects.filter(run=run, included=True).values_list(
@@ -112,7 +96,7 @@ def call_overview(call: Call) -> CallOverview:
         else []
     )
     awarded_by_application = {application_id: awarded for application_id, awarded, *_rest in lines}
-    networks = _networks_of({municipality_id for _pk, _s, _r, municipality_id, _p in applications})
+    networks = networks_in_call(call, {municipality_id for _pk, _s, _r, municipality_id, _p in applications})
 
     requested = ZERO
     entries = []
@@ -120,7 +104,7 @@ def call_overview(call: Call) -> CallOverview:
     pipeline = dict.fromkeys(PIPELINE, 0)
     for pk, status, amount, municipality_id, province in applications:
         pipeline[status] = pipeline.get(status, 0) + 1
-        if status in NOT_REQUESTED:
+        if status in NOT_COMPETING:  # not a request (yet): the applications a run takes are the requests
             continue
         amount = amount or ZERO
         awarded = awarded_by_application.get(pk, ZERO)
@@ -138,7 +122,7 @@ def call_overview(call: Call) -> CallOverview:
         requested=requested,
         awarded=awarded_total,
         oversubscription=oversubscription,
-        per_network=_by_network(entries, networks, _network_labels()),
+        per_network=_by_network(entries, networks),
         per_province=sorted(provinces.items()),
         pipeline=[(str(labels[status]), count) for status, count in pipeline.items()],
         points=[(f"{name} ({reference})", points, awarded) for _pk, awarded, points, reference, name in lines],
@@ -180,29 +164,36 @@ class Portfolio:
 
 
 def portfolio(*, network: str = "", year: int | None = None) -> Portfolio:
-    """Every decision with money, per municipality, across calls and years (the year the decision was taken)."""
-    decisions = (
+    """Every decision with money, per municipality, across calls and years (the year the decision was taken).
+
+    A decision counts for the networks its municipality was in on its call's closing date (``network_date``),
+    as in its run; ``network`` keeps the decisions of members on that date. A municipality's row names the
+    networks of its latest decision."""
+    queryset = (
         Decision.objects.filter(amount__gt=0)
         .select_related("application__municipality", "application__call__scheme")
         .order_by("application__municipality__name", "decided_at", "number")
     )
-    if network:
-        decisions = decisions.filter(application__municipality__memberships__network__code=network).distinct()
     if year:
-        decisions = decisions.filter(decided_at__year=year)  # the year in Amsterdam time (USE_TZ)
-    decisions = list(decisions)
-    networks = _networks_of({d.application.municipality_id for d in decisions})
-    labels = _network_labels()
+        queryset = queryset.filter(decided_at__year=year)  # the year in Amsterdam time (USE_TZ)
+    decisions = list(queryset)
+    memberships = Memberships({d.application.municipality_id for d in decisions})
+    codes_of = {
+        d.pk: memberships.on(d.application.municipality_id, network_date(d.application.call)) for d in decisions
+    }
+    if network:
+        decisions = [d for d in decisions if network in codes_of[d.pk]]
     rows: dict[int, PortfolioMunicipality] = {}
-    per_network_year: dict[str, dict[int, Decimal]] = {labels[code]: {} for code in [*NETWORK_ORDER, OTHER]}
+    per_network_year: dict[str, dict[int, Decimal]] = {label(code): {} for code in (*NETWORK_ORDER, NO_NETWORK)}
     years: set[int] = set()
     for decision in decisions:
         application = decision.application
         municipality = application.municipality
         decided_year = timezone.localtime(decision.decided_at).year
         years.add(decided_year)
-        codes = sorted(networks.get(municipality.pk, set()) & set(NETWORK_ORDER), key=NETWORK_ORDER.index)
-        entry = rows.setdefault(municipality.pk, PortfolioMunicipality(municipality, [labels[c] for c in codes]))
+        codes = codes_of[decision.pk]
+        entry = rows.setdefault(municipality.pk, PortfolioMunicipality(municipality, []))
+        entry.networks = [label(code) for code in codes]
         entry.entries.append(
             PortfolioEntry(
                 year=decided_year,
@@ -215,8 +206,8 @@ def portfolio(*, network: str = "", year: int | None = None) -> Portfolio:
                 amount=decision.amount,
             )
         )
-        for code in codes or [OTHER]:
-            bucket = per_network_year[labels[code]]
+        for code in groups(codes):
+            bucket = per_network_year.setdefault(label(code), {})
             bucket[decided_year] = bucket.get(decided_year, ZERO) + decision.amount
     return Portfolio(
         municipalities=list(rows.values()),

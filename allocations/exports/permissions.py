@@ -6,16 +6,9 @@ Exports, the call overview and the portfolio show every municipality's decisions
 
 from __future__ import annotations
 
-import rules
-
 from accounts.permissions import is_administrator, is_ministry, is_officer
 
 can_view_context = is_officer | is_ministry
 can_export_decisions = is_administrator
 can_view_overview = is_administrator
 can_view_portfolio = is_administrator
-
-rules.add_perm("allocations.view_context", can_view_context)
-rules.add_perm("allocations.export_decisions", can_export_decisions)
-rules.add_perm("allocations.view_overview", can_view_overview)
-rules.add_perm("allocations.view_portfolio", can_view_portfolio)

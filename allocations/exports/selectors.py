@@ -7,6 +7,7 @@ progress report), read once per process: no database query, whatever the number 
 from __future__ import annotations
 
 import csv
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,10 +23,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from accounts.networks import label, ordered
 from allocations.exports.writers import Column, Figure
 from allocations.letters.models import Letter
-from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
+from allocations.runs.models import AllocationLine, AllocationRun
 from allocations.runs.reasons import describe
+from allocations.runs.selectors import network_date
 from applications.models import Call
 
 MONITOR_FILE = "nplv_monitor_2018_2024.csv"
@@ -139,6 +142,9 @@ DECISION_COLUMNS = [
     Column("decision_number", _("Beschikkingsnummer"), width=20),
     Column("decided_on", _("Besluitdatum"), kind="date", width=12),
     Column("letter", _("Kenmerk beschikkingsbrief"), width=22),
+    # The letter's date is the day it is (to be) sent, from which the objection term counts (Awb 6:8).
+    Column("letter_date", _("Datum beschikkingsbrief"), kind="date", width=12),
+    Column("sent_on", _("Verzonden op"), kind="date", width=12),
     Column("letter_sha256", _("SHA-256 beschikkingsbrief"), width=66),
 ]
 
@@ -185,8 +191,9 @@ def decision_summary(run: AllocationRun) -> list[Figure]:
 def export_lines(run: AllocationRun) -> QuerySet[AllocationLine]:
     """The lines a decision export holds: every application the run took, in rank order, with all it shows.
 
-    A fixed number of queries per chunk of lines: the municipality and decision are joined, the networks
-    and the current letter prefetched.
+    A fixed number of queries per chunk of lines: the municipality and decision are joined, the memberships
+    (with their periods: ``decision_row`` keeps those on the call's closing date) and the current letter
+    prefetched.
     """
     return (
         AllocationLine.objects.filter(run=run, included=True)
@@ -194,7 +201,9 @@ def export_lines(run: AllocationRun) -> QuerySet[AllocationLine]:
         .prefetch_related(
             Prefetch(
                 "application__municipality__memberships",
-                queryset=Membership.objects.select_related("network").order_by("network__code"),
+                queryset=Membership.objects.select_related("network").only(
+                    "municipality_id", "valid_from", "valid_to", "network__code"
+                ),
             ),
             Prefetch(
                 "decision__letters",
@@ -206,17 +215,16 @@ def export_lines(run: AllocationRun) -> QuerySet[AllocationLine]:
     )
 
 
-def _networks(municipality) -> str:
-    names: list[str] = []
-    for membership in municipality.memberships.all():
-        if membership.network.name not in names:
-            names.append(membership.network.name)
-    return ", ".join(names)
+def _networks(municipality, on: datetime.date) -> str:
+    """The municipality's networks on ``on``, in the order and with the labels of every page (``accounts.networks``)."""
+    codes = ordered(m.network.code for m in municipality.memberships.all() if m.is_active_on(on))
+    return ", ".join(label(code) for code in codes)
 
 
-def decision_row(line: AllocationLine) -> tuple[Any, ...]:
+def decision_row(line: AllocationLine, *, networks_on: datetime.date) -> tuple[Any, ...]:
     """One line as a row of ``DECISION_COLUMNS``, its words in the active language (``decision_rows`` makes
-    that Dutch). The reason is the line's stored ground, put into words, never worked out again."""
+    that Dutch). The reason is the line's stored ground, put into words, never worked out again. The networks
+    are those on ``networks_on``, the run's call's ``network_date``, as the run read them."""
     application = line.application
     municipality = application.municipality
     decision = getattr(line, "decision", None)
@@ -226,7 +234,7 @@ def decision_row(line: AllocationLine) -> tuple[Any, ...]:
         municipality.cbs_code,
         municipality.name,
         municipality.province,
-        _networks(municipality),
+        _networks(municipality, networks_on),
         application.area_name,
         application.reference,
         application.title,
@@ -244,6 +252,8 @@ def decision_row(line: AllocationLine) -> tuple[Any, ...]:
         decision.number if decision is not None else "",
         decided_on,
         f"{decision.number}-v{letter.version}" if letter is not None and decision is not None else "",
+        letter.letter_date if letter is not None else None,
+        timezone.localdate(letter.sent_at) if letter is not None and letter.sent_at is not None else None,
         letter.sha256 if letter is not None else "",
     )
 
@@ -252,15 +262,12 @@ def decision_rows(run: AllocationRun) -> Iterator[tuple[Any, ...]]:
     """The export's rows in RECORD_LANGUAGE, read in chunks so a run of 100,000 lines never sits in memory
     at once. The language is switched per chunk and back before a row is handed on, so the code that
     writes the file (headers, a streamed response) keeps the requester's language."""
+    on = network_date(run.call)
     lines = export_lines(run).iterator(chunk_size=ITERATOR_CHUNK)
     while chunk := list(islice(lines, ITERATOR_CHUNK)):
         with translation.override(RECORD_LANGUAGE):
-            rows = [decision_row(line) for line in chunk]
+            rows = [decision_row(line, networks_on=on) for line in chunk]
         yield from rows
-
-
-def final_run_of(call: Call) -> AllocationRun | None:
-    return AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).select_related("call").first()
 
 
 # ---------------------------------------------------------------------------------- publication list

@@ -12,21 +12,23 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, StreamingHttpResponse
-from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.downloads import streaming_download
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
+from allocations import jobs
 from allocations.exports import selectors
 from allocations.exports.models import (
+    CONTENT_TYPES,
     FILE_ENDINGS,
     ExportFormat,
     ExportJob,
@@ -35,21 +37,14 @@ from allocations.exports.models import (
     publication_filename,
 )
 from allocations.exports.permissions import can_export_decisions
+from allocations.exports.transitions import EXPORT_JOB_KIND
 from allocations.exports.writers import Column, Figure, stream_csv, stream_json, write_xlsx
-from allocations.runs.models import AllocationRun, RunStatus
+from allocations.runs.models import AllocationRun
 from applications.models import Call
 
 # Above this many lines an export is built by a background job instead of downloaded directly.
 DIRECT_MAX_LINES = 5_000
-LEASE = timedelta(minutes=15)
-MAX_ATTEMPTS = 3
 PROGRESS_EVERY = 2_000
-CONTENT_TYPES: dict[str, str] = {
-    ExportFormat.CSV: "text/csv; charset=utf-8",
-    ExportFormat.CSV_NL: "text/csv; charset=utf-8",
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ExportFormat.JSON: "application/json",
-}
 
 
 @dataclass
@@ -62,10 +57,14 @@ class Export:
 
     def response(self) -> StreamingHttpResponse:
         """The download, for a page and the API alike: its own file name, never cached."""
-        response = StreamingHttpResponse(self.chunks, content_type=self.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, self.filename)
-        response["Cache-Control"] = "no-store"
-        return response
+        return streaming_download(self.chunks, filename=self.filename, content_type=self.content_type)
+
+
+def require_final(run: AllocationRun) -> None:
+    """Only a final run is exported: a draft can still change, and a figure sent to finance must not. The
+    one answer for every export, page and API alike (409 in the API)."""
+    if not run.is_final:
+        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
 
 
 def exportable_run(*, run_id: int, by) -> AllocationRun:
@@ -74,8 +73,7 @@ def exportable_run(*, run_id: int, by) -> AllocationRun:
     run = AllocationRun.objects.select_related("call").filter(pk=run_id).first()
     if run is None:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     return run
 
 
@@ -85,7 +83,7 @@ def publishable_call(*, call_id: int, by) -> tuple[Call, AllocationRun]:
     call = Call.objects.filter(pk=call_id).first()
     if call is None:
         raise Http404
-    run = selectors.final_run_of(call)
+    run = AllocationRun.objects.select_related("call").final_of(call)
     if run is None:
         raise TransitionNotAllowed(_("Deze ronde heeft nog geen definitieve verdeling om te publiceren."))
     return call, run
@@ -160,8 +158,7 @@ def export_decisions(*, run: AllocationRun, by, fmt: str) -> Export:
     require(can_export_decisions(by))
     if fmt not in ExportFormat.values:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     lines = line_count(run)
     if lines > DIRECT_MAX_LINES:
         raise TransitionNotAllowed(
@@ -199,28 +196,12 @@ def start_export_job(*, run: AllocationRun, by, fmt: str) -> ExportJob:
     require(can_export_decisions(by))
     if fmt not in ExportFormat.values:
         raise Http404
-    if run.status != RunStatus.FINAL:
-        raise TransitionNotAllowed(_("Alleen de besluiten van een definitieve verdeling kunnen worden geëxporteerd."))
+    require_final(run)
     with transaction.atomic():
         job = ExportJob.objects.create(run=run, format=fmt, requested_by=by, rows_total=line_count(run))
         audit.record(actor=by, verb="export.job_requested", target=run, data={"format": fmt, "job": job.pk})
         transaction.on_commit(lambda: build_export_job.delay(job.pk), robust=True)  # resumed by beat
     return job
-
-
-def _claim(job_id: int, now: datetime) -> ExportJob | None:
-    """Take the job for this worker, unless it is done, given up, or leased by another worker."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED):
-            return None
-        if job.status == ExportJobStatus.RUNNING and job.lease_until and job.lease_until > now:
-            return None
-        job.status = ExportJobStatus.RUNNING
-        job.attempts += 1
-        job.lease_until = now + LEASE
-        job.save(update_fields=["status", "attempts", "lease_until"])
-        return job
 
 
 def _counting(rows: Iterable, total: int, report: Callable[[int], None]) -> Iterator:
@@ -231,17 +212,17 @@ def _counting(rows: Iterable, total: int, report: Callable[[int], None]) -> Iter
 
 
 def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | None:
-    """Build a job's file; a second call for a finished or leased job does nothing."""
-    now = now or timezone.now()
-    claimed = _claim(job_id, now)
-    if claimed is None:
+    """Build a job's file; a second call for a finished or leased job does nothing. An error puts the job
+    back in the queue (the sweeper sends it again) until the attempt limit, then it fails with the error."""
+    lease = jobs.claim(EXPORT_JOB_KIND, job_id, now=now)
+    if lease is None:
         return None
-    job = claimed
+    job = lease.job
     run = AllocationRun.objects.select_related("call").get(pk=job.run_id)
     total = max(job.rows_total, 1)
 
     def report(done: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(progress=min(99, done * 100 // total))
+        jobs.renew(lease, progress=min(99, done * 100 // total))
 
     handle, path = tempfile.mkstemp(suffix=FILE_ENDINGS[job.format])
     os.close(handle)
@@ -261,17 +242,13 @@ def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | Non
                     digest.update(chunk)
                     target.write(chunk)
         with open(path, "rb") as source, transaction.atomic():
-            job = ExportJob.objects.select_for_update().get(pk=job.pk)
-            if job.status == ExportJobStatus.DONE:  # another worker got there after our lease ran out
-                return job
+            held = jobs.hold(lease)
+            if held is None:  # another attempt took over after this one's lease ran out
+                return ExportJob.objects.get(pk=job.pk)
+            job = held
             job.file.save(job.filename, File(source), save=False)
-            job.sha256 = digest.hexdigest()
-            job.size = job.file.size
-            job.status = ExportJobStatus.DONE
-            job.progress = 100
-            job.finished_at = timezone.now()
-            job.lease_until = None
-            job.save()
+            fields = {"file": job.file, "sha256": digest.hexdigest(), "size": job.file.size, "progress": 100}
+            jobs.finish(lease, "done", job=job, fields=fields)
             _record(
                 by=job.requested_by,
                 verb="export.decisions",
@@ -282,12 +259,7 @@ def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | Non
                 extra={"job": job.pk, "sha256": job.sha256},
             )
     except Exception as exc:
-        failed = job.attempts >= MAX_ATTEMPTS
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJobStatus.FAILED if failed else ExportJobStatus.QUEUED,
-            error=str(exc)[:2000],
-            lease_until=None,
-        )
+        jobs.finish(lease, "retry", error=str(exc))
         raise
     finally:
         if os.path.exists(path):
@@ -313,8 +285,5 @@ def job_for_download(*, job_id: int, by) -> ExportJob:
 
 
 def pending_jobs(now: datetime | None = None) -> list[int]:
-    """Jobs that a lost message or a killed worker left behind: queued, or running with a lease run out."""
-    now = now or timezone.now()
-    queued = ExportJob.objects.filter(status=ExportJobStatus.QUEUED, created_at__lt=now - timedelta(minutes=1))
-    stale = ExportJob.objects.filter(status=ExportJobStatus.RUNNING, lease_until__lt=now)
-    return list(queued.values_list("pk", flat=True)) + list(stale.values_list("pk", flat=True))
+    """Jobs that a lost message or a killed worker left behind (``jobs.stale``); those out of attempts fail."""
+    return jobs.stale(EXPORT_JOB_KIND, now=now)

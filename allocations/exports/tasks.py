@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from allocations.exports import services
+
 
 @shared_task(acks_late=True, ignore_result=True)
 def build_export_job(job_id: int) -> None:
-    from allocations.exports import services
-
     services.build_export(job_id=job_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def resume_export_jobs() -> int:
     """Send again what a lost message or a killed worker left queued or half done."""
-    from allocations.exports import services
-
     pending = services.pending_jobs()
     for job_id in pending:
         build_export_job.delay(job_id)

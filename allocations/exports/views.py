@@ -7,7 +7,6 @@ from decimal import Decimal
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Network
+from accounts.downloads import private_file
+from accounts.networks import NETWORK_LABELS, NETWORK_ORDER
 from accounts.permissions import require
 from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
@@ -28,7 +28,7 @@ from allocations.exports.permissions import (
     can_view_overview,
     can_view_portfolio,
 )
-from allocations.runs.models import AllocationRun, RunStatus
+from allocations.runs.models import AllocationRun
 from applications.models import Call
 
 
@@ -36,12 +36,7 @@ class PortfolioFilterForm(forms.Form):
     network = forms.ChoiceField(
         label=gettext_lazy("Netwerk"),
         required=False,
-        choices=[
-            ("", gettext_lazy("Alle gemeenten")),
-            (Network.NPLV, "NPLV"),
-            (Network.M50, "M50"),
-            (Network.NEW_TOWN, "New Town Alliantie"),
-        ],
+        choices=[("", gettext_lazy("Alle gemeenten")), *((code, NETWORK_LABELS[code]) for code in NETWORK_ORDER)],
     )
     year = forms.IntegerField(label=gettext_lazy("Jaar van besluit"), required=False, min_value=2000, max_value=2100)
 
@@ -123,8 +118,9 @@ def call_overview(request, pk: int):
             chart_id="per-netwerk",
             title=_("Aangevraagd en toegekend per netwerk"),
             description=_(
-                "Per netwerk (NPLV, M50, New Town, overig) het aangevraagde en het toegekende bedrag. Een gemeente "
-                "in meer netwerken telt in elk ervan mee."
+                "Per netwerk (NPLV, M50, New Town Alliantie, geen netwerk) het aangevraagde en het toegekende "
+                "bedrag, naar het lidmaatschap op de sluitingsdatum van de ronde. Een gemeente in meer netwerken telt "
+                "in elk ervan mee."
             ),
             categories=[label for label, _totals in data.per_network],
             series=[
@@ -211,8 +207,10 @@ def portfolio(request):
 def run_exports(request, pk: int):
     require(can_export_decisions(request.user))
     run = get_object_or_404(AllocationRun.objects.select_related("call"), pk=pk)
-    if run.status != RunStatus.FINAL:
-        raise Http404
+    try:
+        services.require_final(run)
+    except TransitionNotAllowed as exc:
+        return _conflict(request, exc, reverse("call_overview", args=[run.call_id]))
     return render(
         request,
         "allocations/exports/run_exports.html",
@@ -267,8 +265,7 @@ def export_job_download(request, pk: int):
         job = services.job_for_download(job_id=pk, by=request.user)
     except TransitionNotAllowed as exc:
         return _conflict(request, exc, reverse("export_job", args=[pk]))
-    content_type = services.CONTENT_TYPES[job.format]
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+    return private_file(job.file.open("rb"), filename=job.filename, content_type=job.content_type)
 
 
 @login_required

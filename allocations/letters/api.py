@@ -9,94 +9,84 @@ batch's state (or the day) forbids the step.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import AdministratorsOnly, PortalAccess, roles_permission
-from accounts.models import Role
+from accounts.api_permissions import AdministratorsOnly, MinistryOnly, PortalAccess
+from accounts.downloads import private_file
 from accounts.permissions import require
 from allocations.letters import batches, deadlines, selectors, services
-from allocations.letters.models import Letter, LetterBatch
-from allocations.letters.permissions import can_view_application_letters, can_view_letter
+from allocations.letters.models import LetterBatch
+from allocations.letters.permissions import can_view_application_letters
 from allocations.letters.serializers import BatchSerializer, LetterSerializer, LetterTextSerializer, PrepareSerializer
 from allocations.runs.models import AllocationRun
 from applications.models import Application, Call
 
-MinistryOnly = roles_permission(Role.REVIEWER, Role.ADMINISTRATOR)
 
+class RunLettersView(APIView):
+    permission_classes = [MinistryOnly]
 
-@extend_schema(
-    responses={200: LetterSerializer(many=True)},
-    description="De actuele brieven van een verdeling (alleen ministerie). 403 voor een gemeente.",
-)
-@api_view(["GET"])
-@permission_classes([MinistryOnly])
-def run_letters(request, pk: int):
-    run = get_object_or_404(AllocationRun, pk=pk)
-    letters = selectors.current_letters(run=run)
-    return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
-
-
-@extend_schema(
-    responses={200: LetterSerializer(many=True)},
-    description=(
-        "De versies van de brief bij een aanvraag, nieuwste eerst. Het ministerie ziet elke versie; de gemeente "
-        "alleen de versie die haar is verzonden (niets zolang de beschikking niet is verzonden). 404 voor een "
-        "aanvraag buiten uw organisatie."
-    ),
-)
-@api_view(["GET"])
-@permission_classes([PortalAccess])
-def application_letters(request, pk: int):
-    application = get_object_or_404(Application, pk=pk)
-    require(can_view_application_letters.test(request.user, application), not_found=True)
-    letters = selectors.letters_of_application(application, viewer=request.user)
-    return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
-
-
-def _visible_letter(request, pk: int) -> Letter:
-    letter = get_object_or_404(
-        Letter.objects.select_related("decision__application__municipality", "decision__run"), pk=pk
+    @extend_schema(
+        responses={200: LetterSerializer(many=True)},
+        description="De actuele brieven van een verdeling (alleen ministerie). 403 voor een gemeente.",
     )
-    require(can_view_letter.test(request.user, letter), not_found=True)
-    return letter
+    def get(self, request, pk: int):
+        run = get_object_or_404(AllocationRun, pk=pk)
+        letters = selectors.current_letters(run=run)
+        return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
 
 
-@extend_schema(responses={200: LetterSerializer}, description="De gegevens van één brief.")
-@api_view(["GET"])
-@permission_classes([PortalAccess])
-def letter_detail(request, pk: int):
-    return Response(LetterSerializer(_visible_letter(request, pk), context={"request": request}).data)
+class ApplicationLettersView(APIView):
+    permission_classes = [PortalAccess]
 
-
-@extend_schema(
-    responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="De brief als PDF/A-2A.")},
-    description="De brief als PDF; elke download komt in de audittrail.",
-)
-@api_view(["GET"])
-@permission_classes([PortalAccess])
-def letter_pdf(request, pk: int):
-    letter = _visible_letter(request, pk)
-    try:
-        handle = services.open_letter(letter=letter, by=request.user, via="api")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{letter.decision.number}-v{letter.version}.pdf",
-        content_type="application/pdf",
+    @extend_schema(
+        responses={200: LetterSerializer(many=True)},
+        description=(
+            "De versies van de brief bij een aanvraag, nieuwste eerst. Het ministerie ziet elke versie; de "
+            "gemeente alleen de versie die haar is verzonden (niets zolang de beschikking niet is verzonden). 404 "
+            "voor een aanvraag buiten uw organisatie."
+        ),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    def get(self, request, pk: int):
+        application = get_object_or_404(Application, pk=pk)
+        require(can_view_application_letters.test(request.user, application), not_found=True)
+        letters = selectors.letters_of_application(application, viewer=request.user)
+        return Response(LetterSerializer(letters, many=True, context={"request": request}).data)
+
+
+class LetterDetailView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(responses={200: LetterSerializer}, description="De gegevens van één brief.")
+    def get(self, request, pk: int):
+        letter = selectors.visible_letter(pk, viewer=request.user)
+        return Response(LetterSerializer(letter, context={"request": request}).data)
+
+
+class LetterPdfView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="De brief als PDF/A-2A.")
+        },
+        description="De brief als PDF; elke download komt in de audittrail.",
+    )
+    def get(self, request, pk: int):
+        letter = selectors.visible_letter(pk, viewer=request.user)
+        try:
+            handle = services.open_letter(letter=letter, by=request.user, via="api")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return private_file(
+            handle, filename=f"{letter.decision.number}-v{letter.version}.pdf", content_type="application/pdf"
+        )
 
 
 # --- Preparing and sending a run's letters; a call's letter texts (administrators) ---------------------------
@@ -223,12 +213,12 @@ class LetterTextsView(APIView):
 
 
 urlpatterns = [
-    path("allocation-runs/<int:pk>/letters/", run_letters, name="api-run-letters"),
+    path("allocation-runs/<int:pk>/letters/", RunLettersView.as_view(), name="api-run-letters"),
     path("allocation-runs/<int:pk>/letters/batch/", BatchView.as_view(), name="api-run-letters-batch"),
     path("allocation-runs/<int:pk>/letters/prepare/", PrepareView.as_view(), name="api-run-letters-prepare"),
     path("allocation-runs/<int:pk>/letters/send/", SendView.as_view(), name="api-run-letters-send"),
-    path("applications/<int:pk>/letters/", application_letters, name="api-application-letters"),
-    path("letters/<int:pk>/", letter_detail, name="api-letter-detail"),
-    path("letters/<int:pk>/pdf/", letter_pdf, name="api-letter-pdf"),
+    path("applications/<int:pk>/letters/", ApplicationLettersView.as_view(), name="api-application-letters"),
+    path("letters/<int:pk>/", LetterDetailView.as_view(), name="api-letter-detail"),
+    path("letters/<int:pk>/pdf/", LetterPdfView.as_view(), name="api-letter-pdf"),
     path("calls/<int:pk>/letter-texts/", LetterTextsView.as_view(), name="api-call-letter-texts"),
 ]

@@ -27,12 +27,8 @@ from allocations.letters import deadlines, selectors, services
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch
 from allocations.letters.permissions import can_manage_letters
 from allocations.letters.transitions import ALREADY_SENT, BATCH_WORKFLOW, NOT_PREPARED
-from allocations.runs.models import AllocationRun, Decision, RunStatus
-
-
-class BatchNotReady(TransitionNotAllowed):
-    """The batch cannot be sent now: letters are still being made or failed, or today is not the day they
-    are dated (HTTP 409, with the reason)."""
+from allocations.runs.models import AllocationRun, Decision
+from applications.workflow import move_each
 
 
 def batch_of(run: AllocationRun) -> LetterBatch:
@@ -93,7 +89,7 @@ def prepare_letters(
     now = now or timezone.now()
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.FINAL:
+        if not run.is_final:
             raise TransitionNotAllowed(_("Alleen van een definitieve verdeling worden brieven gemaakt."))
         batch = batch_of(run)
         _check("prepare", by, batch)
@@ -107,7 +103,7 @@ def prepare_letters(
         if previous != send_on:
             batch.send_on, batch.status, batch.prepared_by, batch.prepared_at = send_on, BatchStatus.PREPARED, by, now
             batch.save()
-        count = services.create_letter_jobs(run=run, letter_date=send_on)
+        count = services.create_letter_jobs(run=run, letter_date=send_on, by=by)
         if previous != send_on or count:  # the same date again, with every letter made, records nothing
             audit.record(
                 actor=by,
@@ -130,7 +126,7 @@ def retry_failed(*, run: AllocationRun, by: User) -> int:
         batch = batch_of(run)
         _check("retry", by, batch)
         decisions = Decision.objects.filter(letter_jobs__run=run, letter_jobs__status=JobStatus.FAILED).distinct()
-        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, decisions=decisions)
+        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, decisions=decisions, by=by)
         audit.record(actor=by, verb="letters.retried", target=run, data={"jobs": count})
     return count
 
@@ -143,7 +139,7 @@ def regenerate(*, run: AllocationRun, by: User) -> int:
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
         batch = batch_of(run)
         _check("regenerate", by, batch)
-        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, correction=True)
+        count = services.create_letter_jobs(run=run, letter_date=batch.send_on, correction=True, by=by)
         audit.record(actor=by, verb="letters.regenerated", target=run, data={"jobs": count})
     return count
 
@@ -182,8 +178,6 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
     """Mark the run's letters as sent, on the day they are dated: each current letter and its decision get
     the moment, the application moves to "Beschikking verzonden", the objection period starts, and the
     municipality's officers get an e-mail. A batch already sent changes nothing (a double click)."""
-    from applications.workflow import move_each
-
     require(can_manage_letters.test(by, run))
     now = now or timezone.now()
     with transaction.atomic():
@@ -193,8 +187,12 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             return 0
         _check("send", by, batch)
         refusal = send_refusal(run, batch, now=now)
-        if refusal:
-            raise BatchNotReady(refusal)
+        if refusal:  # letters still being made or failed, or today is not the day they are dated
+            progress = selectors.batch_progress(run)
+            raise TransitionNotAllowed(
+                refusal,
+                details={"send_on": batch.send_on.isoformat(), "open": progress.open, "failed": progress.failed},
+            )
         decisions = list(
             Decision.objects.select_for_update()
             .filter(run=run, sent_at__isnull=True)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from accounts.models import Network
+from accounts.money import cents
 from allocations.letters import deadlines, grounds
 from allocations.letters.content import (
     Addressee,
@@ -42,10 +43,6 @@ AWB_SUBSIDIES = (Scheme.Kind.SUBSIDY, Scheme.Kind.FUND)
 RETURN_ADDRESS = "Postbus 20011, 2500 EA Den Haag"
 VISITING_ADDRESS = ("Turfmarkt 147", "2511 DP Den Haag")
 WEBSITE = "www.demo.nplv.example"
-
-
-def cents(amount: Decimal) -> int:
-    return int((Decimal(amount) * 100).to_integral_value())
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:
@@ -244,7 +241,7 @@ def _in_pot_order(funded_from: dict | None, pots: dict[str, PotInfo]) -> list[tu
 
 def _formula_name(key: str | None) -> str:
     try:
-        return str(FormulaWeight(key).label)
+        return str(FormulaWeight(key or "").label)
     except ValueError:
         return key or ""
 
@@ -292,7 +289,7 @@ def letter_content(decision: Decision, texts: LetterText, *, letter_date: dateti
     call = application.call
     line = decision.line
     run = decision.run
-    kind = KINDS[decision.outcome]
+    kind = KINDS[Outcome(decision.outcome)]
     amounts = (
         [
             ThemeYearAmount(split.theme.name, split.year, cents(split.awarded))

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_ministry, is_officer
 from allocations.runs.models import Decision
 from applications.models import MONEY, Call
 
@@ -25,6 +26,16 @@ class LetterQuerySet(models.QuerySet):
     def sent(self) -> LetterQuerySet:
         """The versions that went out: the only ones the municipality ever sees (``Letter.is_sent``)."""
         return self.filter(sent_at__isnull=False)
+
+    def visible_to(self, user) -> LetterQuerySet:
+        """The letters ``user`` may see: ministry staff every version, an officer the versions sent to their
+        own municipality, anyone else none. The list form of ``permissions.can_view_letter``: every page, the
+        API and the downloads look letters up through it."""
+        if is_ministry(user):
+            return self
+        if is_officer(user) and user.municipality_id:
+            return self.sent().filter(decision__application__municipality_id=user.municipality_id)
+        return self.none()
 
 
 class Letter(models.Model):
@@ -134,11 +145,9 @@ class JobStatus(models.TextChoices):
 class LetterJob(models.Model):
     """The work of rendering one decision's letter: the database, not the broker, says what is left to do.
 
-    A worker claims a job with a lease; a job whose lease ran out (its worker died) is claimed again by
-    the sweeper, up to ``MAX_ATTEMPTS`` times, after which it fails visibly.
+    A leased job (``allocations.jobs``): a job whose lease ran out (its worker died) is claimed again by the
+    sweeper, up to the attempt limit of ``settings.JOBS``, after which it fails visibly with the reason.
     """
-
-    MAX_ATTEMPTS = 5
 
     Status = JobStatus
 
@@ -147,6 +156,8 @@ class LetterJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
     error = models.TextField(_("foutmelding"), blank=True)
     correction = models.BooleanField(_("correctie"), default=False)
     letter_date = models.DateField(_("datum van de brief"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from accounts.permissions import is_ministry
-from allocations.letters.models import JobStatus, Letter, LetterJob, LetterQuerySet, LetterText
+from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit
 from applications.models import RulesVersion
 
@@ -47,19 +47,20 @@ def current_letters(*, run: AllocationRun | None = None, application=None) -> Qu
 
 
 def letters_of_application(application, *, viewer) -> QuerySet[Letter]:
-    """Every version ``viewer`` may see, newest first, so a superseded letter stays findable."""
-    return visible_letters(
-        Letter.objects.filter(decision__application=application)
+    """Every version ``viewer`` may see (``Letter.objects.visible_to``), newest first, so a superseded letter
+    stays findable."""
+    return (
+        Letter.objects.visible_to(viewer)
+        .filter(decision__application=application)
         .select_related("decision__application__municipality", "decision__run")
-        .order_by("-version"),
-        viewer,
+        .order_by("-version")
     )
 
 
-def visible_letters(letters: LetterQuerySet, viewer) -> LetterQuerySet:
-    """Of ``letters``, those ``viewer`` may see: ministry staff every version, the municipality only the
-    versions sent to it (the list form of ``permissions.can_view_letter``; both read ``Letter.sent_at``)."""
-    return letters if is_ministry(viewer) else letters.sent()
+def visible_letter(pk: int, *, viewer) -> Letter:
+    """One letter ``viewer`` may see, for its page, its API and its download; a 404 for any other."""
+    letters = Letter.objects.visible_to(viewer).select_related("decision__application__municipality", "decision__run")
+    return get_object_or_404(letters, pk=pk)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 with their send date, and sending them, are in ``batches``.
 
 The batch is exactly-once by construction: preparing creates one job per decision (carrying the date) in
-its own transaction; a worker claims a job with a lease, renders, and stores under a lock on the decision,
-comparing hashes so a redelivered or re-queued job never writes a second copy; the sweeper re-queues what a
-dead worker left.
+its own transaction; a worker claims a job with a lease (``allocations.jobs``), renders, and stores under a
+lock on the decision, comparing hashes so a redelivered or re-queued job never writes a second copy; the
+sweeper re-queues what a dead worker left.
 """
 
 from __future__ import annotations
@@ -13,20 +13,20 @@ import datetime
 import hashlib
 import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import User
 from accounts.permissions import require
+from allocations import jobs
 from allocations.letters import deadlines, pdf, selectors
 from allocations.letters.compose import letter_content
 from allocations.letters.models import JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.letters.permissions import can_edit_letter_texts, can_view_letter
+from allocations.letters.transitions import LETTER_JOB_KIND, LETTER_JOBS
 from allocations.runs.models import AllocationRun, Decision
 
 logger = logging.getLogger(__name__)
@@ -88,10 +88,15 @@ def _enqueue(job_ids: list[int]) -> None:
 
 
 def create_letter_jobs(
-    *, run: AllocationRun, letter_date: datetime.date, decisions=None, correction: bool = False
+    *,
+    run: AllocationRun,
+    letter_date: datetime.date,
+    decisions=None,
+    correction: bool = False,
+    by: User | None = None,
 ) -> int:
     """One job per decision of the run that has no open job and no current letter of ``letter_date``, each
-    carrying that date; called by preparing, retrying and regenerating, in their transaction.
+    carrying that date; called by preparing, retrying and regenerating (by ``by``), in their transaction.
 
     The tasks are queued after commit, so a rolled-back step queues nothing. Returns the number of new jobs.
     A failed job is reopened rather than duplicated, so progress counts stay per decision. A ``correction``
@@ -108,22 +113,24 @@ def create_letter_jobs(
     skip = open_ids | set(current.sent().values_list("decision_id", flat=True))
     if not correction:
         skip |= set(current.filter(letter_date=letter_date).values_list("decision_id", flat=True))
-    reopened = []
+    reopen = []
     new = []
     for decision in decisions:
         if decision.pk in skip:
             continue
         if decision.pk in failed:
-            job = failed[decision.pk]
-            job.status, job.attempts, job.error, job.lease_until, job.correction, job.letter_date = (
-                JobStatus.PENDING, 0, "", None, correction, letter_date
-            )  # fmt: skip
-            reopened.append(job)
+            reopen.append(failed[decision.pk])
         else:
             new.append(
                 LetterJob(decision=decision, run_id=decision.run_id, correction=correction, letter_date=letter_date)
             )
-    LetterJob.objects.bulk_update(reopened, ["status", "attempts", "error", "lease_until", "correction", "letter_date"])
+    # Its attempts count afresh; the lease token stays, so a late write of an old attempt still lands nowhere.
+    reopened = LETTER_JOBS.move_each(
+        reopen,
+        "reopen",
+        by=by,
+        fields={"attempts": 0, "error": "", "lease_until": None, "correction": correction, "letter_date": letter_date},
+    )
     created = LetterJob.objects.bulk_create(new)
     ids = [job.pk for job in reopened] + [job.pk for job in created]
     if ids:
@@ -131,50 +138,26 @@ def create_letter_jobs(
     return len(ids)
 
 
-def claim_job(job_id: int, *, now: datetime.datetime | None = None) -> LetterJob | None:
-    """Take a job with a lease, or None when it is done, failed, or held by a worker whose lease runs."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        job = LetterJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
-            return None
-        if job.status == JobStatus.CLAIMED and job.lease_until and job.lease_until > now:
-            return None
-        if job.attempts >= LetterJob.MAX_ATTEMPTS:
-            job.status = JobStatus.FAILED
-            job.error = job.error or _("Te vaak geprobeerd.")
-            job.finished_at = now
-            job.save(update_fields=["status", "error", "finished_at"])
-            return None
-        job.status = JobStatus.CLAIMED
-        job.attempts += 1
-        job.lease_until = now + datetime.timedelta(seconds=settings.LETTER_LEASE_SECONDS)
-        job.save(update_fields=["status", "attempts", "lease_until"])
-    return job
+def claim_job(job_id: int, *, now: datetime.datetime | None = None) -> jobs.Lease | None:
+    """Take a job with a lease (``allocations.jobs.claim``): None when it is done, failed, or leased."""
+    return jobs.claim(LETTER_JOB_KIND, job_id, now=now)
 
 
 def render_job(job_id: int) -> Letter | None:
     """Claim, render and store one job's letter; safe to run any number of times for the same job."""
-    job = claim_job(job_id)
-    if job is None:
+    lease = claim_job(job_id)
+    if lease is None:
         return None
+    job = lease.job
     try:
         decision = selectors.decisions_for_letters([job.decision_id]).get()
         texts = texts_for(decision.application.call)
         letter = store_letter(decision=decision, texts=texts, letter_date=job.letter_date, correction=job.correction)
-    except Exception as exc:  # a failure is kept on the job, shown on the page, and retried by the sweeper
+    except Exception as exc:  # kept on the job, shown on the page, and tried again up to the attempt limit
         logger.exception("Letter job %s failed", job_id)
-        final = job.attempts >= LetterJob.MAX_ATTEMPTS
-        LetterJob.objects.filter(pk=job.pk, status=JobStatus.CLAIMED).update(
-            status=JobStatus.FAILED if final else JobStatus.PENDING,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-            lease_until=None,
-            finished_at=timezone.now() if final else None,
-        )
+        jobs.finish(lease, "retry", error=f"{type(exc).__name__}: {exc}")
         return None
-    LetterJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE, letter=letter, lease_until=None, error="", finished_at=timezone.now()
-    )
+    jobs.finish(lease, "done", fields={"letter": letter})
     return letter
 
 
@@ -237,14 +220,9 @@ def store_letter(
 
 
 def sweep_jobs(*, now: datetime.datetime | None = None, limit: int = 1000) -> int:
-    """Re-queue pending jobs and jobs whose lease expired (their worker died); fail those out of attempts."""
-    now = now or timezone.now()
-    stale = LetterJob.objects.filter(
-        Q(status=JobStatus.PENDING) | Q(status=JobStatus.CLAIMED, lease_until__lt=now)
-    ).order_by("pk")
-    exhausted = stale.filter(attempts__gte=LetterJob.MAX_ATTEMPTS)
-    exhausted.update(status=JobStatus.FAILED, error=_("Te vaak geprobeerd."), lease_until=None, finished_at=now)
-    ids = list(stale.filter(attempts__lt=LetterJob.MAX_ATTEMPTS).values_list("pk", flat=True)[:limit])
+    """Re-queue pending jobs whose message got lost and jobs whose worker died (``jobs.stale``); those out
+    of attempts fail, with the reason."""
+    ids = jobs.stale(LETTER_JOB_KIND, now=now, limit=limit)
     _enqueue(ids)
     return len(ids)
 

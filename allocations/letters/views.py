@@ -12,17 +12,18 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.downloads import private_file
 from accounts.forms import add_service_errors
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters import batches, deadlines, selectors, services
-from allocations.letters.models import Letter, LetterText
+from allocations.letters.models import LetterText
 from allocations.letters.permissions import (
     can_edit_letter_texts,
     can_manage_letters,
@@ -33,12 +34,7 @@ from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.permissions import can_view_decision
 from applications.models import Application, Call
 
-
-def _file(handle, *, filename: str) -> FileResponse:
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+PDF = "application/pdf"
 
 
 def _run_for_admin(request, pk: int) -> AllocationRun:
@@ -188,12 +184,12 @@ def run_letters_regenerate(request, pk: int):
 @login_required
 @require_GET
 def letter_download(request, pk: int):
-    letter = get_object_or_404(Letter.objects.select_related("decision__application"), pk=pk)
+    letter = selectors.visible_letter(pk, viewer=request.user)
     try:
         handle = services.open_letter(letter=letter, by=request.user)
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return _file(handle, filename=f"{letter.decision.number}-v{letter.version}.pdf")
+    return private_file(handle, filename=f"{letter.decision.number}-v{letter.version}.pdf", content_type=PDF)
 
 
 @login_required
@@ -246,7 +242,8 @@ def call_letter_texts(request, pk: int):
                 content = services.preview_letter(
                     decision=preview.cleaned_data["decision"], texts=texts, by=request.user
                 )
-                return _inline_pdf(content, f"voorbeeld-{preview.cleaned_data['decision'].number}.pdf")
+                name = f"voorbeeld-{preview.cleaned_data['decision'].number}.pdf"
+                return private_file(io.BytesIO(content), filename=name, content_type=PDF, inline=True)
         else:
             texts = services.save_letter_texts(call=call, by=request.user, data=form.cleaned_data)
             messages.success(
@@ -265,10 +262,3 @@ def call_letter_texts(request, pk: int):
 
 def _copy(texts: LetterText) -> dict:
     return {name: getattr(texts, name) for name in services.TEXT_FIELDS} | {"call": texts.call}
-
-
-def _inline_pdf(content: bytes, filename: str) -> HttpResponse:
-    response = FileResponse(io.BytesIO(content), filename=filename, content_type="application/pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

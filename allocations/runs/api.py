@@ -15,9 +15,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import roles_permission
-from accounts.models import Role
-from allocations.runs import compare, selectors, services
+from accounts.api_permissions import AdministratorsOnly
+from allocations.runs import compare, policies, selectors, services
 from allocations.runs.models import AllocationRun
 from allocations.runs.policies import PotInput, ReservationInput
 from allocations.runs.serializers import (
@@ -34,7 +33,6 @@ from allocations.runs.serializers import (
 from applications.models import Call
 
 TAGS = ["verdeling"]
-AdministratorsOnly = roles_permission(Role.ADMINISTRATOR)
 FORBIDDEN = OpenApiResponse(description="Uw rol mag dit niet (alleen beheerders van het ministerie).")
 NOT_FOUND = OpenApiResponse(description="Onbekende ronde of verdeling.")
 BAD_INPUT = OpenApiResponse(description='Ongeldige invoer: {"veld": ["melding"]}.')
@@ -83,7 +81,7 @@ class PolicyView(_AllocationView):
         reservations = [
             ReservationInput(r["municipality"], r["amount"], r.get("area_name", "")) for r in data.pop("reservations")
         ]
-        policy = services.save_policy(call=call, by=request.user, values=data, pots=pots, reservations=reservations)
+        policy = policies.save_policy(call=call, by=request.user, values=data, pots=pots, reservations=reservations)
         policy = selectors.policy_with_parts(policy)
         return Response(PolicySerializer(PolicySerializer.represent(policy, selectors.assessment_minimum(call))).data)
 
@@ -172,10 +170,6 @@ class ApproveView(_AllocationView):
             run = services.approve_run(run=run, by=request.user)
         except services.OwnRunApproval as exc:
             raise exceptions.PermissionDenied(detail=str(exc)) from exc
-        except services.ApprovalRefused as exc:
-            return Response(
-                {"detail": str(exc), "changes": exc.changes, "missing": exc.missing}, status=status.HTTP_409_CONFLICT
-            )
         return Response(RunSerializer(selectors.run_for(run.pk)).data)
 
 

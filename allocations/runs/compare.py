@@ -12,9 +12,11 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
+from accounts.money import euros
+from accounts.networks import NETWORK_ORDER, NO_NETWORK, groups, label
 from accounts.templatetags.portal import format_euro
 from allocations.runs.models import AllocationRun
-from allocations.runs.selectors import NETWORK_ORDER, NO_NETWORK, lines_of, networks_of, reference_date
+from allocations.runs.selectors import lines_of, networks_in_call
 
 ZERO = Decimal("0.00")
 
@@ -52,18 +54,13 @@ class Comparison:
         return row
 
 
-NETWORK_LABELS = {"NPLV": "NPLV", "M50": "M50", "NEW_TOWN": "New Town", NO_NETWORK: None}
-
-
 def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
     result = Comparison(run_a=run_a, run_b=run_b)
     lines_a = list(lines_of(run_a))
     lines_b = list(lines_of(run_b))
-    networks = networks_of(
-        {line.application.municipality_id for line in lines_a + lines_b}, on=reference_date(run_a.call)
-    )
+    networks = networks_in_call(run_a.call, {line.application.municipality_id for line in lines_a + lines_b})
     municipalities: dict[int, Row] = {}
-    per_network = {code: Row(code, NETWORK_LABELS.get(code) or _("geen netwerk")) for code in NETWORK_ORDER}
+    per_network = {code: Row(code, label(code)) for code in (*NETWORK_ORDER, NO_NETWORK)}
     pots: dict[str, Row] = {}
     seen_requests: set[int] = set()
     for side, lines in (("a", lines_a), ("b", lines_b)):
@@ -73,13 +70,13 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
             if line.application_id not in seen_requests:
                 seen_requests.add(line.application_id)
                 row.requested += line.requested
-                for code in networks.get(municipality.pk) or [NO_NETWORK]:
-                    per_network.setdefault(code, Row(code, code)).requested += line.requested
+                for code in groups(networks.get(municipality.pk, ())):
+                    per_network.setdefault(code, Row(code, label(code))).requested += line.requested
             _add(row, side, line.awarded)
-            for code in networks.get(municipality.pk) or [NO_NETWORK]:
-                _add(per_network.setdefault(code, Row(code, code)), side, line.awarded)
+            for code in groups(networks.get(municipality.pk, ())):
+                _add(per_network.setdefault(code, Row(code, label(code))), side, line.awarded)
             for name, cents in line.funded_from.items():
-                _add(pots.setdefault(name, Row(name, name)), side, Decimal(cents) / 100)
+                _add(pots.setdefault(name, Row(name, name)), side, euros(cents))
             if line.awarded > 0:
                 if side == "a":
                     result.funded_a += 1

@@ -1,14 +1,15 @@
 """The work of an allocation run's task: claim the run with a lease, snapshot, engine, lines and splits.
 
-Idempotent: the run is claimed with a lease (``attempts`` is the token of the attempt that holds it), the
-lines are written only by the holder of the lease, in one transaction, and the unique constraints make a
-second set of lines impossible. A beat sweeper re-queues runs whose message got lost or whose worker died.
+Idempotent: the run is a leased job (``allocations.jobs``, the kind ``transitions.RUN_JOBS``); the lines are
+written only while the attempt holds the lease, in one transaction, and the unique constraints make a second
+set of lines impossible. A beat sweeper re-queues runs whose message got lost or whose worker died.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import time
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,62 +17,39 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts.money import euros
+from allocations import jobs
 from allocations.runs import plan, snapshot
-from allocations.runs.models import AllocationLine, AllocationRun, LineSplit, RunSnapshot, RunStatus
+from allocations.runs.models import AllocationLine, AllocationRun, LineSplit, RunSnapshot
 from allocations.runs.selectors import policy_of
+from allocations.runs.transitions import RUN_JOBS
 
 BATCH = 2000
 
 
-def lease_seconds() -> int:
-    return int(getattr(settings, "ALLOCATION_RUN_LEASE_SECONDS", 300))
-
-
-def _enqueue(run_id: int) -> None:
+def enqueue(run_id: int) -> None:
+    """Send the run's task (tests patch this one name to hold runs back). Imported here, not at the top: the
+    task module imports this one."""
     from allocations.runs.tasks import execute_run
 
     execute_run.delay(run_id)
-
-
-def _claim(run_id: int, now: datetime.datetime) -> int | None:
-    """Take the run's lease; the attempt number is the token. None when there is nothing to do."""
-    with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().filter(pk=run_id).first()
-        if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
-            return None
-        if run.status == RunStatus.RUNNING and run.lease_until and run.lease_until > now:
-            return None  # another worker holds it
-        run.status = RunStatus.RUNNING
-        run.attempts += 1
-        run.lease_until = now + datetime.timedelta(seconds=lease_seconds())
-        run.phase, run.progress, run.error = "snapshot", 5, ""
-        run.save(update_fields=["status", "attempts", "lease_until", "phase", "progress", "error"])
-        return run.attempts
-
-
-def _progress(run_id: int, token: int, phase: str, progress: int) -> None:
-    """Report progress and renew the lease, as long as this attempt still holds it."""
-    AllocationRun.objects.filter(pk=run_id, attempts=token, status=RunStatus.RUNNING).update(
-        phase=phase,
-        progress=progress,
-        lease_until=timezone.now() + datetime.timedelta(seconds=lease_seconds()),
-    )
 
 
 def _pause() -> None:
     """Fault-injection for the crash tests (ALLOCATION_RUN_PAUSE seconds between phases; 0 in production)."""
     pause = float(getattr(settings, "ALLOCATION_RUN_PAUSE", 0) or 0)
     if pause:
-        import time
-
         time.sleep(pause)
 
 
 def execute_run(run_id: int) -> bool:
-    """The task's work: snapshot, engine, lines, splits. True when this call finished the run."""
-    token = _claim(run_id, timezone.now())
-    if token is None:
+    """The task's work: snapshot, engine, lines, splits. True when this call finished the run.
+
+    An error fails the run at once, with the error, rather than trying again: the computation reads only
+    the database, so an error would come back; the administrator sees it and retries (``retry_run``). The
+    attempt limit counts the attempts whose worker died."""
+    lease = jobs.claim(RUN_JOBS, run_id, fields={"phase": "snapshot", "progress": 5, "error": ""})
+    if lease is None:
         return False
     run = AllocationRun.objects.select_related("call").get(pk=run_id)
     try:
@@ -80,77 +58,63 @@ def execute_run(run_id: int) -> bool:
         data = snapshot.build(run.call, policy)
         digest = snapshot.sha256(data)
         _pause()
-        _progress(run_id, token, "engine", 30)
+        jobs.renew(lease, phase="engine", progress=30)
         computed = plan.compute(data)
-        _progress(run_id, token, "writing", 60)
+        jobs.renew(lease, phase="writing", progress=60)
         _pause()
     except Exception as exc:
         # The database may have dropped the connection (a restart): a new one, so the failure is recorded.
         if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
             connection.close()
-        _fail(run_id, token, exc)
+        jobs.finish(lease, "failed", error=_("De verdeling is mislukt: %(error)s") % {"error": exc})
         return False
-    if not _write(run_id, token, data, digest, computed):
+    if not _write(lease, data, digest, computed):
         return False
     # The run page's approval check may take this as its first finding of unchanged inputs.
     transaction.on_commit(lambda: snapshot.remember_unchanged(run_id, digest, built_at))
     return True
 
 
-def _fail(run_id: int, token: int, exc: Exception) -> None:
-    message = _("De verdeling is mislukt: %(error)s") % {"error": exc}
-    AllocationRun.objects.filter(pk=run_id, attempts=token).update(
-        status=RunStatus.FAILED, phase="failed", error=message[:2000], lease_until=None, finished_at=timezone.now()
-    )
-
-
-def _money(value: int) -> Decimal:
-    return Decimal(value) / 100
-
-
 def totals(computed: plan.Plan) -> dict:
     """The run's totals as stored on it; verification compares a run's stored totals with these."""
     included = [p for p in computed.lines if p.included]
     return {
-        "total_budget": _money(computed.total_budget),
-        "total_requested": _money(sum(p.requested for p in included)),
-        "total_awarded": _money(computed.total_awarded),
-        "total_unspent": _money(computed.total_budget - computed.total_awarded),
+        "total_budget": euros(computed.total_budget),
+        "total_requested": euros(sum(p.requested for p in included)),
+        "total_awarded": euros(computed.total_awarded),
+        "total_unspent": euros(computed.total_budget - computed.total_awarded),
         "funded_count": sum(1 for p in included if p.awarded > 0),
         "pot_totals": computed.pots,
     }
 
 
-def _write(run_id: int, token: int, data: dict, digest: str, computed: plan.Plan) -> bool:
+def _write(lease: jobs.Lease, data: dict, digest: str, computed: plan.Plan) -> bool:
     """Write the snapshot, the lines and their splits in one transaction, only while holding the lease."""
     with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().get(pk=run_id)
-        if run.status != RunStatus.RUNNING or run.attempts != token:
+        run = jobs.hold(lease)
+        if run is None:
             return False  # another attempt took over, or it is already done
         RunSnapshot.objects.filter(run=run).delete()
         LineSplit.objects.filter(line__run=run).delete()
         AllocationLine.objects.filter(run=run).delete()
         RunSnapshot.objects.create(run=run, data=data, sha256=digest)
         count = _write_lines(run, computed.lines)
-        run.input_hash = digest
-        run.rules_hash = data["policy"]["rules_sha256"]
-        run.engine_version = snapshot.ENGINE_VERSION
-        run.parameters = {
-            **run.parameters,
-            "policy": {k: v for k, v in data["policy"].items() if k != "reservations"},
-            "reservations": len(data["policy"]["reservations"]),
+        fields = {
+            "input_hash": digest,
+            "rules_hash": data["policy"]["rules_sha256"],
+            "engine_version": snapshot.ENGINE_VERSION,
+            "parameters": {
+                **run.parameters,
+                "policy": {k: v for k, v in data["policy"].items() if k != "reservations"},
+                "reservations": len(data["policy"]["reservations"]),
+            },
+            "method": data["policy"]["method"],
+            **totals(computed),
+            "phase": "done",
+            "progress": 100,
         }
-        run.method = data["policy"]["method"]
-        for name, value in totals(computed).items():
-            setattr(run, name, value)
-        run.status, run.phase, run.progress, run.lease_until = RunStatus.DRAFT, "done", 100, None
-        run.finished_at = timezone.now()
-        run.save()
-        audit.record(
-            actor=None,
-            verb="allocation_run.computed",
-            target=run,
-            data={"input_hash": digest, "lines": count, "attempt": token},
+        jobs.finish(
+            lease, "done", job=run, fields=fields, data={"input_hash": digest, "lines": count, "attempt": lease.attempt}
         )
     return True
 
@@ -187,9 +151,9 @@ def _line_row(run_id: int, p: plan.PlannedLine) -> tuple:
         p.rank,
         p.pot,
         p.funded_from,
-        _money(p.requested),
-        _money(p.ceiling),
-        _money(p.awarded),
+        euros(p.requested),
+        euros(p.ceiling),
+        euros(p.awarded),
         p.reason,
         p.eligible,
         Decimal(points.get("reviewer_score") or 0),
@@ -213,9 +177,7 @@ def _write_lines(run: AllocationRun, planned: list[plan.PlannedLine]) -> int:
         )
     ids = dict(AllocationLine.objects.filter(run=run).values_list("application_id", "pk"))
     splits = [
-        (ids[p.application], theme, year, _money(req), _money(got))
-        for p in planned
-        for theme, year, req, got in p.splits
+        (ids[p.application], theme, year, euros(req), euros(got)) for p in planned for theme, year, req, got in p.splits
     ]
     if connection.vendor == "postgresql":
         _copy(LineSplit._meta.db_table, SPLIT_COLUMNS, splits)
@@ -226,7 +188,9 @@ def _write_lines(run: AllocationRun, planned: list[plan.PlannedLine]) -> int:
     return len(rows)
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple], *, json_columns: set[int] = frozenset()) -> None:
+def _copy(
+    table: str, columns: tuple[str, ...], rows: list[tuple], *, json_columns: frozenset[int] | set[int] = frozenset()
+) -> None:
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
@@ -236,18 +200,8 @@ def _copy(table: str, columns: tuple[str, ...], rows: list[tuple], *, json_colum
 
 
 def sweep_runs(*, now: datetime.datetime | None = None) -> list[int]:
-    """Re-queue runs whose message was lost (queued too long) or whose worker died (lease expired)."""
-    now = now or timezone.now()
-    grace = now - datetime.timedelta(seconds=lease_seconds())
-    stale = list(
-        AllocationRun.objects.filter(
-            status=RunStatus.QUEUED, created_at__lt=grace, lease_until__isnull=True
-        ).values_list("pk", flat=True)
-    ) + list(
-        AllocationRun.objects.filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING), lease_until__lt=now).values_list(
-            "pk", flat=True
-        )
-    )
+    """Re-queue runs whose message was lost or whose worker died (``jobs.stale``); those out of attempts fail."""
+    stale = jobs.stale(RUN_JOBS, now=now)
     for pk in stale:
-        _enqueue(pk)
+        enqueue(pk)
     return stale

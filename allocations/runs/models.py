@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import textlimits
 from accounts.models import Municipality, Network
+from accounts.money import euros
 from accounts.textlimits import limited
 from accounts.workflow import TransitionNotAllowed
+from allocations.runs.reasons import describe
 from applications.models import MONEY, Application, Call, Theme
 from applications.models.reviews import POINTS
 
@@ -163,6 +165,10 @@ class RunStatus(models.TextChoices):
     FINAL = "final", _("Definitief")
 
 
+#: A run in these states has its lines: it can be shown, compared and verified (``AllocationRun.is_computed``).
+COMPUTED_STATES = (RunStatus.DRAFT, RunStatus.FINAL)
+
+
 class FinalRunChanged(TransitionNotAllowed):
     """A final run, its snapshot, a line or a split was about to change: a final run is immutable, and the
     database refuses it too (migrations 0003 and 0008). HTTP 409 in the API."""
@@ -210,14 +216,26 @@ class FrozenSplitsQuerySet(FrozenLinesQuerySet):
 
 
 class FrozenRunsQuerySet(FrozenLinesQuerySet):
-    """Bulk updates and deletes refuse to touch a final run itself."""
+    """The runs, named by what they are; bulk updates and deletes refuse to touch a final run itself."""
 
     run_path = ""
+
+    def final(self) -> FrozenRunsQuerySet:
+        """The final runs: approved by a second administrator, immutable (a call has at most one)."""
+        return self.filter(status=RunStatus.FINAL)
+
+    def final_of(self, call: Call | int) -> AllocationRun | None:
+        """The final run of a call (a call or its id), or None while it has none."""
+        return self.final().filter(call=call).first()
+
+    def computed(self) -> FrozenRunsQuerySet:
+        """The runs that have lines to show, compare and verify: a draft or a final run."""
+        return self.filter(status__in=COMPUTED_STATES)
 
 
 def _refuse_if_part_of_final_run(part: models.Model) -> None:
     """A stored line or snapshot of a final run is neither saved again nor deleted."""
-    if part.pk and AllocationRun.objects.filter(pk=part.run_id, status=RunStatus.FINAL).exists():
+    if part.pk and AllocationRun.objects.final().filter(pk=part.run_id).exists():
         raise FinalRunChanged
 
 
@@ -258,6 +276,8 @@ class AllocationRun(models.Model):
     approved_at = models.DateTimeField(_("goedgekeurd op"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
     pot_totals = models.JSONField(_("totalen per pot"), default=list, blank=True)
 
     objects = FrozenRunsQuerySet.as_manager()
@@ -281,17 +301,23 @@ class AllocationRun(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.pk is not None and AllocationRun.objects.filter(pk=self.pk, status=RunStatus.FINAL).exists():
+        if self.pk is not None and AllocationRun.objects.final().filter(pk=self.pk).exists():
             raise FinalRunChanged
         return super().delete(*args, **kwargs)
 
     @property
     def is_final(self) -> bool:
+        """The same rule as ``AllocationRun.objects.final()``."""
         return self.status == RunStatus.FINAL
+
+    @property
+    def is_computed(self) -> bool:
+        """A draft or a final run: it has lines (the same rule as ``AllocationRun.objects.computed()``)."""
+        return self.status in COMPUTED_STATES
 
     def _policy_cents(self, key: str) -> Decimal | None:
         value = (self.parameters or {}).get("policy", {}).get(key)
-        return None if value is None else Decimal(value) / 100
+        return euros(value)
 
     @property
     def published_ceiling(self) -> Decimal | None:
@@ -311,11 +337,7 @@ class AllocationRun(models.Model):
             for f in self._meta.concrete_fields
             if update_fields is None or f.name in update_fields or f.attname in update_fields
         ]
-        stored = (
-            AllocationRun.objects.filter(pk=self.pk, status=RunStatus.FINAL)
-            .values(*(f.attname for f in fields))
-            .first()
-        )
+        stored = AllocationRun.objects.final().filter(pk=self.pk).values(*(f.attname for f in fields)).first()
         if stored is not None and any(stored[f.attname] != f.to_python(getattr(self, f.attname)) for f in fields):
             raise FinalRunChanged
 
@@ -400,8 +422,6 @@ class AllocationLine(models.Model):
     @property
     def reason_label(self) -> str:
         """The stored ground in one sentence, in the active language."""
-        from allocations.runs.reasons import describe
-
         return describe(self.ground, self.reason)
 
 
@@ -428,7 +448,7 @@ class LineSplit(models.Model):
         return f"{self.line} {self.theme} {self.year}"
 
     def save(self, *args, **kwargs):
-        if self.pk and AllocationRun.objects.filter(lines=self.line_id, status=RunStatus.FINAL).exists():
+        if self.pk and AllocationRun.objects.final().filter(lines=self.line_id).exists():
             raise FinalRunChanged
         super().save(*args, **kwargs)
 

@@ -26,7 +26,3 @@ can_view_allocation = is_administrator
 can_approve_run = is_administrator & is_not_starter
 # Ministry staff see a decision as soon as it is taken; the municipality once its letter is sent.
 can_view_decision = (is_ministry & can_view_application) | (is_officer_of & outcome_is_known)
-
-rules.add_perm("allocations.manage_allocation", can_manage_allocation)
-rules.add_perm("allocations.approve_run", can_approve_run)
-rules.add_perm("allocations.view_decision", can_view_decision)

@@ -181,13 +181,14 @@ def _ground(
     """The engine's reason on a claim that competed, with its numbers, as the portal stores it."""
     reason, detail = line.reason, dict(line.detail or {})
     requested = app["requested"]
+    ground: dict
     if reason in (engine.Reason.FULL, engine.Reason.ROUNDED) and lowered_to is not None:
         ground = {"code": "reserved", "reservation": lowered_to}
         if reason is engine.Reason.ROUNDED:
             ground["unit"] = policy["unit"]
         return ground
     code = ENGINE_CODES.get(reason, str(reason))
-    ground: dict = {"code": code}
+    ground = {"code": code}
     if reason is engine.Reason.ROUNDED:
         ground["unit"] = policy["unit"]
     elif reason is engine.Reason.CAPPED:

@@ -1,5 +1,5 @@
-"""The allocation policy of a call: the one service that checks and saves it, for the page, the admin and
-the API alike, with a clear Dutch message for every mistake. The policy is part of the call's published
+"""The allocation policy of a call: the one service that checks and saves it, for the page and the API alike
+(the admin only shows it), with a clear Dutch message for every mistake. The policy is part of the call's published
 rules: saved before the window opens it publishes a new version of them, and from the opening on it is
 refused (Awb 4:27, applications/published_rules/freeze.py)."""
 
@@ -24,7 +24,6 @@ from allocations.runs.models import (
     AreaReservation,
     Method,
     PolicyPot,
-    RunStatus,
 )
 from allocations.runs.permissions import can_manage_allocation
 from applications.models import Call
@@ -175,7 +174,7 @@ def save_policy(
     check_policy(call=call, values=values, pots=pots, reservations=reservations)
     with rules_change(call, by=by, now=now):
         Call.objects.select_for_update().get(pk=call.pk)
-        if AllocationRun.objects.filter(call=call, status=RunStatus.FINAL).exists():
+        if AllocationRun.objects.final().filter(call=call).exists():
             raise TransitionNotAllowed(
                 _("Het verdeelbeleid kan niet meer worden gewijzigd: deze ronde heeft een definitieve verdeling.")
             )
@@ -216,8 +215,8 @@ def _describe(policy: AllocationPolicy) -> dict:
         {
             "name": p.name,
             "budget": p.budget,
-            "network": p.network.code if p.network_id else None,
-            "spill_to": p.spill_to.name if p.spill_to_id else None,
+            "network": p.network.code if p.network is not None else None,
+            "spill_to": p.spill_to.name if p.spill_to is not None else None,
         }
         for p in policy.pots.select_related("network", "spill_to")
     ]

@@ -17,10 +17,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from accounts.models import Municipality, Network
+from accounts.money import cents, euros
 from allocations.runs.models import AllocationRun, FormulaWeight, Method, RoundingUnit, RunSnapshot, TieBreak
 from allocations.runs.selectors import policy_of, policy_with_parts
 from applications.models import Call, RulesVersion
-from applications.published_rules.document import cents, points_text
+from applications.published_rules.document import points_text
 from applications.published_rules.selectors import latest_version
 
 
@@ -63,10 +64,6 @@ def division_part(call: Call) -> dict:
     }
 
 
-def _euros(cents_value: int | None) -> Decimal | None:
-    return None if cents_value is None else Decimal(cents_value) / 100
-
-
 def read_division(part: dict) -> dict:
     """The division part of a stored rules document in words and amounts, for the public rules page."""
     municipalities = dict(
@@ -77,12 +74,12 @@ def read_division(part: dict) -> dict:
     networks = dict(Network.objects.values_list("code", "name"))
     cap = part["cap"]
     return {
-        "reserve": _euros(part["reserve"]),
-        "to_divide": _euros(part["to_divide"]),
+        "reserve": euros(part["reserve"]),
+        "to_divide": euros(part["to_divide"]),
         "method": Method(part["method"]).label,
         "method_code": part["method"],
         "formula_weight": FormulaWeight(part["formula_weight"]).label if part["formula_weight"] else "",
-        "cap_amount": _euros(cap["amount"]),
+        "cap_amount": euros(cap["amount"]),
         "cap_pct": None if cap["pct_of_ceiling"] is None else Decimal(cap["pct_of_ceiling"]),
         "min_points": None if part["min_points"] is None else Decimal(part["min_points"]),
         "partial_last": part["partial_last"],
@@ -92,7 +89,7 @@ def read_division(part: dict) -> dict:
         "pots": [
             {
                 "name": pot["name"],
-                "budget": _euros(pot["budget"]),
+                "budget": euros(pot["budget"]),
                 "network": networks.get(pot["network"], pot["network"]) if pot["network"] else "",
                 "spill_to": pot["spill_to"] or "",
             }
@@ -103,7 +100,7 @@ def read_division(part: dict) -> dict:
                 "municipality": municipalities.get(r["municipality"], r["municipality"]),
                 "cbs_code": r["municipality"],
                 "area": r["area"],
-                "amount": _euros(r["amount"]),
+                "amount": euros(r["amount"]),
             }
             for r in part["reservations"]
         ],

@@ -1,8 +1,9 @@
-"""Queries for the allocation pages and the API, each a fixed number of queries however many lines."""
+"""Queries for the allocation pages and the API, each a fixed number of queries however many lines; and the
+shared rules of a run's inputs: the applications that compete in it and the day their networks are read."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -10,7 +11,8 @@ from typing import NamedTuple
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Network
+from accounts.money import euros
+from accounts.networks import NETWORK_ORDER, NO_NETWORK, groups, label, networks_on
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -21,10 +23,17 @@ from allocations.runs.models import (
     PolicyPot,
 )
 from applications.assessment import points
-from applications.models import Call
+from applications.models import Application, Call, Status
 
-NO_NETWORK = "none"
-NETWORK_ORDER = (Network.NPLV, Network.M50, Network.NEW_TOWN, NO_NETWORK)
+#: An application competes in a run of its call from its submission on, unless it is withdrawn: a run takes
+#: every one of them (those still in review get a line that is not included), and approval refuses a run that
+#: misses one.
+NOT_COMPETING = (Status.DRAFT, Status.WITHDRAWN)
+
+
+def competing_applications(call: Call | int) -> QuerySet[Application]:
+    """The applications that compete in a run of the call (a call or its id): ``NOT_COMPETING`` left out."""
+    return Application.objects.filter(call=call).exclude(status__in=NOT_COMPETING)
 
 
 def policy_of(call: Call) -> AllocationPolicy:
@@ -140,21 +149,22 @@ def lines_with_splits(run: AllocationRun) -> QuerySet[AllocationLine]:
     )
 
 
-def networks_of(municipality_ids, *, on) -> dict[int, list[str]]:
-    networks: dict[int, set[str]] = defaultdict(set)
-    for municipality_id, code in (
-        Membership.objects.active_on(on)
-        .filter(municipality_id__in=set(municipality_ids))
-        .values_list("municipality_id", "network__code")
-    ):
-        networks[municipality_id].add(code)
-    return {pk: sorted(codes) for pk, codes in networks.items()}
+def network_date(call: Call) -> datetime.date:
+    """The day a call's applicants' networks are read on, by the run and by every page and export of its money:
+    the call's closing date (Amsterdam time)."""
+    return timezone.localdate(call.closes_at)
+
+
+def networks_in_call(call: Call, municipality_ids) -> dict[int, list[str]]:
+    """Per municipality its networks on the call's ``network_date`` (``accounts.networks``)."""
+    return networks_on(municipality_ids, on=network_date(call))
 
 
 @dataclass
 class Totals:
     """Requested, awarded and funded per group; an applicant in several networks counts in each."""
 
+    label: str = ""
     requested: Decimal = Decimal("0.00")
     awarded: Decimal = Decimal("0.00")
     count: int = 0
@@ -168,19 +178,18 @@ class RunSummary:
 
 
 def summarise(run: AllocationRun, lines: list[LineTotal], networks: dict[int, list[str]]) -> RunSummary:
-    summary = RunSummary(per_network={code: Totals() for code in NETWORK_ORDER})
+    summary = RunSummary(per_network={code: Totals(label(code)) for code in (*NETWORK_ORDER, NO_NETWORK)})
     for line in lines:
         if not line.included:
             continue
-        codes = networks.get(line.municipality_id) or [NO_NETWORK]
-        for code in codes:
-            _add(summary.per_network.setdefault(code, Totals()), line, line.awarded)
+        for code in groups(networks.get(line.municipality_id, ())):
+            _add(summary.per_network.setdefault(code, Totals(label(code))), line, line.awarded)
         home = summary.per_pot.setdefault(line.pot or "–", Totals())
         home.requested += line.requested
         home.count += 1
     for pot in run.pot_totals:
         totals = summary.per_pot.setdefault(pot["name"], Totals())
-        totals.awarded = Decimal(pot["spent"]) / 100
+        totals.awarded = euros(pot["spent"])
     for line in lines:
         for name in line.funded_from:
             if name in summary.per_pot:
@@ -193,10 +202,6 @@ def _add(totals: Totals, line: LineTotal, awarded: Decimal) -> None:
     totals.awarded += awarded
     totals.count += 1
     totals.funded += 1 if awarded > 0 else 0
-
-
-def reference_date(call: Call):
-    return timezone.localdate(call.closes_at)
 
 
 def decision_of(application) -> Decision | None:

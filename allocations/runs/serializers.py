@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Municipality, Network
+from accounts.money import euros
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -24,7 +25,7 @@ from allocations.runs.services import PHASES
 
 
 def money(cents: int) -> str:
-    return f"{Decimal(int(cents)) / 100:.2f}"
+    return f"{euros(cents):.2f}"
 
 
 def _money_field(**kwargs) -> serializers.DecimalField:

@@ -1,9 +1,9 @@
-"""Allocation runs: start, compute (in a Celery task), retry, approve with four eyes, and verify.
+"""Allocation runs: start, retry, approve with four eyes, and verify.
 
-Every state change is here, as keyword-only functions that check the rules, write and audit. The task is
-idempotent: a run is claimed with a lease (``attempts`` is the token of the attempt that holds it), lines
-are only written by the holder of the lease in one transaction, and the unique constraints make a second
-set of lines impossible. A beat sweeper re-queues runs whose message got lost or whose worker died.
+Every state change a person makes is here, as keyword-only functions that check the rules, write and audit;
+each status change takes the run's lifecycle table (``transitions.move``). The task's work (a run is a leased
+job, ``allocations.jobs``: computing and writing its lines, the sweeper) is in ``execution``; a run is queued
+with ``execution.enqueue`` once its row is committed. The policy is saved by ``policies.save_policy``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts import audit
 from accounts.models import User
+from accounts.money import cents
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import plan, snapshot, verification
-from allocations.runs.execution import _enqueue, execute_run, lease_seconds, sweep_runs  # noqa: F401 - the task's work
+from allocations.runs import execution, plan, snapshot, transitions, verification
 from allocations.runs.models import (
     AllocationLine,
     AllocationRun,
@@ -34,10 +34,10 @@ from allocations.runs.models import (
     outcome_for,
 )
 from allocations.runs.permissions import can_approve_run, can_manage_allocation
-from allocations.runs.policies import PotInput, ReservationInput, check_policy, save_policy  # noqa: F401
 from allocations.runs.rules import RulesCheck, approval_refusal, rules_check
-from allocations.runs.selectors import policy_of
-from applications.models import Application, Call, Status
+from allocations.runs.selectors import competing_applications, policy_of
+from applications.models import Call
+from applications.workflow import move_each
 
 PHASES = {
     "queued": gettext_lazy("in de wachtrij"),
@@ -77,26 +77,6 @@ class OwnRunApproval(PermissionDenied):
         )
 
 
-class RunInProgress(TransitionNotAllowed):
-    """A run of the call is still queued or being computed (HTTP 409): a second click starts no second run."""
-
-    def __init__(self, run: AllocationRun):
-        super().__init__(
-            _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
-            % {"number": run.number}
-        )
-        self.run = run
-
-
-class ApprovalRefused(TransitionNotAllowed):
-    """The run cannot be approved in its state (HTTP 409); ``changes`` and ``missing`` say why."""
-
-    def __init__(self, message: str, *, changes: list[dict] | None = None, missing: list[str] | None = None):
-        super().__init__(message)
-        self.changes = changes or []
-        self.missing = missing or []
-
-
 def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> AllocationRun:
     """Create a queued run of the call's current policy and enqueue its task once committed. While a run of
     the call is still queued or running, no other starts (a double click, two administrators at once)."""
@@ -107,7 +87,11 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
         Call.objects.select_for_update().get(pk=call.pk)  # one number per run, also when two start at once
         busy = AllocationRun.objects.filter(call=call, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
         if busy is not None:
-            raise RunInProgress(busy)
+            raise TransitionNotAllowed(
+                _("Verdeling %(number)s van deze ronde wordt nog berekend; wacht tot die klaar is.")
+                % {"number": busy.number},
+                details={"run": busy.pk},
+            )
         policy = policy_of(call)
         number = (AllocationRun.objects.filter(call=call).aggregate(n=Max("number"))["n"] or 0) + 1
         run = AllocationRun.objects.create(
@@ -124,7 +108,7 @@ def start_run(*, call: Call, by: User, now: datetime.datetime | None = None) -> 
             created_at=now,
         )
         audit.record(actor=by, verb="allocation_run.started", target=run, data={"call": call.code, "number": number})
-        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
+        transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -138,16 +122,17 @@ def check_window_closed(call: Call, now: datetime.datetime) -> None:
 
 
 def retry_run(*, run: AllocationRun, by: User) -> AllocationRun:
-    """A failed run is queued again (same number: it is the same run, tried once more)."""
+    """A failed run is queued again (same number: it is the same run, tried once more), with its attempts
+    counted afresh."""
     require(can_manage_allocation(by))
     with transaction.atomic():
-        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != RunStatus.FAILED:
-            raise TransitionNotAllowed(_("Alleen een mislukte verdeling kan opnieuw worden gestart."))
-        run.status, run.phase, run.progress, run.error, run.lease_until = RunStatus.QUEUED, "queued", 0, "", None
-        run.save(update_fields=["status", "phase", "progress", "error", "lease_until"])
-        audit.record(actor=by, verb="allocation_run.retried", target=run)
-        transaction.on_commit(lambda: _enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
+        run = transitions.move(
+            run,
+            "retry",
+            by=by,
+            fields={"phase": "queued", "progress": 0, "error": "", "lease_until": None, "attempts": 0},
+        )
+        transaction.on_commit(lambda: execution.enqueue(run.pk), robust=True)  # the sweeper re-queues a lost one
     return run
 
 
@@ -166,6 +151,20 @@ class ApprovalCheck:
     def ok(self) -> bool:
         return not (self.own_run or self.state_message or self.changes or self.missing)
 
+    @property
+    def refusal(self) -> str:
+        """Why the state forbids approving (the 409's message): the run's state, changed inputs, or
+        applications the run did not take. "" when nothing in the state stands in the way."""
+        if self.state_message:
+            return self.state_message
+        if self.changes:
+            return _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling.")
+        if self.missing:
+            return _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.") % {
+                "refs": ", ".join(self.missing[:20])
+            }
+        return ""
+
 
 def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> ApprovalCheck:
     """Why ``user`` may not approve ``run`` now. The inputs are rebuilt and compared with the stored ones;
@@ -177,7 +176,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             "status": run.get_status_display()
         }
         return check
-    if AllocationRun.objects.filter(call_id=run.call_id, status=RunStatus.FINAL).exclude(pk=run.pk).exists():
+    if AllocationRun.objects.final().filter(call_id=run.call_id).exclude(pk=run.pk).exists():
         check.state_message = _(
             "Deze ronde heeft al een definitieve verdeling. Een besluit herzien hoort bij de behandeling van "
             "bezwaren en kan hier niet."
@@ -201,8 +200,7 @@ def approval_check(run: AllocationRun, user: User, *, reuse: bool = False) -> Ap
             snapshot.remember_unchanged(run.pk, run.input_hash, built_at)
     in_run = set(AllocationLine.objects.filter(run=run, included=True).values_list("application_id", flat=True))
     check.missing = list(
-        Application.objects.filter(call_id=run.call_id)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        competing_applications(run.call_id)
         .exclude(pk__in=in_run)
         .order_by("reference")
         .values_list("reference", flat=True)
@@ -219,8 +217,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
 
     Approval renders nothing: the letters are made when an administrator prepares them with the day they
     will be sent (``allocations.letters.batches.prepare_letters``), the date they print."""
-    from applications.workflow import move_each
-
     require(can_manage_allocation(by))
     if not can_approve_run(by, run):
         raise OwnRunApproval
@@ -229,25 +225,20 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
         Call.objects.select_for_update().get(pk=run.call_id)
         run = AllocationRun.objects.select_for_update().select_related("call").get(pk=run.pk)
         check = approval_check(run, by)
-        if check.state_message:
-            raise ApprovalRefused(check.state_message)
-        if check.changes:
-            raise ApprovalRefused(
-                _("De invoer is gewijzigd sinds deze verdeling is berekend. Bereken een nieuwe verdeling."),
-                changes=check.changes,
-            )
-        if check.missing:
-            raise ApprovalRefused(
-                _("Niet alle aanvragen van de ronde zijn in deze verdeling meegenomen: %(refs)s.")
-                % {"refs": ", ".join(check.missing[:20])},
-                missing=check.missing,
-            )
-        run.status, run.approved_by, run.approved_at = RunStatus.FINAL, by, now
-        run.save(update_fields=["status", "approved_by", "approved_at"])
+        if check.refusal:
+            raise TransitionNotAllowed(check.refusal, details={"changes": check.changes, "missing": check.missing})
         lines = list(
             AllocationLine.objects.filter(run=run)
             .select_related("application")
             .order_by(F("rank").asc(nulls_last=True), "pk")
+        )
+        transitions.move(
+            run,
+            "approve",
+            by=by,
+            fields={"approved_by": by, "approved_at": now},
+            data={"decisions": len(lines), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
+            locked=True,
         )
         prefix = run.call.reference_prefix
         decisions = []
@@ -288,12 +279,6 @@ def approve_run(*, run: AllocationRun, by: User, now: datetime.datetime | None =
             by=by,
             now=now,
         )
-        audit.record(
-            actor=by,
-            verb="allocation_run.approved",
-            target=run,
-            data={"decisions": len(decisions), "total_awarded": run.total_awarded, "input_hash": run.input_hash},
-        )
     return run
 
 
@@ -319,7 +304,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
     snapshot's hash. Of a final run, also every decision and every sent or current letter (the amount it
     prints, and its file's hash), as these are what the municipality holds (``verification``)."""
     require(can_manage_allocation(by))
-    if run.status not in (RunStatus.DRAFT, RunStatus.FINAL):
+    if not run.is_computed:
         raise TransitionNotAllowed(_("Alleen een berekende verdeling kan worden gecontroleerd."))
     stored = RunSnapshot.objects.get(run=run)
     computed_hash = snapshot.sha256(stored.data)
@@ -340,15 +325,13 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
             "rank": line.rank,
             "pot": line.pot,
             "funded_from": line.funded_from,
-            "ceiling": snapshot.cents(line.ceiling),
-            "awarded": snapshot.cents(line.awarded),
+            "ceiling": cents(line.ceiling),
+            "awarded": cents(line.awarded),
             "reason": line.reason,
             "eligible": line.eligible,
             "is_cutoff": line.is_cutoff,
             "ground": line.ground,
-            "splits": sorted(
-                (s.theme_id, s.year, snapshot.cents(s.requested), snapshot.cents(s.awarded)) for s in line.splits.all()
-            ),
+            "splits": sorted((s.theme_id, s.year, cents(s.requested), cents(s.awarded)) for s in line.splits.all()),
         }
         wanted = expected.pop(line.application_id, None)
         if wanted is not None and stored.data.get("schema", 1) < 2:
@@ -373,7 +356,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
     if computed is not None:
         differences += verification.total_differences(run, computed)
     decisions_checked = letters_checked = 0
-    if run.status == RunStatus.FINAL:
+    if run.is_final:
         found, decisions_checked = verification.decision_differences(run, planned, line_ids)
         differences += found
         found, letters_checked = verification.letter_differences(run, planned)

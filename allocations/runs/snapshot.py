@@ -13,15 +13,17 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.models import Membership
-from allocations.runs.selectors import minimums_of, policy_with_parts
-from applications.models import Application, BudgetLine, PointsBreakdown, PointsComponent, Status
+from accounts.money import cents
+from allocations.runs.selectors import competing_applications, minimums_of, networks_in_call, policy_with_parts
+from applications.models import BudgetLine, PointsBreakdown, PointsComponent
 from applications.published_rules import document as published_rules
 
 # 2: the minimums with their sources (policy_data: min_points_source, assessment_minimums).
@@ -39,12 +41,6 @@ def _engine_version() -> str:
 
 
 ENGINE_VERSION = _engine_version()
-
-
-def cents(amount: Decimal | None) -> int | None:
-    if amount is None:
-        return None
-    return int((Decimal(amount) * 100).to_integral_exact())
 
 
 def points_text(value: Decimal | None) -> str | None:
@@ -146,8 +142,7 @@ def build(call, policy) -> dict:
     # Tuples, not model instances or dicts: a call has hundreds of applications and thousands of budget lines
     # and points components, and the approval check on the run page reads them all on every view.
     applications = list(
-        Application.objects.filter(call=call)
-        .exclude(status__in=(Status.DRAFT, Status.WITHDRAWN))
+        competing_applications(call)
         .order_by("pk")
         .values_list(
             "pk",
@@ -191,14 +186,7 @@ def build(call, policy) -> dict:
         components[breakdown_id].append(
             {"kind": kind, "key": key, "label": label, "points": points_text(points), "detail": detail}
         )
-    on = timezone.localdate(call.closes_at)
-    networks: dict[int, set[str]] = defaultdict(set)
-    for municipality_id, code in (
-        Membership.objects.active_on(on)
-        .filter(municipality_id__in={a[5] for a in applications})
-        .values_list("municipality_id", "network__code")
-    ):
-        networks[municipality_id].add(code)
+    networks = networks_in_call(call, {a[5] for a in applications})
     return {
         "schema": SCHEMA,
         "call": {"id": call.pk, "code": call.code, "years": [call.year_from, call.year_to]},
@@ -217,6 +205,7 @@ def build(call, policy) -> dict:
                 "area": area_name.strip(),
                 "requested": cents(requested),
                 "budget_lines": lines.get(pk, []),
+                # Sorted by code, not in display order: the snapshot's bytes (and hash) stay those of earlier runs.
                 "networks": sorted(networks.get(municipality_id, ())),
                 "points": _points(breakdowns.get(pk), components),
             }
@@ -227,7 +216,7 @@ def build(call, policy) -> dict:
     }
 
 
-def _points(breakdown: dict | None, components: dict[int, list[dict]]) -> dict | None:
+def _points(breakdown: Mapping[str, Any] | None, components: dict[int, list[dict]]) -> dict | None:
     if breakdown is None:
         return None
     return {
@@ -256,6 +245,7 @@ def differences(old: dict, new: dict) -> list[dict]:
     for pk in sorted(set(before) | set(after)):
         a, b = before.get(pk), after.get(pk)
         if a is None:
+            assert b is not None  # pk came from one of the two
             changes.append({"reference": b["reference"], "application": pk, "fields": [], "change": "added"})
         elif b is None:
             changes.append({"reference": a["reference"], "application": pk, "fields": [], "change": "removed"})

@@ -13,8 +13,9 @@ import hashlib
 
 from django.db.models import Q
 
+from accounts.money import cents
 from allocations.letters.models import Letter
-from allocations.runs import plan, snapshot
+from allocations.runs import plan
 from allocations.runs.execution import totals
 from allocations.runs.models import AllocationRun, Decision, outcome_for
 
@@ -38,7 +39,7 @@ def total_differences(run: AllocationRun, computed: plan.Plan) -> list[dict]:
     for name, value in totals(computed).items():
         stored = getattr(run, name)
         if name.startswith("total_"):
-            stored, value = snapshot.cents(stored), snapshot.cents(value)
+            stored, value = cents(stored), cents(value)
         if stored != value:
             found.append(_difference("", name, stored, value))
     return found
@@ -67,8 +68,8 @@ def decision_differences(
             continue
         if line_id != line_ids.get(application_id):
             found.append(_difference(number, "decision.line", line_id, line_ids.get(application_id)))
-        if snapshot.cents(amount) != line.awarded:
-            found.append(_difference(number, "decision.amount", snapshot.cents(amount), line.awarded))
+        if cents(amount) != line.awarded:
+            found.append(_difference(number, "decision.amount", cents(amount), line.awarded))
         expected = outcome_for(awarded=line.awarded, requested=line.requested)
         if outcome != expected:
             found.append(_difference(number, "decision.outcome", outcome, expected.value))
@@ -107,8 +108,8 @@ def letter_differences(run: AllocationRun, planned: dict[int, plan.PlannedLine] 
     for number, application_id, version, amount, sha256, name in letters:
         reference = f"{number} v{version}"
         line = planned.get(application_id) if planned is not None else None
-        if line is not None and snapshot.cents(amount) != line.awarded:
-            found.append(_difference(reference, "letter.amount", snapshot.cents(amount), line.awarded))
+        if line is not None and cents(amount) != line.awarded:
+            found.append(_difference(reference, "letter.amount", cents(amount), line.awarded))
         digest = file_sha256(storage, name)
         if digest is None:
             found.append(_difference(reference, "letter.file", name or "-", "absent"))

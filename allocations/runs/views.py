@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import compare, selectors, services
+from allocations.runs import compare, policies, selectors, services
 from allocations.runs.forms import PolicyForm, PotFormSet, ReservationFormSet, initial_policy, kept
 from allocations.runs.models import AllocationRun, RunStatus
 from allocations.runs.permissions import can_approve_run, can_view_allocation
@@ -77,7 +77,7 @@ def allocation_policy(request, pk: int):
         reservations = ReservationFormSet(request.POST, prefix="reservering")
         if form.is_valid() and pots.is_valid() and reservations.is_valid():
             try:
-                services.save_policy(
+                policies.save_policy(
                     call=call,
                     by=request.user,
                     values=form.cleaned_data,
@@ -123,16 +123,19 @@ def allocation_start(request, pk: int):
     call = _call(request, pk)
     try:
         run = services.start_run(call=call, by=request.user)
-    except services.RunInProgress as exc:  # a double click: show the run that is already being computed
-        messages.info(request, str(exc))
-        return redirect("run_detail", pk=exc.run.pk)
+    except TransitionNotAllowed as exc:
+        if "run" in exc.details:  # a double click: show the run that is already being computed
+            messages.info(request, str(exc))
+            return redirect("run_detail", pk=exc.details["run"])
+        messages.error(request, str(exc))
+        return redirect("allocation_overview", pk=call.pk)
     messages.success(request, _("Verdeling %(number)s wordt berekend.") % {"number": run.number})
     return redirect("run_detail", pk=run.pk)
 
 
 def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
     lines = selectors.line_totals(run)
-    networks = selectors.networks_of({line.municipality_id for line in lines}, on=selectors.reference_date(run.call))
+    networks = selectors.networks_in_call(run.call, {line.municipality_id for line in lines})
     summary = selectors.summarise(run, lines, networks)
     page = Paginator(selectors.lines_for_page(run), LINES_PER_PAGE).get_page(request.GET.get("pagina"))
     run.progress_text = services.progress_text(run)
@@ -150,9 +153,7 @@ def _render_run(request, run: AllocationRun, *, status: int = 200, **extra):
         "may_approve": can_approve_run(request.user, run),
         "refresh": run.status in ACTIVE,
         "reasons": REASONS,
-        "other_runs": [
-            r for r in selectors.runs_of(run.call) if r.pk != run.pk and r.status in (RunStatus.DRAFT, RunStatus.FINAL)
-        ],
+        "other_runs": [r for r in selectors.runs_of(run.call) if r.pk != run.pk and r.is_computed],
         **extra,
     }
     return render(request, "allocations/runs/run_detail.html", context, status=status)
@@ -190,8 +191,10 @@ def run_approve(request, pk: int):
         services.approve_run(run=run, by=request.user)
     except services.OwnRunApproval as exc:
         return _render_run(request, run, status=403, refusal=str(exc.args[0]))
-    except services.ApprovalRefused as exc:
-        check = services.ApprovalCheck(changes=exc.changes, missing=exc.missing, state_message=str(exc))
+    except TransitionNotAllowed as exc:
+        check = services.ApprovalCheck(
+            changes=exc.details.get("changes", []), missing=exc.details.get("missing", []), state_message=str(exc)
+        )
         return _render_run(request, run, status=409, refusal=str(exc), check=check)
     messages.success(
         request,
@@ -231,7 +234,7 @@ def run_retry(request, pk: int):
 @require_GET
 def run_compare(request, pk: int):
     call = _call(request, pk)
-    runs = list(selectors.runs_of(call).filter(status__in=(RunStatus.DRAFT, RunStatus.FINAL)))
+    runs = list(selectors.runs_of(call).computed())
     by_pk = {run.pk: run for run in runs}
     try:
         run_a = by_pk.get(int(request.GET.get("a", "")))

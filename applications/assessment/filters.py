@@ -11,8 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from applications.assessment.services import ASSIGNABLE_STATES
-from applications.models import Application, Status
+from applications.models import ASSIGNABLE_STATES, Application, Status
 
 SIGNALS = [
     ("conflict", _("belangenconflict")),

@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import cast
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import IndicatorValue, Membership, Network
 from applications.assessment import scoring
+from applications.assessment.selectors import breakdown_of
 from applications.models import (
     Application,
     AssessmentSettings,
@@ -30,7 +31,9 @@ from applications.models import (
 )
 from applications.models import BonusRule as BonusRuleModel
 
-FUNDED_STATES = (Status.AWARDED, Status.PARTIALLY_AWARDED, Status.LETTER_SENT)
+# Decided with money. A sent letter (``LETTER_SENT``) is a refusal as often as an award: there the decision's
+# amount tells which.
+FUNDED_STATES = (Status.AWARDED, Status.PARTIALLY_AWARDED)
 
 
 def assessment_settings(call) -> AssessmentSettings:
@@ -112,13 +115,14 @@ def need_indicators(application: Application, settings: AssessmentSettings) -> l
 
 
 def funded_before(call, municipality_id: int) -> bool:
-    """Whether the municipality was funded in an earlier call of the same scheme."""
-    return Application.objects.filter(
-        municipality_id=municipality_id,
-        call__scheme_id=call.scheme_id,
-        call__opens_at__lt=call.opens_at,
-        status__in=FUNDED_STATES,
-    ).exists()
+    """Whether the municipality was funded in an earlier call of the same scheme: an award, or a sent letter
+    whose decision gave money (a sent refusal is not funding)."""
+    return (
+        Application.objects.filter(municipality_id=municipality_id, call__scheme_id=call.scheme_id)
+        .filter(call__opens_at__lt=call.opens_at)
+        .filter(Q(status__in=FUNDED_STATES) | Q(status=Status.LETTER_SENT, decision__amount__gt=0))
+        .exists()
+    )
 
 
 def bonus_rules_for(
@@ -381,8 +385,6 @@ class CurrentPoints:
 
 
 def current(application: Application) -> CurrentPoints:
-    from applications.assessment.selectors import breakdown_of
-
     stored = breakdown_of(application)
     if stored is not None:
         return CurrentPoints(

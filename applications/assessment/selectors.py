@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from accounts.models import User
 from accounts.permissions import is_administrator, is_reviewer
 from applications.models import (
+    ASSIGNABLE_STATES,
     Application,
     Call,
     Criterion,
@@ -93,8 +94,6 @@ def in_assessment(call: Call) -> QuerySet[Application]:
 
 def short_of_reviewers(call: Call, wanted: int) -> QuerySet[Application]:
     """The applications of the call that can still get reviewers and have fewer active ones than wanted."""
-    from applications.assessment.services import ASSIGNABLE_STATES
-
     return (
         in_assessment(call)
         .filter(status__in=ASSIGNABLE_STATES)

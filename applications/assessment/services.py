@@ -20,12 +20,18 @@ from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from applications import emails
 from applications.assessment import points
-from applications.models import Application, Call, Review, ReviewAssignment, ReviewScore, Status
+from applications.models import (
+    ASSIGNABLE_STATES,
+    Application,
+    Call,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    Status,
+)
 from applications.permissions import can_assign_reviewers, can_reopen_review, can_review
 from applications.services import lock
 from applications.workflow import move
-
-ASSIGNABLE_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
 
 
 def _reviewer_problem(application: Application, reviewer: User) -> str | None:

@@ -2,6 +2,8 @@
 their assessment (reviews.py), and the published versions of each call's rules (rules.py)."""
 
 from applications.models.applications import (
+    ASSIGNABLE_STATES,
+    ATTACHMENT_CONTENT_TYPES,
     CONTENT_FIELDS,
     EDITABLE_STATES,
     MONEY_FIELDS,
@@ -28,6 +30,8 @@ from applications.models.reviews import (
 from applications.models.rules import RulesVersion
 
 __all__ = [
+    "ASSIGNABLE_STATES",
+    "ATTACHMENT_CONTENT_TYPES",
     "CONTENT_FIELDS",
     "EDITABLE_STATES",
     "MONEY",

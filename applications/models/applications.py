@@ -33,6 +33,8 @@ class Status(models.TextChoices):
 
 # States in which the municipality may still change the content.
 EDITABLE_STATES = (Status.DRAFT, Status.INFO_REQUESTED)
+# States in which reviewers can be assigned (the assessment's services, selectors, filters and pages).
+ASSIGNABLE_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
 
 # The fields of an application's content: what the municipality writes (the budget lines apart).
 CONTENT_FIELDS = (
@@ -217,6 +219,14 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}"
 
 
+# The media type each accepted attachment format is stored and sent with.
+ATTACHMENT_CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
 class Attachment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     requirement = models.ForeignKey(
@@ -245,9 +255,7 @@ class Attachment(models.Model):
 
     @property
     def content_type(self) -> str:
-        from applications.attachments import CONTENT_TYPES
-
-        return CONTENT_TYPES[self.file_format]
+        return ATTACHMENT_CONTENT_TYPES[self.file_format]
 
 
 class InformationRequest(models.Model):

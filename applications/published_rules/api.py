@@ -10,6 +10,7 @@ import json
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -249,13 +250,7 @@ class PointsPreviewView(APIView):
         return Response(as_data(result))
 
 
-def urlpatterns_():
-    from django.urls import path
-
-    return [
-        path("calls/<int:pk>/rules/", CallRulesView.as_view(), name="api-call-rules"),
-        path("calls/<int:pk>/points-preview/", PointsPreviewView.as_view(), name="api-points-preview"),
-    ]
-
-
-urlpatterns = urlpatterns_()
+urlpatterns = [
+    path("calls/<int:pk>/rules/", CallRulesView.as_view(), name="api-call-rules"),
+    path("calls/<int:pk>/points-preview/", PointsPreviewView.as_view(), name="api-points-preview"),
+]

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from decimal import Decimal
 
+from accounts.money import cents
 from applications.models import AssessmentSettings, BonusRule, Call, Criterion, NeedBand
 
 SCHEMA = 1
@@ -37,10 +38,6 @@ def register_part(name: str, builder: Callable[[Call], dict], reader: Callable[[
 def read_parts(document: dict) -> dict[str, dict]:
     """Each registered part of a stored document, as its reader puts it for the page."""
     return {name: reader(document[name]) for name, reader in _READERS.items() if document.get(name) is not None}
-
-
-def cents(amount: Decimal | None) -> int | None:
-    return None if amount is None else int((Decimal(amount) * 100).to_integral_exact())
 
 
 def points_text(value: Decimal | None) -> str | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Indicator, Network
+from accounts.money import euros
 from accounts.permissions import is_officer, require
 from applications import selectors as application_selectors
 from applications.models import BonusRule, Call, RulesVersion
@@ -45,7 +46,7 @@ def readable(rules: dict) -> dict:
             {"from": Decimal(band["from"]), "points": Decimal(band["points"])}
         )
     return {
-        "ceiling": Decimal(rules["ceiling"]) / 100,
+        "ceiling": euros(rules["ceiling"]),
         "min_reviewer_score": _decimal(rules["minimums"]["reviewer_score"]),
         "min_total_points": _decimal(rules["minimums"]["total_points"]),
         "criteria": [

@@ -12,13 +12,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.downloads import private_file
 from accounts.workflow import TransitionNotAllowed
 from applications import attachments, documents
 from applications.models import Status
-from applications.views._common import (
-    _file_response,
-    _visible_application,
-)
+from applications.views._common import _visible_application
 
 
 @login_required
@@ -39,9 +37,9 @@ def application_pdf(request, pk: int):
             handle = document.file.open("rb")
             if version:
                 name = f"{application.reference}-v{document.version}.pdf"
-            return _file_response(handle, content_type="application/pdf", filename=name)
+            return private_file(handle, content_type="application/pdf", filename=name)
     content = documents.render_application_pdf(application)
-    return _file_response(io.BytesIO(content), content_type="application/pdf", filename=name)
+    return private_file(io.BytesIO(content), content_type="application/pdf", filename=name)
 
 
 @login_required
@@ -53,7 +51,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return _file_response(handle, content_type=attachment.content_type, filename=attachment.original_name)
+    return private_file(handle, content_type=attachment.content_type, filename=attachment.original_name)
 
 
 @login_required

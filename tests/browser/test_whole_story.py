@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from allocations.letters import deadlines
 from allocations.letters import services as letter_services
-from allocations.runs import services as run_services
+from allocations.runs import execution as run_execution
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications import config
 from applications.assessment import points
@@ -95,8 +95,8 @@ def held_back(monkeypatch):
     """Queue allocation runs and letter jobs as usual, but hand them to the (in-process) worker only when
     the test says so, so that the pages can be seen waiting and then finishing on their own."""
     queued: dict[str, list] = {"runs": [], "letters": []}
-    enqueue_run, enqueue_letters = run_services._enqueue, letter_services._enqueue
-    monkeypatch.setattr(run_services, "_enqueue", queued["runs"].append)
+    enqueue_run, enqueue_letters = run_execution.enqueue, letter_services._enqueue
+    monkeypatch.setattr(run_execution, "enqueue", queued["runs"].append)
     monkeypatch.setattr(letter_services, "_enqueue", queued["letters"].append)
 
     def release(kind: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from allocations.runs import services
+from allocations.runs import execution
 from allocations.runs.models import AllocationLine, AllocationRun, LineSplit, RunSnapshot, RunStatus
 from tests.allocations.runs.builders import allocation_call, reviewed
 from tests.worker import wait_for
@@ -62,4 +62,4 @@ def test_a_run_whose_database_connection_drops_fails_visibly_and_a_retry_complet
     assert LineSplit.objects.filter(line__run_id=run_id).exists()
     assert RunSnapshot.objects.filter(run_id=run_id).count() == 1
     assert AllocationRun.objects.filter(call=call).count() == 1
-    assert services.sweep_runs() == []  # nothing left for the sweeper
+    assert execution.sweep_runs() == []  # nothing left for the sweeper

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from allocations.letters import services as letter_services
+from allocations.runs import execution as run_execution
 from allocations.runs import services as run_services
 from allocations.runs.execution import execute_run
 from allocations.runs.models import AllocationRun, Decision, RunStatus
@@ -72,7 +73,7 @@ def _call_with_reviewed(n: int = 4):
 
 def test_start_run_clicked_twice_is_one_run(administrator, monkeypatch):
     queued: list[int] = []
-    monkeypatch.setattr(run_services, "_enqueue", queued.append)  # the worker has not begun yet
+    monkeypatch.setattr(run_execution, "enqueue", queued.append)  # the worker has not begun yet
     call = _call_with_reviewed()
     codes = twice(administrator, reverse("allocation_start", args=[call.pk]))
     assert codes == [302, 302]  # the second click lands on the run the first one started
@@ -82,7 +83,7 @@ def test_start_run_clicked_twice_is_one_run(administrator, monkeypatch):
 
 
 def test_start_run_while_one_is_running_is_a_409_in_the_api(administrator, monkeypatch):
-    monkeypatch.setattr(run_services, "_enqueue", lambda run_id: None)
+    monkeypatch.setattr(run_execution, "enqueue", lambda run_id: None)
     call = _call_with_reviewed()
     run_services.start_run(call=call, by=administrator)
     api = Client()
@@ -95,7 +96,7 @@ def test_start_run_while_one_is_running_is_a_409_in_the_api(administrator, monke
 
 def test_approve_clicked_twice_is_one_set_of_decisions(administrator, second_administrator, monkeypatch):
     monkeypatch.setattr(letter_services, "_enqueue", lambda ids: None)  # letters are another test's business
-    monkeypatch.setattr(run_services, "_enqueue", lambda run_id: None)
+    monkeypatch.setattr(run_execution, "enqueue", lambda run_id: None)
     call = _call_with_reviewed()
     run = run_services.start_run(call=call, by=administrator)
     execute_run(run.pk)

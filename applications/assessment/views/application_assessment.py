@@ -22,7 +22,7 @@ from applications.assessment import services as assessment
 from applications.assessment.forms import AssignReviewerForm, ReasonForm
 from applications.assessment.views._common import REOPENABLE_STATES, _review_of, review_state
 from applications.assessment.views.call_assessment import spread_flags
-from applications.models import Application, Review, ReviewAssignment
+from applications.models import ASSIGNABLE_STATES, Application, Review, ReviewAssignment
 from applications.permissions import can_assign_reviewers, can_reopen_review, can_view_application
 
 
@@ -93,7 +93,7 @@ def _render(request, application: Application, *, bound: tuple[str, int, object]
         else:
             ended.append(item)
     assign_form, available = None, 0
-    if application.status in assessment.ASSIGNABLE_STATES:
+    if application.status in ASSIGNABLE_STATES:
         pool = assessment_selectors.reviewer_pool()
         assign_form = form_for("assign", application.pk, lambda: _assign_form(application, pool))
         available = len(assessment_selectors.assignable(application, pool))

@@ -25,7 +25,7 @@ from applications.assessment.filters import ASSESSMENT_STATUSES, SIGNALS, Assess
 from applications.assessment.forms import AutoAssignForm
 from applications.assessment.selectors import call_overview, conflicts, criteria_of
 from applications.assessment.views._common import _review_of, review_state
-from applications.models import BonusRule, NeedBand, Review, ReviewScore
+from applications.models import ASSIGNABLE_STATES, BonusRule, NeedBand, Review, ReviewScore
 from applications.permissions import can_assign_reviewers
 
 PAGE_SIZE = 50
@@ -68,7 +68,7 @@ def _row(application, *, wanted: int, flagged: set[int]) -> dict:
             reviewers.append(
                 {"name": assignment.reviewer.display_name, "state": review_state(review, assignment), "review": review}
             )
-    assignable = application.status in assessment.ASSIGNABLE_STATES
+    assignable = application.status in ASSIGNABLE_STATES
     return {
         "application": application,
         "reviewers": reviewers,

@@ -14,6 +14,7 @@ from applications.models import Status
 from tests.factories import AdministratorFactory, ApplicationFactory, CallFactory, MembershipFactory, NetworkFactory
 
 DECIDED_AT = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+CORRECTED_LETTER_DATE = dt.date(2026, 11, 4)  # the corrected letter is dated (and to be sent) two days later
 
 
 RESERVE = Decimal("10000.00")
@@ -124,7 +125,7 @@ def build_final_run(*, lines=4, call=None, status=RunStatus.FINAL, hostile=True,
                     sha256=hashlib.sha256(content).hexdigest(),
                     size=len(content),
                     amount=decision.amount,
-                    letter_date=timezone.localdate(DECIDED_AT),
+                    letter_date=CORRECTED_LETTER_DATE,
                 )
     run.total_requested = requested_total
     run.total_awarded = awarded_total

@@ -1,6 +1,7 @@
 """Decision exports through the API: totals to the cent in every format, audited, administrators only."""
 
 import csv
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -9,6 +10,7 @@ import openpyxl
 import pytest
 
 from accounts.models import AuditEvent
+from allocations.letters.models import Letter
 from allocations.runs.models import RunStatus
 from tests.allocations.exports.conftest import build_final_run
 
@@ -51,10 +53,12 @@ def test_csv_totals_equal_the_runs_totals(admin_api, final_run):
     assert sum(money(r[requested]) for r in lines) == final_run.total_requested
     first = dict(zip(header, lines[0], strict=True))
     assert first["Titel"].startswith("'=HYPERLINK(")  # the municipality's text is inert
-    assert first["Netwerken"] == "M50, NPLV"
+    assert first["Netwerken"] == "NPLV, M50"  # the networks' one order and labels (accounts.networks)
     assert first["Besluitdatum"] == "2026-11-02"
     assert first["Beschikkingsnummer"].startswith("NPLV-")
     assert first["Kenmerk beschikkingsbrief"].endswith("-v2")  # the current (corrected) letter
+    assert first["Datum beschikkingsbrief"] == "2026-11-04"  # its own date, not the decision's
+    assert first["Verzonden op"] == ""  # not sent yet
     assert len(first["SHA-256 beschikkingsbrief"]) == 64
     assert [r[header.index("Rang")] for r in lines] == ["1", "2", "3", "4"]
 
@@ -147,3 +151,12 @@ def test_query_count_does_not_grow_with_the_lines(admin_api, count_queries, fmt)
     small, large = build_final_run(lines=2), build_final_run(lines=12)
     count_queries(admin_api, url(small, fmt))  # warm caches (content types, sessions)
     assert count_queries(admin_api, url(large, fmt)) == count_queries(admin_api, url(small, fmt))
+
+
+def test_the_export_states_the_day_the_letter_was_sent(admin_api, final_run):
+    letter = Letter.objects.get(decision__line__run=final_run, decision__line__rank=1, superseded_at__isnull=True)
+    Letter.objects.filter(pk=letter.pk).update(sent_at=dt.datetime(2026, 11, 4, 23, 30, tzinfo=dt.UTC))
+    rows = read_csv(body(admin_api.get(url(final_run, "csv"))), ",")
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert first["Verzonden op"] == "2026-11-05"  # 00:30 in Amsterdam: the day it was sent there
+    assert first["Datum beschikkingsbrief"] == "2026-11-04"

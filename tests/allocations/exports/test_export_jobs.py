@@ -11,6 +11,7 @@ from accounts.models import AuditEvent
 from allocations.exports import services
 from allocations.exports.models import ExportJob, ExportJobStatus
 from allocations.exports.tasks import resume_export_jobs
+from allocations.exports.transitions import EXPORT_JOB_KIND
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_a_job_leased_by_another_worker_is_left_alone(final_run, administrator):
         format="csv",
         requested_by=administrator,
         status=ExportJobStatus.RUNNING,
-        lease_until=timezone.now() + services.LEASE,
+        lease_until=timezone.now() + EXPORT_JOB_KIND.policy.lease,
     )
     assert services.build_export(job_id=job.pk) is None
     assert ExportJob.objects.get(pk=job.pk).status == ExportJobStatus.RUNNING
@@ -78,7 +79,7 @@ def test_a_lost_job_is_picked_up_again(final_run, administrator):
         format="json",
         requested_by=administrator,
         status=ExportJobStatus.RUNNING,
-        lease_until=timezone.now() - services.LEASE,
+        lease_until=timezone.now() - EXPORT_JOB_KIND.policy.lease,
         rows_total=4,
     )
     assert resume_export_jobs() == 1

@@ -39,7 +39,7 @@ def test_call_overview_shows_totals_ratio_networks_provinces_points_and_pipeline
     assert overview.awarded == final_run.total_awarded
     assert overview.oversubscription == (final_run.total_requested / call.budget).quantize(Decimal("0.01"))
     networks = dict(overview.per_network)
-    assert networks["M50"].count == 4 and networks["NPLV"].count == 2 and networks["Overig"].count == 0
+    assert networks["M50"].count == 4 and networks["NPLV"].count == 2 and networks["geen netwerk"].count == 0
     assert networks["M50"].awarded == final_run.total_awarded
     assert dict(overview.pipeline)["Concept"] == 1
     assert dict(overview.pipeline)["Beschikking verzonden"] == 2
@@ -56,7 +56,10 @@ def test_call_without_final_run_has_no_scatter_and_no_exports(administrator_clie
     assert 'id="punten-bedrag"' not in html
     assert "nog geen definitieve verdeling" in html
     assert f"/beheer/verdelingen/{draft.pk}/exports/" not in html
-    assert administrator_client.get(f"/beheer/verdelingen/{draft.pk}/exports/").status_code == 404
+    # A draft is not exported: the exports page refuses it with the same message as every export (409 in the API).
+    response = administrator_client.get(f"/beheer/verdelingen/{draft.pk}/exports/", follow=True)
+    assert response.redirect_chain[0] == (f"/beheer/overzichten/rondes/{draft.call_id}/", 302)
+    assert "Alleen de besluiten van een definitieve verdeling" in response.content.decode()
 
 
 def test_portfolio_lists_awards_per_municipality_and_filters_by_network(administrator_client, final_run):

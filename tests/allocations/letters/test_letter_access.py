@@ -235,3 +235,43 @@ def test_before_sending_the_municipality_sees_no_decision_and_no_letter(world, o
     assert "Toegekend" not in page and "Afgewezen" not in page
     ministry = administrator_client.get(reverse("application_letters", args=[application.pk])).content.decode()
     assert world["letter"].decision.number in ministry
+
+
+def test_the_letters_a_person_may_see_are_one_queryset_and_the_rule_agrees(
+    world, officer, other_officer, reviewer, administrator, django_capture_on_commit_callbacks
+):
+    """``Letter.objects.visible_to`` (pages, API, downloads) and ``can_view_letter`` (the service) say the same
+    for every role and every letter, before and after sending."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from allocations.letters.permissions import can_view_letter
+
+    people = {
+        "anonymous": AnonymousUser(),
+        "officer": officer,
+        "other_officer": other_officer,
+        "reviewer": reviewer,
+        "administrator": administrator,
+    }
+
+    def seen() -> dict[str, set[int]]:
+        return {
+            role: set(Letter.objects.visible_to(user).values_list("pk", flat=True)) for role, user in people.items()
+        }
+
+    everything = set(Letter.objects.values_list("pk", flat=True))
+    before = seen()
+    assert before == {
+        "anonymous": set(),
+        "officer": set(),
+        "other_officer": set(),
+        "reviewer": everything,
+        "administrator": everything,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        batches.mark_batch_sent(run=world["run"], by=administrator, now=SEND_DAY)
+    after = seen()
+    assert after["officer"] == {world["letter"].pk}
+    assert after["other_officer"] == set() and after["anonymous"] == set()
+    for role, user in people.items():
+        assert {letter.pk for letter in Letter.objects.all() if can_view_letter.test(user, letter)} == after[role], role

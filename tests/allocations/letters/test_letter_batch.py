@@ -123,18 +123,19 @@ def test_a_leased_job_is_left_alone_and_an_expired_lease_is_taken_over(run, sett
     now = timezone.now()
     assert services.claim_job(job.pk, now=now) is not None
     assert services.claim_job(job.pk, now=now + datetime.timedelta(seconds=10)) is None  # lease still runs
-    later = now + datetime.timedelta(seconds=settings.LETTER_LEASE_SECONDS + 1)
+    later = now + datetime.timedelta(seconds=settings.JOBS["letter"]["lease_seconds"] + 1)
     taken = services.claim_job(job.pk, now=later)
-    assert taken is not None and taken.attempts == 2
+    assert taken is not None and taken.attempt == 2 and taken.job.attempts == 2
 
 
-def test_the_sweeper_requeues_pending_and_expired_jobs_and_fails_exhausted_ones(run):
+def test_the_sweeper_requeues_pending_and_expired_jobs_and_fails_exhausted_ones(run, settings):
     prepare(run)  # tasks are only queued on commit: these stay pending
+    settings.JOB_REQUEUE_SECONDS = 0  # their messages count as lost at once
     jobs = list(LetterJob.objects.filter(run=run).order_by("pk"))
     past = timezone.now() - datetime.timedelta(minutes=5)
     LetterJob.objects.filter(pk=jobs[0].pk).update(status=JobStatus.CLAIMED, lease_until=past, attempts=1)
     LetterJob.objects.filter(pk=jobs[1].pk).update(
-        status=JobStatus.CLAIMED, lease_until=past, attempts=LetterJob.MAX_ATTEMPTS
+        status=JobStatus.CLAIMED, lease_until=past, attempts=settings.JOBS["letter"]["max_attempts"]
     )
     assert sweep_letter_jobs() == 5  # run eagerly here: every queued job renders
     jobs[1].refresh_from_db()
@@ -144,7 +145,7 @@ def test_the_sweeper_requeues_pending_and_expired_jobs_and_fails_exhausted_ones(
     assert Letter.objects.filter(decision__run=run, superseded_at__isnull=True).count() == 5
 
 
-def test_a_failing_render_is_kept_visible_and_retried_until_the_cap(run, monkeypatch, administrator):
+def test_a_failing_render_is_kept_visible_and_retried_until_the_cap(run, monkeypatch, administrator, settings):
     prepare(run)
     job = LetterJob.objects.filter(run=run).first()
 
@@ -152,7 +153,7 @@ def test_a_failing_render_is_kept_visible_and_retried_until_the_cap(run, monkeyp
         raise RuntimeError("lettertype ontbreekt")
 
     monkeypatch.setattr(services, "render_letter_pdf", broken)
-    for _ in range(LetterJob.MAX_ATTEMPTS):
+    for _ in range(settings.JOBS["letter"]["max_attempts"]):
         services.render_job(job.pk)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "lettertype ontbreekt" in job.error
@@ -194,7 +195,9 @@ def test_texts_are_only_edited_by_administrators_and_validated(run, officer, rev
     assert run.call.letter_texts.count() == 0
 
 
-def test_sending_moves_every_application_and_mails_the_officers(run, administrator, django_capture_on_commit_callbacks):
+def test_sending_moves_every_application_and_mails_the_officers(
+    run, administrator, django_capture_on_commit_callbacks, settings
+):
     from accounts.models import Role, User
 
     decision = run.decisions.order_by("number").first()
@@ -205,9 +208,10 @@ def test_sending_moves_every_application_and_mails_the_officers(run, administrat
         batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # not prepared yet
     with django_capture_on_commit_callbacks(execute=False):
         prepare(run)
-    with pytest.raises(batches.BatchNotReady, match="Nog niet alle brieven zijn gemaakt"):
+    with pytest.raises(TransitionNotAllowed, match="Nog niet alle brieven zijn gemaakt"):
         batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # letters not made yet
-    services.sweep_jobs()  # the tasks run (eagerly here)
+    settings.JOB_REQUEUE_SECONDS = 0
+    services.sweep_jobs()  # the lost messages are sent again; the tasks run (eagerly here)
     with django_capture_on_commit_callbacks(execute=True):
         assert batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY) == 6
     assert set(run.call.applications.values_list("status", flat=True)) == {Status.LETTER_SENT}

@@ -144,9 +144,9 @@ def test_marking_sent_on_another_day_is_refused_until_the_date_is_right(
 ):
     tuesday, wednesday = datetime.date(2027, 3, 16), datetime.date(2027, 3, 17)
     _made(run, django_capture_on_commit_callbacks, tuesday)
-    with pytest.raises(batches.BatchNotReady, match="gedateerd op 16 maart 2027"):
+    with pytest.raises(TransitionNotAllowed, match="gedateerd op 16 maart 2027"):
         batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)  # a day early
-    with pytest.raises(batches.BatchNotReady, match="16 maart 2027, een dag die voorbij is"):
+    with pytest.raises(TransitionNotAllowed, match="16 maart 2027, een dag die voorbij is"):
         batches.mark_batch_sent(run=run, by=administrator, now=at(wednesday))  # a day late
     assert not Decision.objects.filter(run=run, sent_at__isnull=False).exists()
     assert not Letter.objects.sent().exists()

@@ -25,6 +25,7 @@ from accounts.models import Network, User
 from accounts.templatetags.portal import format_euro
 from allocations.letters import grounds, pdf, selectors, services
 from allocations.letters.compose import letter_content
+from allocations.runs import execution as run_execution
 from allocations.runs import services as run_services
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, RunStatus
 from allocations.runs.policies import POLICY_FIELDS, PotInput, ReservationInput, save_policy
@@ -84,7 +85,7 @@ def _set_policy(call: Call, by: User, demo: tuple, changes: dict) -> None:
 
 def _compute(call: Call, by: User) -> AllocationRun:
     run = run_services.start_run(call=call, by=by)
-    assert run_services.execute_run(run.pk)
+    assert run_execution.execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.DRAFT
     return run

@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from accounts.workflow import TransitionNotAllowed
 from allocations.letters import pdf
 from allocations.letters.models import Letter, LetterBatch, LetterJob
 from allocations.runs import services
@@ -37,6 +38,18 @@ def final_run(administrator, second_administrator, start):
     return services.approve_run(run=run, by=second_administrator)
 
 
+def test_the_final_run_of_a_call_is_one_queryset(final_run, administrator, start):
+    draft = start(final_run.call, administrator)
+    assert list(AllocationRun.objects.final()) == [final_run]
+    assert AllocationRun.objects.final_of(final_run.call) == final_run
+    assert AllocationRun.objects.final_of(final_run.call_id) == final_run
+    assert AllocationRun.objects.final_of(draft.call).pk != draft.pk
+    assert set(AllocationRun.objects.computed()) == {final_run, draft}
+    assert (final_run.is_final, final_run.is_computed, draft.is_final, draft.is_computed) == (True, True, False, True)
+    other = allocation_call(budget=Decimal("1000.00"))
+    assert AllocationRun.objects.final_of(other) is None
+
+
 def test_the_model_refuses_to_change_a_line_of_a_final_run(final_run):
     line = AllocationLine.objects.filter(run=final_run).first()
     line.awarded = Decimal("1.00")
@@ -55,7 +68,7 @@ def test_revising_a_final_decision_is_refused_with_a_clear_message(final_run, ad
     again = start(final_run.call, administrator)
     check = services.approval_check(again, administrator)
     assert "bezwaren" in check.state_message
-    with pytest.raises(services.ApprovalRefused, match="al een definitieve verdeling"):
+    with pytest.raises(TransitionNotAllowed, match="al een definitieve verdeling"):
         services.approve_run(run=again, by=final_run.approved_by)
 
 
@@ -83,8 +96,6 @@ def test_the_policy_of_a_call_with_a_final_run_cannot_change(final_run, administ
 
 # --- The run itself, its snapshot and its decisions ------------------------------------------------------
 def test_the_model_refuses_to_change_a_final_run_or_set_it_back_to_draft(final_run):
-    from accounts.workflow import TransitionNotAllowed
-
     for name, value in [
         ("status", RunStatus.DRAFT),
         ("total_awarded", Decimal("1.00")),

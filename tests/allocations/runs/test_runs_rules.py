@@ -9,9 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.workflow import TransitionNotAllowed
-from allocations.runs import services
+from allocations.runs import policies, services
 from allocations.runs.models import AllocationPolicy, AllocationRun, RunSnapshot, RunStatus
-from allocations.runs.services import ApprovalRefused
 from applications.models import Criterion, RulesVersion
 from applications.published_rules import document
 from tests.allocations.runs.builders import allocation_call, reviewed, set_policy
@@ -75,7 +74,7 @@ def test_approval_refuses_a_run_whose_rules_are_not_the_published_ones(
 ):
     Criterion.objects.create(call=call, name="Achteraf toegevoegd", weight=Decimal("2"))  # past the services
     run = start(call, administrator)
-    with pytest.raises(ApprovalRefused) as refused:
+    with pytest.raises(TransitionNotAllowed) as refused:
         services.approve_run(run=run, by=second_administrator)
     assert "andere regels toe dan de gepubliceerde (versie 2)" in str(refused.value)
     run.refresh_from_db()
@@ -115,7 +114,7 @@ def test_a_policy_saved_before_opening_is_a_new_version_and_after_opening_is_ref
     assert call.rules_versions.count() == 2
     before = document.current_hash(call)
     with pytest.raises(TransitionNotAllowed, match="4:27"):
-        services.save_policy(call=call, by=administrator, values={"method": "ranked"}, pots=[], reservations=[])
+        policies.save_policy(call=call, by=administrator, values={"method": "ranked"}, pots=[], reservations=[])
     assert document.current_hash(call) == before and call.rules_versions.count() == 2
 
 

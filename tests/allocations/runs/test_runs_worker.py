@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from allocations.runs import plan, services
+from allocations.runs import execution, plan, services
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit, RunSnapshot, RunStatus
 from allocations.runs.policies import PotInput
 from applications.models import Application, Status
@@ -119,12 +119,12 @@ def test_a_worker_killed_mid_run_is_taken_over_and_completes_exactly_once(slow_w
     wait_for(lambda: _status(run.pk) == RunStatus.RUNNING, worker=slow_worker, what="the run to start")
     _kill_with_children(slow_worker)
     assert _status(run.pk) == RunStatus.RUNNING and not AllocationLine.objects.filter(run=run).exists()
-    assert services.sweep_runs() == []  # the lease still holds: nobody takes the run yet
+    assert execution.sweep_runs() == []  # the lease still holds: nobody takes the run yet
 
     replacement = WorkerProcess(slow_worker.queue, tmp_path / "replacement.log")
     replacement.start()
     try:
-        wait_for(lambda: services.sweep_runs() == [run.pk], timeout=30, what="the lease to expire")
+        wait_for(lambda: execution.sweep_runs() == [run.pk], timeout=30, what="the lease to expire")
         wait_for(lambda: _status(run.pk) == RunStatus.DRAFT, timeout=60, worker=replacement, what="the run to finish")
     finally:
         replacement.stop()
