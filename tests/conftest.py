@@ -35,20 +35,21 @@ def pytest_configure(config):
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
-# The test files that take a minute or more (measured with --durations on a 2-core machine), started first:
+# The test files that take longest (test time per file in a whole make test run on a 2-core machine), started first:
 # ``make test`` hands out whole files (``--dist loadfile``) in collection order, so the long ones run side by
 # side from the start and the many short files fill in at the end, instead of one long file running alone
 # while the other worker idles. Files with a real worker or browser count as long too.
 SLOW_FIRST = (
-    "tests/browser/test_whole_story.py",
-    "tests/allocations/letters/test_letter_demo.py",
-    "tests/nplvportal/test_schema_conformance.py",
-    "tests/allocations/runs/test_runs_worker.py",
-    "tests/allocations/letters/test_letter_worker_fault.py",
-    "tests/allocations/test_engine_properties.py",
-    "tests/allocations/runs/test_runs_pages.py",
-    "tests/allocations/letters/test_letter_access.py",
-    "tests/allocations/runs/test_runs_api.py",
+    "tests/nplvportal/test_schema_conformance.py",  # 223 s of test time in a whole run (make test, 2 workers)
+    "tests/allocations/letters/test_letter_demo.py",  # 126 s
+    "tests/browser/test_whole_story.py",  # 88 s
+    "tests/allocations/runs/test_runs_worker.py",  # 51 s
+    "tests/allocations/letters/test_letter_worker_fault.py",  # 49 s
+    "tests/allocations/letters/test_letter_batch.py",  # 37 s
+    "tests/applications/assessment/test_assessment_api_access.py",  # 34 s
+    "tests/allocations/test_engine_properties.py",  # 30 s
+    "tests/allocations/letters/test_letter_access.py",  # 29 s
+    "tests/applications/assessment/test_review_pages_permissions.py",  # 25 s
 )
 
 
