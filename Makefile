@@ -96,8 +96,10 @@ run: install
 	echo ""; echo "Het portaal draait op http://$(HOST):$(PORT)/  (stoppen met Ctrl+C)"; echo ""; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
+# Whole files per worker (module fixtures are built once), in collection order: tests/conftest.py puts the
+# longest files first.
 test: install
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m bench

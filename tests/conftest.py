@@ -23,11 +23,67 @@ def pytest_configure(config):
 
     from hypothesis import HealthCheck, settings
 
+    # ci: reproducible (derandomized) and small enough for every push; the same properties with more
+    # examples run with HYPOTHESIS_PROFILE=thorough (before a release, or after changing the engine or points).
     settings.register_profile(
-        "ci", max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+        "ci", max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
     )
     settings.register_profile("dev", max_examples=60, deadline=None)
+    settings.register_profile(
+        "thorough", max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# The test files that take longest (test time per file in a whole make test run on a 2-core machine), started first:
+# ``make test`` hands out whole files (``--dist loadfile``) in collection order, so the long ones run side by
+# side from the start and the many short files fill in at the end, instead of one long file running alone
+# while the other worker idles. Files with a real worker or browser count as long too.
+SLOW_FIRST = (
+    "tests/nplvportal/test_schema_conformance.py",  # 223 s of test time in a whole run (make test, 2 workers)
+    "tests/allocations/letters/test_letter_demo.py",  # 126 s
+    "tests/browser/test_whole_story.py",  # 88 s
+    "tests/allocations/runs/test_runs_worker.py",  # 51 s
+    "tests/allocations/letters/test_letter_worker_fault.py",  # 49 s
+    "tests/allocations/letters/test_letter_batch.py",  # 37 s
+    "tests/applications/assessment/test_assessment_api_access.py",  # 34 s
+    "tests/allocations/test_engine_properties.py",  # 30 s
+    "tests/allocations/letters/test_letter_access.py",  # 29 s
+    "tests/applications/assessment/test_review_pages_permissions.py",  # 25 s
+)
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        if path in SLOW_FIRST:
+            return SLOW_FIRST.index(path)
+        if item.get_closest_marker("worker") or item.get_closest_marker("browser"):
+            return len(SLOW_FIRST)
+        return len(SLOW_FIRST) + 1
+
+    items.sort(key=rank)  # stable: within a rank, files and tests keep their order
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Every test user gets a password (tests/factories.py), and the production hasher (PBKDF2, a million
+    rounds) spends most of a second on each one: thousands of seconds over the suite. Hashing is not what
+    the tests prove, so they hash with MD5; logging in and checking passwords work the same."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_use_migrations):
+    """Each worker's test database is a copy of one migrated template (tests/db_template.py)."""
+    if django_db_use_migrations:
+        from tests.db_template import use_migrated_template
+
+        use_migrated_template()
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +196,8 @@ from tests.worker import celery_worker_process  # noqa: E402,F401 - fixture
 @pytest.fixture
 def count_queries(db):
     """How many queries one GET of ``url`` costs; it must answer 200. ``warm`` visits once first, so that
-    rows a first visit creates (settings, sessions) do not count."""
+    rows a first visit creates (settings, sessions) do not count. A streamed body (an export, a download) is
+    read inside the count, as its rows are queried while it streams."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -149,7 +206,8 @@ def count_queries(db):
             client.get(url)
         with CaptureQueriesContext(connection) as context:
             response = client.get(url)
-        assert response.status_code == 200, response.content[:300]
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, content[:300]
         return len(context.captured_queries)
 
     return count

@@ -17,8 +17,11 @@ from hypothesis import strategies as st
 from allocations.engine import Claim, Policy, Pot, Reason, allocate
 from allocations.engine_funding import fund_shares
 
-# The engine's own profiles (see conftest.py): HYPOTHESIS_PROFILE=ci for CI, anything else is dev.
-PROFILE = settings.get_profile("engine-ci" if os.environ.get("HYPOTHESIS_PROFILE") == "ci" else "engine-dev")
+# The engine's own profiles (see conftest.py): HYPOTHESIS_PROFILE=ci for CI, =thorough for a deeper search,
+# anything else is dev.
+PROFILE = settings.get_profile(
+    {"ci": "engine-ci", "thorough": "engine-thorough"}.get(os.environ.get("HYPOTHESIS_PROFILE", ""), "engine-dev")
+)
 POT_NAMES = ["P0", "P1", "P2"]
 points = st.one_of(st.integers(0, 4), st.decimals(min_value=0, max_value=4, places=1))
 tiebreaks = st.one_of(st.none(), st.integers(0, 2), st.decimals(min_value=0, max_value=2, places=1))

@@ -110,12 +110,6 @@ def _indicator_id():
     return next(iter(ensure_indicators().values())).pk
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The world creates a dozen users; the production hasher would spend seconds on their passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def tally(request):
     """``tally(name, n)`` records how many hostile cases a sweep tried; the total is printed at the end.

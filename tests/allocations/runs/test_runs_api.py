@@ -258,28 +258,19 @@ def test_decisions_are_recorded_in_dutch_whatever_the_approvers_language(
     }
 
 
-def _api_queries(client, url) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_run_and_compare_endpoints_cost_the_same_queries_as_lines_grow(call, administrator, api_start):
+def test_run_and_compare_endpoints_cost_the_same_queries_as_lines_grow(call, administrator, api_start, count_queries):
     client = client_for(administrator)
     a, b = api_start(client, call), api_start(client, call)
     small = (
-        _api_queries(client, f"/api/v1/allocation-runs/{b}/"),
-        _api_queries(client, f"/api/v1/allocation-runs/{a}/compare/{b}/"),
+        count_queries(client, f"/api/v1/allocation-runs/{b}/"),
+        count_queries(client, f"/api/v1/allocation-runs/{a}/compare/{b}/"),
     )
     for n in range(5):
         reviewed(call, requested=Decimal("1000.00"), total=Decimal(5 + n))
     c, d = api_start(client, call), api_start(client, call)
     assert (
-        _api_queries(client, f"/api/v1/allocation-runs/{d}/"),
-        _api_queries(client, f"/api/v1/allocation-runs/{c}/compare/{d}/"),
+        count_queries(client, f"/api/v1/allocation-runs/{d}/"),
+        count_queries(client, f"/api/v1/allocation-runs/{c}/compare/{d}/"),
     ) == small
 
 
