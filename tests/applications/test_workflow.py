@@ -218,7 +218,22 @@ def test_nothing_but_the_workflow_assigns_an_application_status():
             lines = _status_assignments(path)
             if lines:
                 found[str(path.relative_to(ROOT))] = lines
-    assert list(found) == ["applications/workflow.py"], found
+    # The money half's one road (allocations/lifecycle.py) assigns the status of the object it moves: a run, a
+    # letter job or an export job, never an application.
+    assert set(found) == {"applications/workflow.py", "allocations/lifecycle.py"}, found
+    from allocations.exports import transitions as export_transitions
+    from allocations.letters import transitions as letter_transitions
+    from allocations.lifecycle import Lifecycle
+    from allocations.runs import transitions as run_transitions
+
+    lifecycles = [
+        value
+        for module in (run_transitions, letter_transitions, export_transitions)
+        for value in vars(module).values()
+        if isinstance(value, Lifecycle)
+    ]
+    assert len(lifecycles) >= 3
+    assert all(lifecycle.model is not Application for lifecycle in lifecycles)
 
 
 @pytest.mark.django_db
