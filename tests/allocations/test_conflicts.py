@@ -69,7 +69,7 @@ def test_the_letters_page_shows_the_same_conflict_as_an_error(administrator):
     with on_send_day(SEND_DAY):
         browser = Client()
         browser.force_login(administrator)
-        response = browser.post(reverse("run_letters_send", args=[run.pk]))
+        response = browser.post(reverse("run_letters_send", args=[run.pk]), {"bevestigd": "ja"})
     assert response.status_code == 409
     page = html.unescape(response.content.decode())
     assert "Nog niet alle brieven zijn gemaakt (0 van 2" in page
