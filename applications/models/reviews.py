@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -269,8 +271,13 @@ class PointsBreakdown(models.Model):
         verbose_name = _("puntenopbouw")
         verbose_name_plural = _("puntenopbouw")
         constraints = [
+            # Compared in hundredths (the points' two decimals), rounded: SQLite adds decimals as binary floats
+            # (1,01 + 0,13 is not 1,14 there), PostgreSQL exactly; both agree on the rounded hundredths.
             models.CheckConstraint(
-                condition=Q(total=models.F("reviewer_score") + models.F("need_score") + models.F("bonus_score")),
+                condition=Exact(
+                    Round(models.F("total") * 100),
+                    Round((models.F("reviewer_score") + models.F("need_score") + models.F("bonus_score")) * 100),
+                ),
                 name="points_total_is_sum_of_parts",
             ),
         ]
