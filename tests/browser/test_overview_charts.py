@@ -4,7 +4,7 @@ errors, no axe-core violations (WCAG 2.1 AA)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.browser.conftest import check_accessibility, log_in
 from tests.factories import PASSWORD, AdministratorFactory
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_administrator_reads_overview_and_portfolio(page):
-    run = build_final_run(lines=6)
+    run = export_run(lines=6)
     admin = AdministratorFactory(email="beheer@minvro.nl")
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

@@ -8,7 +8,7 @@ from accounts.models import AuditEvent
 from allocations.exports.models import ExportJob
 from allocations.runs.models import RunStatus
 from applications.models import Status
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.factories import ApplicationFactory
 
 
@@ -51,7 +51,7 @@ def test_call_overview_shows_totals_ratio_networks_provinces_points_and_pipeline
 
 
 def test_call_without_final_run_has_no_scatter_and_no_exports(administrator_client, db):
-    draft = build_final_run(status=RunStatus.DRAFT)
+    draft = export_run(status=RunStatus.DRAFT)
     html = administrator_client.get(f"/beheer/overzichten/rondes/{draft.call_id}/").content.decode()
     assert 'id="punten-bedrag"' not in html
     assert "nog geen definitieve verdeling" in html
@@ -164,8 +164,8 @@ def test_query_counts_do_not_grow_with_the_applications(administrator_client, co
     def queries(run):
         return count_queries(administrator_client, path.format(call=run.call_id), warm=True)
 
-    small = queries(build_final_run(lines=2))
-    assert queries(build_final_run(lines=10)) == small
+    small = queries(export_run(lines=2))
+    assert queries(export_run(lines=10)) == small
 
 
 def test_overview_in_english(administrator_client, final_run, settings):
