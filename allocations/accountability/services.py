@@ -11,66 +11,37 @@ import datetime
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.money import cents, euros
+from accounts.sites import absolute_url
 from allocations.accountability import rules
-from allocations.accountability.models import ImportBatch, Indicator, Source, Statement
+from allocations.accountability.awards import award_of, earlier_figures, needs_report
+from allocations.accountability.deadlines import DUE_SOON_DAYS, Due, dues
+from allocations.accountability.models import ImportBatch, Indicator, Reminder, ReminderKind, Source, Statement
 from allocations.accountability.permissions import can_import_statements, can_report_on
+from allocations.accountability.selectors import accountable_decisions_of_all
 from allocations.runs.models import Decision
 from applications.attachments import check_upload
-from applications.models import Scheme
 
 REPORT_MAX_MB = 20
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 50_000
 COLUMNS = ("gemeente", "beschikkingsnummer", "jaar", "indicator", "waarde")
 YES, NO = {"j", "ja", "y", "yes", "1", "true"}, {"n", "nee", "no", "0", "false"}
-
-
-def award_of(decision: Decision) -> rules.Award:
-    """The award as the decision states it: its amount, its amounts per year and its spending period."""
-    call = decision.run.call
-    per_year: dict[int, int] = defaultdict(int)
-    for split in decision.line.splits.all():
-        per_year[split.year] += cents(split.awarded)
-    return rules.Award(
-        number=decision.number,
-        awarded_cents=cents(decision.amount),
-        per_year_cents=dict(per_year),
-        year_from=call.year_from,
-        year_to=call.year_to,
-        carry_over=call.scheme.kind == Scheme.Kind.SPECIFIC_GRANT,
-    )
-
-
-def needs_report(decision: Decision) -> bool:
-    """An Awb subsidy's final account comes with a substantive and financial report (the letter says so); a
-    SPUK is accounted for in SiSa, without one."""
-    return decision.run.call.scheme.kind != Scheme.Kind.SPECIFIC_GRANT
-
-
-def earlier_figures(decision: Decision) -> dict[int, rules.Figures]:
-    return {s.year: figures_of(s) for s in Statement.objects.filter(decision=decision)}
-
-
-def figures_of(statement: Statement) -> rules.Figures:
-    return rules.Figures(
-        year=statement.year,
-        spent_cents=cents(statement.spent),
-        to_date_cents=cents(statement.spent_to_date),
-        final=statement.final,
-        finished=statement.finished,
-    )
 
 
 def _refuse_unless_accountable(decision: Decision) -> None:
@@ -354,26 +325,56 @@ def _figures_of_group(group: _Group) -> tuple[rules.Figures, str | None]:
     )
 
 
-# --- Deadlines ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Due:
-    decision: Decision
-    year: int  # the spending year accounted for (an Awb subsidy: the last year, with the report)
-    due_on: datetime.date
-    done: bool
+def send_reminders(*, today: datetime.date) -> int:
+    """Remind each municipality once when a statement falls due within 30 days, and once when it is overdue.
+    The reminder row is written before the e-mail is queued (in the same transaction), so a second beat or a
+    redelivered task sends nothing again. Returns the number of reminders sent."""
+    sent = 0
+    for due in dues(accountable_decisions_of_all()):
+        if due.done:
+            continue
+        if due.due_on < today:
+            kind = ReminderKind.OVERDUE
+        elif due.due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+            kind = ReminderKind.DUE_SOON
+        else:
+            continue
+        with transaction.atomic():
+            _reminder, created = Reminder.objects.get_or_create(decision=due.decision, year=due.year, kind=kind)
+            if not created:
+                continue
+            _email_reminder(due, kind)
+            audit.record(
+                actor=None,
+                verb="accountability.reminded",
+                target=due.decision,
+                data={"decision": due.decision.number, "year": due.year, "kind": kind},
+            )
+        sent += 1
+    return sent
 
 
-def dues(decisions: Iterable[Decision]) -> list[Due]:
-    """What each sent award asks for and when, as its letter says: SPUK figures for every spending year by
-    15 July of the year after (Regeling informatieverstrekking sisa, art. 2), an Awb subsidy's report by 15 July
-    of the year after the period. ``decisions`` come with their statements prefetched."""
-    out: list[Due] = []
-    for decision in decisions:
-        call = decision.run.call
-        statements = {s.year: s for s in decision.statements.all()}
-        final = any(s.final for s in statements.values())
-        years = range(call.year_from, call.year_to + 1) if not needs_report(decision) else [call.year_to]
-        for year in years:
-            done = final or (year in statements and not needs_report(decision))
-            out.append(Due(decision, year, datetime.date(year + 1, 7, 15), done))
-    return out
+def _email_reminder(due: Due, kind: str) -> None:
+    decision = due.decision
+    recipients = list(
+        User.objects.filter(
+            role=Role.OFFICER, municipality_id=decision.application.municipality_id, is_active=True
+        ).values_list("email", flat=True)
+    )
+    if not recipients:
+        return
+    with translation.override("nl"):
+        context = {
+            "due": due,
+            "decision": decision,
+            "overdue": kind == ReminderKind.OVERDUE,
+            "sisa": not needs_report(decision),
+            "link": absolute_url(reverse("accountability_decision", args=[decision.pk])),
+        }
+        send_mail(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+            + render_to_string("allocations/accountability/email/reminder_subject.txt", context).strip(),
+            message=render_to_string("allocations/accountability/email/reminder_body.txt", context),
+            from_email=None,
+            recipient_list=recipients,
+        )

@@ -17,7 +17,7 @@ from accounts import audit
 from accounts.downloads import private_file
 from accounts.forms import add_service_errors
 from accounts.permissions import is_ministry, require
-from allocations.accountability import rules, selectors, services
+from allocations.accountability import awards, deadlines, rules, selectors, services
 from allocations.accountability.forms import ImportForm, StatementForm
 from allocations.accountability.models import Statement
 from allocations.accountability.permissions import (
@@ -30,7 +30,7 @@ from allocations.accountability.permissions import (
 def _rows(decisions, today):
     """Per award: its statements, what is due next and whether that is overdue."""
     due_by_decision = {}
-    for due in services.dues(decisions):
+    for due in deadlines.dues(decisions):
         if not due.done:
             due_by_decision.setdefault(due.decision.pk, due)
     return [
@@ -39,7 +39,7 @@ def _rows(decisions, today):
             "statements": list(decision.statements.all()),
             "spent": max((s.spent_to_date for s in decision.statements.all()), default=0),
             "due": due_by_decision.get(decision.pk),
-            "overdue": (due := due_by_decision.get(decision.pk)) is not None and selectors.overdue(due, today),
+            "overdue": (due := due_by_decision.get(decision.pk)) is not None and deadlines.overdue(due, today),
         }
         for decision in decisions
     ]
@@ -59,8 +59,8 @@ def accountability_index(request):
         "allocations/accountability/index.html",
         {
             "rows": _rows(decisions, today),
-            "overdue": [due for due in open_dues if selectors.overdue(due, today)],
-            "due_soon": [due for due in open_dues if selectors.due_soon(due, today)],
+            "overdue": [due for due in open_dues if deadlines.overdue(due, today)],
+            "due_soon": [due for due in open_dues if deadlines.due_soon(due, today)],
             "today": today,
             "can_import": can_import_statements(request.user),
         },
@@ -69,11 +69,11 @@ def accountability_index(request):
 
 def _years(decision) -> list[int]:
     """The years the form offers: the next one due, and the latest one entered (to correct it)."""
-    earlier = {s.year: services.figures_of(s) for s in decision.statements.all()}
+    earlier = {s.year: awards.figures_of(s) for s in decision.statements.all()}
     years = []
     if earlier and not any(f.final for f in earlier.values()):
         years.append(max(earlier))
-    if (year := rules.next_year(services.award_of(decision), earlier)) is not None:
+    if (year := rules.next_year(awards.award_of(decision), earlier)) is not None:
         years.append(year)
     return sorted(years, reverse=True)
 
@@ -86,7 +86,7 @@ def accountability_decision(request, pk: int):
         raise Http404
     years = _years(decision)
     may_report = can_report_on(request.user, decision) and bool(years)
-    needs_report = services.needs_report(decision)
+    needs_report = awards.needs_report(decision)
     form = None
     if may_report:
         form = StatementForm(
@@ -114,7 +114,7 @@ def accountability_decision(request, pk: int):
                 return redirect("accountability_decision", pk=decision.pk)
     elif request.method == "POST":
         raise Http404
-    award = services.award_of(decision)
+    award = awards.award_of(decision)
     return render(
         request,
         "allocations/accountability/decision.html",
@@ -127,7 +127,7 @@ def accountability_decision(request, pk: int):
             "error_forms": [form],
             "needs_report": needs_report,
             "carry_over": award.carry_over,
-            "dues": [due for due in services.dues([decision])],
+            "dues": [due for due in deadlines.dues([decision])],
             "today": timezone.localdate(),
         },
     )

@@ -100,3 +100,27 @@ def test_the_board_shows_what_is_overdue(reviewer, awards):
     assert "2 verantwoordingen te laat" in page  # 2027 of the two awards, due 15 July 2028
     assert awards[1].number in page and awards[2].number in page and awards[3].number not in page
     assert "15 juli 2028" in page
+
+
+def test_reminders_go_once_before_the_deadline_and_once_after_it(awards, officer, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from allocations.accountability import services
+    from allocations.accountability.models import Reminder
+
+    mine = awards[1]
+    assert services.send_reminders(today=datetime.date(2028, 5, 1)) == 0  # 15 July 2028 is more than 30 days off
+    with django_capture_on_commit_callbacks(execute=True):  # the queued e-mails go after commit
+        assert services.send_reminders(today=datetime.date(2028, 6, 20)) == 2  # due soon: the two awards' 2027
+    assert services.send_reminders(today=datetime.date(2028, 6, 21)) == 0  # once
+    (reminder,) = [m for m in mail.outbox if officer.email in m.to]
+    assert mine.number in reminder.subject and "uiterlijk op 15 juli 2028" in reminder.body
+    Statement.objects.create(
+        decision=mine, year=2027, spent=0, spent_to_date=0, source=Source.PORTAL, entered_by=officer
+    )
+    assert services.send_reminders(today=datetime.date(2028, 7, 16)) == 1  # overdue: only the other award's
+    assert set(Reminder.objects.values_list("decision_id", "kind")) == {
+        (mine.pk, "due_soon"),
+        (awards[2].pk, "due_soon"),
+        (awards[2].pk, "overdue"),
+    }
