@@ -1,5 +1,6 @@
 """The models of the money half, defined per room (runs, letters) and gathered here for Django."""
 
+from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.runs.models import (
@@ -20,6 +21,9 @@ from allocations.runs.models import (
 )
 
 __all__ = [
+    "ImportBatch",
+    "Reminder",
+    "Statement",
     "AllocationLine",
     "AllocationPolicy",
     "AllocationRun",
