@@ -11,7 +11,11 @@ Rules beyond the engine's:
   like points below the policy's own minimum total (the engine's threshold);
 - with per-area reservations, an application's reservation is its maximum (``reserved`` when that is what
   limited it); without one: ``no_reservation``;
-- the formula weight must be positive (``no_weight``).
+- the formula weight must be positive (``no_weight``);
+- an objection's reconsideration (``reconsideration.py``) may correct an application's eligibility: its
+  corrected snapshot then holds ``"eligible"`` on that application (a run's own snapshot never does). False
+  refuses it (``ineligible``); True lifts the want of an area's reservation (``no_reservation``). Points and
+  requests are corrected in the snapshot's own fields.
 """
 
 from __future__ import annotations
@@ -143,12 +147,15 @@ def _claim(app: dict, policy: dict, reservations: dict) -> tuple[engine.Claim, d
     if policy["reservations"]:
         reserved = reservations.get((app["municipality"]["cbs_code"], app["area"].lower()))
         if reserved is None or reserved <= 0:
-            ground = ground or {"code": "no_reservation", "area": app["area"]}
+            if app.get("eligible") is not True:
+                ground = ground or {"code": "no_reservation", "area": app["area"]}
         elif reserved < requested:
             requested, lowered_to = reserved, reserved
     pot = home_pot(policy, app["networks"])
     if pot is None:
         ground = ground or {"code": "no_pot", "networks": app["networks"]}
+    if app.get("eligible") is False:
+        ground = {"code": "ineligible", "source": "reconsideration"}
     weight = None
     if policy["method"] == "formula":
         weight = FORMULA_WEIGHTS.get(policy["formula_weight"], FORMULA_WEIGHTS["total_points"])(app)
