@@ -76,6 +76,14 @@ SENTENCES: dict[str, Any] = {
     "allocation_run.computed": _("De verdeelrun %(object)s is berekend (%(lines)s regels)."),
     "allocation_run.approved": _("%(who)s heeft de verdeelrun %(object)s goedgekeurd (%(decisions)s besluiten)."),
     "allocation_run.verified": _("%(who)s heeft de verdeelrun %(object)s gecontroleerd."),
+    "allocation_run.reconsidered": _(
+        "%(who)s heeft het besluit op %(reference)s heroverwogen op de vastgelegde invoer van de verdeelrun "
+        "%(object)s: eerder € %(old)s, nu € %(awarded)s, extra € %(extra)s (uit de reserve € %(from_reserve)s, "
+        "boven het plafond € %(on_top)s)."
+    ),
+    "allocation_run.reconsideration_verified": _(
+        "%(who)s heeft de heroverweging van %(reference)s in de verdeelrun %(object)s gecontroleerd."
+    ),
     "letter_text.saved": _("%(who)s heeft de tekst van de beschikking opgeslagen (versie %(version)s)."),
     "letter.generated": _("De beschikking %(object)s is gemaakt (versie %(version)s)."),
     "letter.previewed": _("%(who)s heeft een voorbeeld van de beschikking %(object)s bekeken."),

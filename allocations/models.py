@@ -19,11 +19,9 @@ from allocations.runs.models import (
     RunStatus,
     TieBreak,
 )
+from allocations.runs.reconsideration_models import Reconsideration
 
 __all__ = [
-    "ImportBatch",
-    "Reminder",
-    "Statement",
     "AllocationLine",
     "AllocationPolicy",
     "AllocationRun",
@@ -32,6 +30,7 @@ __all__ = [
     "Decision",
     "ExportJob",
     "FormulaWeight",
+    "ImportBatch",
     "JobStatus",
     "Letter",
     "LetterBatch",
@@ -41,8 +40,11 @@ __all__ = [
     "Method",
     "Outcome",
     "PolicyPot",
+    "Reconsideration",
+    "Reminder",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Statement",
     "TieBreak",
 ]
