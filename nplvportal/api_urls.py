@@ -7,6 +7,7 @@ from allocations.accountability import api as accountability_api
 from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
 from allocations.runs import api as runs_api
+from allocations.runs import reconsideration_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
 from applications.published_rules import api as published_rules_api
@@ -20,6 +21,7 @@ assessment_api.register(router)
 urlpatterns = [
     *accounts_api.urlpatterns,
     *runs_api.urlpatterns,
+    *reconsideration_api.urlpatterns,
     *letters_api.urlpatterns,
     *exports_api.urlpatterns,
     *accountability_api.urlpatterns,

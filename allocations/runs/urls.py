@@ -1,6 +1,6 @@
 from django.urls import path
 
-from allocations.runs import views
+from allocations.runs import reconsideration_views, views
 
 urlpatterns = [
     path("aanvraagrondes/<int:pk>/verdeling/", views.allocation_overview, name="allocation_overview"),
@@ -12,4 +12,11 @@ urlpatterns = [
     path("verdelingen/<int:pk>/goedkeuren/", views.run_approve, name="run_approve"),
     path("verdelingen/<int:pk>/controleren/", views.run_verify, name="run_verify"),
     path("verdelingen/<int:pk>/opnieuw/", views.run_retry, name="run_retry"),
+    path("verdelingen/<int:pk>/heroverwegen/", reconsideration_views.run_reconsider, name="run_reconsider"),
+    path("heroverwegingen/<int:pk>/", reconsideration_views.reconsideration_detail, name="reconsideration_detail"),
+    path(
+        "heroverwegingen/<int:pk>/controleren/",
+        reconsideration_views.reconsideration_verify,
+        name="reconsideration_verify",
+    ),
 ]

@@ -10,47 +10,16 @@ from django.utils import translation
 
 from accounts.audit_log import AuditEvent
 from accounts.workflow import TransitionNotAllowed
-from allocations.letters import batches
 from allocations.letters.models import Letter
 from allocations.runs import reconsideration_services as service
 from allocations.runs import services
 from allocations.runs.models import AllocationLine, Decision, LineSplit
 from allocations.runs.reconsideration import Corrections
 from allocations.runs.reconsideration_models import Reconsideration, ReconsiderationChanged
-from tests.allocations.letters.batch import SEND_DAY, prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
+from tests.allocations.runs.reconsideration_builders import tie_call
 
 pytestmark = pytest.mark.django_db
-
-
-def tie_call(reserve: str = "25000.00"):
-    """The demo's tie on € 100.000 (the ceiling; the reserve on top of it): A 81 points, then B and C with 68
-    each; B goes first on need and gets the last € 18.000, C nothing."""
-    call = allocation_call(
-        budget=Decimal("100000.00") + Decimal(reserve),
-        policy={"method": "ranked", "reserve": Decimal(reserve), "tiebreak": "need_score"},
-    )
-    a = reviewed(call, requested=Decimal("82000.00"), total=Decimal("81.00"), need=Decimal("1.00"))
-    b = reviewed(call, requested=Decimal("50000.00"), total=Decimal("68.00"), need=Decimal("9.00"))
-    c = reviewed(call, requested=Decimal("30000.00"), total=Decimal("68.00"), need=Decimal("4.00"))
-    return call, a, b, c
-
-
-@pytest.fixture
-def approve(administrator, second_administrator, start, django_capture_on_commit_callbacks):
-    """A final run of ``call`` whose letters are made and sent (as in the run verification tests)."""
-
-    def go(call, *, send: bool = True):
-        run = start(call, administrator)
-        run = services.approve_run(run=run, by=second_administrator)
-        with django_capture_on_commit_callbacks(execute=True):
-            prepare(run, by=administrator)
-        if send:
-            with django_capture_on_commit_callbacks(execute=True):
-                batches.mark_batch_sent(run=run, by=administrator, now=SEND_DAY)
-        return run
-
-    return go
 
 
 def everything_of(run) -> dict:
@@ -67,9 +36,9 @@ def everything_of(run) -> dict:
     }
 
 
-def test_a_tie_decided_against_the_objector_is_reconsidered_and_nothing_else_changes(approve, administrator):
+def test_a_tie_decided_against_the_objector_is_reconsidered_and_nothing_else_changes(final_run_of, administrator):
     call, _a, b, c = tie_call()
-    run = approve(call)
+    run = final_run_of(call)
     assert Decision.objects.get(application=c).amount == Decimal("0.00")
     before = everything_of(run)
 
@@ -103,9 +72,9 @@ def test_a_tie_decided_against_the_objector_is_reconsidered_and_nothing_else_cha
     assert event.data["reference"] == c.reference and event.data["extra"] == "18000.00"
 
 
-def test_the_reserve_is_used_once_across_reconsiderations_of_the_run(approve, administrator):
+def test_the_reserve_is_used_once_across_reconsiderations_of_the_run(final_run_of, administrator):
     call, a, _b, c = tie_call(reserve="10000.00")
-    run = approve(call, send=False)
+    run = final_run_of(call, send=False)
     first = service.reconsider(
         run=run,
         application=c,
@@ -136,9 +105,9 @@ def test_the_reserve_is_used_once_across_reconsiderations_of_the_run(approve, ad
     assert service.reserve_used(run) == 10_000_00
 
 
-def test_a_lower_rerun_keeps_the_old_amount(approve, administrator):
+def test_a_lower_rerun_keeps_the_old_amount(final_run_of, administrator):
     call, _a, b, _c = tie_call()
-    run = approve(call, send=False)
+    run = final_run_of(call, send=False)
     record = service.reconsider(
         run=run, application=b, corrections={"points": {"need_score": "1.00"}}, reason="Behoefte", by=administrator
     )
@@ -146,9 +115,9 @@ def test_a_lower_rerun_keeps_the_old_amount(approve, administrator):
     assert record.rerun_amount == 0 and record.extra == 0
 
 
-def test_reviewers_and_officers_may_not_reconsider(approve, reviewer, officer):
+def test_reviewers_and_officers_may_not_reconsider(final_run_of, reviewer, officer):
     call, _a, _b, c = tie_call()
-    run = approve(call, send=False)
+    run = final_run_of(call, send=False)
     for person in (reviewer, officer):
         with pytest.raises(PermissionDenied):
             service.reconsider(run=run, application=c, corrections={"requested": 1}, reason="x", by=person)
@@ -163,9 +132,9 @@ def test_only_a_final_run_is_reconsidered(administrator, start):
     assert not Reconsideration.objects.exists()
 
 
-def test_bad_corrections_are_refused_with_translated_errors_and_change_nothing(approve, administrator):
+def test_bad_corrections_are_refused_with_translated_errors_and_change_nothing(final_run_of, administrator):
     call, _a, _b, c = tie_call()
-    run = approve(call, send=False)
+    run = final_run_of(call, send=False)
     other_call = allocation_call()
     stranger = reviewed(other_call, requested=Decimal("1000.00"), total=Decimal("50"))
     events = AuditEvent.objects.count()
@@ -189,9 +158,9 @@ def test_bad_corrections_are_refused_with_translated_errors_and_change_nothing(a
     assert not Reconsideration.objects.exists() and AuditEvent.objects.count() == events
 
 
-def test_a_stored_reconsideration_never_changes_and_verify_finds_a_tampered_one(approve, administrator):
+def test_a_stored_reconsideration_never_changes_and_verify_finds_a_tampered_one(final_run_of, administrator):
     call, _a, _b, c = tie_call()
-    run = approve(call, send=False)
+    run = final_run_of(call, send=False)
     record = service.reconsider(
         run=run, application=c, corrections={"points": {"reviewer_score": "64.50"}}, reason="x", by=administrator
     )
