@@ -7,45 +7,152 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+# On PostgreSQL the database itself refuses to change or delete a stored reconsideration: it is the record of
+# what was computed (a different correction is a new reconsideration).
+CREATE = """
+CREATE OR REPLACE FUNCTION allocations_reconsideration_immutable() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'allocations_reconsideration is immutable: % refused', TG_OP;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER allocations_reconsideration_immutable
+    BEFORE UPDATE OR DELETE ON allocations_reconsideration
+    FOR EACH ROW EXECUTE FUNCTION allocations_reconsideration_immutable();
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS allocations_reconsideration_immutable ON allocations_reconsideration;
+DROP FUNCTION IF EXISTS allocations_reconsideration_immutable();
+"""
+
+
+def create_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE, params=None)
+
+
+def drop_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP, params=None)
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allocations', '0013_accountability'),
-        ('applications', '0006_points_total_in_hundredths'),
+        ("allocations", "0013_accountability"),
+        ("applications", "0006_points_total_in_hundredths"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Reconsideration',
+            name="Reconsideration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('corrections', models.JSONField(verbose_name='correcties')),
-                ('reason', models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000, message='Deze tekst is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d).')], verbose_name='reden')),
-                ('snapshot_sha256', models.CharField(max_length=64, verbose_name='hash van de vastgelegde invoer')),
-                ('engine_version', models.CharField(max_length=20, verbose_name='versie rekenkern')),
-                ('reserve_used_before', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='eerder uit de reserve')),
-                ('sha256', models.CharField(max_length=64, verbose_name='hash van de heroverweging')),
-                ('result', models.JSONField(verbose_name='uitkomst')),
-                ('old_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='eerder toegekend')),
-                ('rerun_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='volgens de herberekening')),
-                ('awarded', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='nu toegekend')),
-                ('extra', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='extra toegekend')),
-                ('from_reserve', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='uit de reserve')),
-                ('on_top', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='boven het plafond')),
-                ('not_worse_off', models.BooleanField(default=False, verbose_name='oude bedrag blijft (Awb 7:11)')),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='berekend op')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reconsiderations', to='applications.application', verbose_name='aanvraag')),
-                ('computed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='berekend door')),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='allocations.reconsideration', verbose_name='vervangt')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reconsiderations', to='allocations.allocationrun', verbose_name='verdeling')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("corrections", models.JSONField(verbose_name="correcties")),
+                (
+                    "reason",
+                    models.TextField(
+                        max_length=5000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(
+                                5000,
+                                message="Deze tekst is te lang: maximaal %(limit_value)d tekens (nu %(show_value)d).",
+                            )
+                        ],
+                        verbose_name="reden",
+                    ),
+                ),
+                ("snapshot_sha256", models.CharField(max_length=64, verbose_name="hash van de vastgelegde invoer")),
+                ("engine_version", models.CharField(max_length=20, verbose_name="versie rekenkern")),
+                (
+                    "reserve_used_before",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="eerder uit de reserve"),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="hash van de heroverweging")),
+                ("result", models.JSONField(verbose_name="uitkomst")),
+                ("old_amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="eerder toegekend")),
+                (
+                    "rerun_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="volgens de herberekening"),
+                ),
+                ("awarded", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="nu toegekend")),
+                ("extra", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="extra toegekend")),
+                ("from_reserve", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="uit de reserve")),
+                ("on_top", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="boven het plafond")),
+                ("not_worse_off", models.BooleanField(default=False, verbose_name="oude bedrag blijft (Awb 7:11)")),
+                ("computed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="berekend op")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reconsiderations",
+                        to="applications.application",
+                        verbose_name="aanvraag",
+                    ),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="berekend door",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="allocations.reconsideration",
+                        verbose_name="vervangt",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reconsiderations",
+                        to="allocations.allocationrun",
+                        verbose_name="verdeling",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'heroverweging',
-                'verbose_name_plural': 'heroverwegingen',
-                'ordering': ['run', '-computed_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('extra', django.db.models.expressions.CombinedExpression(models.F('from_reserve'), '+', models.F('on_top')))), name='reconsideration_extra_is_its_sources'), models.CheckConstraint(condition=models.Q(('awarded', django.db.models.expressions.CombinedExpression(models.F('old_amount'), '+', models.F('extra')))), name='reconsideration_awarded_is_old_plus_extra'), models.CheckConstraint(condition=models.Q(('extra__gte', 0), ('from_reserve__gte', 0), ('on_top__gte', 0)), name='reconsideration_money_not_negative')],
+                "verbose_name": "heroverweging",
+                "verbose_name_plural": "heroverwegingen",
+                "ordering": ["run", "-computed_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "extra",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("from_reserve"), "+", models.F("on_top")
+                                ),
+                            )
+                        ),
+                        name="reconsideration_extra_is_its_sources",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "awarded",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("old_amount"), "+", models.F("extra")
+                                ),
+                            )
+                        ),
+                        name="reconsideration_awarded_is_old_plus_extra",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("extra__gte", 0), ("from_reserve__gte", 0), ("on_top__gte", 0)),
+                        name="reconsideration_money_not_negative",
+                    ),
+                ],
             },
         ),
+        migrations.RunPython(create_trigger, drop_trigger),
     ]

@@ -16,6 +16,7 @@ from accounts.models import ApiToken, AuditEvent
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
 from allocations.runs.models import AllocationRun, Decision, RunStatus
+from allocations.runs.reconsideration_models import Reconsideration
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
 from tests.allocations.final_runs import export_run
@@ -57,6 +58,7 @@ class World:
             "letter_texts": LetterText.objects.count(),
             "tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
             "export_jobs": ExportJob.objects.count(),
+            "reconsiderations": Reconsideration.objects.count(),
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
         }
 
@@ -84,6 +86,24 @@ def world(officer, other_officer, reviewer, administrator):
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
     token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
+    reconsideration = Reconsideration.objects.create(
+        run=run,
+        application_id=decision.application_id,
+        corrections={"requested": 100},
+        reason="x",
+        snapshot_sha256="0" * 64,
+        engine_version="1",
+        reserve_used_before=0,
+        sha256="0" * 64,
+        result={"lines": []},
+        old_amount=0,
+        rerun_amount=0,
+        awarded=0,
+        extra=0,
+        from_reserve=0,
+        on_top=0,
+        computed_by=administrator,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -98,6 +118,7 @@ def world(officer, other_officer, reviewer, administrator):
         "draft_run": draft.pk,
         "letter": letter.pk,
         "export_job": job.pk,
+        "reconsideration": reconsideration.pk,
         "token": token.pk,
         "cbs_code": other_officer.municipality.cbs_code,
     }

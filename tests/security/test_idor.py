@@ -90,6 +90,13 @@ CASES = {
     "api-allocation-run-verify": (MINISTRY, {"pk": "run"}),
     "api-allocation-run-retry": (MINISTRY, {"pk": "draft_run"}),
     "api-allocation-run-compare": (MINISTRY, {"pk": "run", "other": "draft_run"}),
+    # allocations: reconsiderations (objections)
+    "run_reconsider": (MINISTRY, {"pk": "run"}),
+    "reconsideration_detail": (MINISTRY, {"pk": "reconsideration"}),
+    "reconsideration_verify": (MINISTRY, {"pk": "reconsideration"}),
+    "api-allocation-run-reconsiderations": (MINISTRY, {"pk": "run"}),
+    "api-reconsideration": (MINISTRY, {"pk": "reconsideration"}),
+    "api-reconsideration-verify": (MINISTRY, {"pk": "reconsideration"}),
     # allocations: letters
     "run_letters": (MINISTRY, {"pk": "run"}),
     "run_letters_progress": (MINISTRY, {"pk": "run"}),

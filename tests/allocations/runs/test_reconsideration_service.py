@@ -1,11 +1,12 @@
 """Reconsidering a decision of a final run (Awb 4:25 lid 3, 7:11): stored and verifiable like a run, and nothing
 of the run, its lines, decisions or letters changes."""
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
 from accounts.audit_log import AuditEvent
@@ -18,6 +19,7 @@ from allocations.runs.reconsideration import Corrections
 from allocations.runs.reconsideration_models import Reconsideration, ReconsiderationChanged
 from tests.allocations.runs.builders import allocation_call, reviewed
 from tests.allocations.runs.reconsideration_builders import tie_call
+from tests.allocations.runs.test_runs_verify_final import behind_the_guards
 
 pytestmark = pytest.mark.django_db
 
@@ -173,13 +175,31 @@ def test_a_stored_reconsideration_never_changes_and_verify_finds_a_tampered_one(
         Reconsideration.objects.get(pk=record.pk).delete()
     # Changed behind the guards: verify reports the value that no longer follows from the inputs.
     tampered = dict(record.result, awarded=30_000_00)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE allocations_reconsideration SET result = %s WHERE id = %s",
-            [__import__("json").dumps(tampered), record.pk],
-        )
+    behind_the_guards(
+        "allocations_reconsideration",
+        "allocations_reconsideration_immutable",
+        "UPDATE allocations_reconsideration SET result = %s WHERE id = %s",
+        [json.dumps(tampered), record.pk],
+    )
     check = service.verify(reconsideration_record=Reconsideration.objects.get(pk=record.pk), by=administrator)
     assert check.hash_ok and not check.ok
     assert check.differences == [
         {"reference": c.reference, "field": "awarded", "stored": "3000000", "computed": "1800000"}
     ]
+
+
+def test_postgresql_refuses_to_change_or_delete_a_reconsideration(final_run_of, administrator):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    call, _a, _b, c = tie_call()
+    run = final_run_of(call, send=False)
+    record = service.reconsider(
+        run=run, application=c, corrections={"requested": 40_000_00}, reason="x", by=administrator
+    )
+    for sql in (
+        "UPDATE allocations_reconsideration SET extra = 0 WHERE id = %s",
+        "DELETE FROM allocations_reconsideration WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [record.pk])
+    assert Reconsideration.objects.get(pk=record.pk).extra == record.extra
