@@ -17,7 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, textlimits
 from accounts.models import User
 from accounts.money import cents, euros
 from accounts.permissions import require
@@ -107,8 +107,10 @@ def reconsider(
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = [_("Geef de reden van de heroverweging.")]
-    elif len(reason) > Reconsideration._meta.get_field("reason").max_length:
-        errors["reason"] = [_("Deze tekst is te lang.")]
+    elif len(reason) > textlimits.MESSAGE:
+        errors["reason"] = [
+            str(textlimits.MESSAGE_TOO_LONG % {"limit_value": textlimits.MESSAGE, "show_value": len(reason)})
+        ]
     if application.call_id != run.call_id:
         errors.setdefault("application", []).extend(reconsideration.NotInRun().message_dict["application"])
     if errors:
@@ -202,7 +204,9 @@ def result_differences(stored: dict, computed: dict) -> list[dict]:
     after = {line["application"]: line for line in computed.get("lines", [])}
     for pk in sorted(set(before) | set(after)):
         a, b = before.get(pk), after.get(pk)
-        reference = (a or b)["reference"]
+        either = a if a is not None else b
+        assert either is not None  # pk came from one of the two
+        reference = either["reference"]
         if a is None or b is None:
             found.append(
                 {

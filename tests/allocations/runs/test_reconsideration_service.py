@@ -85,6 +85,8 @@ def test_the_reserve_is_used_once_across_reconsiderations_of_the_run(final_run_o
         by=administrator,
     )
     assert (first.from_reserve, first.on_top) == (Decimal("10000.00"), Decimal("8000.00"))
+    # The reserve is the one the run read and stored with its policy.
+    assert first.result["reserve"] == run.parameters["policy"]["reserve"] == 10_000_00
     # A larger request for A: its extra finds the reserve taken, and is paid on top of the ceiling.
     other = service.reconsider(
         run=run,
@@ -152,6 +154,9 @@ def test_bad_corrections_are_refused_with_translated_errors_and_change_nothing(f
     with pytest.raises(ValidationError) as refused:
         service.reconsider(run=run, application=c, corrections={}, reason="x", by=administrator)
     assert list(refused.value.message_dict) == ["corrections"]
+    with pytest.raises(ValidationError) as refused:
+        service.reconsider(run=run, application=c, corrections={"requested": 5}, reason="x" * 5001, by=administrator)
+    assert refused.value.message_dict["reason"] == ["Deze tekst is te lang: maximaal 5000 tekens (nu 5001)."]
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         service.reconsider(
             run=run, application=c, corrections={"points": {"reviewer_score": "-1"}}, reason="x", by=administrator
