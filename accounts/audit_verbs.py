@@ -88,6 +88,17 @@ SENTENCES: dict[str, Any] = {
     "export.publication": _("%(who)s heeft de publicatielijst geëxporteerd (%(format)s, %(lines)s regels)."),
     "export.job_requested": _("%(who)s heeft een export aangevraagd (%(format)s)."),
     "export.downloaded": _("%(who)s heeft een export gedownload (%(format)s)."),
+    # Payments
+    "payments.scheduled": _(
+        "De betaaltermijnen van beschikking %(object)s zijn vastgelegd (%(instalments)s termijnen)."
+    ),
+    "instalment.ordered": _("%(who)s heeft de betaalopdracht gegeven voor termijn %(object)s (%(pay_date)s)."),
+    "instalment.paid": _("%(who)s heeft vastgelegd dat termijn %(object)s is betaald op %(paid_on)s."),
+    "instalment.cancelled": _("%(who)s heeft termijn %(object)s laten vervallen."),
+    "payment_order.exported": _(
+        "%(who)s heeft de betaalopdracht van %(pay_date)s gedownload (%(format)s, %(lines)s regels)."
+    ),
+    "payments.imported": _("%(who)s heeft betaaldatums ingelezen uit het financiële systeem (%(lines)s regels)."),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

@@ -1,7 +1,8 @@
-"""The models of the money half, defined per room (runs, letters) and gathered here for Django."""
+"""The models of the money half, defined per room (runs, letters, exports, payments) and gathered here for Django."""
 
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
+from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -28,6 +29,8 @@ __all__ = [
     "Decision",
     "ExportJob",
     "FormulaWeight",
+    "Instalment",
+    "InstalmentStatus",
     "JobStatus",
     "Letter",
     "LetterBatch",
@@ -36,6 +39,7 @@ __all__ = [
     "LineSplit",
     "Method",
     "Outcome",
+    "PaidSource",
     "PolicyPot",
     "RoundingUnit",
     "RunSnapshot",
