@@ -95,6 +95,14 @@ def pay_dates(*, only_open: bool = False) -> list[PayDate]:
     return [PayDate(row["due_on"], _sums(row), row["to_order"], row["in_order"]) for row in rows]
 
 
+def sum_of(rows: list[Instalment]) -> Sums:
+    """The same figures for instalments already read (a decision's few, on its page)."""
+    sums = Sums(count=len(rows))
+    for instalment in rows:
+        setattr(sums, instalment.status, getattr(sums, instalment.status) + instalment.amount)
+    return sums
+
+
 def totals(queryset: QuerySet[Instalment] | None = None) -> Sums:
     return _sums((queryset if queryset is not None else Instalment.objects.all()).aggregate(**SUMS))
 
