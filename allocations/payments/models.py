@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.workflow import TransitionNotAllowed
 from allocations.runs.models import Decision
 from applications.models import MONEY
 
@@ -35,7 +36,37 @@ class PaidSource(models.TextChoices):
     API = "api", _("vastgelegd via de API")
 
 
+#: What an instalment promises; these never change once it is made, and an instalment is never deleted: one
+#: that will not be paid is cancelled, with its reason.
+INSTALMENT_FROZEN_FIELDS = ("decision", "sequence", "year", "due_on", "amount", "reference")
+
+
+class InstalmentChanged(TransitionNotAllowed):
+    """An instalment's amount, date or number was about to change, or it was about to be deleted (HTTP 409)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _(
+                    "Een termijn volgt de verzonden beschikking en verandert niet. Een termijn die niet wordt "
+                    "betaald, laat u vervallen, met de reden."
+                )
+            )
+        )
+
+
 class InstalmentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        frozen = {name for field in INSTALMENT_FROZEN_FIELDS for name in (field, f"{field}_id")}
+        if frozen.intersection(kwargs) and self.exists():
+            raise InstalmentChanged
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.exists():
+            raise InstalmentChanged
+        return super().delete()
+
     def open(self) -> InstalmentQuerySet:
         """Still to be paid (``OPEN_STATES``)."""
         return self.filter(status__in=OPEN_STATES)
@@ -107,6 +138,26 @@ class Instalment(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_change(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise InstalmentChanged
+
+    def _refuse_change(self, update_fields) -> None:
+        fields = [
+            self._meta.get_field(name)
+            for name in INSTALMENT_FROZEN_FIELDS
+            if update_fields is None or name in update_fields or f"{name}_id" in update_fields
+        ]
+        if not fields:
+            return
+        stored = Instalment.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is not None and any(stored[f.attname] != f.to_python(getattr(self, f.attname)) for f in fields):
+            raise InstalmentChanged
 
     @property
     def is_open(self) -> bool:

@@ -158,3 +158,44 @@ def test_only_an_administrator_orders_pays_or_cancels(run, role, request):
     with pytest.raises(PermissionDenied):
         services.cancel_instalment(instalment=instalment, reason="x", by=user)
     assert set(Instalment.objects.values_list("status", flat=True)) == {InstalmentStatus.DUE}
+
+
+def test_the_command_schedules_decisions_sent_before_and_is_idempotent(administrator):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from allocations.letters.models import Letter
+
+    run = make_run(count=3, by=administrator, prefix="C")
+    made_letters(run, by=administrator)
+    # Sent before sending made instalments: the letters and decisions carry the moment, nothing else.
+    Letter.objects.filter(decision__run=run).update(sent_at=SEND_DAY)
+    run.decisions.update(sent_at=SEND_DAY)
+    out = StringIO()
+    call_command("schedule_instalments", stdout=out)
+    assert out.getvalue().strip() == "4 termijnen gemaakt."
+    for decision in run.decisions.exclude(outcome=Outcome.REJECTED):
+        assert [i.due_on for i in decision.instalments.order_by("sequence")] == [
+            datetime.date(2027, 4, 12),
+            datetime.date(2028, 2, 15),
+        ]
+        assert sum(i.amount for i in decision.instalments.all()) == decision.amount
+    call_command("schedule_instalments", stdout=out)
+    assert Instalment.objects.count() == 4
+
+
+def test_an_instalment_never_changes_what_it_promises_and_is_never_deleted(run):
+    from allocations.payments.models import InstalmentChanged
+
+    instalment = _first(run)
+    instalment.amount += 1
+    with pytest.raises(InstalmentChanged):
+        instalment.save()
+    with pytest.raises(InstalmentChanged):
+        Instalment.objects.filter(pk=instalment.pk).update(due_on=datetime.date(2030, 1, 1))
+    with pytest.raises(InstalmentChanged):
+        Instalment.objects.filter(pk=instalment.pk).delete()
+    with pytest.raises(InstalmentChanged):
+        Instalment.objects.get(pk=instalment.pk).delete()
+    assert Instalment.objects.get(pk=instalment.pk).amount == instalment.amount - 1
