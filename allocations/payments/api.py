@@ -13,7 +13,7 @@ import datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path, register_converter
+from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -46,22 +46,12 @@ NOT_FOUND = OpenApiResponse(description="Onbekende termijn, of een termijn buite
 CONFLICT = OpenApiResponse(description="De status van de termijn staat deze stap niet toe; de melding zegt waarom.")
 
 
-class DateConverter:
+def _pay_date(value: str) -> datetime.date:
     """A pay date in a path, as ISO 8601 (2027-04-12); anything else is no such address (404)."""
-
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def to_python(self, value: str) -> datetime.date:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError as exc:
-            raise ValueError(value) from exc
-
-    def to_url(self, value: datetime.date) -> str:
-        return value.isoformat()
-
-
-register_converter(DateConverter, "isodate")
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 def _visible(request, pk: int) -> Instalment:
@@ -242,8 +232,9 @@ class PaymentOrderFileView(APIView):
         description="Per termijn het betalingskenmerk, het beschikkingsnummer, de gemeente en haar CBS-code, het "
         "bedrag en de uiterste betaaldatum. Elke download komt in de audittrail.",
     )
-    def get(self, request, pay_date, export_format: str):
-        return exports.export_payment_order(pay_date=pay_date, by=request.user, fmt=export_format).response()
+    def get(self, request, pay_date: str, export_format: str):
+        day = _pay_date(pay_date)
+        return exports.export_payment_order(pay_date=day, by=request.user, fmt=export_format).response()
 
 
 class PaymentsOverviewView(APIView):
@@ -285,7 +276,7 @@ urlpatterns = [
     ),
     path("payment-orders/", PaymentOrderView.as_view(), name="api-payment-orders"),
     path(
-        "payment-orders/<isodate:pay_date>/<str:export_format>/",
+        "payment-orders/<str:pay_date>/<str:export_format>/",
         PaymentOrderFileView.as_view(),
         name="api-payment-order-file",
     ),

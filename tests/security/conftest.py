@@ -5,6 +5,7 @@ municipality has a draft; everything the keywords point at belongs to ANOTHER mu
 ministry's own (runs, export jobs, configuration).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,6 +16,7 @@ from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
@@ -58,6 +60,7 @@ class World:
             "tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
             "export_jobs": ExportJob.objects.count(),
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
+            "instalments": sorted(Instalment.objects.values_list("pk", "status", "paid_on", "cancel_reason")),
         }
 
 
@@ -84,6 +87,16 @@ def world(officer, other_officer, reviewer, administrator):
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
     token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
+    # An instalment of the decision, ordered, so that its pay date has a payment order to download.
+    instalment = Instalment.objects.create(
+        decision=decision,
+        sequence=1,
+        year=2027,
+        due_on=datetime.date(2027, 4, 12),
+        amount=decision.amount or Decimal("1.00"),
+        reference=f"{decision.number}-T1",
+        status=InstalmentStatus.ORDERED,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -99,6 +112,8 @@ def world(officer, other_officer, reviewer, administrator):
         "letter": letter.pk,
         "export_job": job.pk,
         "token": token.pk,
+        "instalment": instalment.pk,
+        "pay_date": instalment.due_on.isoformat(),
         "cbs_code": other_officer.municipality.cbs_code,
     }
     return World(ids=ids, own={"application": own.pk, "call": own.call_id})

@@ -121,6 +121,19 @@ CASES = {
     "api-export-job": (MINISTRY, {"pk": "export_job"}),
     "api-export-job-download": (MINISTRY, {"pk": "export_job"}),
     "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
+    # allocations: payments (a pay date is no organisation's object, but its pages and files are the ministry's)
+    "payments_call": (MINISTRY, {"pk": "run_call"}),
+    "payments_pay_date": (MINISTRY, {"on": "pay_date"}),
+    "payments_order": (MINISTRY, {"on": "pay_date"}),
+    "payments_order_download": (MINISTRY, {"on": "pay_date", "export_format": "csv"}),
+    "instalment_paid": (MINISTRY, {"pk": "instalment"}),
+    "instalment_cancel": (MINISTRY, {"pk": "instalment"}),
+    "api-instalment-detail": (ORG, {"pk": "instalment"}),
+    "api-instalment-paid": (MINISTRY, {"pk": "instalment"}),
+    "api-instalment-cancel": (MINISTRY, {"pk": "instalment"}),
+    "api-application-instalments": (ORG, {"pk": "decided_application"}),
+    "api-payment-order-file": (MINISTRY, {"pay_date": "pay_date", "export_format": "csv"}),
+    "api-call-payments": (MINISTRY, {"pk": "run_call"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -200,7 +213,18 @@ def test_officer_of_the_owning_municipality_does_reach_the_objects(world, other_
 
 
 def test_administrator_reaches_the_ministry_objects(world, administrator_client):
-    for name in ("run_detail", "api-allocation-run", "export_job", "api-export-job", "call_assessment", "run_letters"):
+    for name in (
+        "run_detail",
+        "api-allocation-run",
+        "export_job",
+        "api-export-job",
+        "call_assessment",
+        "run_letters",
+        "payments_pay_date",
+        "payments_call",
+        "api-instalment-detail",
+        "api-payment-order-file",
+    ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})
         assert administrator_client.get(url).status_code == 200, url
