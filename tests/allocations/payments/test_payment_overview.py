@@ -104,3 +104,15 @@ def test_query_counts_do_not_grow_with_the_instalments(administrator, administra
         return count_queries(administrator_client, path, warm=True)
 
     assert cost(1) == cost(2)
+
+
+def test_the_payments_pages_speak_english_on_request(run, administrator_client, officer_client, municipality):
+    administrator_client.cookies["django_language"] = "en"
+    page = text(administrator_client.get(reverse("payments")))
+    assert "Awarded (sent decisions)" in page and "Still due" in page and "Per pay date" in page
+    day = text(administrator_client.get(reverse("payments_pay_date", args=[FIRST_PAY_DATE.isoformat()])))
+    assert "Record paid date" in day and "Download payment order" in day and "Payment ordered" in day
+    officer_client.cookies["django_language"] = "en"
+    decision = run.decisions.get(application__municipality=municipality)
+    own = text(officer_client.get(reverse("application_letters", args=[decision.application_id])))
+    assert "Payment in instalments" in own and "Paid" in own
