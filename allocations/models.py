@@ -21,9 +21,6 @@ from allocations.runs.models import (
 )
 
 __all__ = [
-    "ImportBatch",
-    "Reminder",
-    "Statement",
     "AllocationLine",
     "AllocationPolicy",
     "AllocationRun",
@@ -32,6 +29,7 @@ __all__ = [
     "Decision",
     "ExportJob",
     "FormulaWeight",
+    "ImportBatch",
     "JobStatus",
     "Letter",
     "LetterBatch",
@@ -41,8 +39,10 @@ __all__ = [
     "Method",
     "Outcome",
     "PolicyPot",
+    "Reminder",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Statement",
     "TieBreak",
 ]
