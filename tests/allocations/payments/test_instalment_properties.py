@@ -48,9 +48,9 @@ def test_a_negative_split_is_refused():
 
 @pytest.fixture
 def final_run(administrator):
-    from tests.allocations.letters.batch import make_run
+    from tests.allocations.final_runs import letter_run
 
-    return make_run(count=1, by=administrator, prefix="H")
+    return letter_run(count=1, by=administrator, prefix="H")
 
 
 CELLS = st.lists(st.tuples(st.integers(2027, 2029), st.integers(0, 2_000_000_00)), min_size=1, max_size=6)
