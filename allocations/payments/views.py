@@ -95,6 +95,7 @@ def _pay_date_page(request, pay_date: datetime.date, *, forms: dict | None = Non
         request,
         "allocations/payments/pay_date.html",
         {
+            "error_forms": [form for bound in (forms or {}).values() for form in bound.values()],
             "pay_date": pay_date,
             "rows": rows,
             "sums": sums,
@@ -241,6 +242,15 @@ def payments_import(request):
             )
         except imports.ImportRefused as exc:
             errors = exc.errors
+            form.add_error(
+                "file",
+                ngettext(
+                    "Het bestand is niet ingelezen: %(count)s fout, zie de lijst hieronder. Er is niets vastgelegd.",
+                    "Het bestand is niet ingelezen: %(count)s fouten, zie de lijst hieronder. Er is niets vastgelegd.",
+                    len(errors),
+                )
+                % {"count": len(errors)},
+            )
         else:
             messages.success(
                 request,
@@ -249,4 +259,9 @@ def payments_import(request):
             )
             return redirect("payments")
     status = 400 if request.method == "POST" else 200
-    return render(request, "allocations/payments/import.html", {"form": form, "errors": errors}, status=status)
+    return render(
+        request,
+        "allocations/payments/import.html",
+        {"form": form, "error_forms": [form], "errors": errors},
+        status=status,
+    )

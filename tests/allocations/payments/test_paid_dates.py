@@ -136,7 +136,8 @@ def _import_page(administrator_client, ordered):
     )
     page = html.unescape(response.content.decode())
     assert response.status_code == 400
-    assert "Het bestand is niet ingelezen; er is niets vastgelegd." in page
+    assert "Het bestand is niet ingelezen: 1 fout, zie de lijst hieronder. Er is niets vastgelegd." in page
+    assert "<title>Fout: " in page and "data-error-summary" in page
     assert "Regel 3: onbekend betalingskenmerk ONBEKEND." in page
     assert not Instalment.objects.filter(status=InstalmentStatus.PAID).exists()
     good = _csv("reference,amount,paid_on", f"{first.reference},{first.amount},{datetime.date.today().isoformat()}")
@@ -175,7 +176,9 @@ def _paid_on_the_page(administrator_client, ordered):
     field = f"betaald-{first.pk}-paid_on"
     bad = administrator_client.post(reverse("instalment_paid", args=[first.pk]), {field: "31-02-2027"})
     assert bad.status_code == 400
-    assert "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 15-04-2027." in html.unescape(bad.content.decode())
+    bad_page = html.unescape(bad.content.decode())
+    assert "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 15-04-2027." in bad_page
+    assert "<title>Fout: " in bad_page and f'href="#id_{field}"' in bad_page  # the summary links to the field
     future = (datetime.date.today() + datetime.timedelta(days=3)).strftime("%d-%m-%Y")
     refused = administrator_client.post(reverse("instalment_paid", args=[first.pk]), {field: future})
     assert refused.status_code == 400 and "ligt in de toekomst" in html.unescape(refused.content.decode())
