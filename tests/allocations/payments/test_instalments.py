@@ -200,3 +200,24 @@ def test_an_instalment_never_changes_what_it_promises_and_is_never_deleted(run):
     with pytest.raises(InstalmentChanged):
         Instalment.objects.get(pk=instalment.pk).delete()
     assert Instalment.objects.get(pk=instalment.pk).amount == instalment.amount - 1
+
+
+def test_verify_finds_an_instalment_that_no_longer_follows_the_letter(run):
+    from django.db import connection
+
+    from allocations.runs import verification
+
+    assert verification.instalment_differences(run) == []
+    first = _first(run)
+    with connection.cursor() as cursor:  # behind the model's guard, as a hand-made change in the database would
+        cursor.execute("UPDATE allocations_instalment SET amount = amount + 1 WHERE id = %s", [first.pk])
+    (found,) = verification.instalment_differences(run)
+    assert (found["reference"], found["field"]) == (first.decision.number, "instalments")
+    assert f"1: 2027 2027-04-12 {int(first.amount * 100) + 100}" in found["stored"]
+    assert f"1: 2027 2027-04-12 {int(first.amount * 100)}" in found["computed"]
+    other = Instalment.objects.exclude(decision=first.decision).first()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM allocations_instalment WHERE decision_id = %s", [other.decision_id])
+    found = verification.instalment_differences(run)
+    assert {f["reference"] for f in found} == {first.decision.number, other.decision.number}
+    assert next(f for f in found if f["reference"] == other.decision.number)["stored"] == "-"
