@@ -128,11 +128,13 @@ def test_the_endpoints_are_in_the_schema(tmp_path):
     assert {"400", "403", "404", "409"} <= set(paths["/api/v1/instalments/{id}/paid/"]["post"]["responses"])
 
 
-def test_the_list_costs_the_same_number_of_queries_however_long(administrator, count_queries):
+@pytest.mark.parametrize("url", ["/api/v1/instalments/", "/api/v1/payments/", "/api/v1/calls/{call}/payments/"])
+def test_the_lists_cost_the_same_number_of_queries_however_long(administrator, count_queries, url):
+    """More instalments, calls and (in a call) municipalities: the same number of queries."""
     client = _api(administrator)
 
-    def cost(prefix: str) -> int:
-        sent_run(by=administrator, count=3, prefix=prefix)
-        return count_queries(client, "/api/v1/instalments/", warm=True)
+    def cost(prefix: str, count: int) -> int:
+        run = sent_run(by=administrator, count=count, prefix=prefix)
+        return count_queries(client, url.format(call=run.call_id), warm=True)
 
-    assert cost("L1") == cost("L2")
+    assert cost("L1", 3) == cost("L2", 6)
