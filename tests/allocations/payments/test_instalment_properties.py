@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Municipality
@@ -26,6 +26,8 @@ letter_dates = st.dates(datetime.date(2024, 1, 1), datetime.date(2032, 12, 31))
 
 
 @given(splits, letter_dates)
+@example([(2027, 100)], datetime.date(2027, 12, 31))  # that year's instalment is due the day of the letter
+@example([(2024, 100), (2025, 100)], datetime.date(2025, 12, 4))  # a past year's after the letter's own year's
 def test_the_schedule_adds_up_to_the_award_to_the_cent(parts, letter_date):
     schedule = payment_schedule(parts, letter_date)
     assert sum(p.cents for p in schedule) == sum(amount for _year, amount in parts)
@@ -38,7 +40,7 @@ def test_the_schedule_adds_up_to_the_award_to_the_cent(parts, letter_date):
             assert datetime.date(p.year, 1, 1) <= p.due_on <= datetime.date(p.year, 12, 31)
         else:
             assert p.due_on == letter_date + datetime.timedelta(weeks=4)
-    assert all(p.due_on > letter_date for p in schedule)  # never before the letter
+    assert all(p.due_on >= letter_date for p in schedule)  # never before the letter (a letter of 31 December: that day)
 
 
 def test_a_negative_split_is_refused():
