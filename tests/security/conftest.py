@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
+from allocations.accountability.models import Source, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
 from allocations.payments.models import Instalment, InstalmentStatus
@@ -97,6 +98,17 @@ def world(officer, other_officer, reviewer, administrator):
         reference=f"{decision.number}-T1",
         status=InstalmentStatus.ORDERED,
     )
+    # A statement of the decision with its report (accountability), for the report's download.
+    statement = Statement.objects.create(
+        decision=decision,
+        year=2027,
+        spent=Decimal("1.00"),
+        spent_to_date=Decimal("1.00"),
+        report="reports/x.pdf",
+        report_name="verslag.pdf",
+        source=Source.PORTAL,
+        entered_by=administrator,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -113,6 +125,8 @@ def world(officer, other_officer, reviewer, administrator):
         "export_job": job.pk,
         "token": token.pk,
         "instalment": instalment.pk,
+        "decision": decision.pk,
+        "statement": statement.pk,
         "pay_date": instalment.due_on.isoformat(),
         "cbs_code": other_officer.municipality.cbs_code,
     }

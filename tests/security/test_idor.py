@@ -121,6 +121,9 @@ CASES = {
     "api-export-job": (MINISTRY, {"pk": "export_job"}),
     "api-export-job-download": (MINISTRY, {"pk": "export_job"}),
     "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
+    # allocations: accountability
+    "accountability_decision": (ORG, {"pk": "decision"}),
+    "statement_report": (ORG, {"pk": "statement"}),
     # allocations: payments (a pay date is no organisation's object, but its pages and files are the ministry's)
     "payments_call": (MINISTRY, {"pk": "run_call"}),
     "payments_pay_date": (MINISTRY, {"on": "pay_date"}),
