@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
+from allocations.accountability.models import Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
 from allocations.runs.models import AllocationRun, Decision, RunStatus
@@ -81,6 +82,9 @@ def world(officer, other_officer, reviewer, administrator):
     decision = run.decisions.order_by("pk").first()
     letter = Letter.objects.filter(decision=decision).order_by("-version").first()
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
+    statement = Statement.objects.create(
+        decision=decision, year=run.call.year_from, spent=1, spent_to_date=1, source="portal", entered_by=administrator
+    )
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
     token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
@@ -98,6 +102,8 @@ def world(officer, other_officer, reviewer, administrator):
         "draft_run": draft.pk,
         "letter": letter.pk,
         "export_job": job.pk,
+        "decision": decision.pk,
+        "statement": statement.pk,
         "token": token.pk,
         "cbs_code": other_officer.municipality.cbs_code,
     }

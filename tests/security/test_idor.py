@@ -120,6 +120,9 @@ CASES = {
     "api-run-export-jobs": (MINISTRY, {"pk": "run"}),
     "api-export-job": (MINISTRY, {"pk": "export_job"}),
     "api-export-job-download": (MINISTRY, {"pk": "export_job"}),
+    # allocations: accountability (another municipality's award and its statement)
+    "accountability_decision": (ORG, {"pk": "decision"}),
+    "statement_report": (ORG, {"pk": "statement"}),
     "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
 }
 
