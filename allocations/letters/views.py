@@ -298,10 +298,19 @@ def application_letters(request, pk: int):
     decision = Decision.objects.filter(application=application).first()
     if decision is not None and not can_view_decision(request.user, application):
         decision = None
+    from allocations.objections import selectors as objections
+
     return render(
         request,
         "allocations/letters/application_letters.html",
-        {"application": application, "letters": letters, "decision": decision},
+        {
+            "application": application,
+            "letters": letters,
+            "decision": decision,
+            # "Bezwaar maken" for the municipality's officer once the decision was sent; the cases about it.
+            "can_object": objections.objectable_decision(application, viewer=request.user) is not None,
+            "objections": list(objections.cases_for(request.user).filter(decision=decision)) if decision else [],
+        },
     )
 
 
