@@ -199,6 +199,11 @@ def _open_case(
 # --- the handling --------------------------------------------------------------------------------------------
 
 
+def _staff(by: User) -> None:
+    """Every step of the handling is an administrator's: another role gets a 403 before its input is read."""
+    require(can_handle_objections.test(by, None))
+
+
 def _lock(case: ObjectionCase, by: User) -> ObjectionCase:
     """The row, locked, and visible to ``by`` (a 404 otherwise)."""
     locked = ObjectionCase.objects.select_for_update().filter(pk=case.pk).first()
@@ -211,6 +216,7 @@ def request_repair(
 ) -> ObjectionCase:
     """A term to repair what Awb 6:5 demands (or, for a pro forma objection, to give the grounds): 6:6. It
     suspends the decision term from the next day (7:10 lid 2)."""
+    _staff(by)
     today = local_today(now)
     _required("missing", _("Schrijf wat er ontbreekt."), missing)
     _required("deadline", _("Vul de laatste dag van de hersteltermijn in."), deadline)
@@ -239,6 +245,7 @@ def end_repair(
 ) -> ObjectionCase:
     """The repair came in on ``on`` (with the grounds, for a pro forma objection), or the term passed unused
     (then it ended on its last day, and only once that day is over). Either way the decision term runs again."""
+    _staff(by)
     today = local_today(now)
     with transaction.atomic():
         case = _lock(case, by)
@@ -272,6 +279,7 @@ def plan_hearing(
 ) -> ObjectionCase:
     """A hearing (Awb 7:2) on ``on``, to which the objector is always invited, and the competing municipalities
     of the same run whose award could change as interested parties (only those: ``selectors.interested_parties``)."""
+    _staff(by)
     today = local_today(now)
     _required("on", _("Vul de datum van de hoorzitting in."), on)
     if on < today:
@@ -294,6 +302,7 @@ def plan_hearing(
 def record_hearing(
     *, case: ObjectionCase, by: User, held_on: datetime.date, notes: str = "", now: datetime.datetime | None = None
 ) -> ObjectionCase:
+    _staff(by)
     today = local_today(now)
     _required("held_on", _("Vul in op welke dag is gehoord."), held_on)
     if held_on > today:
@@ -306,6 +315,7 @@ def record_hearing(
 
 def waive_hearing(*, case: ObjectionCase, by: User, ground: str, reason: str) -> ObjectionCase:
     """No hearing, on one of the grounds of Awb 7:3 only, recorded with its explanation."""
+    _staff(by)
     if ground not in WaiverGround.values:
         raise ValidationError({"ground": _("Kies de grond uit artikel 7:3 Awb waarop niet wordt gehoord.")})
     _required("reason", _("Licht toe waarom deze grond van toepassing is."), reason)
@@ -321,6 +331,7 @@ def postpone(
     *, case: ObjectionCase, by: User, weeks: int, reason: str, now: datetime.datetime | None = None
 ) -> ObjectionCase:
     """The one postponement of the decision term, by at most six weeks (Awb 7:10 lid 3), while it still runs."""
+    _staff(by)
     today = local_today(now)
     if not isinstance(weeks, int) or not 1 <= weeks <= deadlines.MAX_POSTPONEMENT_WEEKS:
         raise ValidationError({"weeks": _("Verdaag met 1 tot en met 6 weken.")})
@@ -340,6 +351,7 @@ def postpone(
 
 def set_committee(*, case: ObjectionCase, by: User, committee: bool) -> ObjectionCase:
     """An advisory committee (Awb 7:13) hears the objection: the decision term is twelve weeks, not six."""
+    _staff(by)
     with transaction.atomic():
         case = _lock(case, by)
         return amend(case, "set_committee", by=by, fields={"advisory_committee": bool(committee)})
@@ -347,6 +359,7 @@ def set_committee(*, case: ObjectionCase, by: User, committee: bool) -> Objectio
 
 def override_timeliness(*, case: ObjectionCase, by: User, timely: bool, reason: str) -> ObjectionCase:
     """A person's finding on timeliness with its reason: an excusable lateness (Awb 6:11), or a correction."""
+    _staff(by)
     _required("reason", _("Schrijf waarom het bezwaar als tijdig of te laat wordt aangemerkt."), reason)
     with transaction.atomic():
         case = _lock(case, by)
@@ -360,6 +373,7 @@ def decide(
     """The outcome of the case. On the merits only after a hearing or its waiver (7:2, 7:3), and only for an
     objection that came in time or whose lateness was excused (6:9, 6:11) and that has its grounds (6:5);
     otherwise it is inadmissible. A closed case takes no second outcome."""
+    _staff(by)
     now = now or timezone.now()
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": _("Kies de uitkomst.")})
