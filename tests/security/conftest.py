@@ -5,16 +5,19 @@ municipality has a draft; everything the keywords point at belongs to ANOTHER mu
 ministry's own (runs, export jobs, configuration).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
@@ -58,6 +61,7 @@ class World:
             "tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
             "export_jobs": ExportJob.objects.count(),
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
+            "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
         }
 
 
@@ -80,6 +84,18 @@ def world(officer, other_officer, reviewer, administrator):
     draft = build_final_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
     decision = run.decisions.order_by("pk").first()
     letter = Letter.objects.filter(decision=decision).order_by("-version").first()
+    # An objection of the decision's municipality against it, once sent: another municipality's case.
+    Decision.objects.filter(pk=decision.pk).update(sent_at=timezone.now() - datetime.timedelta(days=3))
+    objection = ObjectionCase.objects.create(
+        number=f"{decision.number}-B1",
+        decision=decision,
+        objector=decision.application.municipality,
+        channel="post",
+        received_on=timezone.localdate(),
+        lodged_by=administrator,
+        grounds="Bezwaar.",
+        timely_computed=True,
+    )
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
@@ -97,6 +113,7 @@ def world(officer, other_officer, reviewer, administrator):
         "run": run.pk,
         "draft_run": draft.pk,
         "letter": letter.pk,
+        "objection": objection.pk,
         "export_job": job.pk,
         "token": token.pk,
         "cbs_code": other_officer.municipality.cbs_code,
