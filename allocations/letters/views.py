@@ -34,6 +34,7 @@ from allocations.letters.permissions import (
     can_view_application_letters,
 )
 from allocations.letters.transitions import BATCH_WORKFLOW
+from allocations.objections import selectors as objections
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.permissions import can_view_decision
 from applications.models import Application, Call
@@ -298,8 +299,6 @@ def application_letters(request, pk: int):
     decision = Decision.objects.filter(application=application).first()
     if decision is not None and not can_view_decision(request.user, application):
         decision = None
-    from allocations.objections import selectors as objections
-
     return render(
         request,
         "allocations/letters/application_letters.html",

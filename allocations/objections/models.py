@@ -192,7 +192,7 @@ class ObjectionCase(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def suspensions(self, *, today: datetime.date | None = None) -> list[deadlines.Suspension]:
+    def suspensions(self) -> list[deadlines.Suspension]:
         """The repair term as a suspension of the decision term (7:10 lid 2). While it runs it counts as
         running to its deadline, the furthest it can go; once it ended, to the day it ended."""
         if self.repair_requested_on is None:
