@@ -171,3 +171,32 @@ def test_every_endpoint_is_in_the_schema(tmp_path):
     for path in expected:
         assert path in paths, path
     assert set(paths["/api/v1/objections/{id}/outcome/"]["post"]["responses"]) >= {"200", "400", "403", "404", "409"}
+
+
+def test_the_list_costs_a_fixed_number_of_queries(run, decision, officer, administrator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from allocations.objections import services
+
+    client = _api(administrator)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(URL).status_code == 200
+        return len(context.captured_queries)
+
+    case = _lodge(officer, decision).json()["id"]
+    services.plan_hearing(
+        case=ObjectionCase.objects.get(pk=case), by=administrator, on=D(2027, 4, 20), now=at(D(2027, 4, 1))
+    )
+    client.get(URL)
+    first = cost()
+    for other in run.decisions.exclude(pk=decision.pk):
+        person = User.objects.create_user(
+            email=f"o{other.pk}@example.nl", role="officer", municipality=other.application.municipality
+        )
+        _lodge(person, other)
+    assert _api(administrator).get(URL).json()["count"] == 3
+    assert cost() == first
