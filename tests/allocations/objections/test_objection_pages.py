@@ -159,3 +159,10 @@ def test_the_board_costs_a_fixed_number_of_queries(run, decision, officer, admin
         )
         _case(other, person)
     assert count_queries(administrator_client, reverse("objection_list")) == first
+
+
+def test_who_recorded_the_case_is_shown_to_the_ministry_only(decision, officer, officer_client, administrator_client):
+    case = _case(decision, officer)
+    url = reverse("objection_detail", args=[case.pk])
+    assert officer.email in administrator_client.get(url).content.decode()
+    assert "Vastgelegd door" not in officer_client.get(url).content.decode()
