@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_permissions import PortalAccess
-from accounts.permissions import is_ministry
+from accounts.permissions import is_ministry, require
 from allocations.objections import selectors, services
 from allocations.objections import serializers as s
 from allocations.objections.permissions import can_handle_objections
+from allocations.objections.transitions import may
 
 TAGS = ["bezwaren"]
 NOT_FOUND = OpenApiResponse(description="Onbekend bezwaar, of een bezwaar buiten uw organisatie.")
@@ -100,7 +101,7 @@ class ObjectionDetailView(APIView):
         return Response(_case_data(selectors.visible_case(pk, viewer=request.user), request))
 
 
-def _step_view(name: str, serializer_class, service, summary: str, description: str) -> type[APIView]:
+def _step_view(name: str, action: str, serializer_class, service, summary: str, description: str) -> type[APIView]:
     """One endpoint per step, each with its own input in the schema: POST, answered with the case as it is now."""
 
     class StepView(APIView):
@@ -116,6 +117,7 @@ def _step_view(name: str, serializer_class, service, summary: str, description: 
         )
         def post(self, request, pk: int):
             case = selectors.visible_case(pk, viewer=request.user)
+            require(may(action, request.user, case))
             data = {}
             if serializer_class is not None:
                 serializer = serializer_class(data=request.data)
@@ -133,6 +135,7 @@ STEP_VIEWS = [
         "repair/",
         _step_view(
             "repair",
+            "request_repair",
             s.RepairSerializer,
             services.request_repair,
             "Hersteltermijn geven",
@@ -143,6 +146,7 @@ STEP_VIEWS = [
         "repair-end/",
         _step_view(
             "repair_end",
+            "end_repair",
             s.EndRepairSerializer,
             services.end_repair,
             "Hersteltermijn afsluiten",
@@ -153,6 +157,7 @@ STEP_VIEWS = [
         "hearing/",
         _step_view(
             "hearing",
+            "plan_hearing",
             s.HearingSerializer,
             services.plan_hearing,
             "Hoorzitting plannen",
@@ -161,12 +166,15 @@ STEP_VIEWS = [
     ),
     (
         "hearing-held/",
-        _step_view("hearing_held", s.HeldSerializer, services.record_hearing, "Hoorzitting vastleggen", ""),
+        _step_view(
+            "hearing_held", "record_hearing", s.HeldSerializer, services.record_hearing, "Hoorzitting vastleggen", ""
+        ),
     ),
     (
         "hearing-waiver/",
         _step_view(
             "hearing_waiver",
+            "waive_hearing",
             s.WaiverSerializer,
             services.waive_hearing,
             "Afzien van horen",
@@ -177,6 +185,7 @@ STEP_VIEWS = [
         "postponement/",
         _step_view(
             "postponement",
+            "postpone",
             s.PostponeSerializer,
             services.postpone,
             "Beslistermijn verdagen",
@@ -187,6 +196,7 @@ STEP_VIEWS = [
         "committee/",
         _step_view(
             "committee",
+            "set_committee",
             s.CommitteeSerializer,
             services.set_committee,
             "Adviescommissie",
@@ -197,6 +207,7 @@ STEP_VIEWS = [
         "timeliness/",
         _step_view(
             "timeliness",
+            "override_timeliness",
             s.TimelinessSerializer,
             services.override_timeliness,
             "Tijdigheid vaststellen",
@@ -207,6 +218,7 @@ STEP_VIEWS = [
         "outcome/",
         _step_view(
             "outcome",
+            "decide",
             s.OutcomeSerializer,
             services.decide,
             "Uitkomst vastleggen",
@@ -216,7 +228,9 @@ STEP_VIEWS = [
     ),
     (
         "withdrawal/",
-        _step_view("withdrawal", None, services.withdraw, "Bezwaar intrekken", "Door de indiener of een beheerder."),
+        _step_view(
+            "withdrawal", "withdraw", None, services.withdraw, "Bezwaar intrekken", "Door de indiener of een beheerder."
+        ),
     ),
 ]
 

@@ -140,6 +140,15 @@ CASES: Lifecycle[ObjectionCase] = Lifecycle(ObjectionCase, CASE_WORKFLOW)
 move = CASES.move
 
 
+def may(action: str, user, case: ObjectionCase) -> bool:
+    """Whether the rule of ``action`` (in either table) lets ``user`` take it on ``case`` at all, whatever its
+    state: the page and the API ask this before they read the step's input, so a role that may not take it
+    gets its 403 first."""
+    table = CASE_WORKFLOW if action in CASE_WORKFLOW.transitions else AMENDMENTS
+    rule = table.get(action).allowed
+    return bool(rule.test(user, case) if hasattr(rule, "test") else rule(user, case))
+
+
 def amend(
     case: ObjectionCase, action: str, *, by: User, fields: Mapping[str, Any], data: dict[str, Any] | None = None
 ) -> ObjectionCase:

@@ -29,7 +29,7 @@ from allocations.objections import deadlines, selectors, services
 from allocations.objections import forms as case_forms
 from allocations.objections.models import ObjectionCase
 from allocations.objections.permissions import can_handle_objections, can_lodge_objection
-from allocations.objections.transitions import AMENDMENTS, CASE_WORKFLOW
+from allocations.objections.transitions import AMENDMENTS, CASE_WORKFLOW, may
 from allocations.runs.models import Decision
 from applications.models import Application
 
@@ -193,6 +193,7 @@ def objection_step(request, pk: int, step: str):
     if step not in STEPS:
         raise Http404
     case = selectors.visible_case(pk, viewer=request.user)
+    require(may(STEPS[step].action, request.user, case))
     form = _form_for(step, case, data=request.POST)
     if form is not None and not form.is_valid():
         return _case_page(request, case, bound=(step, form), status=400)
