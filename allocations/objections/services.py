@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit
@@ -46,6 +47,11 @@ def _already_open(decision: Decision) -> TransitionNotAllowed:
         _("Er loopt al een bezwaar van deze gemeente tegen beschikking %(number)s. Stuur aanvullingen naar die zaak.")
         % {"number": decision.number}
     )
+
+
+def _long(day: datetime.date) -> str:
+    """A day as a person reads it, in the request's language: 10 mei 2027."""
+    return date_format(day, "j F Y")
 
 
 def _required(field: str, message: str, value) -> None:
@@ -262,9 +268,8 @@ def end_repair(
                 fields["pro_forma"] = False
         else:
             if today <= case.repair_deadline:
-                raise ValidationError(
-                    {"repaired": _("De hersteltermijn loopt nog tot en met %(day)s.") % {"day": case.repair_deadline}}
-                )
+                running = _("De hersteltermijn loopt nog tot en met %(day)s.") % {"day": _long(case.repair_deadline)}
+                raise ValidationError({"repaired": running})
             fields["repair_ended_on"] = case.repair_deadline
         return move(case, "end_repair", by=by, fields=fields, data={"repaired": repaired}, locked=True)
 
@@ -343,7 +348,7 @@ def postpone(
         if case.is_open and today > case.decision_term_end:
             raise TransitionNotAllowed(
                 _("De beslistermijn is op %(day)s verstreken; verdagen kan alleen zolang hij loopt.")
-                % {"day": case.decision_term_end}
+                % {"day": _long(case.decision_term_end)}
             )
         fields = {"postponed_weeks": weeks, "postponed_on": today, "postponement_reason": reason.strip()}
         return amend(case, "postpone", by=by, fields=fields)

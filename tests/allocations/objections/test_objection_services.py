@@ -319,3 +319,9 @@ def test_the_deadline_board_puts_overdue_first(run, decision, officer, administr
     ]
     assert rows[0].overdue and not rows[1].overdue
     assert [row.case for row in selectors.deadline_board(officer, now=at(D(2027, 6, 10)))] == [late_case]
+
+
+def test_refusals_name_their_days_as_people_read_them(decision, officer, administrator):
+    case = lodge(decision, officer)
+    with pytest.raises(TransitionNotAllowed, match="7 juni 2027"):
+        services.postpone(case=case, by=administrator, weeks=2, reason="Te laat.", now=at(D(2027, 6, 8)))
