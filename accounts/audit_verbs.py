@@ -104,6 +104,16 @@ SENTENCES: dict[str, Any] = {
     "objection.timeliness_set": _("%(who)s heeft de tijdigheid van bezwaar %(object)s vastgesteld."),
     "objection.decided": _("%(who)s heeft de uitkomst van bezwaar %(object)s vastgelegd (%(outcome)s)."),
     "objection.withdrawn": _("%(who)s heeft bezwaar %(object)s ingetrokken."),
+    "accountability.recorded": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s vastgelegd."),
+    "accountability.corrected": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s gecorrigeerd."),
+    "accountability.imported": _(
+        "%(who)s heeft SiSa-cijfers geïmporteerd uit %(file)s (%(statements)s verantwoordingen)."
+    ),
+    "accountability.import_refused": _(
+        "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
+    ),
+    "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "accountability.reminded": _("Herinnering verstuurd over de verantwoording over %(year)s van %(decision)s."),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

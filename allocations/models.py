@@ -1,6 +1,7 @@
 """The models of the money half, defined per room (runs, letters, exports, objections) and gathered here for
 Django."""
 
+from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.objections.models import ObjectionCase
@@ -30,6 +31,7 @@ __all__ = [
     "Decision",
     "ExportJob",
     "FormulaWeight",
+    "ImportBatch",
     "JobStatus",
     "Letter",
     "LetterBatch",
@@ -40,8 +42,10 @@ __all__ = [
     "ObjectionCase",
     "Outcome",
     "PolicyPot",
+    "Reminder",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Statement",
     "TieBreak",
 ]

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_text_limits'),
-        ('allocations', '0012_job_lease_tokens'),
+        ('allocations', '0013_accountability'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

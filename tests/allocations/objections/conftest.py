@@ -6,7 +6,8 @@ import datetime
 import pytest
 
 from allocations.runs.models import Decision
-from tests.allocations.letters.batch import SEND_DAY, make_run
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY
 from tests.factories import MunicipalityFactory
 
 SENT_ON = datetime.date(2027, 3, 15)
@@ -22,7 +23,7 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 @pytest.fixture
 def run(administrator, municipality):
     others = [MunicipalityFactory(name=f"Concurrent {i}") for i in range(2)]
-    return make_run(count=3, by=administrator, municipalities=[municipality, *others])
+    return letter_run(count=3, by=administrator, municipalities=[municipality, *others])
 
 
 @pytest.fixture
