@@ -1,8 +1,10 @@
-"""The models of the money half, defined per room (runs, letters) and gathered here for Django."""
+"""The models of the money half, defined per room (runs, letters, exports, objections) and gathered here for
+Django."""
 
 from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -37,6 +39,7 @@ __all__ = [
     "LetterText",
     "LineSplit",
     "Method",
+    "ObjectionCase",
     "Outcome",
     "PolicyPot",
     "Reminder",

@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
         "ApplicationStatusEnum": "applications.visibility.STATUS_CHOICES",
+        "ObjectionWaiverGroundEnum": "allocations.objections.models.WaiverGround",
     },
     # Every operation documents the error answers it can give (nplvportal/api_schema.py).
     "POSTPROCESSING_HOOKS": [

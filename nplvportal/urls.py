@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("allocations.runs.urls")),
     path("", include("allocations.letters.urls")),
     path("", include("allocations.exports.urls")),
+    path("", include("allocations.objections.urls")),
     path("", include("allocations.accountability.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

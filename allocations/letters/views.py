@@ -34,6 +34,7 @@ from allocations.letters.permissions import (
     can_view_application_letters,
 )
 from allocations.letters.transitions import BATCH_WORKFLOW
+from allocations.objections import selectors as objections
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.permissions import can_view_decision
 from applications.models import Application, Call
@@ -301,7 +302,14 @@ def application_letters(request, pk: int):
     return render(
         request,
         "allocations/letters/application_letters.html",
-        {"application": application, "letters": letters, "decision": decision},
+        {
+            "application": application,
+            "letters": letters,
+            "decision": decision,
+            # "Bezwaar maken" for the municipality's officer once the decision was sent; the cases about it.
+            "can_object": objections.objectable_decision(application, viewer=request.user) is not None,
+            "objections": list(objections.cases_for(request.user).filter(decision=decision)) if decision else [],
+        },
     )
 
 

@@ -5,17 +5,20 @@ municipality has a draft; everything the keywords point at belongs to ANOTHER mu
 ministry's own (runs, export jobs, configuration).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
 from allocations.accountability.models import Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
@@ -59,6 +62,7 @@ class World:
             "tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
             "export_jobs": ExportJob.objects.count(),
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
+            "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
         }
 
 
@@ -81,6 +85,18 @@ def world(officer, other_officer, reviewer, administrator):
     draft = export_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
     decision = run.decisions.order_by("pk").first()
     letter = Letter.objects.filter(decision=decision).order_by("-version").first()
+    # An objection of the decision's municipality against it, once sent: another municipality's case.
+    Decision.objects.filter(pk=decision.pk).update(sent_at=timezone.now() - datetime.timedelta(days=3))
+    objection = ObjectionCase.objects.create(
+        number=f"{decision.number}-B1",
+        decision=decision,
+        objector=decision.application.municipality,
+        channel="post",
+        received_on=timezone.localdate(),
+        lodged_by=administrator,
+        grounds="Bezwaar.",
+        timely_computed=True,
+    )
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
     statement = Statement.objects.create(
         decision=decision, year=run.call.year_from, spent=1, spent_to_date=1, source="portal", entered_by=administrator
@@ -101,6 +117,7 @@ def world(officer, other_officer, reviewer, administrator):
         "run": run.pk,
         "draft_run": draft.pk,
         "letter": letter.pk,
+        "objection": objection.pk,
         "export_job": job.pk,
         "decision": decision.pk,
         "statement": statement.pk,

@@ -124,6 +124,26 @@ CASES = {
     "accountability_decision": (ORG, {"pk": "decision"}),
     "statement_report": (ORG, {"pk": "statement"}),
     "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
+    # allocations: objections (another municipality's case, and its sent decision)
+    "objection_detail": (ORG, {"pk": "objection"}),
+    "objection_step": (ORG, {"pk": "objection", "step": "intrekken"}),
+    "objection_lodge": (ORG, {"pk": "decided_application"}),
+    "api-objection-detail": (ORG, {"pk": "objection"}),
+    **{
+        f"api-objection-{step}": (ORG, {"pk": "objection"})
+        for step in (
+            "repair",
+            "repair-end",
+            "hearing",
+            "hearing-held",
+            "hearing-waiver",
+            "postponement",
+            "committee",
+            "timeliness",
+            "outcome",
+            "withdrawal",
+        )
+    },
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -203,7 +223,16 @@ def test_officer_of_the_owning_municipality_does_reach_the_objects(world, other_
 
 
 def test_administrator_reaches_the_ministry_objects(world, administrator_client):
-    for name in ("run_detail", "api-allocation-run", "export_job", "api-export-job", "call_assessment", "run_letters"):
+    for name in (
+        "run_detail",
+        "api-allocation-run",
+        "export_job",
+        "api-export-job",
+        "call_assessment",
+        "run_letters",
+        "objection_detail",
+        "api-objection-detail",
+    ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})
         assert administrator_client.get(url).status_code == 200, url
