@@ -4,7 +4,7 @@ Django."""
 from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
-from allocations.objections.models import ObjectionCase
+from allocations.objections.models import ObjectionCase, TermReminder
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -47,5 +47,6 @@ __all__ = [
     "RunSnapshot",
     "RunStatus",
     "Statement",
+    "TermReminder",
     "TieBreak",
 ]

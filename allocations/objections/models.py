@@ -217,3 +217,18 @@ class ObjectionCase(models.Model):
         if self.status == CaseStatus.REPAIR and self.repair_deadline:
             return ("repair", self.repair_deadline)
         return ("decision", self.decision_term_end)
+
+
+class TermReminder(models.Model):
+    """The e-mail to the case's staff a week before its decision term ends, once per term end: written with the
+    queued e-mail, so a second beat sends nothing again, and a postponed term (a new end) gets its own."""
+
+    case = models.ForeignKey(ObjectionCase, on_delete=models.CASCADE, related_name="+")
+    term_end = models.DateField(_("einde beslistermijn"))
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "term_end"], name="one_reminder_per_term_end")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.term_end}"
