@@ -67,6 +67,7 @@ def profile(request):
             "tokens": selectors.api_tokens_of(request.user),
             "has_two_factor": has_two_factor(request.user),
             "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
+            "error_forms": [form],
         },
     )
 
@@ -97,7 +98,9 @@ def accept_invitation(request, uidb64: str, token: str):
         else:
             messages.success(request, _("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
             return redirect("account_login")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitee": user, "error_forms": [form]}
+    )
 
 
 @login_required
@@ -122,7 +125,9 @@ def users(request):
             messages.success(request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": invited.email})
             return redirect("users")
     page = Paginator(selectors.users_for_administration(), 50).get_page(request.GET.get("pagina"))
-    return render(request, "accounts/users.html", {"form": form, "page": page, "link": link})
+    return render(
+        request, "accounts/users.html", {"form": form, "page": page, "link": link, "error_forms": [form]}
+    )
 
 
 @login_required

@@ -56,6 +56,7 @@ def _render_step(request, application: Application, step: Step, context: dict, *
         "navigation": _step_navigation(application, step.slug, problems),
         "step_number": STEPS.index(step) + 1,
         "step_count": len(STEPS),
+        "error_forms": [context.get("form")],  # the page's one error summary
     }
     return render(request, f"applications/step_{step.slug}.html", context, status=status or 200)
 
@@ -275,11 +276,19 @@ def _attachments_step(request, application: Application, step: Step):
         "errors": errors.get("overig", []),
         "attachments": [a for a in attachments if a.requirement_id is None],
     }
+    # The page's one error summary: each refusal linked to the upload box it belongs to.
+    error_items = [{"label": "", "message": top_error, "anchor": "bijlagen-fout"}] if top_error else []
+    for block in [*blocks, other]:
+        label = block["requirement"].name if block["requirement"] else _("Andere bijlage")
+        error_items += [
+            {"label": label, "message": message, "anchor": f"bestand-{block['key']}"} for message in block["errors"]
+        ]
     return _render_step(
         request,
         application,
         step,
         {
+            "error_items": error_items,
             "blocks": blocks,
             "other": other,
             "top_error": top_error,

@@ -68,9 +68,7 @@ def errors_of(response, field_id: str) -> list[str]:
 
 def top_errors(response) -> str:
     body = response.content.decode()
-    match = re.search(
-        r'<div class="utrecht-alert utrecht-alert--error[^"]*" role="alert">(.*?)</div></div>', body, re.S
-    )
+    match = re.search(r'<div class="[^"]*nplv-error-summary"[^>]*>(.*?)</div>\s*</div>', body, re.S)
     assert match, "no error summary at the top"
     return html.unescape(re.sub(r"<[^>]+>", " ", match.group(1)))
 
