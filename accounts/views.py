@@ -3,6 +3,7 @@ user administration and the audit trail. Thin: parse, call a service or selector
 
 from __future__ import annotations
 
+from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -98,9 +99,7 @@ def accept_invitation(request, uidb64: str, token: str):
         else:
             messages.success(request, _("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
             return redirect("account_login")
-    return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invitee": user, "error_forms": [form]}
-    )
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user, "error_forms": [form]})
 
 
 @login_required
@@ -125,9 +124,7 @@ def users(request):
             messages.success(request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": invited.email})
             return redirect("users")
     page = Paginator(selectors.users_for_administration(), 50).get_page(request.GET.get("pagina"))
-    return render(
-        request, "accounts/users.html", {"form": form, "page": page, "link": link, "error_forms": [form]}
-    )
+    return render(request, "accounts/users.html", {"form": form, "page": page, "link": link, "error_forms": [form]})
 
 
 @login_required
@@ -167,3 +164,12 @@ def audit_trail_export(request):
         filename=f"auditlog-{stamp}.csv",
         content_type="text/csv; charset=utf-8",
     )
+
+
+class PortalLoginView(LoginView):
+    """allauth's login page, with its form in the portal's one error summary."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["error_forms"] = [context.get("form")]
+        return context

@@ -46,3 +46,12 @@ def test_an_api_key_without_a_name_opens_on_the_summary(administrator_client, ad
     response = administrator_client.post(reverse("profile"), {"name": ""})
     assert_error_summary(response.content.decode(), links=["id_name"], invalid=["id_name"])
     assert not ApiToken.objects.filter(user=administrator).exists()
+
+
+def test_a_failed_login_opens_on_the_summary(client, officer):
+    response = client.post(reverse("account_login"), {"login": officer.email, "password": "fout"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    summary = assert_error_summary(body, links=["formulier-fouten"])
+    assert "Er is 1 fout" in summary
+    assert_no_error_summary(client.get(reverse("account_login")).content.decode())
