@@ -1,8 +1,8 @@
-// A summary before every irreversible step, as a dialog: a button that leads to a confirmation page (its GET
-// form marked data-confirm-dialog) opens that same page's summary in a native <dialog>, with its own form, so
-// the confirm button posts "bevestigd=ja" as the page would. Focus goes to the dialog's heading; Escape or
-// the cancel button closes it and focus returns to the button. Without JavaScript, or when the summary cannot
-// be fetched, the button simply opens the confirmation page.
+// A summary before every irreversible step, as a dialog. On a page that loads this script, a button that leads
+// to a confirmation page (its GET form marked data-confirm-dialog) opens that same page's summary in a native
+// <dialog>, with its own form, so the confirm button posts "bevestigd=ja" as the page would. Focus goes to the
+// dialog's heading; Escape or the cancel button closes it and focus returns to the button. Without JavaScript,
+// or when the summary cannot be fetched, the button simply opens the confirmation page.
 (function () {
   "use strict";
   var forms = document.querySelectorAll("form[data-confirm-dialog]");
