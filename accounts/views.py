@@ -143,6 +143,8 @@ def audit_trail(request):
         "rows": audit_log.rows(page.object_list),
         "query": query.urlencode(),
         "export_url": f"{reverse('audit_trail_export')}?{query.urlencode()}",
+        "error_forms": [form],
+        "error_summary_saves": False,  # filters: nothing is saved
     }
     return render(request, "accounts/audit_trail.html", context)
 

@@ -55,3 +55,12 @@ def test_a_failed_login_opens_on_the_summary(client, officer):
     summary = assert_error_summary(body, links=["formulier-fouten"])
     assert "Er is 1 fout" in summary
     assert_no_error_summary(client.get(reverse("account_login")).content.decode())
+
+
+def test_bad_audit_log_filters_open_on_the_summary(administrator_client):
+    url = reverse("audit_trail")
+    assert_no_error_summary(administrator_client.get(url).content.decode())
+    body = administrator_client.get(url, {"van": "2026-02-01", "tot": "2026-01-01"}).content.decode()
+    summary = assert_error_summary(body, links=["id_tot"], invalid=["id_tot"])
+    assert "Tot en met: De einddatum ligt voor de begindatum." in summary
+    assert "Er is 1 fout." in summary and "opgeslagen" not in summary  # a filter saves nothing
