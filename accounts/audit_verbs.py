@@ -88,6 +88,16 @@ SENTENCES: dict[str, Any] = {
     "export.publication": _("%(who)s heeft de publicatielijst geëxporteerd (%(format)s, %(lines)s regels)."),
     "export.job_requested": _("%(who)s heeft een export aangevraagd (%(format)s)."),
     "export.downloaded": _("%(who)s heeft een export gedownload (%(format)s)."),
+    "accountability.recorded": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s vastgelegd."),
+    "accountability.corrected": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s gecorrigeerd."),
+    "accountability.imported": _(
+        "%(who)s heeft SiSa-cijfers geïmporteerd uit %(file)s (%(statements)s verantwoordingen)."
+    ),
+    "accountability.import_refused": _(
+        "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
+    ),
+    "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "accountability.reminded": _("Herinnering verstuurd over de verantwoording over %(year)s van %(decision)s."),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

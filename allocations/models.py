@@ -1,5 +1,6 @@
 """The models of the money half, defined per room (runs, letters) and gathered here for Django."""
 
+from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.runs.models import (
@@ -28,6 +29,7 @@ __all__ = [
     "Decision",
     "ExportJob",
     "FormulaWeight",
+    "ImportBatch",
     "JobStatus",
     "Letter",
     "LetterBatch",
@@ -37,8 +39,10 @@ __all__ = [
     "Method",
     "Outcome",
     "PolicyPot",
+    "Reminder",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Statement",
     "TieBreak",
 ]

@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from allocations.accountability import api as accountability_api
 from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
 from allocations.runs import api as runs_api
@@ -21,6 +22,7 @@ urlpatterns = [
     *runs_api.urlpatterns,
     *letters_api.urlpatterns,
     *exports_api.urlpatterns,
+    *accountability_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,
 ]

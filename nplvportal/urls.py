@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("allocations.runs.urls")),
     path("", include("allocations.letters.urls")),
     path("", include("allocations.exports.urls")),
+    path("", include("allocations.accountability.urls")),
     path("accounts/login/", account_views.PortalLoginView.as_view(), name="account_login"),  # its error summary
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
