@@ -104,3 +104,36 @@ def test_without_javascript_the_button_opens_the_confirmation_page(browser, live
         assert AllocationRun.objects.get(pk=draft_run.pk).status == RunStatus.DRAFT
     finally:
         context.close()
+
+
+def test_sending_the_letters_asks_in_the_same_dialog(browser, live_server, django_capture_on_commit_callbacks):
+    from allocations.letters.models import LetterBatch
+    from tests.allocations.final_runs import letter_run
+    from tests.allocations.letters.batch import on_send_day, prepare
+
+    run = letter_run(count=1, prefix="DLG")
+    with on_send_day():
+        with django_capture_on_commit_callbacks(execute=True):  # the letter is made in-process
+            prepare(run)
+        admin = AdministratorFactory(full_name="Cas Verzender")
+        visitor = Visitor(browser, live_server.url, "Cas")
+        try:
+            visitor.log_in(admin.email, PASSWORD, totp_secret=admin.totp_secret)
+            page = visitor.page
+            page.goto(f"/verdelingen/{run.pk}/brieven/")
+            send = page.get_by_role("button", name="Batch als verzonden markeren")
+            send.click()
+            dialog = page.get_by_role("dialog")
+            expect(dialog).to_be_visible()
+            expect(dialog.locator("input[name='bevestigd']")).to_have_value("ja")
+            assert_accessible(page, "the send dialog")
+            page.keyboard.press("Escape")
+            expect(send).to_be_focused()
+            assert LetterBatch.objects.get(run=run).status == LetterBatch.Status.PREPARED  # Escape changed nothing
+            send.click()
+            dialog.locator("button[type='submit']").click()
+            expect(page.get_by_text("Alle beschikkingen van deze verdeling zijn verzonden")).to_be_visible()
+            assert LetterBatch.objects.get(run=run).status == LetterBatch.Status.SENT
+            assert not visitor.errors, visitor.errors
+        finally:
+            visitor.close()
