@@ -1,9 +1,10 @@
-"""The models of the money half, defined per room (runs, letters, exports, accountability, payments) and
-gathered here for Django."""
+"""The models of the money half, defined per room (runs, letters, exports, accountability, objections,
+payments) and gathered here for Django."""
 
 from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase, TermReminder
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import (
     AllocationLine,
@@ -41,6 +42,7 @@ __all__ = [
     "LetterText",
     "LineSplit",
     "Method",
+    "ObjectionCase",
     "Outcome",
     "PaidSource",
     "PolicyPot",
@@ -49,5 +51,6 @@ __all__ = [
     "RunSnapshot",
     "RunStatus",
     "Statement",
+    "TermReminder",
     "TieBreak",
 ]

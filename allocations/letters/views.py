@@ -34,6 +34,7 @@ from allocations.letters.permissions import (
     can_view_application_letters,
 )
 from allocations.letters.transitions import BATCH_WORKFLOW
+from allocations.objections import selectors as objections
 from allocations.payments import selectors as payment_selectors
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.permissions import can_view_decision
@@ -310,6 +311,9 @@ def application_letters(request, pk: int):
             "decision": decision,
             "instalments": instalments,
             "instalment_sums": payment_selectors.sum_of(instalments),
+            # "Bezwaar maken" for the municipality's officer once the decision was sent; the cases about it.
+            "can_object": objections.objectable_decision(application, viewer=request.user) is not None,
+            "objections": list(objections.cases_for(request.user).filter(decision=decision)) if decision else [],
         },
     )
 

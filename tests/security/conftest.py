@@ -11,12 +11,14 @@ from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
-from allocations.accountability.models import Source, Statement
+from allocations.accountability.models import Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.assessment import services as assessment
@@ -62,6 +64,7 @@ class World:
             "export_jobs": ExportJob.objects.count(),
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
             "instalments": sorted(Instalment.objects.values_list("pk", "status", "paid_on", "cancel_reason")),
+            "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
         }
 
 
@@ -84,7 +87,22 @@ def world(officer, other_officer, reviewer, administrator):
     draft = export_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
     decision = run.decisions.order_by("pk").first()
     letter = Letter.objects.filter(decision=decision).order_by("-version").first()
+    # An objection of the decision's municipality against it, once sent: another municipality's case.
+    Decision.objects.filter(pk=decision.pk).update(sent_at=timezone.now() - datetime.timedelta(days=3))
+    objection = ObjectionCase.objects.create(
+        number=f"{decision.number}-B1",
+        decision=decision,
+        objector=decision.application.municipality,
+        channel="post",
+        received_on=timezone.localdate(),
+        lodged_by=administrator,
+        grounds="Bezwaar.",
+        timely_computed=True,
+    )
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
+    statement = Statement.objects.create(
+        decision=decision, year=run.call.year_from, spent=1, spent_to_date=1, source="portal", entered_by=administrator
+    )
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
     token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
@@ -97,17 +115,6 @@ def world(officer, other_officer, reviewer, administrator):
         amount=decision.amount or Decimal("1.00"),
         reference=f"{decision.number}-T1",
         status=InstalmentStatus.ORDERED,
-    )
-    # A statement of the decision with its report (accountability), for the report's download.
-    statement = Statement.objects.create(
-        decision=decision,
-        year=2027,
-        spent=Decimal("1.00"),
-        spent_to_date=Decimal("1.00"),
-        report="reports/x.pdf",
-        report_name="verslag.pdf",
-        source=Source.PORTAL,
-        entered_by=administrator,
     )
     ids = {
         "application": theirs.pk,
@@ -122,11 +129,12 @@ def world(officer, other_officer, reviewer, administrator):
         "run": run.pk,
         "draft_run": draft.pk,
         "letter": letter.pk,
+        "objection": objection.pk,
         "export_job": job.pk,
-        "token": token.pk,
-        "instalment": instalment.pk,
         "decision": decision.pk,
         "statement": statement.pk,
+        "token": token.pk,
+        "instalment": instalment.pk,
         "pay_date": instalment.due_on.isoformat(),
         "cbs_code": other_officer.municipality.cbs_code,
     }

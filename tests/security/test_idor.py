@@ -120,10 +120,30 @@ CASES = {
     "api-run-export-jobs": (MINISTRY, {"pk": "run"}),
     "api-export-job": (MINISTRY, {"pk": "export_job"}),
     "api-export-job-download": (MINISTRY, {"pk": "export_job"}),
-    "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
-    # allocations: accountability
+    # allocations: accountability (another municipality's award and its statement)
     "accountability_decision": (ORG, {"pk": "decision"}),
     "statement_report": (ORG, {"pk": "statement"}),
+    "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
+    # allocations: objections (another municipality's case, and its sent decision)
+    "objection_detail": (ORG, {"pk": "objection"}),
+    "objection_step": (ORG, {"pk": "objection", "step": "intrekken"}),
+    "objection_lodge": (ORG, {"pk": "decided_application"}),
+    "api-objection-detail": (ORG, {"pk": "objection"}),
+    **{
+        f"api-objection-{step}": (ORG, {"pk": "objection"})
+        for step in (
+            "repair",
+            "repair-end",
+            "hearing",
+            "hearing-held",
+            "hearing-waiver",
+            "postponement",
+            "committee",
+            "timeliness",
+            "outcome",
+            "withdrawal",
+        )
+    },
     # allocations: payments (a pay date is no organisation's object, but its pages and files are the ministry's)
     "payments_call": (MINISTRY, {"pk": "run_call"}),
     "payments_pay_date": (MINISTRY, {"on": "pay_date"}),
@@ -227,6 +247,8 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "payments_call",
         "api-instalment-detail",
         "api-payment-order-file",
+        "objection_detail",
+        "api-objection-detail",
     ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})
