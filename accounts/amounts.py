@@ -76,7 +76,7 @@ def read_amount(value, *, language: str | None = None) -> Decimal | None:
                 "typed": text,
                 "small": format_euro(amount),
                 "large": large,
-                "small_typed": amount_for_input(amount.quantize(Decimal("0.01")), language=language),
+                "small_typed": amount_for_input(amount.quantize(Decimal("0.01")), language=language, grouped=False),
                 "large_typed": large_typed,
             },
             code="ambiguous",
@@ -103,16 +103,29 @@ def read_amount(value, *, language: str | None = None) -> Decimal | None:
     return amount
 
 
-def amount_for_input(amount: Decimal | None, *, language: str | None = None) -> str:
-    """How a stored amount appears in a text box: no grouping, the page's decimal sign (``250000,50``)."""
+def amount_for_input(amount: Decimal | None, *, language: str | None = None, grouped: bool = True) -> str:
+    """How an amount appears in a text box, in the page's language and with cents: ``5.000.000,00`` on a Dutch
+    page, ``5,000,000.00`` on an English one. ``read_amount`` reads it back to the same amount: the thousands
+    are always grouped and there are two decimals, so it never reads two ways. ``grouped=False`` gives the
+    plain form (``5000000,00``) that the messages about ambiguous input suggest."""
     if amount is None:
         return ""
-    decimal_sign, _group = SIGNS[page_language(language)]
-    return format(amount, "f").replace(".", decimal_sign)
+    decimal_sign, group_sign = SIGNS[page_language(language)]
+    amount = Decimal(amount)
+    if amount == amount.quantize(Decimal("0.01")):
+        amount = amount.quantize(Decimal("0.01"))  # cents always shown, also for a whole amount
+    sign, digits = ("-", format(-amount, "f")) if amount < 0 else ("", format(amount, "f"))
+    whole, _dot, fraction = digits.partition(".")
+    if grouped:
+        whole = f"{int(whole):,}".replace(",", group_sign)
+    return f"{sign}{whole}{decimal_sign}{fraction}" if fraction else f"{sign}{whole}"
 
 
 class MoneyField(forms.CharField):
-    """The one form field for every typed euro amount: gives a Decimal (or None when left empty)."""
+    """The one form field for every typed euro amount: gives a Decimal (or None when left empty).
+
+    It shows a stored amount as ``amount_for_input`` writes it (``5.000.000,00``). In a form that came back
+    with errors, what the person typed stays as typed (it read as an amount, or its message says why not)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
@@ -121,7 +134,7 @@ class MoneyField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        return amount_for_input(value) if isinstance(value, Decimal) else value
+        return amount_for_input(Decimal(value)) if isinstance(value, Decimal | int) else value
 
     def to_python(self, value):
         return read_amount(super().to_python(value))

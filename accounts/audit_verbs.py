@@ -96,6 +96,33 @@ SENTENCES: dict[str, Any] = {
     "export.publication": _("%(who)s heeft de publicatielijst geëxporteerd (%(format)s, %(lines)s regels)."),
     "export.job_requested": _("%(who)s heeft een export aangevraagd (%(format)s)."),
     "export.downloaded": _("%(who)s heeft een export gedownload (%(format)s)."),
+    # Payments
+    "payments.scheduled": _(
+        "De betaaltermijnen van beschikking %(object)s zijn vastgelegd (%(instalments)s termijnen)."
+    ),
+    "instalment.ordered": _("%(who)s heeft de betaalopdracht gegeven voor termijn %(object)s (%(pay_date)s)."),
+    "instalment.paid": _("%(who)s heeft vastgelegd dat termijn %(object)s is betaald op %(paid_on)s."),
+    "instalment.cancelled": _("%(who)s heeft termijn %(object)s laten vervallen."),
+    "payment_order.exported": _(
+        "%(who)s heeft de betaalopdracht van %(pay_date)s gedownload (%(format)s, %(lines)s regels)."
+    ),
+    "payments.imported": _("%(who)s heeft betaaldatums ingelezen uit het financiële systeem (%(lines)s regels)."),
+    # Objections (bezwaar)
+    "objection.lodged": _("%(who)s heeft bezwaar %(object)s ingediend tegen beschikking %(decision)s."),
+    "objection.registered": _("%(who)s heeft bezwaar %(object)s geregistreerd tegen beschikking %(decision)s."),
+    "objection.repair_requested": _(
+        "%(who)s heeft voor bezwaar %(object)s een hersteltermijn gegeven tot %(deadline)s."
+    ),
+    "objection.repair_ended": _("%(who)s heeft de hersteltermijn van bezwaar %(object)s afgesloten."),
+    "objection.hearing_planned": _("%(who)s heeft voor bezwaar %(object)s een hoorzitting gepland op %(on)s."),
+    "objection.invited": _("%(who)s heeft de genodigden voor de hoorzitting van bezwaar %(object)s vastgelegd."),
+    "objection.heard": _("%(who)s heeft de hoorzitting van bezwaar %(object)s vastgelegd (%(held_on)s)."),
+    "objection.hearing_waived": _("%(who)s heeft voor bezwaar %(object)s afgezien van horen (grond %(ground)s)."),
+    "objection.postponed": _("%(who)s heeft de beslistermijn van bezwaar %(object)s verdaagd."),
+    "objection.committee_set": _("%(who)s heeft de adviescommissie van bezwaar %(object)s vastgelegd."),
+    "objection.timeliness_set": _("%(who)s heeft de tijdigheid van bezwaar %(object)s vastgesteld."),
+    "objection.decided": _("%(who)s heeft de uitkomst van bezwaar %(object)s vastgelegd (%(outcome)s)."),
+    "objection.withdrawn": _("%(who)s heeft bezwaar %(object)s ingetrokken."),
     "accountability.recorded": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s vastgelegd."),
     "accountability.corrected": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s gecorrigeerd."),
     "accountability.imported": _(
@@ -105,6 +132,9 @@ SENTENCES: dict[str, Any] = {
         "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
     ),
     "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "objection.term_reminded": _(
+        "Herinnering verstuurd: de beslistermijn van bezwaar %(object)s eindigt op %(term_end)s."
+    ),
     "accountability.reminded": _("Herinnering verstuurd over de verantwoording over %(year)s van %(decision)s."),
 }
 

@@ -3,6 +3,7 @@ user administration and the audit trail. Thin: parse, call a service or selector
 
 from __future__ import annotations
 
+from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,6 +68,7 @@ def profile(request):
             "tokens": selectors.api_tokens_of(request.user),
             "has_two_factor": has_two_factor(request.user),
             "token_max_age_days": settings.API_TOKEN_MAX_AGE_DAYS,
+            "error_forms": [form],
         },
     )
 
@@ -97,7 +99,7 @@ def accept_invitation(request, uidb64: str, token: str):
         else:
             messages.success(request, _("Uw wachtwoord is ingesteld. U kunt nu inloggen."))
             return redirect("account_login")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user})
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitee": user, "error_forms": [form]})
 
 
 @login_required
@@ -122,7 +124,7 @@ def users(request):
             messages.success(request, _("Uitnodiging verstuurd naar %(email)s.") % {"email": invited.email})
             return redirect("users")
     page = Paginator(selectors.users_for_administration(), 50).get_page(request.GET.get("pagina"))
-    return render(request, "accounts/users.html", {"form": form, "page": page, "link": link})
+    return render(request, "accounts/users.html", {"form": form, "page": page, "link": link, "error_forms": [form]})
 
 
 @login_required
@@ -141,6 +143,8 @@ def audit_trail(request):
         "rows": audit_log.rows(page.object_list),
         "query": query.urlencode(),
         "export_url": f"{reverse('audit_trail_export')}?{query.urlencode()}",
+        "error_forms": [form],
+        "error_summary_saves": False,  # filters: nothing is saved
     }
     return render(request, "accounts/audit_trail.html", context)
 
@@ -162,3 +166,12 @@ def audit_trail_export(request):
         filename=f"auditlog-{stamp}.csv",
         content_type="text/csv; charset=utf-8",
     )
+
+
+class PortalLoginView(LoginView):
+    """allauth's login page, with its form in the portal's one error summary."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["error_forms"] = [context.get("form")]
+        return context

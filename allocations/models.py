@@ -1,8 +1,11 @@
-"""The models of the money half, defined per room (runs, letters) and gathered here for Django."""
+"""The models of the money half, defined per room (runs, letters, exports, accountability, objections,
+payments) and gathered here for Django."""
 
 from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase, TermReminder
+from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import (
     AllocationLine,
     AllocationPolicy,
@@ -31,6 +34,8 @@ __all__ = [
     "ExportJob",
     "FormulaWeight",
     "ImportBatch",
+    "Instalment",
+    "InstalmentStatus",
     "JobStatus",
     "Letter",
     "LetterBatch",
@@ -38,7 +43,9 @@ __all__ = [
     "LetterText",
     "LineSplit",
     "Method",
+    "ObjectionCase",
     "Outcome",
+    "PaidSource",
     "PolicyPot",
     "Reconsideration",
     "Reminder",
@@ -46,5 +53,6 @@ __all__ = [
     "RunSnapshot",
     "RunStatus",
     "Statement",
+    "TermReminder",
     "TieBreak",
 ]

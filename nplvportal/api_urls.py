@@ -6,6 +6,8 @@ from accounts import api as accounts_api
 from allocations.accountability import api as accountability_api
 from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
+from allocations.objections import api as objections_api
+from allocations.payments import api as payments_api
 from allocations.runs import api as runs_api
 from allocations.runs import reconsideration_api
 from applications import api as applications_api
@@ -24,6 +26,8 @@ urlpatterns = [
     *reconsideration_api.urlpatterns,
     *letters_api.urlpatterns,
     *exports_api.urlpatterns,
+    *payments_api.urlpatterns,
+    *objections_api.urlpatterns,
     *accountability_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,

@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
     # Export jobs whose message was lost or whose worker died are built again.
     "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 60.0},
+    # The staff of an objection are e-mailed a week before its decision term ends (Awb 7:10), once per term end.
+    "objection-term-reminders": {"task": "allocations.objections.tasks.send_term_reminders", "schedule": 6 * 3600.0},
     # Municipalities are reminded of accountability due within 30 days and of what is overdue, once each.
     "accountability-reminders": {
         "task": "allocations.accountability.tasks.send_accountability_reminders",
@@ -363,6 +365,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
         "ApplicationStatusEnum": "applications.visibility.STATUS_CHOICES",
+        "ObjectionWaiverGroundEnum": "allocations.objections.models.WaiverGround",
     },
     # Every operation documents the error answers it can give (nplvportal/api_schema.py).
     "POSTPROCESSING_HOOKS": [

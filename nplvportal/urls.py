@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from accounts import views as account_views
 from accounts.admin_base import site_has_permission
 from nplvportal import errors, views
 
@@ -46,7 +47,10 @@ urlpatterns = [
     path("", include("allocations.runs.urls")),
     path("", include("allocations.letters.urls")),
     path("", include("allocations.exports.urls")),
+    path("", include("allocations.payments.urls")),
+    path("", include("allocations.objections.urls")),
     path("", include("allocations.accountability.urls")),
+    path("accounts/login/", account_views.PortalLoginView.as_view(), name="account_login"),  # its error summary
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -76,13 +76,10 @@ def summary_items(forms) -> list[dict]:
 
 
 def page_errors(context) -> list[dict]:
-    """The page's errors: a view that links them itself (a group of radio buttons to its fieldset) gives them as
-    ``error_items`` (``message``, ``anchor`` and optionally ``label``); otherwise they are read from
-    ``error_forms``."""
-    items = context.get("error_items")
-    if items is not None:
-        return list(items)
-    return summary_items(invalid_forms(context))
+    """The page's errors: those a view links itself (a group of radio buttons to its fieldset, an upload box),
+    given as ``error_items`` (``message``, ``anchor`` and optionally ``label``), then those read from
+    ``error_forms``. A page may have both: the reviewer's scoring form and the conflict form below it."""
+    return list(context.get("error_items") or ()) + summary_items(invalid_forms(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -96,4 +93,5 @@ def error_title_prefix(context) -> str:
 @register.inclusion_tag("includes/error_summary.html", takes_context=True)
 def error_summary(context) -> dict:
     items = page_errors(context)
-    return {"items": items, "count": len(items)}
+    # A question form (GET, such as the points preview) saves nothing, so its summary does not say so.
+    return {"items": items, "count": len(items), "saves": context.get("error_summary_saves", True)}

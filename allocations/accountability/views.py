@@ -17,6 +17,7 @@ from accounts import audit
 from accounts.downloads import private_file
 from accounts.forms import add_service_errors
 from accounts.permissions import is_ministry, require
+from accounts.templatetags.portal import cents_to_euro
 from allocations.accountability import awards, deadlines, rules, selectors, services
 from allocations.accountability.forms import ImportForm, StatementForm
 from allocations.accountability.models import Statement
@@ -78,6 +79,15 @@ def _years(decision) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def _show_award(form: StatementForm, decision) -> None:
+    """The spending box names the limit it is checked against: the award, for all years together."""
+    field = form.fields["spent"]
+    limit = _("Alle jaren samen hoogstens het toegekende bedrag, %(awarded)s.") % {
+        "awarded": cents_to_euro(awards.award_of(decision).awarded_cents)
+    }
+    field.help_text = f"{field.help_text} {limit}"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def accountability_decision(request, pk: int):
@@ -92,6 +102,7 @@ def accountability_decision(request, pk: int):
         form = StatementForm(
             request.POST or None, request.FILES or None, years=years, needs_report=needs_report, prefix="verantwoording"
         )
+        _show_award(form, decision)
         if request.method == "POST" and form.is_valid():
             try:
                 statement = services.record_statement(

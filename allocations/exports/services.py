@@ -97,7 +97,9 @@ def is_direct(run: AllocationRun) -> bool:
     return line_count(run) <= DIRECT_MAX_LINES
 
 
-def _chunks(fmt: str, columns: list[Column], rows: Iterable, summary: list[Figure], sheet: str) -> Iterator[bytes]:
+def export_chunks(
+    fmt: str, columns: list[Column], rows: Iterable, summary: list[Figure], sheet: str
+) -> Iterator[bytes]:
     """The file in chunks. The summary (the run and its money: ``selectors.budget_figures``) is the JSON
     document's fields and the XLSX file's second sheet; a CSV file is the table alone, so that every program
     reads it as one (its users find the figures in the JSON or XLSX export, README "Exports")."""
@@ -167,7 +169,7 @@ def export_decisions(*, run: AllocationRun, by, fmt: str) -> Export:
         )
     _record(by=by, verb="export.decisions", target=run, fmt=fmt, lines=lines, total=run.total_awarded)
     rows = selectors.decision_rows(run)
-    chunks = _chunks(fmt, selectors.decision_columns(), rows, selectors.decision_summary(run), _("Besluiten"))
+    chunks = export_chunks(fmt, selectors.decision_columns(), rows, selectors.decision_summary(run), _("Besluiten"))
     return Export(decisions_filename(run, fmt), CONTENT_TYPES[fmt], chunks)
 
 
@@ -182,7 +184,7 @@ def export_publication(*, call: Call, run: AllocationRun, by, fmt: str) -> Expor
     _record(by=by, verb="export.publication", target=call, fmt=fmt, lines=lines, total=total, extra={"run": run.pk})
     summary = selectors.publication_summary(call, run)
     rows = selectors.publication_rows(run)
-    chunks = _chunks(fmt, selectors.publication_columns(), rows, summary, _("Toekenningen"))
+    chunks = export_chunks(fmt, selectors.publication_columns(), rows, summary, _("Toekenningen"))
     return Export(publication_filename(call.code, fmt), CONTENT_TYPES[fmt], chunks)
 
 
@@ -238,7 +240,7 @@ def build_export(*, job_id: int, now: datetime | None = None) -> ExportJob | Non
                     digest.update(chunk)
         else:
             with open(path, "wb") as target:
-                for chunk in _chunks(job.format, columns, rows, summary, ""):
+                for chunk in export_chunks(job.format, columns, rows, summary, ""):
                     digest.update(chunk)
                     target.write(chunk)
         with open(path, "rb") as source, transaction.atomic():

@@ -27,6 +27,7 @@ from allocations.letters import deadlines, selectors, services
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch
 from allocations.letters.permissions import can_manage_letters
 from allocations.letters.transitions import ALREADY_SENT, BATCH_WORKFLOW, NOT_PREPARED
+from allocations.payments import services as payments
 from allocations.runs.models import AllocationRun, Decision
 from applications.workflow import move_each
 
@@ -176,8 +177,9 @@ def send_refusal(run: AllocationRun, batch: LetterBatch, *, now: datetime.dateti
 
 def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | None = None) -> int:
     """Mark the run's letters as sent, on the day they are dated: each current letter and its decision get
-    the moment, the application moves to "Beschikking verzonden", the objection period starts, and the
-    municipality's officers get an e-mail. A batch already sent changes nothing (a double click)."""
+    the moment, the application moves to "Beschikking verzonden", the objection period starts, each award's
+    payment schedule becomes its instalments, and the municipality's officers get an e-mail. A batch already
+    sent changes nothing (a double click)."""
     require(can_manage_letters.test(by, run))
     now = now or timezone.now()
     with transaction.atomic():
@@ -209,13 +211,15 @@ def mark_batch_sent(*, run: AllocationRun, by: User, now: datetime.datetime | No
             decision.sent_at = now
             _notify_officers(decision)
         Letter.objects.filter(decision__run=run, superseded_at__isnull=True, sent_at__isnull=True).update(sent_at=now)
+        # The payment schedule each award letter states becomes its instalments, in the same transaction.
+        instalments = payments.schedule_instalments(decisions=decisions, by=by, now=now)
         batch.status, batch.sent_by, batch.sent_at = BatchStatus.SENT, by, now
         batch.save(update_fields=["status", "sent_by", "sent_at"])
         audit.record(
             actor=by,
             verb="letters.sent",
             target=run,
-            data={"decisions": len(decisions), "send_on": batch.send_on.isoformat()},
+            data={"decisions": len(decisions), "send_on": batch.send_on.isoformat(), "instalments": instalments},
         )
     return len(decisions)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from accounts.models import Network
 from accounts.money import cents
-from allocations.letters import deadlines, grounds
+from allocations.letters import grounds
 from allocations.letters.content import (
     Addressee,
     BonusPoints,
@@ -32,6 +32,7 @@ from allocations.letters.content import (
 )
 from allocations.letters.grounds import Funding, Ground, Method, PotInfo
 from allocations.letters.models import LetterText
+from allocations.payments.schedule import payment_schedule
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, FormulaWeight, Outcome
 from allocations.runs.plan import DEFAULT_POT
 from allocations.runs.reasons import label
@@ -77,13 +78,10 @@ def _points_rows(line: AllocationLine) -> tuple[tuple[CriterionPoints, ...], tup
 
 
 def _payments(amounts: list[ThemeYearAmount], letter_date: datetime.date) -> tuple[Payment, ...]:
-    """One payment per year, each the year's total and due inside its own year (``deadlines.instalment_due``),
-    so the payments add up to the award."""
-    payments = []
-    for year in sorted({a.year for a in amounts}):
-        total = sum(a.cents for a in amounts if a.year == year)
-        payments.append(Payment(year, deadlines.instalment_due(letter_date, year), total))
-    return tuple(payments)
+    """One payment per year, each the year's total and due inside its own year: the schedule the stored
+    instalments are made from (``payments.schedule``), so the payments add up to the award."""
+    schedule = payment_schedule(((a.year, a.cents) for a in amounts), letter_date)
+    return tuple(Payment(planned.year, planned.due_on, planned.cents) for planned in schedule)
 
 
 def _policy(run: AllocationRun) -> dict:

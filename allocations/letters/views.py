@@ -34,6 +34,8 @@ from allocations.letters.permissions import (
     can_view_application_letters,
 )
 from allocations.letters.transitions import BATCH_WORKFLOW
+from allocations.objections import selectors as objections
+from allocations.payments import selectors as payment_selectors
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.permissions import can_view_decision
 from applications.models import Application, Call
@@ -291,17 +293,28 @@ def letter_download(request, pk: int):
 @login_required
 @require_GET
 def application_letters(request, pk: int):
-    """The letters of one application: the municipality sees the versions sent to it, ministry staff all."""
+    """The letters of one application and the instalments of its decision: the municipality sees the versions
+    sent to it and its instalments once sent, ministry staff all."""
     application = get_object_or_404(Application.objects.select_related("municipality", "call"), pk=pk)
     require(can_view_application_letters.test(request.user, application), not_found=True)
     letters = list(selectors.letters_of_application(application, viewer=request.user))
     decision = Decision.objects.filter(application=application).first()
     if decision is not None and not can_view_decision(request.user, application):
         decision = None
+    instalments = list(payment_selectors.instalments_of_decision(decision).visible_to(request.user)) if decision else []
     return render(
         request,
         "allocations/letters/application_letters.html",
-        {"application": application, "letters": letters, "decision": decision},
+        {
+            "application": application,
+            "letters": letters,
+            "decision": decision,
+            "instalments": instalments,
+            "instalment_sums": payment_selectors.sum_of(instalments),
+            # "Bezwaar maken" for the municipality's officer once the decision was sent; the cases about it.
+            "can_object": objections.objectable_decision(application, viewer=request.user) is not None,
+            "objections": list(objections.cases_for(request.user).filter(decision=decision)) if decision else [],
+        },
     )
 
 

@@ -77,7 +77,7 @@ class Reconsideration(models.Model):
     # SHA-256 over the inputs: the snapshot's hash, the application, the corrections, the engine's version and
     # what the reserve had given before (``reconsideration_services.inputs_sha256``).
     sha256 = models.CharField(_("hash van de heroverweging"), max_length=64)
-    result = models.JSONField(_("uitkomst"))
+    result = models.JSONField(_("resultaat van de herberekening"))
     old_amount = models.DecimalField(_("eerder toegekend"), **MONEY)
     rerun_amount = models.DecimalField(_("volgens de herberekening"), **MONEY)
     awarded = models.DecimalField(_("nu toegekend"), **MONEY)

@@ -383,6 +383,7 @@ def verify_run(*, run: AllocationRun, by: User) -> Verification:
         differences += found
         found, letters_checked = verification.letter_differences(run, planned)
         differences += found
+        differences += verification.instalment_differences(run)
     rules = rules_check(run)  # a run whose rules differ from the published version does not verify
     result = Verification(
         hash_ok=computed_hash == stored.sha256 == run.input_hash,

@@ -1,5 +1,6 @@
-"""What verify compares beyond the lines: the run's totals, its decisions and its letters, each against the
-lines recomputed from the stored snapshot.
+"""What verify compares beyond the lines: the run's totals, its decisions, its letters and the instalments of
+its sent awards, each against the lines recomputed from the stored snapshot (the instalments against the
+schedule their sent letter states).
 
 A final run's decisions carry the amounts the letters print, and a sent letter is what the municipality
 holds: checking the lines alone would miss a decision or a letter that no longer matches them. Each finding
@@ -15,9 +16,11 @@ from django.db.models import Q
 
 from accounts.money import cents
 from allocations.letters.models import Letter
+from allocations.payments.models import Instalment
+from allocations.payments.schedule import payment_schedule
 from allocations.runs import plan
 from allocations.runs.execution import totals
-from allocations.runs.models import AllocationRun, Decision, outcome_for
+from allocations.runs.models import AllocationRun, Decision, LineSplit, outcome_for
 
 #: A letter the municipality received. Until letters record their own sending, a letter counts as sent when
 #: its decision was sent; once ``Letter.sent_at`` exists this becomes ``Q(sent_at__isnull=False)``.
@@ -116,3 +119,46 @@ def letter_differences(run: AllocationRun, planned: dict[int, plan.PlannedLine] 
         elif digest != sha256:
             found.append(_difference(reference, "letter.sha256", sha256, digest))
     return found, len(letters)
+
+
+def _schedule_text(rows) -> str:
+    return "; ".join(f"{sequence}: {year} {due_on.isoformat()} {amount}" for sequence, year, due_on, amount in rows)
+
+
+def instalment_differences(run: AllocationRun) -> list[dict]:
+    """The instalments of every sent award of the run against the payment schedule its sent letter states
+    (``payments.schedule``, from the line's splits and the letter's date): the same terms, years, due dates
+    and amounts, so they add up to the award; a sent award without its instalments is a difference too.
+    Four queries, whatever the number of decisions."""
+    decisions = list(
+        Decision.objects.filter(run=run, sent_at__isnull=False, amount__gt=0)
+        .order_by("number")
+        .values_list("pk", "number", "line_id")
+    )
+    if not decisions:
+        return []
+    splits: dict[int, list[tuple[int, int]]] = {}
+    for line_id, year, awarded in LineSplit.objects.filter(line__run=run).values_list("line_id", "year", "awarded"):
+        splits.setdefault(line_id, []).append((year, cents(awarded)))
+    letter_dates = dict(
+        Letter.objects.filter(decision__run=run, sent_at__isnull=False).values_list("decision_id", "letter_date")
+    )
+    stored: dict[int, list[tuple]] = {}
+    for decision_id, *row in (
+        Instalment.objects.filter(decision__run=run)
+        .order_by("decision_id", "sequence")
+        .values_list("decision_id", "sequence", "year", "due_on", "amount")
+    ):
+        stored.setdefault(decision_id, []).append((row[0], row[1], row[2], cents(row[3])))
+    found = []
+    for pk, number, line_id in decisions:
+        letter_date = letter_dates.get(pk)
+        if letter_date is None:
+            continue  # no sent letter to read the schedule from (a letter check reports what is wrong with it)
+        expected = [
+            (p.sequence, p.year, p.due_on, p.cents) for p in payment_schedule(splits.get(line_id, []), letter_date)
+        ]
+        have = stored.get(pk, [])
+        if have != expected:
+            found.append(_difference(number, "instalments", _schedule_text(have) or "-", _schedule_text(expected)))
+    return found

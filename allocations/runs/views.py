@@ -56,9 +56,13 @@ def status_label(run: AllocationRun, *, has_final: bool, inputs_changed: bool = 
     return str(run.get_status_display())
 
 
-def _show_ceiling(form: PolicyForm, call: Call) -> None:
+def _show_ceiling(form: PolicyForm, call: Call, pots=None) -> None:
     """The money fields name the ceiling they are checked against."""
     ceiling = format_euro(call.budget)
+    for pot_form in pots.forms if pots is not None else ():
+        pot_form.fields["budget"].help_text = _(
+            "Alle potten samen hoogstens het subsidieplafond (%(ceiling)s) min de reserve."
+        ) % {"ceiling": ceiling}
     form.fields["reserve"].help_text = _("Wordt van het subsidieplafond (%(ceiling)s) afgehouden en niet verdeeld.") % {
         "ceiling": ceiling
     }
@@ -152,7 +156,7 @@ def allocation_policy(request, pk: int):
         form = PolicyForm(initial=values, min_points_default=default_min)
         pots = PotFormSet(initial=pot_rows, prefix="pot")
         reservations = ReservationFormSet(initial=reservation_rows, prefix="reservering")
-    _show_ceiling(form, call)
+    _show_ceiling(form, call, pots)
     if request.method == "POST":  # what was typed, as far as it reads
         amounts = [
             f.cleaned_data["amount"]
@@ -175,6 +179,7 @@ def allocation_policy(request, pk: int):
             "pots": pots,
             "reservations": reservations,
             "reservation_sum": reservation_sum(budget=call.budget, reserve=reserve, amounts=amounts),
+            "ceiling": call.budget,
             "budget_cents": str(int(call.budget * 100)),  # a plain number for the script, never localized
             "municipalities": Municipality.objects.order_by("name").values_list("name", "cbs_code"),
             "frozen": is_frozen(call),

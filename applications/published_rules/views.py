@@ -155,7 +155,15 @@ def preview_page(request, pk: int):
     return render(
         request,
         "published_rules/preview.html",
-        {"call": call, "form": form, "result": result, "areas": areas, "query": request.GET.urlencode()},
+        {
+            "call": call,
+            "form": form,
+            "result": result,
+            "areas": areas,
+            "query": request.GET.urlencode(),
+            "error_forms": [form],
+            "error_summary_saves": False,  # a question, not a save
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

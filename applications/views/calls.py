@@ -59,7 +59,9 @@ def _render_call_detail(request, call: Call, *, form=None):
             form = StartApplicationForm(
                 areas=selectors.area_choices(call, user.municipality), per_area=call.multiple_per_municipality
             )
-        context.update(existing=existing, eligible=eligible, closed=closed, may_start=may_start, form=form)
+        context.update(
+            existing=existing, eligible=eligible, closed=closed, may_start=may_start, form=form, error_forms=[form]
+        )
     return render(request, "applications/call_detail.html", context)
 
 

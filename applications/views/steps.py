@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.amounts import amount_for_input
+from accounts.amounts import amount_for_input, number_for_input
 from accounts.permissions import require
+from accounts.templatetags.portal import format_euro
 from accounts.workflow import TransitionNotAllowed
 from applications import selectors, services, validation
 from applications.attachments import FORMAT_LABELS, add_attachment
@@ -56,6 +57,7 @@ def _render_step(request, application: Application, step: Step, context: dict, *
         "navigation": _step_navigation(application, step.slug, problems),
         "step_number": STEPS.index(step) + 1,
         "step_count": len(STEPS),
+        "error_forms": [context.get("form")],  # the page's one error summary
     }
     return render(request, f"applications/step_{step.slug}.html", context, status=status or 200)
 
@@ -141,6 +143,30 @@ def _plan_step(request, application: Application, step: Step):
     return _save_fields(request, application, step, form, fields)
 
 
+def _show_minimum(form, application: Application, facts: dict) -> None:
+    """The co-financing box names the minimum it is checked against on submitting."""
+    field = form.fields["cofinancing_amount"]
+    limit = _("Het minimum in deze ronde is %(pct)s%% van het aangevraagde bedrag.") % {
+        "pct": number_for_input(facts["minimum_pct"])
+    }
+    if facts["minimum_amount"] is not None:
+        limit = _("Het minimum in deze ronde is %(pct)s%% van het aangevraagde bedrag, hier %(amount)s.") % {
+            "pct": number_for_input(facts["minimum_pct"]),
+            "amount": format_euro(facts["minimum_amount"]),
+        }
+    field.help_text = f"{field.help_text} {limit}"
+
+
+def _show_maximum(form, call) -> None:
+    """The requested amount names the call's maximum per application it is checked against."""
+    if call.max_per_application is not None:
+        field = form.fields["requested_amount"]
+        field.help_text = "{} {}".format(
+            field.help_text,
+            _("Het maximum per aanvraag in deze ronde is %(max)s.") % {"max": format_euro(call.max_per_application)},
+        )
+
+
 def _cofinancing_step(request, application: Application, step: Step):
     fields = ("cofinancing_amount", "cofinancing_sources")
     form = CofinancingStepForm(
@@ -152,6 +178,7 @@ def _cofinancing_step(request, application: Application, step: Step):
         },
     )
     extra = {"facts": _cofinancing_facts(application)}
+    _show_minimum(form, application, extra["facts"])
     if request.method == "POST":
         return _save_fields(request, application, step, form, fields, extra)
     return _render_step(request, application, step, {"form": form, **extra})
@@ -175,6 +202,7 @@ def _budget_step(request, application: Application, step: Step):
     initial = {grid_field_name(*key): amount_for_input(amount) for key, amount in saved.items()}
     initial.update(revision=application.revision, requested_amount=amount_for_input(application.requested_amount))
     form = BudgetStepForm(request.POST or None, themes=themes, years=years, initial=initial)
+    _show_maximum(form, call)
     refused = None
     if request.method == "POST" and form.is_valid():
         lines, sources = posted_budget_lines(
@@ -275,11 +303,19 @@ def _attachments_step(request, application: Application, step: Step):
         "errors": errors.get("overig", []),
         "attachments": [a for a in attachments if a.requirement_id is None],
     }
+    # The page's one error summary: each refusal linked to the upload box it belongs to.
+    error_items = [{"label": "", "message": top_error, "anchor": "bijlagen-fout"}] if top_error else []
+    for block in [*blocks, other]:
+        label = block["requirement"].name if block["requirement"] else _("Andere bijlage")
+        error_items += [
+            {"label": label, "message": message, "anchor": f"bestand-{block['key']}"} for message in block["errors"]
+        ]
     return _render_step(
         request,
         application,
         step,
         {
+            "error_items": error_items,
             "blocks": blocks,
             "other": other,
             "top_error": top_error,

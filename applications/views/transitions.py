@@ -42,6 +42,7 @@ def _render_confirm(request, application: Application, form, *, title, text, act
             "text": text,
             "action_url": action_url,
             "danger": danger,
+            "error_forms": [form],
         },
     )
 

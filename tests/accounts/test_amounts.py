@@ -56,8 +56,9 @@ def test_ambiguous_or_foreign_input_is_refused_with_how_it_was_read(language, ty
 
 
 def test_a_stored_amount_is_offered_back_in_the_page_notation():
-    assert amount_for_input(D("250000.50"), language="nl") == "250000,50"
-    assert amount_for_input(D("250000.50"), language="en") == "250000.50"
+    assert amount_for_input(D("250000.50"), language="nl") == "250.000,50"
+    assert amount_for_input(D("250000.50"), language="en") == "250,000.50"
+    assert amount_for_input(D("250000.50"), language="nl", grouped=False) == "250000,50"
 
 
 @pytest.mark.parametrize("form_class", ["budget", "cofinancing", "policy"])

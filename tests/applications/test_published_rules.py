@@ -387,7 +387,9 @@ def test_preview_input_is_checked_in_dutch(opened, client):
     )
     assert response.status_code == 400 and "geen gebied met die naam" in response.json()["area"][0]
     page = client.get(f"/regels/{opened.pk}/puntenverkenning/?gemeente={municipality.cbs_code}&score=-3")
-    assert page.status_code == 400 and "De verkenning kon niet worden berekend" in page.content.decode()
+    body = page.content.decode()
+    assert page.status_code == 400 and "nplv-error-summary" in body and 'href="#id_score"' in body
+    assert "<title>Fout: " in body
 
 
 def test_record_version_publishes_nothing_once_the_window_opened(opened):

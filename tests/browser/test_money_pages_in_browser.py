@@ -53,15 +53,16 @@ def test_errors_in_sight_a_percentage_read_right_and_approval_after_its_summary(
     expect(page.get_by_label("Maximum per aanvraag (% van het plafond)")).to_have_value("7,5")
     assert not page.title().startswith("Fout")
 
-    # 3. Approving: the button opens the summary of what becomes final; only its button approves.
+    # 3. Approving: the button opens the summary of what becomes final (with script in a dialog, without it the
+    # confirmation page: tests/browser/test_confirm_dialog_in_browser.py); only its button approves.
     page.goto(f"/verdelingen/{run.pk}/")
     page.get_by_role("button", name="Verdeling goedkeuren").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Verdeling 1 goedkeuren")
-    expect(page.get_by_text("Alle 2 aanvragen krijgen hun besluit")).to_be_visible()
-    expect(page.locator("dd").filter(has_text="€ 300.000,00")).to_have_count(2)  # to divide, and awarded
+    summary = page.get_by_role("dialog", name="Verdeling 1 goedkeuren")
+    expect(summary.get_by_text("Alle 2 aanvragen krijgen hun besluit")).to_be_visible()
+    expect(summary.locator("dd").filter(has_text="€ 300.000,00")).to_have_count(2)  # to divide, and awarded
     check_accessibility(page, context="approval summary")
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.DRAFT
-    page.get_by_role("button", name="Ja, verdeling goedkeuren").click()
+    summary.get_by_role("button", name="Ja, verdeling goedkeuren").click()
     expect(page.get_by_text("is goedgekeurd en definitief")).to_be_visible()
     assert AllocationRun.objects.get(pk=run.pk).status == RunStatus.FINAL
     # Now final: no new computation is offered, and the page says why.

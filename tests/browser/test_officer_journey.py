@@ -91,7 +91,11 @@ def test_officer_applies_leaves_resumes_and_submits(page, officer, call, files):
     page.get_by_label("Ontwikkeling jonge kind, 2028").fill("-5")
     page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_label("Ontwikkeling jonge kind, 2028")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("Het bedrag moet groter zijn dan nul.")).to_be_visible()
+    expect(page.get_by_text("Het bedrag moet groter zijn dan nul.", exact=True)).to_be_visible()  # beside it
+    summary = page.locator("[data-error-summary]")  # and in the page's one error summary, which has focus
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Ontwikkeling jonge kind, 2028: Het bedrag moet groter")).to_be_visible()
+    assert page.title().startswith("Fout: ")
     check_accessibility(page, context="step 3 (budget) with an error")
     page.get_by_label("Ontwikkeling jonge kind, 2028").fill("100.000")
     page.get_by_role("button", name="Opslaan", exact=True).click()
@@ -111,7 +115,10 @@ def test_officer_applies_leaves_resumes_and_submits(page, officer, call, files):
     upload_field = page.get_by_label("Bestand voor 'Plan van aanpak'")
     upload_field.set_input_files(str(files["fake"]))
     page.get_by_role("button", name="Bijlage toevoegen: Plan van aanpak").click()
-    expect(page.get_by_text("Dit bestand is geen geldig PDF-bestand")).to_be_visible()
+    refusal = "Dit bestand is geen geldig PDF-bestand"
+    expect(page.locator(".nplv-attachment .errorlist").get_by_text(refusal)).to_be_visible()  # beside the field
+    summary = page.locator("[data-error-summary]")
+    expect(summary.get_by_role("link", name=f"Plan van aanpak: {refusal}")).to_be_visible()
     check_accessibility(page, context="step 5 (attachments) with a refused upload")
     page.get_by_label("Bestand voor 'Plan van aanpak'").set_input_files(str(files["real"]))
     page.get_by_role("button", name="Bijlage toevoegen: Plan van aanpak").click()

@@ -239,7 +239,7 @@ def test_the_whole_story(browser, live_server, people, officer, call, plan_pdf, 
     page.get_by_role("link", name=f"Verdelen: {call.title}").click()
     anne.check("allocation")
     page.get_by_role("link", name="Verdeelbeleid bekijken").click()
-    expect(page.get_by_label("Maximum per aanvraag (bedrag)")).to_have_value("250000,00")
+    expect(page.get_by_label("Maximum per aanvraag (bedrag)")).to_have_value("250.000,00")
     anne.check("policy, frozen")
     page.get_by_role("link", name="Gepubliceerde regels").click()
     anne.check("published rules")

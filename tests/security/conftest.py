@@ -5,16 +5,21 @@ municipality has a draft; everything the keywords point at belongs to ANOTHER mu
 ministry's own (runs, export jobs, configuration).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
+from allocations.accountability.models import Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.objections.models import ObjectionCase
+from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
 from applications.assessment import services as assessment
@@ -60,6 +65,8 @@ class World:
             "export_jobs": ExportJob.objects.count(),
             "reconsiderations": Reconsideration.objects.count(),
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
+            "instalments": sorted(Instalment.objects.values_list("pk", "status", "paid_on", "cancel_reason")),
+            "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
         }
 
 
@@ -82,7 +89,22 @@ def world(officer, other_officer, reviewer, administrator):
     draft = export_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
     decision = run.decisions.order_by("pk").first()
     letter = Letter.objects.filter(decision=decision).order_by("-version").first()
+    # An objection of the decision's municipality against it, once sent: another municipality's case.
+    Decision.objects.filter(pk=decision.pk).update(sent_at=timezone.now() - datetime.timedelta(days=3))
+    objection = ObjectionCase.objects.create(
+        number=f"{decision.number}-B1",
+        decision=decision,
+        objector=decision.application.municipality,
+        channel="post",
+        received_on=timezone.localdate(),
+        lodged_by=administrator,
+        grounds="Bezwaar.",
+        timely_computed=True,
+    )
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
+    statement = Statement.objects.create(
+        decision=decision, year=run.call.year_from, spent=1, spent_to_date=1, source="portal", entered_by=administrator
+    )
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
     token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
@@ -104,6 +126,16 @@ def world(officer, other_officer, reviewer, administrator):
         on_top=0,
         computed_by=administrator,
     )
+    # An instalment of the decision, ordered, so that its pay date has a payment order to download.
+    instalment = Instalment.objects.create(
+        decision=decision,
+        sequence=1,
+        year=2027,
+        due_on=datetime.date(2027, 4, 12),
+        amount=decision.amount or Decimal("1.00"),
+        reference=f"{decision.number}-T1",
+        status=InstalmentStatus.ORDERED,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -117,9 +149,14 @@ def world(officer, other_officer, reviewer, administrator):
         "run": run.pk,
         "draft_run": draft.pk,
         "letter": letter.pk,
+        "objection": objection.pk,
         "export_job": job.pk,
         "reconsideration": reconsideration.pk,
+        "decision": decision.pk,
+        "statement": statement.pk,
         "token": token.pk,
+        "instalment": instalment.pk,
+        "pay_date": instalment.due_on.isoformat(),
         "cbs_code": other_officer.municipality.cbs_code,
     }
     return World(ids=ids, own={"application": own.pk, "call": own.call_id})

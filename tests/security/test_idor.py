@@ -127,7 +127,43 @@ CASES = {
     "api-run-export-jobs": (MINISTRY, {"pk": "run"}),
     "api-export-job": (MINISTRY, {"pk": "export_job"}),
     "api-export-job-download": (MINISTRY, {"pk": "export_job"}),
+    # allocations: accountability (another municipality's award and its statement)
+    "accountability_decision": (ORG, {"pk": "decision"}),
+    "statement_report": (ORG, {"pk": "statement"}),
     "api-publication": (MINISTRY, {"pk": "run_call", "export_format": "csv"}),
+    # allocations: objections (another municipality's case, and its sent decision)
+    "objection_detail": (ORG, {"pk": "objection"}),
+    "objection_step": (ORG, {"pk": "objection", "step": "intrekken"}),
+    "objection_lodge": (ORG, {"pk": "decided_application"}),
+    "api-objection-detail": (ORG, {"pk": "objection"}),
+    **{
+        f"api-objection-{step}": (ORG, {"pk": "objection"})
+        for step in (
+            "repair",
+            "repair-end",
+            "hearing",
+            "hearing-held",
+            "hearing-waiver",
+            "postponement",
+            "committee",
+            "timeliness",
+            "outcome",
+            "withdrawal",
+        )
+    },
+    # allocations: payments (a pay date is no organisation's object, but its pages and files are the ministry's)
+    "payments_call": (MINISTRY, {"pk": "run_call"}),
+    "payments_pay_date": (MINISTRY, {"on": "pay_date"}),
+    "payments_order": (MINISTRY, {"on": "pay_date"}),
+    "payments_order_download": (MINISTRY, {"on": "pay_date", "export_format": "csv"}),
+    "instalment_paid": (MINISTRY, {"pk": "instalment"}),
+    "instalment_cancel": (MINISTRY, {"pk": "instalment"}),
+    "api-instalment-detail": (ORG, {"pk": "instalment"}),
+    "api-instalment-paid": (MINISTRY, {"pk": "instalment"}),
+    "api-instalment-cancel": (MINISTRY, {"pk": "instalment"}),
+    "api-application-instalments": (ORG, {"pk": "decided_application"}),
+    "api-payment-order-file": (MINISTRY, {"pay_date": "pay_date", "export_format": "csv"}),
+    "api-call-payments": (MINISTRY, {"pk": "run_call"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -207,7 +243,20 @@ def test_officer_of_the_owning_municipality_does_reach_the_objects(world, other_
 
 
 def test_administrator_reaches_the_ministry_objects(world, administrator_client):
-    for name in ("run_detail", "api-allocation-run", "export_job", "api-export-job", "call_assessment", "run_letters"):
+    for name in (
+        "run_detail",
+        "api-allocation-run",
+        "export_job",
+        "api-export-job",
+        "call_assessment",
+        "run_letters",
+        "payments_pay_date",
+        "payments_call",
+        "api-instalment-detail",
+        "api-payment-order-file",
+        "objection_detail",
+        "api-objection-detail",
+    ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})
         assert administrator_client.get(url).status_code == 200, url

@@ -111,6 +111,7 @@ def _render(request, application: Application, *, bound: tuple[str, int, object]
         "missing": max(0, wanted - active_count) if assign_form is not None else 0,
         "stored": getattr(application, "points", None),
         "spread": application.pk in flagged,
+        "error_forms": [bound[2]] if bound else [],  # the form that came back, in the page's one summary
     }
     return render(request, "applications/review/application_assessment.html", context, status=status)
 

@@ -113,6 +113,7 @@ def _render_call_assessment(request, call, *, auto_form: AutoAssignForm | None =
         "pool_size": assessment_selectors.reviewer_pool_size(),
         "auto_form": auto_form or AutoAssignForm(prefix="automatisch", initial={"per_application": wanted}),
         "auto_result": auto_result,
+        "error_forms": [auto_form],
     }
     return render(request, "applications/review/call_assessment.html", context)
 

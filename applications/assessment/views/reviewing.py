@@ -136,6 +136,7 @@ def _render_review(
             "comparison": comparison,
             "conflict_form": conflict_form or ConflictForm(prefix="conflict"),
             "may_declare_conflict": editable,
+            "error_forms": [conflict_form],
         }
     )
     return render(request, "applications/review/review_detail.html", context, status=status)

@@ -124,3 +124,10 @@ def test_reminders_go_once_before_the_deadline_and_once_after_it(awards, officer
         (awards[2].pk, "due_soon"),
         (awards[2].pk, "overdue"),
     }
+
+
+def test_the_spending_box_names_the_award_it_is_checked_against(officer_client, awards):
+    page = officer_client.get(reverse("accountability_decision", args=[awards[1].pk])).content.decode()
+    help_text = page.split(f'id="id_{PREFIX}-spent_helptext">', 1)[1].split("</div>", 1)[0]
+    assert "Alle jaren samen hoogstens het toegekende bedrag, € 120.001,00." in help_text
+    assert f'aria-describedby="id_{PREFIX}-spent_helptext"' in page

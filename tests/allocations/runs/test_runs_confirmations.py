@@ -52,7 +52,8 @@ def test_approving_shows_what_becomes_final_then_approves(draft, administrator, 
     other = start(draft.call, administrator)
     approver = client_for(second_administrator)
     run_page = text(approver.get(reverse("run_detail", args=[draft.pk])))
-    assert f'<form method="get" action="{reverse("run_approve", args=[draft.pk])}">' in run_page
+    # A GET form to the summary (with script it opens in a dialog: tests/browser/test_confirm_dialog_in_browser.py).
+    assert f'<form method="get" action="{reverse("run_approve", args=[draft.pk])}" data-confirm-dialog>' in run_page
 
     summary = approver.get(reverse("run_approve", args=[draft.pk]))
     page = text(summary)

@@ -1,9 +1,7 @@
-"""Allocation policies, runs, their lines and the decisions a final run writes (DESIGN.md §6).
+"""A run: the immutable record of one division of a call's budget, with its snapshot, lines and splits.
 
-A run is an immutable record of one division of a call's budget: the snapshot of every input, its hash,
-the engine's lines with their reasons, and the split of every award over the application's budget lines.
-It is a draft until a second administrator approves it; approval makes it final and creates one
-``Decision`` per application. Money is ``Decimal`` here and integer cents in the engine.
+It is a draft until a second administrator approves it; approval makes it final. A final run never changes:
+its lines and splits refuse every change here, and database triggers refuse them on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,150 +9,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import textlimits
-from accounts.models import Municipality, Network
 from accounts.money import euros
-from accounts.textlimits import limited
 from accounts.workflow import TransitionNotAllowed
+from allocations.runs.models.policies import Method
 from allocations.runs.reasons import describe
 from applications.models import MONEY, Application, Call, Theme
 from applications.models.reviews import POINTS
-
-
-class Method(models.TextChoices):
-    RANKED = "ranked", _("Rangschikking op punten")
-    PRO_RATA = "pro_rata", _("Naar rato")
-    FORMULA = "formula", _("Verdeelsleutel")
-
-
-class RoundingUnit(models.IntegerChoices):
-    CENTS = 1, _("op de cent")
-    EUROS = 100, _("op hele euro's (naar beneden afgerond)")
-
-
-class TieBreak(models.TextChoices):
-    NEED_SCORE = "need_score", _("behoeftescore, daarna loting")
-    LOTTERY = "lottery", _("alleen loting")
-
-
-class FormulaWeight(models.TextChoices):
-    INHABITANTS_X_NEED = "inhabitants_x_need", _("inwoners × behoeftescore")
-    INHABITANTS = "inhabitants", _("inwoners")
-    NEED = "need", _("behoeftescore")
-    TOTAL_POINTS = "total_points", _("totaal aantal punten")
-
-
-class AllocationPolicy(models.Model):
-    """How a call's budget is divided: one per call, edited until a run of it is final."""
-
-    call = models.OneToOneField(
-        Call, on_delete=models.CASCADE, related_name="allocation_policy", verbose_name=_("ronde")
-    )
-    method = models.CharField(_("methode"), max_length=20, choices=Method.choices, default=Method.RANKED)
-    cap_amount = models.DecimalField(
-        _("maximum per aanvraag (bedrag)"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    cap_pct = models.DecimalField(
-        _("maximum per aanvraag (% van het plafond)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    min_points = models.DecimalField(
-        _("minimum aantal punten"),
-        **POINTS,
-        null=True,
-        blank=True,
-        help_text=_("Leeg: het minimum uit de beoordeling van de ronde."),
-    )
-    partial_last = models.BooleanField(
-        _("laatste aanvraag gedeeltelijk honoreren"),
-        default=True,
-        help_text=_("Uit: een aanvraag die niet meer past krijgt niets en de volgende die past komt aan bod."),
-    )
-    unit = models.PositiveIntegerField(_("afronding"), choices=RoundingUnit.choices, default=RoundingUnit.CENTS)
-    tiebreak = models.CharField(
-        _("bij gelijke punten"), max_length=20, choices=TieBreak.choices, default=TieBreak.NEED_SCORE
-    )
-    seed = models.PositiveBigIntegerField(_("lotingszaad"), default=0)
-    reserve = models.DecimalField(_("reserve (voor bezwaren)"), **MONEY, default=0, validators=[MinValueValidator(0)])
-    formula_weight = models.CharField(
-        _("gewicht verdeelsleutel"), max_length=30, choices=FormulaWeight.choices, blank=True
-    )
-    revision = models.PositiveIntegerField(_("versie"), default=1)
-    updated_at = models.DateTimeField(_("laatst gewijzigd"), default=timezone.now)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("verdeelbeleid")
-        verbose_name_plural = _("verdeelbeleid")
-
-    def __str__(self) -> str:
-        return str(_("Verdeelbeleid van {call}")).format(call=self.call)
-
-
-class PolicyPot(models.Model):
-    """A ring-fenced part of the budget (deelplafond); pots are processed in ``order``."""
-
-    policy = models.ForeignKey(AllocationPolicy, on_delete=models.CASCADE, related_name="pots")
-    name = models.CharField(_("naam"), max_length=60)
-    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-    budget = models.DecimalField(_("budget"), **MONEY, validators=[MinValueValidator(0)])
-    network = models.ForeignKey(
-        Network,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("voor leden van"),
-        help_text=_("Leeg: deze pot neemt iedere aanvrager die nog geen pot heeft."),
-    )
-    spill_to = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("restant naar"),
-    )
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("deelplafond")
-        verbose_name_plural = _("deelplafonds")
-        constraints = [models.UniqueConstraint(fields=["policy", "name"], name="unique_pot_name_per_policy")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AreaReservation(models.Model):
-    """A fixed amount reserved for one area (SPUK Kansrijke Wijk): that application's maximum."""
-
-    policy = models.ForeignKey(AllocationPolicy, on_delete=models.CASCADE, related_name="reservations")
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    area_name = models.CharField(_("gebied"), max_length=150, blank=True)
-    amount = models.DecimalField(_("gereserveerd bedrag"), **MONEY, validators=[MinValueValidator(0)])
-
-    class Meta:
-        verbose_name = _("reservering per gebied")
-        verbose_name_plural = _("reserveringen per gebied")
-        constraints = [
-            models.UniqueConstraint(fields=["policy", "municipality", "area_name"], name="unique_reservation_per_area")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.municipality} {self.area_name}".strip()
 
 
 class RunStatus(models.TextChoices):
@@ -175,21 +40,6 @@ class FinalRunChanged(TransitionNotAllowed):
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or str(_("Een definitieve verdeling kan niet meer worden gewijzigd.")))
-
-
-class DecisionChanged(FinalRunChanged):
-    """What a decision decided (its amount, outcome, number, line, run, date or maker) was about to change, or
-    the decision was about to be deleted. A revised decision is a new decision with its own letter."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            str(
-                _(
-                    "Een genomen besluit kan niet worden gewijzigd of verwijderd. Een herzien besluit is een nieuw "
-                    "besluit, met een eigen brief en bezwaartermijn."
-                )
-            )
-        )
 
 
 class FrozenLinesQuerySet(models.QuerySet):
@@ -451,111 +301,3 @@ class LineSplit(models.Model):
         if self.pk and AllocationRun.objects.final().filter(lines=self.line_id).exists():
             raise FinalRunChanged
         super().save(*args, **kwargs)
-
-
-class Outcome(models.TextChoices):
-    AWARDED = "awarded", _("Toegekend")
-    PARTIALLY_AWARDED = "partially_awarded", _("Gedeeltelijk toegekend")
-    REJECTED = "rejected", _("Afgewezen")
-
-
-def outcome_for(*, awarded, requested) -> Outcome:
-    """The outcome an award means against its request (Decimal or cents alike); approval writes it, and
-    verification derives it again from the recomputed line."""
-    if awarded <= 0:
-        return Outcome.REJECTED
-    if awarded < requested:
-        return Outcome.PARTIALLY_AWARDED
-    return Outcome.AWARDED
-
-
-#: What a decision decided; these never change once it is written (the database refuses it too, migration
-#: 0008). ``sent_at`` and later workflow columns still change; ``reason`` keeps its stored text.
-DECISION_FROZEN_FIELDS = ("application", "run", "line", "number", "outcome", "amount", "decided_at", "decided_by")
-
-
-class SentDecisionChanged(TransitionNotAllowed):
-    """A decision whose letter was sent was about to change (HTTP 409): a sent decision stands as it was
-    sent. Changing it is a new decision with its own letter, sending and objection term."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            str(
-                _(
-                    "Deze beschikking is verzonden en kan niet meer worden gewijzigd. Een ander besluit is een "
-                    "nieuw besluit, met een eigen brief, verzending en bezwaartermijn."
-                )
-            )
-        )
-
-
-class DecisionQuerySet(models.QuerySet):
-    """Bulk updates of what a decision decided, and bulk deletes, are refused; setting ``sent_at`` is not,
-    except on a decision that was already sent, which never changes at all."""
-
-    def update(self, **kwargs):
-        if self.filter(sent_at__isnull=False).exists():
-            raise SentDecisionChanged
-        frozen = {name for field in DECISION_FROZEN_FIELDS for name in (field, f"{field}_id")}
-        if frozen.intersection(kwargs) and self.exists():
-            raise DecisionChanged
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self.exists():
-            raise DecisionChanged
-        return super().delete()
-
-
-class Decision(models.Model):
-    """The decision a final run wrote onto one application; its ``number`` is the beschikkingsnummer.
-
-    Written once, at approval: what it decided never changes and it is never deleted (``DECISION_FROZEN_FIELDS``);
-    once its letter is sent (``sent_at``) nothing of it changes (``SentDecisionChanged``).
-    """
-
-    Outcome = Outcome
-
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="decision")
-    run = models.ForeignKey(AllocationRun, on_delete=models.PROTECT, related_name="decisions")
-    line = models.OneToOneField(AllocationLine, on_delete=models.PROTECT, related_name="decision")
-    number = models.CharField(_("beschikkingsnummer"), max_length=40, unique=True)
-    outcome = models.CharField(_("besluit"), max_length=20, choices=Outcome.choices)
-    amount = models.DecimalField(_("toegekend bedrag"), **MONEY)
-    reason = models.TextField(_("motivering"), blank=True, **limited(textlimits.MESSAGE))
-    decided_at = models.DateTimeField(_("besloten op"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
-
-    objects = DecisionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["number"]
-        verbose_name = _("beschikking (besluit)")
-        verbose_name_plural = _("beschikkingen (besluiten)")
-
-    def __str__(self) -> str:
-        return self.number
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            if Decision.objects.filter(pk=self.pk, sent_at__isnull=False).exists():
-                raise SentDecisionChanged
-            self._refuse_change(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise DecisionChanged
-
-    def _refuse_change(self, update_fields) -> None:
-        """A save that would change a frozen field is refused."""
-        fields = [
-            self._meta.get_field(name)
-            for name in DECISION_FROZEN_FIELDS
-            if update_fields is None or name in update_fields or f"{name}_id" in update_fields
-        ]
-        if not fields:
-            return
-        stored = Decision.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
-        if stored is not None and any(stored[f.attname] != f.to_python(getattr(self, f.attname)) for f in fields):
-            raise DecisionChanged

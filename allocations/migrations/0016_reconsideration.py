@@ -38,7 +38,7 @@ def drop_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("allocations", "0013_accountability"),
+        ("allocations", "0015_merge_objections_payments"),
         ("applications", "0006_points_total_in_hundredths"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                     models.DecimalField(decimal_places=2, max_digits=14, verbose_name="eerder uit de reserve"),
                 ),
                 ("sha256", models.CharField(max_length=64, verbose_name="hash van de heroverweging")),
-                ("result", models.JSONField(verbose_name="uitkomst")),
+                ("result", models.JSONField(verbose_name="resultaat van de herberekening")),
                 ("old_amount", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="eerder toegekend")),
                 (
                     "rerun_amount",

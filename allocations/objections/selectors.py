@@ -1,0 +1,91 @@
+"""The queries objection pages and the API read, each a fixed number of queries however many cases there are."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Municipality
+from allocations.letters.deadlines import local_today
+from allocations.objections import deadlines
+from allocations.objections.models import ObjectionCase
+from allocations.runs.models import AllocationLine, Decision
+
+
+def cases_for(user) -> QuerySet[ObjectionCase]:
+    """The cases ``user`` may see (``ObjectionCase.objects.visible_to``), with what a list row reads."""
+    return (
+        ObjectionCase.objects.visible_to(user)
+        .select_related("decision__application__municipality", "decision__application__call", "objector")
+        .order_by("-lodged_at", "-pk")
+    )
+
+
+def visible_case(pk: int, *, viewer) -> ObjectionCase:
+    """One case ``viewer`` may see, for its page and its API; a 404 for any other."""
+    cases = cases_for(viewer).select_related("lodged_by", "decided_by").prefetch_related("invited")
+    return get_object_or_404(cases, pk=pk)
+
+
+def objectable_decision(application, *, viewer) -> Decision | None:
+    """The decision on ``application`` that ``viewer``'s municipality may object to in the portal: sent, and its
+    own. ``None`` for anyone else, so the page shows no button."""
+    if not (getattr(viewer, "is_officer", False) and viewer.municipality_id == application.municipality_id):
+        return None
+    return (
+        Decision.objects.filter(application=application, sent_at__isnull=False)
+        .select_related("application__municipality")
+        .first()
+    )
+
+
+def decision_by_number(number: str, *, viewer) -> Decision | None:
+    """A decision by its number among those ``viewer`` may object to or register an objection against: ministry
+    staff any, an officer their own municipality's. A number outside that is simply unknown."""
+    decisions = Decision.objects.filter(number=(number or "").strip()).select_related("application__municipality")
+    if not getattr(viewer, "is_ministry", False):
+        decisions = decisions.filter(application__municipality_id=getattr(viewer, "municipality_id", None) or 0)
+    return decisions.first()
+
+
+def interested_parties(case: ObjectionCase) -> list[Municipality]:
+    """The competing municipalities of the decision's run whose award could change if the objection succeeds
+    (Awb 7:2; Rb. Midden-Nederland, ECLI:NL:RBMNE:2014:4679): every other municipality with a line taken into
+    the run, in rank order. The objector is invited anyway."""
+    lines = (
+        AllocationLine.objects.filter(run_id=case.decision.run_id, included=True)
+        .exclude(application__municipality_id=case.objector_id)
+        .select_related("application__municipality")
+        .order_by("rank", "application__municipality__name")
+    )
+    seen: dict[int, Municipality] = {}
+    for line in lines:
+        seen.setdefault(line.application.municipality_id, line.application.municipality)
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    case: ObjectionCase
+    kind: str  # "repair" or "decision"
+    deadline: datetime.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+
+def deadline_board(user, *, now: datetime.datetime | None = None) -> list[BoardRow]:
+    """Every open case ``user`` may see with its next deadline and the days left, overdue first, then the
+    nearest deadline first. The deadlines are computed (``deadlines``), never stored, so they sort here."""
+    today = local_today(now)
+    rows = []
+    for case in cases_for(user).open():
+        kind, deadline = case.next_deadline()
+        rows.append(BoardRow(case=case, kind=kind, deadline=deadline, days_left=deadlines.days_left(deadline, today)))
+    rows.sort(key=lambda row: (not row.overdue, row.deadline, row.case.number))
+    return rows
