@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Municipality
 from allocations.letters.deadlines import local_today
 from allocations.objections import deadlines
-from allocations.objections.models import ObjectionCase
+from allocations.objections.models import ObjectionCase, ObjectionQuerySet
 from allocations.runs.models import AllocationLine, Decision
 
 
-def cases_for(user) -> QuerySet[ObjectionCase]:
+def cases_for(user) -> ObjectionQuerySet:
     """The cases ``user`` may see (``ObjectionCase.objects.visible_to``), with what a list row reads."""
     return (
         ObjectionCase.objects.visible_to(user)

@@ -214,6 +214,7 @@ def _lock(case: ObjectionCase, by: User) -> ObjectionCase:
     """The row, locked, and visible to ``by`` (a 404 otherwise)."""
     locked = ObjectionCase.objects.select_for_update().filter(pk=case.pk).first()
     require(locked is not None and can_view_case.test(by, locked), not_found=True)
+    assert locked is not None  # require() stopped otherwise
     return locked
 
 
@@ -260,6 +261,7 @@ def end_repair(
         fields: dict = {"repaired": repaired}
         if repaired:
             _required("on", _("Vul in op welke dag het verzuim is hersteld."), on)
+            assert on is not None and case.repair_requested_on is not None  # required; set with the repair term
             if on < case.repair_requested_on or on > today:
                 raise ValidationError({"on": _("De dag van herstel ligt tussen het verzoek om herstel en vandaag.")})
             fields["repair_ended_on"] = on
@@ -267,6 +269,7 @@ def end_repair(
                 fields["grounds"] = grounds.strip()
                 fields["pro_forma"] = False
         else:
+            assert case.repair_deadline is not None  # a case in repair has its term
             if today <= case.repair_deadline:
                 running = _("De hersteltermijn loopt nog tot en met %(day)s.") % {"day": _long(case.repair_deadline)}
                 raise ValidationError({"repaired": running})

@@ -4,8 +4,10 @@ queries, whatever its length."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -70,8 +72,15 @@ SUMS = {
 }
 
 
-def _sums(row: dict) -> Sums:
-    return Sums(**{key: row.get(key) or (0 if key == "count" else ZERO) for key in SUMS})
+def _sums(row: Mapping[str, Any]) -> Sums:
+    """A row of ``SUMS`` as ``Sums``: a state without instalments sums to None in SQL, here to zero."""
+    return Sums(
+        count=row.get("count") or 0,
+        due=row.get("due") or ZERO,
+        ordered=row.get("ordered") or ZERO,
+        paid=row.get("paid") or ZERO,
+        cancelled=row.get("cancelled") or ZERO,
+    )
 
 
 @dataclass
@@ -151,11 +160,11 @@ class MunicipalityPayments:
 
 def per_municipality(*, call_id: int | None = None) -> list[MunicipalityPayments]:
     """Per municipality (of one call, or of all): its instalments by state (one query)."""
-    rows = Instalment.objects.all()
+    instalments = Instalment.objects.all()
     if call_id is not None:
-        rows = rows.filter(decision__application__call_id=call_id)
+        instalments = instalments.filter(decision__application__call_id=call_id)
     rows = (
-        rows.values("decision__application__municipality__cbs_code", "decision__application__municipality__name")
+        instalments.values("decision__application__municipality__cbs_code", "decision__application__municipality__name")
         .order_by("decision__application__municipality__name")
         .annotate(**SUMS)
     )

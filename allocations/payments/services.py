@@ -160,6 +160,7 @@ def record_paid(
         instalment = Instalment.objects.select_for_update().select_related("decision").get(pk=instalment.pk)
         INSTALMENTS.workflow.check("pay", by, instalment)
         check_paid_on(instalment, paid_on, now=now)
+        assert paid_on is not None  # check_paid_on refuses a missing date
         return INSTALMENTS.move(
             instalment,
             "pay",
