@@ -40,7 +40,8 @@ def pytest_configure(config):
 # side from the start and the many short files fill in at the end, instead of one long file running alone
 # while the other worker idles. Files with a real worker or browser count as long too.
 SLOW_FIRST = (
-    "tests/nplvportal/test_schema_conformance.py",  # 223 s of test time in a whole run (make test, 2 workers)
+    "tests/nplvportal/test_schema_conformance_administrator.py",  # 146 s (CI, 2 workers, a busy machine)
+    "tests/nplvportal/test_schema_conformance.py",  # the other three roles: 190 s
     "tests/allocations/letters/test_letter_demo.py",  # 126 s
     "tests/browser/test_whole_story.py",  # 88 s
     "tests/allocations/runs/test_runs_worker.py",  # 51 s

@@ -115,7 +115,10 @@ def test_sending_shows_the_letters_the_date_the_objection_term_and_the_mail(prep
     with on_send_day():
         admin = client_for(administrator)
         letters_page = text(admin.get(reverse("run_letters", args=[prepared.pk])))
-        assert f'<form method="get" action="{reverse("run_letters_send", args=[prepared.pk])}" data-confirm-dialog>' in letters_page
+        send_form = (
+            f'<form method="get" action="{reverse("run_letters_send", args=[prepared.pk])}" data-confirm-dialog>'
+        )
+        assert send_form in letters_page
         summary = text(admin.get(reverse("run_letters_send", args=[prepared.pk])))
         assert facts(summary) == {
             "Beschikkingen": "3",
