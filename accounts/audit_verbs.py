@@ -99,6 +99,16 @@ SENTENCES: dict[str, Any] = {
         "%(who)s heeft de betaalopdracht van %(pay_date)s gedownload (%(format)s, %(lines)s regels)."
     ),
     "payments.imported": _("%(who)s heeft betaaldatums ingelezen uit het financiële systeem (%(lines)s regels)."),
+    "accountability.recorded": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s vastgelegd."),
+    "accountability.corrected": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s gecorrigeerd."),
+    "accountability.imported": _(
+        "%(who)s heeft SiSa-cijfers geïmporteerd uit %(file)s (%(statements)s verantwoordingen)."
+    ),
+    "accountability.import_refused": _(
+        "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
+    ),
+    "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "accountability.reminded": _("Herinnering verstuurd over de verantwoording over %(year)s van %(decision)s."),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

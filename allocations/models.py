@@ -1,5 +1,6 @@
 """The models of the money half, defined per room (runs, letters, exports, payments) and gathered here for Django."""
 
+from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
@@ -29,6 +30,7 @@ __all__ = [
     "Decision",
     "ExportJob",
     "FormulaWeight",
+    "ImportBatch",
     "Instalment",
     "InstalmentStatus",
     "JobStatus",
@@ -41,8 +43,10 @@ __all__ = [
     "Outcome",
     "PaidSource",
     "PolicyPot",
+    "Reminder",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Statement",
     "TieBreak",
 ]

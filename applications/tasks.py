@@ -2,9 +2,11 @@
 
 import datetime
 import logging
+from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
 from django.db.models import F
 
 from applications import documents
@@ -45,4 +47,20 @@ def sweep_submission_copies() -> int:
     pending = documents.missing_copies(max_failures=documents.COPY_MAX_FAILURES)
     for application_id, submitted_at in pending:
         store_submission_copy.delay(application_id, submitted_at.isoformat())
+    return len(pending)
+
+
+def queue_missing_copies() -> int:
+    """Queue, once the transaction commits, the copy of every submitted application that has none of its last
+    submission, whenever it was submitted.
+
+    For applications written in bulk rather than submitted through ``services.submit_application`` (the demo's
+    reviewed applications, ready to divide), which nothing else queues: the sweeper only runs beside a worker
+    with beat, and the embedded default has none, so their pages would say "wordt gemaakt" for ever. The task
+    is idempotent, so a copy already on its way is not made twice."""
+    pending = documents.missing_copies(max_failures=documents.COPY_MAX_FAILURES, older_than=datetime.timedelta(0))
+    for application_id, submitted_at in pending:
+        transaction.on_commit(
+            partial(store_submission_copy.delay, application_id, submitted_at.isoformat()), robust=True
+        )
     return len(pending)

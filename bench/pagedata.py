@@ -79,6 +79,7 @@ class PageData:
     open_assignment: int  # one of the reviewer's assignments with a draft review: the review page
     provisional_application: int  # in review, no stored points yet: the provisional points page
     reviewed_application: int  # reviewed, with stored points
+    spuk_call: int  # the demo's SPUK call with its 20 area reservations: the policy page of issue 18
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -370,6 +371,9 @@ def generate(
         points.store(application, review_count=2)
     step("stored points")
 
+    spuk = _spuk_call(administrator, staff[1:3])
+    step("the SPUK call with its 20 reservations")
+
     reviewer = staff[0]
     # A review in progress (a draft, or else one not begun): the page a reviewer works on.
     mine = ReviewAssignment.objects.filter(reviewer=reviewer, active=True).order_by("pk")
@@ -396,8 +400,27 @@ def generate(
         open_assignment=open_assignment,
         provisional_application=next(a.pk for a in rows if a.status == Status.IN_REVIEW),
         reviewed_application=next(a.pk for a in rows if a.status == Status.REVIEWED),
+        spuk_call=spuk.pk,
         counts=counts,
     )
+
+
+def _spuk_call(administrator: User, reviewers: list[User]) -> Call:
+    """The demo's SPUK Kansrijke Wijk call, built by the demo's own code: its policy page, with a reservation for
+    each of the 20 NPLV focus areas, is the largest form of the portal. Its 20 applications go to reviewers other
+    than the one whose queue is measured."""
+    from allocations.runs.demo import seed_spuk_call
+    from applications.demo import SPUK_THEMES
+
+    scheme = Scheme.objects.create(
+        code="bench-spuk-kansrijke-wijk",
+        name="SPUK Kansrijke Wijk 2026–2028 (bench)",
+        kind=Scheme.Kind.SPECIFIC_GRANT,
+        legal_basis="Artikel 17 van de Financiële-verhoudingswet (benchmarkgegevens).",
+    )
+    Theme.objects.bulk_create(Theme(scheme=scheme, name=name, order=n) for n, name in enumerate(SPUK_THEMES, start=1))
+    networks = {network.code: network for network in Network.objects.all()}
+    return seed_spuk_call(scheme=scheme, by=administrator, reviewers=reviewers, networks=networks)
 
 
 def session_for(user: User) -> str:

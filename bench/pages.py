@@ -11,6 +11,10 @@ the sequential requests from this process. The database is dropped and the serve
 Only 127.0.0.1 is contacted; every loop is bounded by a count and a time budget.
 
 To measure one more page, add one line to ``PAGES``: its name, the role that opens it and its URL.
+
+The SPUK policy page (issue 18: 433 KB and 1,8 s before its reservations became a table) has two figures of
+its own: its size in KB (target under 100 KB; the application list's size as the floor) and its p95 as a
+multiple of the application list's (target within 3x).
 """
 
 from __future__ import annotations
@@ -66,7 +70,12 @@ PAGES = [
     Page("provisional_points", "administrator", lambda d: _reverse("application_points", d.provisional_application)),
     Page("reviewer_queue", "reviewer", lambda d: _reverse("review_queue")),
     Page("application_list", "administrator", lambda d: _reverse("application_list")),
+    Page("spuk_policy", "administrator", lambda d: _reverse("allocation_policy", d.spuk_call)),
 ]
+# The SPUK policy page beside the application list: its size and its p95 as a multiple of the list's.
+SPUK_PAGE, SPUK_BASE = "spuk_policy", "application_list"
+SPUK_KB_TARGET = 100.0
+SPUK_VS_LIST_TARGET = 3.0
 FLOOR = Page("floor", "administrator", lambda d: _reverse("health"))
 
 
@@ -145,14 +154,20 @@ def _free_port() -> int:
 
 def fetch(port: int, path: str, cookie: str, *, timeout: float = REQUEST_TIMEOUT) -> tuple[int, float]:
     """One GET on 127.0.0.1 (a new connection, as gunicorn's sync workers close each one): status, seconds."""
+    status, seconds, _size = fetch_sized(port, path, cookie, timeout=timeout)
+    return status, seconds
+
+
+def fetch_sized(port: int, path: str, cookie: str, *, timeout: float = REQUEST_TIMEOUT) -> tuple[int, float, int]:
+    """``fetch``, with the size of the body in bytes (as served: gunicorn here does not compress)."""
     accept = "application/json" if path.startswith("/api/") else "text/html"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         start = time.perf_counter()
         connection.request("GET", path, headers={"Cookie": cookie, "Accept": accept})
         response = connection.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - start
+        body = response.read()
+        return response.status, time.perf_counter() - start, len(body)
     finally:
         connection.close()
 
@@ -174,6 +189,14 @@ def _report(name: str, url: str, times: list[float]) -> float:
     median = sorted(times)[len(times) // 2] * 1000
     print(f"pages: {name} {url}: p95 {milliseconds:.1f} ms over {len(times)} requests (median {median:.1f} ms)")
     return milliseconds
+
+
+def _size_kb(port: int, page: dict) -> float:
+    status, _seconds, size = fetch_sized(port, page["url"], page["cookie"])
+    if status != 200:
+        raise RuntimeError(f"{page['name']}: GET {page['url']} answered {status}, not 200")
+    print(f"pages: {page['name']} {page['url']}: {size} bytes", flush=True)
+    return size / 1024
 
 
 def _measure(port: int, plan: dict, log: Path) -> dict[str, float]:
@@ -256,6 +279,9 @@ def run(*, applications: int = APPLICATIONS) -> None:
             server = _start_server(env, port, log)
             _wait_until_ready(server, port, plan["floor"]["cookie"], log)
             results = _measure(port, plan, log)
+            sizes = {
+                page["name"]: _size_kb(port, page) for page in plan["pages"] if page["name"] in (SPUK_PAGE, SPUK_BASE)
+            }
         finally:
             if server is not None:
                 _stop_server(server)
@@ -267,6 +293,20 @@ def run(*, applications: int = APPLICATIONS) -> None:
     for name, milliseconds in results.items():
         emit(f"page_{name}_p95", milliseconds, "ms", target=FLOOR_TARGET * floor, floor=floor)
         emit(f"page_{name}_vs_floor", milliseconds / floor, "x", target=FLOOR_TARGET, floor=1)
+    emit_spuk(results, sizes)
+
+
+def emit_spuk(results: dict[str, float], sizes: dict[str, float]) -> None:
+    """The SPUK policy page's own figures: its size (the application list's as the floor) and its p95 as a
+    multiple of the application list's, measured in the same run on the same server."""
+    emit(f"page_{SPUK_PAGE}_kb", sizes[SPUK_PAGE], "KB", target=SPUK_KB_TARGET, floor=sizes[SPUK_BASE])
+    emit(
+        f"page_{SPUK_PAGE}_vs_{SPUK_BASE}",
+        results[SPUK_PAGE] / results[SPUK_BASE],
+        "x",
+        target=SPUK_VS_LIST_TARGET,
+        floor=1,
+    )
 
 
 def prepare(plan_path: Path, applications: int = APPLICATIONS) -> dict:

@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
+from allocations.accountability import api as accountability_api
 from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
 from allocations.payments import api as payments_api
@@ -23,6 +24,7 @@ urlpatterns = [
     *letters_api.urlpatterns,
     *exports_api.urlpatterns,
     *payments_api.urlpatterns,
+    *accountability_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,
 ]

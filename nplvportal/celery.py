@@ -10,4 +10,4 @@ app = Celery("nplvportal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # The money half keeps its tasks per room (allocations/<room>/tasks.py), below the one Django app.
-app.autodiscover_tasks(["allocations.runs", "allocations.letters", "allocations.exports"])
+app.autodiscover_tasks(["allocations.runs", "allocations.letters", "allocations.exports", "allocations.accountability"])

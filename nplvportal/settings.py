@@ -155,6 +155,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
     # Export jobs whose message was lost or whose worker died are built again.
     "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 60.0},
+    # Municipalities are reminded of accountability due within 30 days and of what is overdue, once each.
+    "accountability-reminders": {
+        "task": "allocations.accountability.tasks.send_accountability_reminders",
+        "schedule": 6 * 3600.0,
+    },
 }
 # --- Leased jobs (allocations/jobs.py): allocation runs, letter jobs, export jobs ----------------------
 # The database row is the queue. A worker claims a job with a lease and renews it while it works; a job

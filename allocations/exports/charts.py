@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -29,6 +29,9 @@ MARKERS = ["circle", "square", "diamond", "triangle", "circle"]
 TEXT = "#1a1a1a"
 GRID = "#c8c8c8"
 FONT = 'font-family="RijksoverheidSansWebText, Verdana, Arial, sans-serif"'
+# Every text inherits this size. The SVG is as wide as its viewBox and the page draws it at that size
+# (static/css/charts.css), so one unit is one CSS pixel and the text reads at 12 px.
+FONT_SIZE = 12
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def _plain(value: Number) -> str:
 
 
 def nice_ceiling(value: float) -> float:
-    """The next round number at or above ``value`` (1, 2, 2.5 or 5 times a power of ten), for an axis."""
+    """The next round number at or above ``value`` (1, 2, 2.5 or 5 times a power of ten)."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
@@ -74,8 +77,56 @@ def nice_ceiling(value: float) -> float:
     return 10 * power  # pragma: no cover - the loop always returns
 
 
-def _ticks(top: float, count: int = 5) -> list[float]:
-    return [top * i / count for i in range(count + 1)]
+@dataclass(frozen=True)
+class Axis:
+    """An axis from ``low`` to ``high`` in round steps: every value lies inside, and ``high`` is less than
+    one step above the largest (scores of 58–101 read 50–110, not 0–200)."""
+
+    low: float
+    high: float
+    step: float
+
+    @property
+    def span(self) -> float:
+        return self.high - self.low
+
+    @property
+    def ticks(self) -> list[float]:
+        count = round(self.span / self.step)
+        return [_tidy(self.low + i * self.step) for i in range(count + 1)]
+
+    def position(self, value: Number, length: float) -> float:
+        """Where ``value`` falls along an axis drawn ``length`` units long."""
+        return (float(value) - self.low) / self.span * length
+
+
+def _tidy(value: float) -> float:
+    """Drop the binary noise of repeated steps (0.30000000000000004), keeping integers exact."""
+    return float(f"{value:.10g}")
+
+
+def nice_axis(values: Sequence[Number], *, from_zero: bool = False, ticks: int = 5) -> Axis:
+    """A round axis around ``values`` in about ``ticks`` steps.
+
+    Bars always start at zero (``from_zero``), as their length is the value. Points and lines start at zero
+    too when the smallest value is at most half the largest, and otherwise at the round number below the
+    smallest, so that a narrow band of high scores fills the plot instead of its top half.
+    """
+    numbers = [float(v) for v in values]
+    low, high = (min(numbers), max(numbers)) if numbers else (0.0, 0.0)
+    if from_zero or (low >= 0 and low <= high / 2) or low == high:
+        low = min(low, 0.0)
+        high = max(high, 0.0)
+    if high <= 0 and (from_zero or high >= low / 2):
+        high = 0.0
+    if low == high:
+        return Axis(0.0, 1.0, 0.2)
+    step = nice_ceiling((high - low) / ticks)
+    # In decimals, so that 1.1 / 0.1 is 11 and not 11.000000000000002 (which would add a whole step).
+    exact_step = Decimal(repr(step))
+    bottom = (Decimal(repr(low)) / exact_step).to_integral_value(ROUND_FLOOR) * exact_step
+    top = (Decimal(repr(high)) / exact_step).to_integral_value(ROUND_CEILING) * exact_step
+    return Axis(float(bottom), float(top), step)
 
 
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
@@ -83,7 +134,7 @@ def _open(chart_id: str, title: str, description: str, width: int, height: int) 
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="nplv-chart__svg" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
-        f'aria-details="{chart_id}-table" preserveAspectRatio="xMinYMin meet" {FONT} font-size="12">',
+        f'aria-details="{chart_id}-table" preserveAspectRatio="xMinYMin meet" {FONT} font-size="{FONT_SIZE}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
@@ -128,7 +179,7 @@ def _legend(names: Sequence[str], x: float, y: float, *, lines: bool = False) ->
             )
         parts.append(_marker(MARKERS[i % len(MARKERS)], x + 9, y - 4, colour) + "/>")
         parts.append(f'<text x="{x + 24:.1f}" y="{y:.1f}" fill="{TEXT}">{escape(name)}</text>')
-        x += 34 + 7 * len(name)
+        x += 34 + 8 * len(name)  # room for a 12-unit Verdana glyph
     parts.append("</g>")
     return parts
 
@@ -180,19 +231,18 @@ def grouped_bar_chart(
     group = bar * len(series) + gap
     plot_width = width - label_width - right
     height = top + group * max(len(categories), 1) + 28
-    values = [float(v) for _, row in series for v in row]
-    scale_top = nice_ceiling(max([0.0, *values]))
+    axis = nice_axis([v for _, row in series for v in row], from_zero=True)
     parts = _open(chart_id, title, description, width, height)
     if legend:
         parts += _legend([name for name, _ in series], label_width, 18)
     plot_bottom = top + group * max(len(categories), 1)
-    for tick in _ticks(scale_top):
-        x = label_width + tick / scale_top * plot_width
+    for tick in axis.ticks:
+        x = label_width + axis.position(tick, plot_width)
         parts.append(
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{plot_bottom}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{x:.1f}" y="{plot_bottom + 16}" text-anchor="middle" fill="{TEXT}" font-size="11">'
+            f'<text x="{x:.1f}" y="{plot_bottom + 16}" text-anchor="middle" fill="{TEXT}">'
             f"{escape((format_tick or format_value)(tick))}</text>"
         )
     for c, label in enumerate(categories):
@@ -203,7 +253,7 @@ def grouped_bar_chart(
         )
         for s, (name, row) in enumerate(series):
             value = float(row[c])
-            bar_width = max(value, 0.0) / scale_top * plot_width
+            bar_width = axis.position(max(value, 0.0), plot_width)
             y = y0 + s * bar
             colour = PALETTE[s % len(PALETTE)]
             parts.append(
@@ -213,7 +263,7 @@ def grouped_bar_chart(
             )
             parts.append(
                 f'<text x="{label_width + bar_width + 4:.1f}" y="{y + (bar - 3) / 2:.1f}" '
-                f'dominant-baseline="middle" fill="{TEXT}" font-size="11">{escape(format_value(row[c]))}</text>'
+                f'dominant-baseline="middle" fill="{TEXT}">{escape(format_value(row[c]))}</text>'
             )
     table = Table(
         caption=title,
@@ -243,10 +293,10 @@ def scatter_chart(
     chart_id = _clean_id(chart_id)
     left, right, top, bottom = 96, 24, 16, 48
     plot_w, plot_h = width - left - right, height - top - bottom
-    x_top = nice_ceiling(max([0.0, *[float(x) for _, x, _ in points]]))
-    y_top = nice_ceiling(max([0.0, *[float(y) for _, _, y in points]]))
+    x_axis = nice_axis([x for _, x, _ in points])
+    y_axis = nice_axis([y for _, _, y in points], from_zero=True)
     parts = _open(chart_id, title, description, width, height)
-    parts += _axes(left, top, plot_w, plot_h, x_top, y_top, format_x, format_y_tick or format_y)
+    parts += _axes(left, top, plot_w, plot_h, x_axis, y_axis, format_x, format_y_tick or format_y)
     parts.append(
         f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" text-anchor="middle" fill="{TEXT}">'
         f"{escape(x_header)}</text>"
@@ -256,8 +306,8 @@ def scatter_chart(
         f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(y_header)}</text>'
     )
     for label, x, y in points:
-        cx = left + float(x) / x_top * plot_w
-        cy = top + plot_h - float(y) / y_top * plot_h
+        cx = left + x_axis.position(x, plot_w)
+        cy = top + plot_h - y_axis.position(y, plot_h)
         parts.append(
             f'<circle class="nplv-chart__point" cx="{cx:.2f}" cy="{cy:.2f}" r="5" fill="{PALETTE[0]}" '
             f'fill-opacity="0.75" stroke="#fff" stroke-width="1">'
@@ -289,24 +339,23 @@ def line_chart(
     ``format_tick`` formats the axis labels, which are round numbers and need fewer decimals.
     """
     chart_id = _clean_id(chart_id)
-    left, right, top, bottom = 44, 12, 30, 24
+    left, right, top, bottom = 56, 12, 30, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = sorted({x for _, pts in series for x, _ in pts})
     x_min, x_max = (xs[0], xs[-1]) if xs else (0, 1)
     span = max(x_max - x_min, 1)
-    y_top = nice_ceiling(max([0.0, *[float(y) for _, pts in series for _, y in pts]]))
+    y_axis = nice_axis([y for _, pts in series for _, y in pts], from_zero=True)
     parts = _open(chart_id, title, description, width, height)
     parts += _legend([name for name, _ in series], left, 14, lines=True)
-    parts += _axes(left, top, plot_w, plot_h, None, y_top, None, format_tick or format_value)
+    parts += _axes(left, top, plot_w, plot_h, None, y_axis, None, format_tick or format_value)
     for x in xs:
         px = left + (x - x_min) / span * plot_w
-        parts.append(
-            f'<text x="{px:.1f}" y="{top + plot_h + 15}" text-anchor="middle" fill="{TEXT}" font-size="10">{x}</text>'
-        )
+        parts.append(f'<text x="{px:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="{TEXT}">{x}</text>')
     for s, (name, pts) in enumerate(series):
         colour, dash = PALETTE[s % len(PALETTE)], DASHES[s % len(DASHES)]
         coords = [
-            (left + (x - x_min) / span * plot_w, top + plot_h - float(y) / y_top * plot_h, x, y) for x, y in sorted(pts)
+            (left + (x - x_min) / span * plot_w, top + plot_h - y_axis.position(y, plot_h), x, y)
+            for x, y in sorted(pts)
         ]
         path = " ".join(f"{'M' if i == 0 else 'L'}{cx:.2f},{cy:.2f}" for i, (cx, cy, _, _) in enumerate(coords))
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
@@ -337,31 +386,29 @@ def _axes(
     top: float,
     plot_w: float,
     plot_h: float,
-    x_top: float | None,
-    y_top: float,
+    x_axis: Axis | None,
+    y_axis: Axis,
     format_x: Formatter | None,
     format_y: Formatter,
-    *,
-    ticks: int = 5,
 ) -> list[str]:
     parts = []
-    for tick in _ticks(y_top, ticks):
-        y = top + plot_h - tick / y_top * plot_h
+    for tick in y_axis.ticks:
+        y = top + plot_h - y_axis.position(tick, plot_h)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(
-            f'<text x="{left - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle" fill="{TEXT}" '
-            f'font-size="10">{escape(format_y(tick))}</text>'
+            f'<text x="{left - 6}" y="{y:.1f}" text-anchor="end" dominant-baseline="middle" fill="{TEXT}">'
+            f"{escape(format_y(tick))}</text>"
         )
-    if x_top is not None and format_x is not None:
-        for tick in _ticks(x_top, ticks):
-            x = left + tick / x_top * plot_w
+    if x_axis is not None and format_x is not None:
+        for tick in x_axis.ticks:
+            x = left + x_axis.position(tick, plot_w)
             parts.append(
                 f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="{GRID}" stroke-width="1"/>'
             )
             parts.append(
-                f'<text x="{x:.1f}" y="{top + plot_h + 15}" text-anchor="middle" fill="{TEXT}" font-size="10">'
+                f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="{TEXT}">'
                 f"{escape(format_x(tick))}</text>"
             )
     parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{TEXT}"/>')

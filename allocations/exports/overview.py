@@ -162,6 +162,12 @@ class Portfolio:
     per_network_year: dict[str, dict[int, Decimal]]  # network label -> year -> awarded
     total: Decimal
 
+    @property
+    def network_sum(self) -> Decimal:
+        """The networks' totals added up: more than ``total`` when a municipality is in more than one network,
+        as its award counts in each of them (the page says so)."""
+        return sum((amount for by_year in self.per_network_year.values() for amount in by_year.values()), ZERO)
+
 
 def portfolio(*, network: str = "", year: int | None = None) -> Portfolio:
     """Every decision with money, per municipality, across calls and years (the year the decision was taken).

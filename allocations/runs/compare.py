@@ -6,11 +6,14 @@ memberships of those municipalities.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.money import euros
 from accounts.networks import NETWORK_ORDER, NO_NETWORK, groups, label
@@ -187,6 +190,127 @@ def compare(run_a: AllocationRun, run_b: AllocationRun) -> Comparison:
         key=lambda r: (-abs(r.difference), r.b.rank if r.b and r.b.rank else 10**9, r.label, r.reference),
     )
     return result
+
+
+# ---------------------------------------------------------------- sorting the lines, by the reader's choice
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One way to order the lines: the value of ``?sorteer=`` (``-`` in front for descending), the column
+    whose header carries its link, and the value a line is ordered by (None: the line goes last)."""
+
+    name: str
+    label: Promise
+    column: str
+    value: Callable[[LineRow], object]
+    descending_first: bool = False
+
+
+def _side(side: str, attribute: str) -> Callable[[LineRow], object]:
+    def value(line: LineRow) -> object:
+        found = getattr(line, side)
+        return getattr(found, attribute) if found is not None else None
+
+    return value
+
+
+SORT_KEYS = {
+    key.name: key
+    for key in (
+        SortKey("gemeente", gettext_lazy("Aanvraag"), "application", lambda line: line.label.casefold()),
+        SortKey("aangevraagd", gettext_lazy("Aangevraagd"), "requested", lambda line: line.requested, True),
+        SortKey("rang-a", gettext_lazy("rang"), "a", _side("a", "rank")),
+        SortKey("punten-a", gettext_lazy("punten"), "a", _side("a", "points"), True),
+        SortKey("bedrag-a", gettext_lazy("bedrag"), "a", _side("a", "awarded"), True),
+        SortKey("reden-a", gettext_lazy("reden"), "a", _side("a", "reason")),
+        SortKey("rang-b", gettext_lazy("rang"), "b", _side("b", "rank")),
+        SortKey("punten-b", gettext_lazy("punten"), "b", _side("b", "points"), True),
+        SortKey("bedrag-b", gettext_lazy("bedrag"), "b", _side("b", "awarded"), True),
+        SortKey("reden-b", gettext_lazy("reden"), "b", _side("b", "reason")),
+        SortKey("verschil", gettext_lazy("Verschil (B − A)"), "difference", lambda line: line.difference, True),
+    )
+}
+SORT_COLUMNS = ("application", "requested", "a", "b", "difference")
+
+
+@dataclass(frozen=True)
+class SortLink:
+    label: str
+    param: str  # the value of ?sorteer= that the link asks for
+    direction: str | None  # "ascending" or "descending" where this is the order now shown
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The order the lines are shown in. ``key`` None is the default: the largest change, either way, first."""
+
+    key: SortKey | None = None
+    descending: bool = False
+
+    @classmethod
+    def parse(cls, value: str | None) -> Sorting:
+        """Whatever the address says: an unknown value is the default order, never an error."""
+        value = (value or "").strip()
+        key = SORT_KEYS.get(value.removeprefix("-"))
+        return cls(key, value.startswith("-")) if key else cls()
+
+    @property
+    def param(self) -> str:
+        return "" if self.key is None else ("-" if self.descending else "") + self.key.name
+
+    @property
+    def direction(self) -> str:
+        return "descending" if self.descending else "ascending"
+
+    def aria_sort(self, column: str) -> str | None:
+        """The ``aria-sort`` of a column header: the sorted column says which way; the default order, by the
+        size of the difference, is "other" on the difference column."""
+        if self.key is None:
+            return "other" if column == "difference" else None
+        return self.direction if self.key.column == column else None
+
+    def links(self, column: str) -> list[SortLink]:
+        """The header links of a column: the sorted one turns the order round, the others sort their way."""
+        result = []
+        for key in SORT_KEYS.values():
+            if key.column != column:
+                continue
+            if key == self.key:
+                descending, direction = not self.descending, self.direction
+            else:
+                descending, direction = key.descending_first, None
+            result.append(SortLink(str(key.label), ("-" if descending else "") + key.name, direction))
+        return result
+
+    @property
+    def description(self) -> str:
+        """The order in words, for the table's caption ("punten in B, aflopend")."""
+        if self.key is None:
+            return ""
+        what = str(self.key.label)
+        if self.key.column in ("a", "b"):
+            what = _("%(what)s in %(side)s") % {"what": what, "side": self.key.column.upper()}
+        return _("%(what)s, %(direction)s") % {
+            "what": what,
+            "direction": _("aflopend") if self.descending else _("oplopend"),
+        }
+
+    @property
+    def columns(self) -> dict[str, tuple[str | None, list[SortLink]]]:
+        """Per column its ``aria-sort`` and its links, as the template reads them."""
+        return {column: (self.aria_sort(column), self.links(column)) for column in SORT_COLUMNS}
+
+    def apply(self, lines: list[LineRow]) -> list[LineRow]:
+        """The lines in this order; lines without the value (no rank, not in a run) last either way, and
+        equal values by name."""
+        if self.key is None:
+            return list(lines)
+        by_name = sorted(lines, key=lambda line: (line.label.casefold(), line.reference))
+        key = self.key
+        present = [line for line in by_name if key.value(line) is not None]
+        missing = [line for line in by_name if key.value(line) is None]
+        return sorted(present, key=key.value, reverse=self.descending) + missing
 
 
 def _add(row: Row, side: str, amount: Decimal) -> None:

@@ -251,47 +251,7 @@ def seed_allocation_calls() -> list[Call]:
     calls.append(call)
 
     # 2. SPUK Kansrijke Wijk 2026–2028: a reservation for each of the 20 NPLV focus areas, themes × years.
-    call, fresh = _call(
-        "spuk-kansrijke-wijk-2026-2028",
-        spuk,
-        title="SPUK Kansrijke Wijk 2026–2028",
-        budget=Decimal("133000000.00"),
-        year_from=2026,
-        year_to=2028,
-        prefix="SPUK26",
-        multiple_per_municipality=True,
-        description="Klaar om te verdelen (demo).",
-    )
-    if fresh:
-        call.eligible_networks.set([networks[Network.NPLV]])
-        _assessment(
-            call,
-            bonus_rules=[
-                {
-                    "kind": "network",
-                    "network": networks[Network.NPLV],
-                    "label": "NPLV-focusgebied",
-                    "points": Decimal("5"),
-                }
-            ],
-        )
-        areas = _members(Network.NPLV, with_area=True)
-        reserved = {m.area_name: _amount(m.area_name, 4_500_000, 7_500_000) for m in areas}
-        entries = [
-            (m.municipality, m.area_name, reserved[m.area_name] + _amount(m.area_name + "+", 0, 1_000_000))
-            for m in areas
-        ]
-        _publish(
-            call,
-            by=by,
-            policy={
-                "values": {"method": "ranked"},
-                "pots": [],
-                "reservations": [ReservationInput(m.municipality, reserved[m.area_name], m.area_name) for m in areas],
-            },
-        )
-        _applications(call, entries, by=by, reviewers=reviewers)
-    calls.append(call)
+    calls.append(seed_spuk_call(scheme=spuk, by=by, reviewers=reviewers, networks=networks))
 
     # 3. A Volkshuisvestingsfonds-style tender: ranked, a minimum score, +5 "not funded before" only with a
     # sufficient score, at most 10% of the ceiling per application.
@@ -334,3 +294,49 @@ def seed_allocation_calls() -> list[Call]:
         _applications(call, entries, by=by, reviewers=reviewers)
     calls.append(call)
     return calls
+
+
+def seed_spuk_call(*, scheme: Scheme, by: User, reviewers: list[User], networks: dict[str, Network]) -> Call:
+    """SPUK Kansrijke Wijk 2026–2028, closed and ready to divide: a reservation for each of the 20 NPLV focus
+    areas and an application from each. Also the page benchmark's SPUK policy page (bench/pagedata.py)."""
+    call, fresh = _call(
+        "spuk-kansrijke-wijk-2026-2028",
+        scheme,
+        title="SPUK Kansrijke Wijk 2026–2028",
+        budget=Decimal("133000000.00"),
+        year_from=2026,
+        year_to=2028,
+        prefix="SPUK26",
+        multiple_per_municipality=True,
+        description="Klaar om te verdelen (demo).",
+    )
+    if fresh:
+        call.eligible_networks.set([networks[Network.NPLV]])
+        _assessment(
+            call,
+            bonus_rules=[
+                {
+                    "kind": "network",
+                    "network": networks[Network.NPLV],
+                    "label": "NPLV-focusgebied",
+                    "points": Decimal("5"),
+                }
+            ],
+        )
+        areas = _members(Network.NPLV, with_area=True)
+        reserved = {m.area_name: _amount(m.area_name, 4_500_000, 7_500_000) for m in areas}
+        entries = [
+            (m.municipality, m.area_name, reserved[m.area_name] + _amount(m.area_name + "+", 0, 1_000_000))
+            for m in areas
+        ]
+        _publish(
+            call,
+            by=by,
+            policy={
+                "values": {"method": "ranked"},
+                "pots": [],
+                "reservations": [ReservationInput(m.municipality, reserved[m.area_name], m.area_name) for m in areas],
+            },
+        )
+        _applications(call, entries, by=by, reviewers=reviewers)
+    return call

@@ -383,10 +383,12 @@ def run_compare(request, pk: int):
     except ValueError:
         run_a = run_b = None
     comparison = chart = None
+    sorting = compare.Sorting.parse(request.GET.get("sorteer"))
     same_run = run_a is not None and run_a == run_b
     if run_a and run_b and not same_run:
         run_a, run_b = compare.in_order(run_a, run_b)  # earlier first, whatever the link: B − A is later − earlier
         comparison = compare.compare(run_a, run_b)
+        comparison.lines = sorting.apply(comparison.lines)
         chart = compare.chart_svg(comparison, table_id="vergelijking-gemeenten")
     has_final = any(run.is_final for run in runs)
     for run in runs:
@@ -403,5 +405,6 @@ def run_compare(request, pk: int):
             "run_a": run_a,
             "run_b": run_b,
             "same_run": same_run,
+            "sorting": sorting,
         },
     )

@@ -16,7 +16,8 @@ from accounts.workflow import TransitionNotAllowed
 from allocations.letters.models import Decision, LetterBatch
 from allocations.runs import services as run_services
 from allocations.runs.models import AllocationRun
-from tests.allocations.letters.batch import SEND_DAY, make_run, on_send_day, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, on_send_day, prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_a_run_still_being_computed_is_a_409_naming_that_run_in_the_requests_lan
 
 
 def test_a_batch_not_ready_to_send_is_a_409_with_what_stands_in_the_way(administrator):
-    run = make_run(count=2, by=administrator, prefix="C")
+    run = letter_run(count=2, by=administrator, prefix="C")
     prepare(run)  # the letters are queued on commit: none is made yet
     with on_send_day(SEND_DAY):
         response = _api(administrator).post(f"/api/v1/allocation-runs/{run.pk}/letters/send/")
@@ -64,7 +65,7 @@ def test_a_batch_not_ready_to_send_is_a_409_with_what_stands_in_the_way(administ
 
 
 def test_the_letters_page_shows_the_same_conflict_as_an_error(administrator):
-    run = make_run(count=2, by=administrator, prefix="D")
+    run = letter_run(count=2, by=administrator, prefix="D")
     prepare(run)
     with on_send_day(SEND_DAY):
         browser = Client()

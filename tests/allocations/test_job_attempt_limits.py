@@ -22,8 +22,8 @@ from allocations.runs import execution as run_execution
 from allocations.runs import services as run_services
 from allocations.runs.models import AllocationLine, AllocationRun, RunStatus
 from allocations.runs.transitions import RUN_JOBS
-from tests.allocations.exports.conftest import build_final_run
-from tests.allocations.letters.batch import make_run, prepare
+from tests.allocations.final_runs import export_run, letter_run
+from tests.allocations.letters.batch import prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_a_run_whose_worker_keeps_dying_fails_at_the_attempt_limit_with_the_reas
 
 
 def test_a_letter_job_whose_worker_keeps_dying_fails_at_the_attempt_limit_with_the_reason(settings):
-    run = make_run(count=1)
+    run = letter_run(count=1)
     prepare(run)  # the tasks are queued on commit: the job stays pending
     job = LetterJob.objects.get(run=run)
     after = _workers_die(LETTER_JOB_KIND, job.pk, settings, timezone.now())
@@ -97,7 +97,7 @@ def test_a_letter_job_whose_worker_keeps_dying_fails_at_the_attempt_limit_with_t
 def test_an_export_job_that_keeps_failing_fails_at_the_attempt_limit_with_the_reason(
     administrator, settings, monkeypatch
 ):
-    run = build_final_run(lines=2, letters=False, hostile=False)
+    run = export_run(lines=2, letters=False, hostile=False)
     job = ExportJob.objects.create(run=run, format="xlsx", requested_by=administrator, rows_total=2)
 
     def broken(run):

@@ -17,7 +17,7 @@ from allocations.exports.models import ExportJob, ExportJobStatus
 from allocations.exports.transitions import EXPORT_JOB_KIND
 from allocations.letters.transitions import LETTER_JOB_KIND
 from allocations.runs.transitions import RUN_JOBS
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 
 pytestmark = pytest.mark.django_db
 KIND = EXPORT_JOB_KIND
@@ -26,7 +26,7 @@ T0 = datetime.datetime(2027, 3, 15, 9, 0, tzinfo=datetime.UTC)
 
 @pytest.fixture
 def job(administrator):
-    run = build_final_run(lines=1, letters=False, hostile=False)
+    run = export_run(lines=1, letters=False, hostile=False)
     return ExportJob.objects.create(run=run, format="csv", requested_by=administrator, created_at=T0)
 
 

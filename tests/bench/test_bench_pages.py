@@ -127,3 +127,31 @@ def test_a_ministry_session_without_the_authenticator_is_not_let_in(data):
     Authenticator.objects.filter(user=data.administrator).delete()
     response = _client(data.administrator).get(pages.PAGES[0].url(data))
     assert response.status_code == 302
+
+
+def test_the_spuk_policy_page_is_the_demo_call_with_its_twenty_reservations_and_under_100_kb(data):
+    from applications.models import Call
+
+    call = Call.objects.get(pk=data.spuk_call)
+    assert call.allocation_policy.reservations.count() == 20
+    assert call.applications.count() == 20
+    # Its reviews are not the measured reviewer's: that queue stays as it was.
+    assert not ReviewAssignment.objects.filter(application__call=call, reviewer=data.reviewer).exists()
+    response = _client(data.administrator).get(f"/aanvraagrondes/{call.pk}/verdeling/beleid/")
+    assert response.status_code == 200
+    assert len(response.content) < pages.SPUK_KB_TARGET * 1024
+
+
+def test_the_spuk_figures_are_printed_in_the_house_format(capsys):
+    before = len(FIGURES)
+    pages.emit_spuk({"spuk_policy": 120.0, "application_list": 60.0}, {"spuk_policy": 58.25, "application_list": 41.0})
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "BENCH page_spuk_policy_kb 58.25 KB target=100 floor=41",
+        "BENCH page_spuk_policy_vs_application_list 2.00 x target=3 floor=1",
+    ]
+    assert [(f.name, f.met) for f in FIGURES[before:]] == [
+        ("page_spuk_policy_kb", True),
+        ("page_spuk_policy_vs_application_list", True),
+    ]
+    del FIGURES[before:]

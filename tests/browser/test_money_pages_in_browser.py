@@ -73,7 +73,7 @@ def test_errors_in_sight_a_percentage_read_right_and_approval_after_its_summary(
 
 def test_reservations_add_up_as_typed_and_the_letter_editor_reads_well(page):
     from accounts.models import Municipality
-    from tests.allocations.letters.batch import make_run
+    from tests.allocations.final_runs import letter_run
 
     call = UpcomingCallFactory(budget=Decimal("3000000.00"))
     for n in range(3):
@@ -81,7 +81,7 @@ def test_reservations_add_up_as_typed_and_the_letter_editor_reads_well(page):
             cbs_code=f"GM97{n:02d}", name=f"Wijkstad {n}", province="Utrecht", inhabitants=40_000, inhabitants_year=2024
         )
     ben = AdministratorFactory(full_name="Ben Tweede")
-    run = make_run(count=2, by=ben, prefix="B")
+    run = letter_run(count=2, by=ben, prefix="B")
     log_in(page, ben.email, PASSWORD, totp_secret=ben.totp_secret)
 
     # The reservations table: a municipality from the one list, the sum as typed, and the warning.

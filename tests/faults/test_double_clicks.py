@@ -19,7 +19,8 @@ from allocations.runs import services as run_services
 from allocations.runs.execution import execute_run
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.models import Application, Status
-from tests.allocations.letters.batch import make_run, on_send_day, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import on_send_day, prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
 from tests.factories import complete_application
 
@@ -110,7 +111,7 @@ def test_approve_clicked_twice_is_one_set_of_decisions(administrator, second_adm
 
 
 def test_send_letters_clicked_twice_is_one_sent_batch(administrator, django_capture_on_commit_callbacks):
-    run = make_run(count=2, by=administrator)
+    run = letter_run(count=2, by=administrator)
     with django_capture_on_commit_callbacks(execute=True):
         prepare(run)
     with on_send_day():  # the batch can only be marked as sent on the day its letters are dated

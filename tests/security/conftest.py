@@ -20,7 +20,7 @@ from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.conftest import HOSTILE_KEY, SWEEPS
 from tests.factories import CriterionFactory, complete_application, submitted_application
 
@@ -79,8 +79,8 @@ def world(officer, other_officer, reviewer, administrator):
         sha256="0" * 64,
         uploaded_by=other_officer,
     )
-    run = build_final_run(lines=2)
-    draft = build_final_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
+    run = export_run(lines=2)
+    draft = export_run(lines=1, call=run.call, status=RunStatus.DRAFT, letters=False)
     decision = run.decisions.order_by("pk").first()
     letter = Letter.objects.filter(decision=decision).order_by("-version").first()
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)

@@ -11,7 +11,7 @@ from accounts.models import AuditEvent
 from allocations.letters.models import Letter
 from allocations.runs import services as runs
 from allocations.runs.models import Decision
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.allocations.runs.builders import allocation_call, reviewed
 from tests.factories import OfficerFactory
 
@@ -45,7 +45,7 @@ def test_approving_a_run_audits_one_event_per_decision(
 
 
 def test_each_letter_download_and_each_export_is_audited(administrator):
-    run = build_final_run(lines=2)
+    run = export_run(lines=2)
     letter = Letter.objects.filter(decision__run=run, superseded_at__isnull=True).order_by("pk").first()
     Decision.objects.filter(pk=letter.decision_id).update(sent_at=timezone.now())  # the batch went out
     Letter.objects.filter(pk=letter.pk).update(sent_at=timezone.now())

@@ -18,7 +18,7 @@ from allocations.letters.samples import sample_content
 from applications import services
 from applications.documents import render_application_pdf
 from applications.models import BudgetLine
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.factories import complete_application
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_the_award_letter_prints_markup_as_text():
 
 @pytest.mark.parametrize("export_format", ["csv", "csv_nl", "xlsx"])
 def test_exports_neutralise_formulas(administrator_client, export_format):
-    run = build_final_run(lines=2)  # the first title is =HYPERLINK("http://evil.example","klik")
+    run = export_run(lines=2)  # the first title is =HYPERLINK("http://evil.example","klik")
     response = administrator_client.get(reverse("run_export_download", args=[run.pk, export_format]))
     assert response.status_code == 200
     data = b"".join(response.streaming_content) if response.streaming else response.content

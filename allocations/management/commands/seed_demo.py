@@ -8,6 +8,7 @@ from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_demo_addresses, see
 from accounts.models import Municipality
 from allocations.runs.demo import seed_allocation_calls
 from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls, seed_upcoming_call
+from applications.tasks import queue_missing_copies
 
 
 class Command(BaseCommand):
@@ -32,11 +33,14 @@ class Command(BaseCommand):
         applications = seed_applications()
         assignments = seed_assessment()
         to_divide = seed_allocation_calls()
+        # The reviewed applications of the calls to divide are written in bulk, not submitted one by one: their
+        # PDF copies are queued here (made in-process in the embedded default, by the worker with a broker).
+        copies = queue_missing_copies()
         self.stdout.write(
             f"Demogegevens: {len(calls)} open aanvraagrondes en één die binnenkort opent, "
             f"{applications} nieuwe demo-aanvragen, "
             f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden, "
-            f"{len(to_divide)} rondes klaar om te verdelen."
+            f"{len(to_divide)} rondes klaar om te verdelen, {copies} PDF-kopieën van ingediende aanvragen te maken."
         )
         if options["quiet_accounts"]:
             return

@@ -12,7 +12,7 @@ import pytest
 from accounts.models import AuditEvent
 from allocations.letters.models import Letter
 from allocations.runs.models import RunStatus
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 
 FORMATS = ["csv", "csv_nl", "xlsx", "json"]
 
@@ -133,7 +133,7 @@ def test_unknown_run_is_404_and_unknown_format_is_404(admin_api, final_run):
 
 
 def test_a_draft_run_is_409(admin_api, db):
-    draft = build_final_run(status=RunStatus.DRAFT)
+    draft = export_run(status=RunStatus.DRAFT)
     response = admin_api.get(url(draft, "csv"))
     assert response.status_code == 409
     assert "definitieve" in response.json()["detail"]
@@ -148,7 +148,7 @@ def test_too_large_for_direct_download_is_409(admin_api, final_run, monkeypatch)
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_query_count_does_not_grow_with_the_lines(admin_api, count_queries, fmt):
-    small, large = build_final_run(lines=2), build_final_run(lines=12)
+    small, large = export_run(lines=2), export_run(lines=12)
     count_queries(admin_api, url(small, fmt))  # warm caches (content types, sessions)
     assert count_queries(admin_api, url(large, fmt)) == count_queries(admin_api, url(small, fmt))
 

@@ -11,7 +11,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from accounts.services import issue_api_token
 from allocations.exports import services
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.factories import AdministratorFactory
 
 
@@ -40,7 +40,7 @@ def _keep_the_test_connection():
 
 
 def test_the_json_exports_answer_as_documented(schema, db, _keep_the_test_connection):
-    run = build_final_run(lines=3)
+    run = export_run(lines=3)
     admin = AdministratorFactory()
     _token, key = issue_api_token(user=admin, name="schema")
     job = services.start_export_job(run=run, by=admin, fmt="json")

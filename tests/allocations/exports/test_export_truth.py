@@ -21,8 +21,8 @@ from allocations.exports.serializers import (
     PublicationExportSerializer,
 )
 from allocations.runs.reasons import describe
-from tests.allocations.exports.conftest import RESERVE, build_final_run, build_run_with_lines
 from tests.allocations.exports.grounds import kind, planned_lines_of_every_kind
+from tests.allocations.final_runs import RESERVE, export_run, run_of_plan
 
 FORMATS = ["csv", "csv_nl", "xlsx", "json"]
 BUDGET = ("ceiling", "reserve", "distributed")
@@ -106,7 +106,7 @@ def filename(response) -> str:
 def every_ground(db):
     """A final run with a line of every kind of ground, and the kind of each line by its rank."""
     planned = list(planned_lines_of_every_kind().values())
-    return build_run_with_lines(planned), {rank: kind(line) for rank, line in enumerate(planned, start=1)}
+    return run_of_plan(planned), {rank: kind(line) for rank, line in enumerate(planned, start=1)}
 
 
 def test_every_kind_of_ground_is_exported_with_its_code_and_its_dutch_sentence(admin_api, every_ground, tmp_path):
@@ -156,7 +156,7 @@ def test_the_reason_text_is_the_stored_ground_not_worked_out_again(admin_api, ev
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_bidi_and_control_characters_are_removed_from_every_text_cell(admin_api, db, fmt, tmp_path):
-    run = build_final_run(lines=3)
+    run = export_run(lines=3)
     first, second, _third = run.lines.select_related("application").order_by("rank")
     first.application.title = BIDI_FORMULA
     first.application.area_name = "Centrale\u202e As"

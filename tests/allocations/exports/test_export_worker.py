@@ -6,7 +6,7 @@ from accounts.models import AuditEvent
 from allocations.exports import services
 from allocations.exports.models import ExportJob, ExportJobStatus
 from allocations.exports.tasks import build_export_job
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.factories import AdministratorFactory
 from tests.worker import wait_for
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.worker
 
 
 def test_a_real_worker_builds_the_export_once(celery_worker_process):
-    run = build_final_run(lines=5)
+    run = export_run(lines=5)
     admin = AdministratorFactory()
     job = services.start_export_job(run=run, by=admin, fmt="xlsx")
     build_export_job.delay(job.pk)  # a duplicate message, as a retry or a double click would send

@@ -5,10 +5,11 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import AuditEvent
+from accounts.templatetags.portal import format_euro
 from allocations.exports.models import ExportJob
 from allocations.runs.models import RunStatus
 from applications.models import Status
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 from tests.factories import ApplicationFactory
 
 
@@ -51,7 +52,7 @@ def test_call_overview_shows_totals_ratio_networks_provinces_points_and_pipeline
 
 
 def test_call_without_final_run_has_no_scatter_and_no_exports(administrator_client, db):
-    draft = build_final_run(status=RunStatus.DRAFT)
+    draft = export_run(status=RunStatus.DRAFT)
     html = administrator_client.get(f"/beheer/overzichten/rondes/{draft.call_id}/").content.decode()
     assert 'id="punten-bedrag"' not in html
     assert "nog geen definitieve verdeling" in html
@@ -75,6 +76,27 @@ def test_portfolio_lists_awards_per_municipality_and_filters_by_network(administ
     assert administrator_client.get("/beheer/overzichten/portefeuille/?year=2025").context["portfolio"].total == 0
     in_2026 = administrator_client.get("/beheer/overzichten/portefeuille/?year=2026").context["portfolio"]
     assert in_2026.total == final_run.total_awarded
+
+
+def test_portfolio_says_why_its_networks_add_up_to_more_than_the_total(administrator_client, final_run, settings):
+    """A municipality in NPLV and M50 counts in both: the page says so beside the network totals (issue 18)."""
+    response = administrator_client.get("/beheer/overzichten/portefeuille/")
+    portfolio = response.context["portfolio"]
+    assert portfolio.network_sum > portfolio.total == final_run.total_awarded
+    html = response.content.decode()
+    note = html[html.index('id="netwerken-noot"') : html.index('id="per-netwerk-per-jaar"')]
+    assert "Een gemeente die in meer netwerken zit, telt in elk van die netwerken mee." in note
+    assert f"netwerken samen ({format_euro(portfolio.network_sum)}) meer dan het totaal toegekend" in note
+    assert f"({format_euro(portfolio.total)})" in note
+    # Filtered to one network, nothing counts twice: the note does not claim it does.
+    nplv = administrator_client.get("/beheer/overzichten/portefeuille/?network=NPLV&year=2026")
+    assert "telt in elk van die netwerken mee" in nplv.content.decode()
+    overview = administrator_client.get(f"/beheer/overzichten/rondes/{final_run.call_id}/").content.decode()
+    assert "de netwerken samen kunnen daarom meer zijn dan het totaal" in overview
+    administrator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = administrator_client.get("/beheer/overzichten/portefeuille/").content.decode()
+    assert "A municipality in more than one network counts in each of those networks." in english
+    assert "That is why the networks together" in english
 
 
 def test_portfolio_ignores_bad_filters(administrator_client, final_run):
@@ -164,8 +186,8 @@ def test_query_counts_do_not_grow_with_the_applications(administrator_client, co
     def queries(run):
         return count_queries(administrator_client, path.format(call=run.call_id), warm=True)
 
-    small = queries(build_final_run(lines=2))
-    assert queries(build_final_run(lines=10)) == small
+    small = queries(export_run(lines=2))
+    assert queries(export_run(lines=10)) == small
 
 
 def test_overview_in_english(administrator_client, final_run, settings):

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import AuditEvent
 from allocations.runs.models import RunStatus
-from tests.allocations.exports.conftest import build_final_run
+from tests.allocations.final_runs import export_run
 
 REVIEWER_WORDS = ("punt", "beoordel", "rang", "reden", "point", "score", "rank", "reason", "pot", "sha", "brief")
 
@@ -69,6 +69,6 @@ def test_publication_permissions(api_client, officer, reviewer, final_run):
 
 
 def test_publication_needs_a_final_run(admin_api, db):
-    draft = build_final_run(status=RunStatus.DRAFT)
+    draft = export_run(status=RunStatus.DRAFT)
     assert admin_api.get(url(draft.call, "csv")).status_code == 409
     assert admin_api.get(f"/api/v1/calls/{draft.call.pk + 999}/publication/csv/").status_code == 404

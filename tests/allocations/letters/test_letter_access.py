@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEvent
 from allocations.letters import batches, selectors, services
 from allocations.letters.models import Letter, LetterText
-from tests.allocations.letters.batch import SEND_DAY, SEND_ON, make_run, on_send_day, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON, on_send_day, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(administrator, municipality, django_capture_on_commit_callbacks):
     """A run of three decisions; the first is addressed to the ``officer`` fixture's municipality."""
-    run = make_run(count=3, by=administrator, municipalities=[municipality, *_others()])
+    run = letter_run(count=3, by=administrator, municipalities=[municipality, *_others()])
     with django_capture_on_commit_callbacks(execute=True):
         prepare(run)
     own = selectors.current_letters(run=run).get(decision__application__municipality=municipality)
@@ -115,7 +116,7 @@ def test_the_municipality_downloads_only_after_sending_and_every_download_is_aud
 
 
 def test_sending_before_the_letters_are_ready_is_a_conflict(administrator, administrator_client):
-    run = make_run(count=2, by=administrator, prefix="C")
+    run = letter_run(count=2, by=administrator, prefix="C")
     prepare(run)  # queued only on commit: nothing rendered yet
     with on_send_day():
         administrator_client.force_login(administrator)  # a session of that day
@@ -189,7 +190,7 @@ def test_the_batch_page_costs_the_same_queries_for_more_letters(
 ):
     counts = []
     for prefix, count in (("Q", 2), ("R", 5)):
-        run = make_run(count=count, by=administrator, prefix=prefix)
+        run = letter_run(count=count, by=administrator, prefix=prefix)
         with django_capture_on_commit_callbacks(execute=True):
             prepare(run)
         counts.append(count_queries(administrator_client, reverse("run_letters", args=[run.pk])))

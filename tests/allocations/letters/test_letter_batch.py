@@ -20,14 +20,15 @@ from allocations.letters import batches, selectors, services
 from allocations.letters.models import JobStatus, Letter, LetterJob
 from allocations.letters.tasks import render_letter, sweep_letter_jobs
 from applications.models import Status
-from tests.allocations.letters.batch import SEND_DAY, make_run, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, prepare
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def run(administrator):
-    return make_run(count=6, by=administrator)
+    return letter_run(count=6, by=administrator)
 
 
 def _make_all(run, capture):

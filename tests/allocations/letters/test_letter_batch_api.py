@@ -10,7 +10,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from allocations.letters.models import Letter, LetterText
-from tests.allocations.letters.batch import SEND_DAY, make_run, on_send_day
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, on_send_day
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _api(user) -> APIClient:
 
 @pytest.fixture
 def run(administrator):
-    return make_run(count=2, by=administrator, prefix="A")
+    return letter_run(count=2, by=administrator, prefix="A")
 
 
 def test_prepare_then_send_on_the_day(run, administrator, django_capture_on_commit_callbacks):

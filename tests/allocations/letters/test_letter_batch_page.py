@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from allocations.letters.models import Letter, LetterBatch
-from tests.allocations.letters.batch import SEND_DAY, SEND_ON, make_run, on_send_day
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON, on_send_day
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ REGENERATE_BUTTON = "Brieven opnieuw maken met de nieuwste teksten</button>"
 
 @pytest.fixture
 def run(administrator):
-    return make_run(count=2, by=administrator, prefix="P")
+    return letter_run(count=2, by=administrator, prefix="P")
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from accounts.workflow import TransitionNotAllowed
 from allocations.letters import batches, selectors, services
 from allocations.letters.models import BatchStatus, Letter, LetterBatch, LetterJob
 from allocations.runs.models import Decision, SentDecisionChanged
-from tests.allocations.letters.batch import DECIDED_AT, SEND_DAY, SEND_ON, make_run, prepare
+from tests.allocations.final_runs import LETTER_DECIDED_AT, letter_run
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
 
 @pytest.fixture
 def run(administrator):
-    return make_run(count=3, by=administrator)
+    return letter_run(count=3, by=administrator)
 
 
 def _made(run, capture, send_on, now=SEND_DAY):
@@ -56,7 +57,7 @@ def test_the_letter_is_dated_by_its_send_date_and_the_objection_term_counts_from
     assert "Datum 17 maart 2027" in text
     # Six weeks from the day after Wednesday 17 March: Wednesday 28 April 2027.
     assert "uiterlijk op woensdag 28 april 2027 zijn ontvangen" in text
-    decided = f"{DECIDED_AT.day} maart 2027"
+    decided = f"{LETTER_DECIDED_AT.day} maart 2027"
     assert decided not in text  # the approval's date is printed nowhere
     assert LetterJob.objects.filter(run=run, letter_date=wednesday).count() == 3
 
@@ -66,7 +67,7 @@ def test_a_letter_sent_before_days_equated_by_decree_gets_the_right_last_day(
 ):
     """Sent on Thursday 2 April 2026, six weeks on is Hemelvaartsdag 14 May; Friday 15 May 2026 is equated
     with a holiday by decree, so the term runs to Monday 18 May (not Friday 15 May)."""
-    run = make_run(count=1, by=administrator, prefix="E")
+    run = letter_run(count=1, by=administrator, prefix="E")
     sent_on = datetime.date(2026, 4, 2)
     _made(run, django_capture_on_commit_callbacks, sent_on, now=at(datetime.date(2026, 4, 1)))
     letter = selectors.current_letters(run=run).get()

@@ -12,14 +12,14 @@ from pypdf import PdfReader
 from allocations.letters import services
 from allocations.letters.models import LetterText
 from allocations.runs.models import Decision
-from tests.allocations.letters.batch import make_run
+from tests.allocations.final_runs import letter_run
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def call(administrator):
-    return make_run(count=3, by=administrator, prefix="E").call
+    return letter_run(count=3, by=administrator, prefix="E").call
 
 
 def texts_data(call) -> dict:

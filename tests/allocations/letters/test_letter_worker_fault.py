@@ -12,7 +12,8 @@ from django.db.models import Count
 
 from allocations.letters import selectors, services
 from allocations.letters.models import JobStatus, Letter, LetterJob
-from tests.allocations.letters.batch import SEND_DAY, SEND_ON, make_run, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON, prepare
 from tests.worker import WorkerProcess, wait_for, worker_unavailable_reason
 
 pytestmark = pytest.mark.worker
@@ -47,7 +48,7 @@ def worker_queue(transactional_db, monkeypatch):
 def test_killing_a_worker_mid_batch_leaves_exactly_one_identical_letter_per_decision(
     worker_queue, administrator, tmp_path, settings
 ):
-    run = make_run(count=LETTERS, by=administrator, prefix="F")
+    run = letter_run(count=LETTERS, by=administrator, prefix="F")
     texts = services.texts_for(run.call)
     expected = {}
     import hashlib

@@ -9,7 +9,8 @@ from accounts.audit_verbs import SENTENCES
 from allocations.letters import batches, selectors
 from allocations.runs.models import AllocationRun, RunStatus
 from applications.transitions import WORKFLOW
-from tests.allocations.letters.batch import SEND_DAY, make_run, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, prepare
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def sent(administrator, municipality, django_capture_on_commit_callbacks):
     from tests.factories import MunicipalityFactory
 
     others = [MunicipalityFactory(postal_address="Postbus 1", postal_code="1000 AA", postal_city="X")]
-    run = make_run(count=2, by=administrator, municipalities=[municipality, *others])
+    run = letter_run(count=2, by=administrator, municipalities=[municipality, *others])
     with django_capture_on_commit_callbacks(execute=True):
         prepare(run)
     letter = selectors.current_letters(run=run).get(decision__application__municipality=municipality)

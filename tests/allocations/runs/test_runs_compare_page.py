@@ -95,3 +95,61 @@ def test_the_same_run_twice_is_no_comparison(call, administrator, client, start)
     start(call, administrator)
     body = page(client, call, run, run)
     assert "U koos twee keer dezelfde verdeling." in body and "Verschil (B − A)" not in body
+
+
+def sorted_page(client, call, a, b, sort) -> str:
+    response = client.get(f"/aanvraagrondes/{call.pk}/verdeling/vergelijken/", {"a": a.pk, "b": b.pk, "sorteer": sort})
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def names(body: str) -> list[str]:
+    return [row[0].rsplit(" ", 1)[0] for row in cells(body)]  # without the reference
+
+
+def header(body: str, column: int) -> str:
+    """The opening tag and contents of a header cell of the lines' table (0: application … 4: difference)."""
+    table = body[body.index('id="vergelijking-gemeenten"') :]
+    head = table[: table.index("</thead>")]
+    return re.findall(r"(<th scope=\"col\".*?</th>)", head, re.S)[column]
+
+
+def test_the_reader_sorts_the_lines_by_each_header_without_script(call, administrator, client, start):
+    ranked = start(call, administrator)
+    AllocationPolicy.objects.create(call=call, method="pro_rata")
+    pro_rata = start(call, administrator)
+    # Ranked: 200.000 / 100.000 / 0; pro rata: 150.000 / 112.500 / 37.500 (Gemeente 0, 1, 2; 80, 70, 60 points).
+    assert names(sorted_page(client, call, ranked, pro_rata, "gemeente")) == ["Gemeente 0", "Gemeente 1", "Gemeente 2"]
+    assert names(sorted_page(client, call, ranked, pro_rata, "-gemeente")) == ["Gemeente 2", "Gemeente 1", "Gemeente 0"]
+    assert names(sorted_page(client, call, ranked, pro_rata, "bedrag-a")) == ["Gemeente 2", "Gemeente 1", "Gemeente 0"]
+    assert names(sorted_page(client, call, ranked, pro_rata, "-bedrag-b")) == ["Gemeente 0", "Gemeente 1", "Gemeente 2"]
+    assert names(sorted_page(client, call, ranked, pro_rata, "rang-b")) == ["Gemeente 0", "Gemeente 1", "Gemeente 2"]
+    assert names(sorted_page(client, call, ranked, pro_rata, "punten-a")) == ["Gemeente 2", "Gemeente 1", "Gemeente 0"]
+    winners = sorted_page(client, call, ranked, pro_rata, "-verschil")
+    assert [row[-1] for row in cells(winners)] == ["+€ 37.500,00", "+€ 12.500,00", "-€ 50.000,00"]
+    losers = sorted_page(client, call, ranked, pro_rata, "verschil")
+    assert [row[-1] for row in cells(losers)] == ["-€ 50.000,00", "+€ 12.500,00", "+€ 37.500,00"]
+
+    body = sorted_page(client, call, ranked, pro_rata, "-punten-a")
+    assert names(body) == ["Gemeente 0", "Gemeente 1", "Gemeente 2"]
+    # The sorted column says so to a screen reader, and only that one; its link turns the order round.
+    assert 'aria-sort="descending"' in header(body, 2)
+    assert [header(body, i) for i in (0, 1, 3, 4) if "aria-sort" in header(body, i)] == []
+    assert f"?a={ranked.pk}&b={pro_rata.pk}&sorteer=punten-a#vergelijking-gemeenten" in header(body, 2)
+    assert "sorteer=-bedrag-a" in header(body, 2) and "sorteer=rang-a" in header(body, 2)
+    assert "sorteer=-punten-b" in header(body, 3)
+    assert "Gesorteerd op punten in A, aflopend" in body
+    assert "Terug naar de standaardvolgorde" in body
+
+
+def test_an_unknown_sort_shows_the_default_order(call, administrator, client, start):
+    ranked = start(call, administrator)
+    AllocationPolicy.objects.create(call=call, method="pro_rata")
+    pro_rata = start(call, administrator)
+    default = page(client, call, ranked, pro_rata)
+    assert 'aria-sort="other"' in header(default, 4)  # by the size of the change, either way
+    assert "Terug naar de standaardvolgorde" not in default
+    for nonsense in ("onzin", "-", "--verschil", "punten-c", "rang-a; drop", "x" * 500):
+        body = sorted_page(client, call, ranked, pro_rata, nonsense)
+        assert cells(body) == cells(default)
+        assert 'aria-sort="other"' in header(body, 4)

@@ -14,7 +14,8 @@ from django.urls import reverse
 from accounts.models import AuditEvent, Role, User
 from allocations.letters.models import LetterJob
 from allocations.runs.models import AllocationRun, Decision, RunStatus
-from tests.allocations.letters.batch import make_run, on_send_day, prepare
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import on_send_day, prepare
 from tests.allocations.runs.builders import allocation_call, reviewed
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_the_starter_gets_no_summary_to_approve(draft, administrator):
 
 @pytest.fixture
 def prepared(administrator, django_capture_on_commit_callbacks):
-    run = make_run(count=3, by=administrator, prefix="S")
+    run = letter_run(count=3, by=administrator, prefix="S")
     municipality = Decision.objects.filter(run=run).order_by("number").first().application.municipality
     User.objects.create_user(email="wethouder@example.nl", role=Role.OFFICER, municipality=municipality)
     with django_capture_on_commit_callbacks(execute=True):
@@ -150,7 +151,7 @@ def test_making_the_letters_again_is_summarised_and_confirmed(prepared, administ
 
 
 def test_no_summary_for_a_step_that_cannot_be_taken(administrator):
-    run = make_run(count=1, by=administrator, prefix="N")  # no letters prepared yet: nothing to send
+    run = letter_run(count=1, by=administrator, prefix="N")  # no letters prepared yet: nothing to send
     admin = client_for(administrator)
     response = admin.get(reverse("run_letters_send", args=[run.pk]))
     assert response.status_code == 302 and response["Location"] == reverse("run_letters", args=[run.pk])

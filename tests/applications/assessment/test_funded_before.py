@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from applications.assessment import points
 from applications.models import Application, Call, Status
-from tests.allocations.letters.batch import make_run
+from tests.allocations.final_runs import letter_run
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def _later_call_of(call) -> Call:
 
 @pytest.mark.parametrize("status", [None, Status.LETTER_SENT])
 def test_only_a_decision_with_money_counts_as_funded_before(status):
-    run = make_run(count=3)  # rank 1 a full award, rank 2 a partial one, rank 3 refused
+    run = letter_run(count=3)  # rank 1 a full award, rank 2 a partial one, rank 3 refused
     if status is not None:
         Application.objects.filter(call=run.call).update(status=status)
     lines = {line.rank: line.application for line in run.lines.select_related("application")}
