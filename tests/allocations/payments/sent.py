@@ -1,4 +1,4 @@
-"""A final run whose letters are sent, for the payment tests: ``make_run``'s decisions, each with a current
+"""A final run whose letters are sent, for the payment tests: ``final_runs.letter_run``'s decisions, each with a current
 letter dated ``SEND_ON`` stored directly (rendering PDFs is the letter tests' work), sent the way an
 administrator sends them (``batches.mark_batch_sent`` on ``SEND_DAY``), which makes the instalments."""
 
@@ -13,7 +13,8 @@ from accounts.models import User
 from allocations.letters import batches
 from allocations.letters.models import BatchStatus, Letter, LetterBatch
 from allocations.runs.models import AllocationRun, Outcome
-from tests.allocations.letters.batch import SEND_DAY, SEND_ON, make_run
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY, SEND_ON
 
 
 def made_letters(run: AllocationRun, *, by: User, send_on=SEND_ON) -> None:
@@ -35,8 +36,8 @@ def made_letters(run: AllocationRun, *, by: User, send_on=SEND_ON) -> None:
 
 
 def sent_run(*, by: User, count: int = 3, prefix: str = "B", municipalities=None) -> AllocationRun:
-    """``make_run(count)`` with its letters made and sent on ``SEND_DAY``: the awards have their instalments."""
-    run = make_run(count=count, by=by, prefix=prefix, municipalities=municipalities)
+    """``letter_run(count)`` with its letters made and sent on ``SEND_DAY``: the awards have their instalments."""
+    run = letter_run(count=count, by=by, prefix=prefix, municipalities=municipalities)
     made_letters(run, by=by)
     batches.mark_batch_sent(run=run, by=by, now=SEND_DAY)
     return run

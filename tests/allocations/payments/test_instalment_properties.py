@@ -17,6 +17,7 @@ from allocations.payments.models import Instalment
 from allocations.payments.schedule import payment_schedule
 from allocations.runs.models import AllocationLine, Decision, LineSplit, Outcome
 from applications.models import Application, Status, Theme
+from tests.allocations.final_runs import letter_run
 from tests.allocations.letters.batch import SEND_DAY
 
 splits = st.lists(st.tuples(st.integers(2024, 2032), st.integers(0, 5_000_000_000)), min_size=1, max_size=12).filter(
@@ -48,9 +49,8 @@ def test_a_negative_split_is_refused():
 
 @pytest.fixture
 def final_run(administrator):
-    from tests.allocations.letters.batch import make_run
 
-    return make_run(count=1, by=administrator, prefix="H")
+    return letter_run(count=1, by=administrator, prefix="H")
 
 
 CELLS = st.lists(st.tuples(st.integers(2027, 2029), st.integers(0, 2_000_000_00)), min_size=1, max_size=6)

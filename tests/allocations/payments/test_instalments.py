@@ -18,7 +18,8 @@ from allocations.letters.services import texts_for
 from allocations.payments import services
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import Outcome
-from tests.allocations.letters.batch import SEND_DAY, make_run
+from tests.allocations.final_runs import letter_run
+from tests.allocations.letters.batch import SEND_DAY
 from tests.allocations.payments.sent import made_letters, sent_run
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_the_database_refuses_a_second_instalment_with_the_same_number(run):
 
 
 def test_an_unsent_decision_gets_no_instalments(administrator):
-    run = make_run(count=2, by=administrator, prefix="U")
+    run = letter_run(count=2, by=administrator, prefix="U")
     made_letters(run, by=administrator)
     assert services.schedule_instalments(decisions=run.decisions.all(), by=administrator) == 0
     assert not Instalment.objects.exists()
@@ -167,7 +168,7 @@ def test_the_command_schedules_decisions_sent_before_and_is_idempotent(administr
 
     from allocations.letters.models import Letter
 
-    run = make_run(count=3, by=administrator, prefix="C")
+    run = letter_run(count=3, by=administrator, prefix="C")
     made_letters(run, by=administrator)
     # Sent before sending made instalments: the letters and decisions carry the moment, nothing else.
     Letter.objects.filter(decision__run=run).update(sent_at=SEND_DAY)
