@@ -20,6 +20,7 @@ from allocations.runs.models import (
     RunStatus,
     TieBreak,
 )
+from allocations.settlements.models import Settlement, SettlementGround, SettlementStatus
 
 __all__ = [
     "AllocationLine",
@@ -47,6 +48,9 @@ __all__ = [
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Settlement",
+    "SettlementGround",
+    "SettlementStatus",
     "Statement",
     "TieBreak",
 ]
