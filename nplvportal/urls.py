@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("allocations.exports.urls")),
     path("", include("allocations.payments.urls")),
     path("", include("allocations.accountability.urls")),
+    path("", include("allocations.settlements.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

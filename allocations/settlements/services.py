@@ -56,12 +56,17 @@ def final_statement(decision: Decision) -> Statement | None:
 def readiness(decision: Decision, *, today: datetime.date) -> Readiness:
     """A decision is ready to settle once it is a sent award, its spending period has ended and its final
     account is in (``allocations.accountability``)."""
+    return readiness_of(decision, today=today, has_final=final_statement(decision) is not None)
+
+
+def readiness_of(decision: Decision, *, today: datetime.date, has_final: bool) -> Readiness:
+    """``readiness`` with whether the final account is in already read (a list reads it for all at once)."""
     if decision.sent_at is None or not decision.amount:
         return Readiness(False, _("Er is geen verzonden toekenning om vast te stellen."))
     year_to = decision.run.call.year_to
     if today.year <= year_to:
         return Readiness(False, _("De bestedingsperiode loopt nog tot en met %(year)s.") % {"year": year_to})
-    if final_statement(decision) is None:
+    if not has_final:
         return Readiness(False, _("De eindverantwoording is nog niet ontvangen."))
     return Readiness(True)
 
