@@ -8,6 +8,7 @@ from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
 from allocations.payments import api as payments_api
 from allocations.runs import api as runs_api
+from allocations.settlements import api as settlements_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
 from applications.published_rules import api as published_rules_api
@@ -25,6 +26,7 @@ urlpatterns = [
     *exports_api.urlpatterns,
     *payments_api.urlpatterns,
     *accountability_api.urlpatterns,
+    *settlements_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,
 ]
