@@ -50,8 +50,6 @@ def call_settlements(request, pk: int):
     require(can_view_settlements(request.user))
     call = get_object_or_404(Call, pk=pk)
     overview = selectors.call_overview(call, today=local_today())
-    if not overview.rows:
-        raise Http404
     return render(
         request,
         "allocations/settlements/call.html",
