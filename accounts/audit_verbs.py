@@ -115,6 +115,7 @@ SENTENCES: dict[str, Any] = {
     "settlement.checked": _("%(who)s heeft vaststelling %(object)s gecontroleerd."),
     "settlement.approved": _("%(who)s heeft vaststelling %(object)s goedgekeurd (%(settled)s)."),
     "settlement.withdrawn": _("%(who)s heeft het voorstel voor vaststelling %(object)s ingetrokken."),
+    "settlement.letter_downloaded": _("%(who)s heeft de brief van vaststelling %(object)s gedownload."),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

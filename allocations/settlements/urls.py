@@ -10,4 +10,5 @@ urlpatterns = [
     path("beheer/vaststellingen/<int:pk>/controleren/", views.settlement_check, name="settlement_check"),
     path("beheer/vaststellingen/<int:pk>/goedkeuren/", views.settlement_approve, name="settlement_approve"),
     path("beheer/vaststellingen/<int:pk>/intrekken/", views.settlement_withdraw, name="settlement_withdraw"),
+    path("beheer/vaststellingen/<int:pk>/brief/", views.settlement_letter, name="settlement_letter"),
 ]

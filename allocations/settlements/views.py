@@ -15,13 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import audit
+from accounts.downloads import private_file
 from accounts.forms import add_service_errors
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters.deadlines import local_today
 from allocations.payments.models import Instalment
 from allocations.runs.models import Decision
-from allocations.settlements import rules, selectors, services
+from allocations.settlements import letters, rules, selectors, services
 from allocations.settlements.forms import ApproveForm, CheckForm, ProposeForm
 from allocations.settlements.models import Settlement, SettlementStatus
 from allocations.settlements.permissions import (
@@ -223,3 +225,21 @@ def settlement_withdraw(request, pk: int):
         return _page(request, settlement, status=409)
     messages.success(request, _("Het voorstel is ingetrokken."))
     return redirect("settlement_detail", pk=settlement.pk)
+
+
+@login_required
+@require_GET
+def settlement_letter(request, pk: int):
+    """The letter of an approved settlement as PDF/A (the settlement letter, or the one with the reclaim)."""
+    settlement = _settlement(request, pk)
+    if settlement.status != SettlementStatus.APPROVED:
+        raise Http404
+    letter = letters.settlement_letter(settlement)
+    pdf = letters.letter_pdf(letter)
+    audit.record(
+        actor=request.user,
+        verb="settlement.letter_downloaded",
+        target=settlement,
+        data={"decision": settlement.decision.number, "reclaim": letter.with_reclaim},
+    )
+    return private_file(pdf, filename=f"vaststelling-{settlement.reference}.pdf", content_type="application/pdf")

@@ -144,6 +144,7 @@ CASES = {
     "settlement_check": (MINISTRY, {"pk": "settlement"}),
     "settlement_approve": (MINISTRY, {"pk": "settlement"}),
     "settlement_withdraw": (MINISTRY, {"pk": "settlement"}),
+    "settlement_letter": (MINISTRY, {"pk": "settlement"}),
     "api-settlement-detail": (MINISTRY, {"pk": "settlement"}),
     "api-settlement-check": (MINISTRY, {"pk": "settlement"}),
     "api-settlement-approve": (MINISTRY, {"pk": "settlement"}),
