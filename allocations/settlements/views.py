@@ -42,7 +42,7 @@ from applications.models import Call
 def settlements_index(request):
     require(can_view_settlements(request.user))
     today = local_today()
-    overviews = [selectors.call_overview(call, today=today) for call in selectors.calls_with_awards()]
+    overviews = selectors.call_overviews(today=today)
     return render(request, "allocations/settlements/index.html", {"overviews": overviews})
 
 

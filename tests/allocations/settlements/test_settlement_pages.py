@@ -99,3 +99,28 @@ def test_an_officer_takes_no_step(spuk, reviewer, officer_client):
     assert response.status_code in (403, 404)
     settlement.refresh_from_db()
     assert settlement.status == SettlementStatus.PROPOSED
+
+
+@pytest.mark.parametrize("url", ["index", "call"])
+def test_query_counts_do_not_grow_with_the_decisions(on_settle_day, administrator, reviewer, count_queries, url):
+    from tests.allocations.payments.sent import sent_run
+
+    client = _client_for(None, reviewer)
+
+    def cost(count: int, prefix: str) -> int:
+        run = sent_run(by=administrator, count=count, prefix=prefix)
+        path = reverse("settlements") if url == "index" else reverse("settlements_call", args=[run.call_id])
+        return count_queries(client, path, warm=True)
+
+    assert cost(3, "QA") == cost(6, "QB")
+
+
+def test_the_api_list_costs_the_same_however_long(on_settle_day, spuk, subsidy, reviewer, count_queries):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    services.propose_settlement(decision=spuk, by=reviewer, now=SETTLE_DAY)
+    one = count_queries(client, "/api/v1/settlements/", warm=True)
+    services.propose_settlement(decision=subsidy, by=reviewer, now=SETTLE_DAY)
+    assert count_queries(client, "/api/v1/settlements/") == one
