@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,8 +129,9 @@ class Settlement(models.Model):
                 condition=Q(settled__gte=0) & Q(settled__lte=models.F("awarded")), name="settled_within_award"
             ),
             models.CheckConstraint(condition=Q(final_payment=0) | Q(reclaim=0), name="settlement_pays_or_reclaims"),
+            # Rounded to the cent: SQLite does this sum in floating point (PostgreSQL exactly).
             models.CheckConstraint(
-                condition=Q(settled=models.F("paid") + models.F("final_payment") - models.F("reclaim")),
+                condition=Q(settled=Round(models.F("paid") + models.F("final_payment") - models.F("reclaim"), 2)),
                 name="settlement_adds_up",
             ),
         ]
