@@ -160,6 +160,9 @@ def _page(request, settlement: Settlement, *, check_form=None, approve_form=None
             "is_approved": settlement.status == SettlementStatus.APPROVED,
             "may_check": can_check_settlement(user),
             "may_approve": can_approve_settlement(user),
+            "may_correct": settlement.status == SettlementStatus.APPROVED
+            and can_propose_settlement(user)
+            and not Settlement.objects.filter(decision=settlement.decision, sequence__gt=settlement.sequence).exists(),
         },
         status=status,
     )

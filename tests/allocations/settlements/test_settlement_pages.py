@@ -79,6 +79,8 @@ def test_the_three_steps_through_the_pages(on_settle_day, subsidy, reviewer, adm
     assert settlement.status == SettlementStatus.APPROVED and settlement.reclaim == Decimal("10000.50")
     page = coordinator_client.get(done.url).content.decode()
     assert "is vervallen" in page and "VORD-9" in page
+    assert reverse("settlement_letter", args=[settlement.pk]) in page
+    assert reverse("settlement_propose", args=[subsidy.pk]) in page  # a correction, within five years
 
 
 @pytest.mark.parametrize("name", ["settlements", "settlements_call", "settlement_propose", "settlement_detail"])
