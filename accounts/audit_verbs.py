@@ -103,6 +103,7 @@ SENTENCES: dict[str, Any] = {
     "instalment.ordered": _("%(who)s heeft de betaalopdracht gegeven voor termijn %(object)s (%(pay_date)s)."),
     "instalment.paid": _("%(who)s heeft vastgelegd dat termijn %(object)s is betaald op %(paid_on)s."),
     "instalment.cancelled": _("%(who)s heeft termijn %(object)s laten vervallen."),
+    "instalment.added": _("%(who)s heeft termijn %(object)s toegevoegd (%(reason)s)."),
     "payment_order.exported": _(
         "%(who)s heeft de betaalopdracht van %(pay_date)s gedownload (%(format)s, %(lines)s regels)."
     ),
@@ -136,6 +137,12 @@ SENTENCES: dict[str, Any] = {
         "Herinnering verstuurd: de beslistermijn van bezwaar %(object)s eindigt op %(term_end)s."
     ),
     "accountability.reminded": _("Herinnering verstuurd over de verantwoording over %(year)s van %(decision)s."),
+    # Settlements
+    "settlement.proposed": _("%(who)s heeft vaststelling %(object)s voorgesteld op %(settled)s."),
+    "settlement.checked": _("%(who)s heeft vaststelling %(object)s gecontroleerd."),
+    "settlement.approved": _("%(who)s heeft vaststelling %(object)s goedgekeurd (%(settled)s)."),
+    "settlement.withdrawn": _("%(who)s heeft het voorstel voor vaststelling %(object)s ingetrokken."),
+    "settlement.letter_downloaded": _("%(who)s heeft de brief van vaststelling %(object)s gedownload."),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

@@ -23,6 +23,7 @@ from allocations.runs.models import (
     TieBreak,
 )
 from allocations.runs.reconsideration_models import Reconsideration
+from allocations.settlements.models import Settlement, SettlementGround, SettlementStatus
 
 __all__ = [
     "AllocationLine",
@@ -52,6 +53,9 @@ __all__ = [
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "Settlement",
+    "SettlementGround",
+    "SettlementStatus",
     "Statement",
     "TermReminder",
     "TieBreak",

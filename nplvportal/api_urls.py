@@ -10,6 +10,7 @@ from allocations.objections import api as objections_api
 from allocations.payments import api as payments_api
 from allocations.runs import api as runs_api
 from allocations.runs import reconsideration_api
+from allocations.settlements import api as settlements_api
 from applications import api as applications_api
 from applications.assessment import api as assessment_api
 from applications.published_rules import api as published_rules_api
@@ -29,6 +30,7 @@ urlpatterns = [
     *payments_api.urlpatterns,
     *objections_api.urlpatterns,
     *accountability_api.urlpatterns,
+    *settlements_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,
 ]

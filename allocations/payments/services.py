@@ -193,3 +193,41 @@ def cancel_instalment(
             data={"reason": reason, "amount": f"{instalment.amount:.2f}"},
             locked=True,
         )
+
+
+def add_instalment(
+    *,
+    decision: Decision,
+    amount_cents: int,
+    due_on: datetime.date,
+    reason: str,
+    by: User,
+    now: datetime.datetime | None = None,
+) -> Instalment:
+    """One more instalment of a sent decision, after its schedule (a settlement's final payment): the next
+    number, due on ``due_on``. Like every instalment, what it promises never changes once it is made. Called in
+    the caller's transaction, which holds the decision's lock."""
+    require(can_manage_payments(by))
+    now = now or timezone.now()
+    if amount_cents <= 0:
+        raise ValueError("an instalment pays a positive amount")
+    if decision.sent_at is None:
+        raise TransitionNotAllowed(_("Een beschikking die niet is verzonden, krijgt geen termijn."))
+    last = Instalment.objects.filter(decision=decision).order_by("-sequence").values_list("sequence", flat=True).first()
+    sequence = (last or 0) + 1
+    instalment = Instalment.objects.create(
+        decision=decision,
+        sequence=sequence,
+        year=due_on.year,
+        due_on=due_on,
+        amount=euros(amount_cents),
+        reference=instalment_reference(decision.number, sequence),
+        created_at=now,
+    )
+    audit.record(
+        actor=by,
+        verb="instalment.added",
+        target=instalment,
+        data={"amount": f"{instalment.amount:.2f}", "due_on": due_on.isoformat(), "reason": reason},
+    )
+    return instalment

@@ -15,13 +15,14 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import ApiToken, AuditEvent
-from allocations.accountability.models import Statement
+from allocations.accountability.models import Source, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
 from allocations.objections.models import ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
+from allocations.settlements.models import Settlement
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
 from tests.allocations.final_runs import export_run
@@ -67,6 +68,8 @@ class World:
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
             "instalments": sorted(Instalment.objects.values_list("pk", "status", "paid_on", "cancel_reason")),
             "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
+            "statements": Statement.objects.count(),
+            "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
         }
 
 
@@ -102,9 +105,6 @@ def world(officer, other_officer, reviewer, administrator):
         timely_computed=True,
     )
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
-    statement = Statement.objects.create(
-        decision=decision, year=run.call.year_from, spent=1, spent_to_date=1, source="portal", entered_by=administrator
-    )
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
     token, _key = account_services.issue_api_token(user=other_officer, name="sleutel")
@@ -136,6 +136,33 @@ def world(officer, other_officer, reviewer, administrator):
         reference=f"{decision.number}-T1",
         status=InstalmentStatus.ORDERED,
     )
+    # The decision's final account and a proposed settlement of it (the assessor is the administrator).
+    statement = Statement.objects.create(
+        decision=decision,
+        year=2027,
+        spent=Decimal("1.00"),
+        spent_to_date=Decimal("1.00"),
+        final=True,
+        source=Source.PORTAL,
+        entered_by=administrator,
+        report="accountability/x.pdf",
+        report_name="verslag.pdf",
+    )
+    settlement = Settlement.objects.create(
+        decision=decision,
+        sequence=1,
+        kind="subsidy",
+        awarded=decision.amount,
+        paid=Decimal(0),
+        open=decision.amount,
+        spent=Decimal("1.00"),
+        inputs_sha256="0" * 64,
+        settled=decision.amount,
+        lapsed=decision.amount,
+        final_payment=decision.amount,
+        reclaim=Decimal(0),
+        proposed_by=administrator,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -152,11 +179,12 @@ def world(officer, other_officer, reviewer, administrator):
         "objection": objection.pk,
         "export_job": job.pk,
         "reconsideration": reconsideration.pk,
-        "decision": decision.pk,
-        "statement": statement.pk,
         "token": token.pk,
         "instalment": instalment.pk,
         "pay_date": instalment.due_on.isoformat(),
+        "decision": decision.pk,
+        "statement": statement.pk,
+        "settlement": settlement.pk,
         "cbs_code": other_officer.municipality.cbs_code,
     }
     return World(ids=ids, own={"application": own.pk, "call": own.call_id})

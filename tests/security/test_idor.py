@@ -164,6 +164,20 @@ CASES = {
     "api-application-instalments": (ORG, {"pk": "decided_application"}),
     "api-payment-order-file": (MINISTRY, {"pay_date": "pay_date", "export_format": "csv"}),
     "api-call-payments": (MINISTRY, {"pk": "run_call"}),
+    # allocations: settlements (the ministry's work; a municipality reads its letter)
+    "settlements_call": (MINISTRY, {"pk": "run_call"}),
+    "settlement_propose": (MINISTRY, {"pk": "decision"}),
+    "settlement_detail": (MINISTRY, {"pk": "settlement"}),
+    "settlement_check": (MINISTRY, {"pk": "settlement"}),
+    "settlement_approve": (MINISTRY, {"pk": "settlement"}),
+    "settlement_withdraw": (MINISTRY, {"pk": "settlement"}),
+    "settlement_letter": (MINISTRY, {"pk": "settlement"}),
+    "api-settlement-detail": (MINISTRY, {"pk": "settlement"}),
+    "api-settlement-check": (MINISTRY, {"pk": "settlement"}),
+    "api-settlement-approve": (MINISTRY, {"pk": "settlement"}),
+    "api-settlement-withdraw": (MINISTRY, {"pk": "settlement"}),
+    "api-decision-settlements": (MINISTRY, {"pk": "decision"}),
+    "api-call-settlements": (MINISTRY, {"pk": "run_call"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -256,6 +270,10 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "api-payment-order-file",
         "objection_detail",
         "api-objection-detail",
+        "settlement_detail",
+        "settlements_call",
+        "api-settlement-detail",
+        "api-call-settlements",
     ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})

@@ -1,5 +1,5 @@
-"""A final run whose letters are sent, for the payment tests: ``letter_run``'s decisions, each with a current
-letter dated ``SEND_ON`` stored directly (rendering PDFs is the letter tests' work), sent the way an
+"""A final run whose letters are sent, for the payment tests: ``final_runs.letter_run``'s decisions, each with
+a current letter dated ``SEND_ON`` stored directly (rendering PDFs is the letter tests' work), sent the way an
 administrator sends them (``batches.mark_batch_sent`` on ``SEND_DAY``), which makes the instalments."""
 
 from __future__ import annotations

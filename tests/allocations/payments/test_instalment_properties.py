@@ -17,6 +17,7 @@ from allocations.payments.models import Instalment
 from allocations.payments.schedule import payment_schedule
 from allocations.runs.models import AllocationLine, Decision, LineSplit, Outcome
 from applications.models import Application, Status, Theme
+from tests.allocations.final_runs import letter_run
 from tests.allocations.letters.batch import SEND_DAY
 
 splits = st.lists(st.tuples(st.integers(2024, 2032), st.integers(0, 5_000_000_000)), min_size=1, max_size=12).filter(
@@ -50,7 +51,6 @@ def test_a_negative_split_is_refused():
 
 @pytest.fixture
 def final_run(administrator):
-    from tests.allocations.final_runs import letter_run
 
     return letter_run(count=1, by=administrator, prefix="H")
 

@@ -1,0 +1,149 @@
+"""Settlements (vaststellingen, Awb 4:42): the final amount of a decision after its final account, with the
+figures it was computed from, and the three steps that make it final, each by a different person.
+
+A settlement stores its inputs (award, paid, still due, spent, the scheme's kind, the ground of a lower amount)
+with their SHA-256, and the result ``rules.settle`` gave; a later step recomputes the inputs and refuses when
+they changed. Its lifecycle is ``transitions.SETTLEMENT_WORKFLOW``: ``proposed → checked → approved``, or
+``withdrawn`` before approval. A second settlement of the same decision is a correction (``corrects``), refused
+after five years (``rules.guard``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Round
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from allocations.payments.models import Instalment
+from allocations.runs.models import Decision
+from allocations.settlements.rules import Ground
+from applications.models import MONEY, Scheme
+
+
+class SettlementStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Voorgesteld")
+    CHECKED = "checked", _("Gecontroleerd")
+    APPROVED = "approved", _("Vastgesteld")
+    WITHDRAWN = "withdrawn", _("Ingetrokken voorstel")
+
+
+#: Not yet approved nor withdrawn: a decision has at most one settlement in these states.
+OPEN_SETTLEMENT_STATES = (SettlementStatus.PROPOSED, SettlementStatus.CHECKED)
+
+
+class SettlementGround(models.TextChoices):
+    """The grounds of Awb 4:46 lid 2 (``rules.Ground``), as a choice."""
+
+    NOT_PERFORMED = Ground.NOT_PERFORMED.value, _("Activiteiten niet (geheel) verricht (art. 4:46 lid 2 onder a)")
+    OBLIGATIONS = Ground.OBLIGATIONS.value, _("Verplichtingen niet nagekomen (art. 4:46 lid 2 onder b)")
+    INCORRECT_DATA = Ground.INCORRECT_DATA.value, _("Onjuiste of onvolledige gegevens (art. 4:46 lid 2 onder c)")
+    AWARD_WRONG = (
+        Ground.AWARD_WRONG.value,
+        _("Verlening anderszins onjuist en de ontvanger wist dit (art. 4:46 lid 2 onder d)"),
+    )
+
+
+class SettlementQuerySet(models.QuerySet):
+    def approved(self) -> SettlementQuerySet:
+        return self.filter(status=SettlementStatus.APPROVED)
+
+    def open(self) -> SettlementQuerySet:
+        return self.filter(status__in=OPEN_SETTLEMENT_STATES)
+
+
+class Settlement(models.Model):
+    """One settlement of one decision: its inputs, its result and who took each step."""
+
+    Status = SettlementStatus
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="settlements", verbose_name=_("beschikking")
+    )
+    sequence = models.PositiveSmallIntegerField(_("volgnummer"))
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("corrigeert")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SettlementStatus.choices, default=SettlementStatus.PROPOSED
+    )
+    # The inputs, as ``rules.Inputs`` (euros here, cents there).
+    kind = models.CharField(_("soort regeling"), max_length=20, choices=Scheme.Kind.choices)
+    awarded = models.DecimalField(_("toegekend"), **MONEY)
+    paid = models.DecimalField(_("betaald"), **MONEY)
+    open = models.DecimalField(_("nog te betalen"), **MONEY)
+    spent = models.DecimalField(_("besteed"), **MONEY)
+    ground = models.CharField(
+        _("grond voor een lager bedrag"), max_length=20, choices=SettlementGround.choices, blank=True
+    )
+    proposed = models.DecimalField(_("voorgesteld lager bedrag"), null=True, blank=True, **MONEY)
+    motivation = models.TextField(_("motivering"), blank=True)
+    inputs_sha256 = models.CharField(max_length=64)
+    # The result of ``rules.settle``.
+    settled = models.DecimalField(_("vastgesteld bedrag"), **MONEY)
+    lapsed = models.DecimalField(_("vervallen termijnen"), **MONEY)
+    final_payment = models.DecimalField(_("nabetaling"), **MONEY)
+    reclaim = models.DecimalField(_("terugvordering"), **MONEY)
+    sample = models.BooleanField(_("in de steekproef"), default=False)
+    # The three steps.
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("voorgesteld op"), default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("gecontroleerd op"), null=True, blank=True)
+    reclaim_number = models.CharField(_("vorderingsnummer"), max_length=40, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
+    settled_on = models.DateField(_("datum van vaststelling"), null=True, blank=True)
+    reclaim_due_on = models.DateField(_("terug te betalen uiterlijk"), null=True, blank=True)
+    final_instalment = models.OneToOneField(
+        Instalment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("nabetaling")
+    )
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = SettlementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decision__number", "sequence"]
+        verbose_name = _("vaststelling")
+        verbose_name_plural = _("vaststellingen")
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "sequence"], name="one_settlement_per_decision_sequence"),
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(status__in=["proposed", "checked"]),
+                name="one_open_settlement_per_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["reclaim_number"], condition=~Q(reclaim_number=""), name="settlement_reclaim_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(settled__gte=0) & Q(settled__lte=models.F("awarded")), name="settled_within_award"
+            ),
+            models.CheckConstraint(condition=Q(final_payment=0) | Q(reclaim=0), name="settlement_pays_or_reclaims"),
+            # Rounded to the cent: SQLite does this sum in floating point (PostgreSQL exactly).
+            models.CheckConstraint(
+                condition=Q(settled=Round(models.F("paid") + models.F("final_payment") - models.F("reclaim"), 2)),
+                name="settlement_adds_up",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """``NPLV-2027-000123-V1``: the decision number and the settlement's number."""
+        return f"{self.decision.number}-V{self.sequence}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None

@@ -1,0 +1,189 @@
+"""What the settlement pages and the API read: per call the decisions ready to settle, each decision's
+figures (awarded, paid, still due, settled, reclaimed) adding up, and the settlements, each list in a fixed
+number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Prefetch, QuerySet
+
+from allocations.accountability.models import Statement
+from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
+from allocations.runs.models import Decision
+from allocations.settlements.models import OPEN_SETTLEMENT_STATES, Settlement, SettlementStatus
+from applications.models import Call
+
+ZERO = Decimal("0.00")
+
+
+def settlements() -> QuerySet[Settlement]:
+    return Settlement.objects.select_related(
+        "decision__application__municipality",
+        "decision__run__call__scheme",
+        "proposed_by",
+        "checked_by",
+        "approved_by",
+        "withdrawn_by",
+        "final_instalment",
+    )
+
+
+def settlement_for(pk: int) -> Settlement | None:
+    return settlements().filter(pk=pk).first()
+
+
+def awards() -> QuerySet[Decision]:
+    """Every sent award with its call, instalments, final account and settlements (four queries)."""
+    return (
+        Decision.objects.filter(sent_at__isnull=False, amount__gt=0)
+        .select_related("application__municipality", "application__call", "run__call__scheme")
+        .prefetch_related(
+            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence")),
+            Prefetch("statements", queryset=Statement.objects.filter(final=True), to_attr="final_statements"),
+            Prefetch("settlements", queryset=Settlement.objects.order_by("sequence")),
+        )
+        .order_by("number")
+    )
+
+
+@dataclass
+class Figures:
+    """One decision's money, adding up: awarded = paid + still due + lapsed; once settled, settled = paid − reclaimed
+    + still due (the final payment)."""
+
+    awarded: Decimal = ZERO
+    paid: Decimal = ZERO
+    still_due: Decimal = ZERO
+    lapsed: Decimal = ZERO
+    spent: Decimal | None = None
+    settled: Decimal | None = None
+    reclaimed: Decimal = ZERO
+
+    def add(self, other: Figures) -> None:
+        for name in ("awarded", "paid", "still_due", "lapsed", "reclaimed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("spent", "settled"):
+            if getattr(other, name) is not None:
+                setattr(self, name, (getattr(self, name) or ZERO) + getattr(other, name))
+
+
+@dataclass
+class Row:
+    decision: Decision
+    figures: Figures
+    ready: bool
+    why_not: str
+    current: Settlement | None  # the last approved settlement
+    open: Settlement | None  # the proposal in progress
+
+
+@dataclass
+class CallOverview:
+    call: Call
+    rows: list[Row] = field(default_factory=list)
+    total: Figures = field(default_factory=Figures)
+
+    @property
+    def ready(self) -> list[Row]:
+        return [row for row in self.rows if row.ready and row.open is None]
+
+
+def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settlement | None]:
+    """From the prefetched rows of ``awards_of``."""
+    instalments = list(decision.instalments.all())
+    every = list(decision.settlements.all())  # type: ignore[attr-defined]  # the reverse relation of Settlement
+    approved = [s for s in every if s.status == SettlementStatus.APPROVED]
+    in_progress = next((s for s in every if s.status in OPEN_SETTLEMENT_STATES), None)
+    final_statements = getattr(decision, "final_statements", None)  # prefetched by awards_of
+    final = final_statements[0] if final_statements else None
+    figures = Figures(
+        awarded=decision.amount,
+        paid=sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), ZERO),
+        still_due=sum((i.amount for i in instalments if i.status in OPEN_STATES), ZERO),
+        lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO),
+        spent=final.spent_to_date if final else None,
+        settled=approved[-1].settled if approved else None,
+        reclaimed=sum((s.reclaim for s in approved), ZERO),
+    )
+    return figures, (approved[-1] if approved else None), in_progress
+
+
+def call_overview(call: Call, *, today: datetime.date) -> CallOverview:
+    """Every sent award of the call with its figures and whether it can be settled today."""
+    overviews = _overviews(awards().filter(application__call=call), today=today)
+    return overviews[0] if overviews else CallOverview(call=call)
+
+
+def call_overviews(*, today: datetime.date) -> list[CallOverview]:
+    """Per call with sent awards its overview, in the order of the calls' codes (in four queries in all)."""
+    return sorted(_overviews(awards(), today=today), key=lambda overview: overview.call.code)
+
+
+def _overviews(decisions, *, today: datetime.date) -> list[CallOverview]:
+    from allocations.settlements.services import readiness_of
+
+    by_call: dict[int, CallOverview] = {}
+    for decision in decisions:
+        call = decision.application.call
+        overview = by_call.setdefault(call.pk, CallOverview(call=call))
+        figures, current, in_progress = figures_of(decision)
+        state = readiness_of(decision, today=today, has_final=figures.spent is not None)
+        overview.rows.append(
+            Row(
+                decision=decision,
+                figures=figures,
+                ready=state.ready and current is None,
+                why_not=state.reason,
+                current=current,
+                open=in_progress,
+            )
+        )
+        overview.total.add(figures)
+    return list(by_call.values())
+
+
+@dataclass(frozen=True)
+class Step:
+    when: datetime.datetime
+    sentence: str
+    changes: list[tuple[str, str, str]]  # (what, before, after)
+
+
+def steps_of(settlement: Settlement) -> list[Step]:
+    """What each step did, from the audit trail, as sentences with what changed (for ministry staff)."""
+    from accounts.audit_verbs import describe
+    from accounts.models import AuditEvent
+
+    steps = []
+    events = AuditEvent.objects.for_target(settlement).select_related("actor").order_by("created_at", "id")
+    for event in events:
+        who = event.actor.display_name if event.actor else "systeem"
+        before, after = event.data.get("before") or {}, event.data.get("after") or {}
+        changes = [(_label(key), _value(key, before.get(key)), _value(key, after.get(key))) for key in after]
+        steps.append(
+            Step(
+                when=event.created_at,
+                sentence=describe(event.verb, who=who, data=event.data, target=event.target_repr),
+                changes=changes,
+            )
+        )
+    return steps
+
+
+def _label(name: str) -> str:
+    try:
+        return str(getattr(Settlement._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:  # a key of the event that is no field reads as itself
+        return name
+
+
+def _value(name: str, value) -> str:
+    if value is None:
+        return "–"
+    if name == "status":
+        return str(SettlementStatus(value).label) if value in SettlementStatus.values else str(value)
+    return str(value)

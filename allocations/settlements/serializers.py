@@ -1,0 +1,101 @@
+"""The shapes of settlements and their figures in the API: money as a string with two decimals, dates and
+times as ISO 8601 (DESIGN.md §10)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from allocations.settlements.models import SettlementGround, SettlementStatus
+
+
+def _money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, **kwargs)
+
+
+class SettlementSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True, help_text="Het beschikkingsnummer en het volgnummer (V1, V2…).")
+    decision = serializers.IntegerField(source="decision_id", read_only=True)
+    decision_number = serializers.CharField(source="decision.number", read_only=True)
+    call = serializers.IntegerField(source="decision.application.call_id", read_only=True)
+    cbs_code = serializers.CharField(source="decision.application.municipality.cbs_code", read_only=True)
+    municipality = serializers.CharField(source="decision.application.municipality.name", read_only=True)
+    sequence = serializers.IntegerField(read_only=True)
+    corrects = serializers.IntegerField(source="corrects_id", read_only=True, allow_null=True)
+    status = serializers.ChoiceField(choices=SettlementStatus.choices, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="specific_grant (SPUK) of subsidy (Awb).")
+    awarded = _money(read_only=True)
+    paid = _money(read_only=True, help_text="Betaald bij het voorstel, min wat een eerdere vaststelling terugvorderde.")
+    open = _money(read_only=True, help_text="Nog te betalen bij het voorstel; vervalt bij de goedkeuring.")
+    spent = _money(read_only=True, help_text="Cumulatieve besteding volgens de eindverantwoording.")
+    ground = serializers.CharField(read_only=True)
+    proposed = _money(read_only=True, allow_null=True)
+    motivation = serializers.CharField(read_only=True)
+    inputs_sha256 = serializers.CharField(read_only=True)
+    settled = _money(read_only=True)
+    lapsed = _money(read_only=True)
+    final_payment = _money(read_only=True)
+    reclaim = _money(read_only=True)
+    reclaim_number = serializers.CharField(read_only=True)
+    reclaim_due_on = serializers.DateField(read_only=True, allow_null=True)
+    sample = serializers.BooleanField(read_only=True)
+    proposed_at = serializers.DateTimeField(read_only=True)
+    checked_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    settled_on = serializers.DateField(read_only=True, allow_null=True)
+    final_instalment = serializers.CharField(source="final_instalment.reference", read_only=True, allow_null=True)
+
+
+class PaginatedSettlementsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SettlementSerializer(many=True)
+
+
+class ProposeSerializer(serializers.Serializer):
+    ground = serializers.ChoiceField(
+        choices=SettlementGround.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Alleen voor een subsidie die lager wordt vastgesteld (art. 4:46 lid 2 Awb).",
+    )
+    proposed = _money(required=False, allow_null=True, help_text="Het lagere bedrag; alleen met een grond.")
+    motivation = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    sample = serializers.BooleanField(required=False, default=False)
+
+
+class CheckSerializer(serializers.Serializer):
+    reclaim_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="Verplicht bij een terugvordering."
+    )
+
+
+class FiguresSerializer(serializers.Serializer):
+    awarded = _money()
+    paid = _money()
+    still_due = _money()
+    lapsed = _money()
+    spent = _money(allow_null=True)
+    settled = _money(allow_null=True)
+    reclaimed = _money()
+
+
+class RowSerializer(serializers.Serializer):
+    decision = serializers.IntegerField(source="decision.pk")
+    decision_number = serializers.CharField(source="decision.number")
+    cbs_code = serializers.CharField(source="decision.application.municipality.cbs_code")
+    municipality = serializers.CharField(source="decision.application.municipality.name")
+    figures = FiguresSerializer()
+    ready = serializers.BooleanField(help_text="Klaar om vast te stellen.")
+    why_not = serializers.CharField(help_text="Waarom nog niet.")
+    settlement = serializers.IntegerField(source="current.pk", allow_null=True, default=None)
+    proposal = serializers.IntegerField(source="open.pk", allow_null=True, default=None)
+
+
+class CallOverviewSerializer(serializers.Serializer):
+    call = serializers.IntegerField(source="call.pk")
+    code = serializers.CharField(source="call.code")
+    total = FiguresSerializer()
+    rows = RowSerializer(many=True)

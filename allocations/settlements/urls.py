@@ -1,0 +1,14 @@
+from django.urls import path
+
+from allocations.settlements import views
+
+urlpatterns = [
+    path("beheer/vaststellingen/", views.settlements_index, name="settlements"),
+    path("beheer/vaststellingen/rondes/<int:pk>/", views.call_settlements, name="settlements_call"),
+    path("beheer/vaststellingen/beschikkingen/<int:pk>/", views.propose, name="settlement_propose"),
+    path("beheer/vaststellingen/<int:pk>/", views.settlement_detail, name="settlement_detail"),
+    path("beheer/vaststellingen/<int:pk>/controleren/", views.settlement_check, name="settlement_check"),
+    path("beheer/vaststellingen/<int:pk>/goedkeuren/", views.settlement_approve, name="settlement_approve"),
+    path("beheer/vaststellingen/<int:pk>/intrekken/", views.settlement_withdraw, name="settlement_withdraw"),
+    path("beheer/vaststellingen/<int:pk>/brief/", views.settlement_letter, name="settlement_letter"),
+]

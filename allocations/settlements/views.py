@@ -1,0 +1,248 @@
+"""Pages of the settlements: per call the decisions ready to settle and the overview (awarded, paid, settled,
+reclaimed), the assessor's proposal, and a settlement's page with its figures in the words of the law and the
+next step as a form.
+
+Thin: each view checks the role (403) and the object (404), calls a selector or a service, and renders.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import audit
+from accounts.downloads import private_file
+from accounts.forms import add_service_errors
+from accounts.permissions import require
+from accounts.workflow import TransitionNotAllowed
+from allocations.letters.deadlines import local_today
+from allocations.payments.models import Instalment
+from allocations.runs.models import Decision
+from allocations.settlements import letters, rules, selectors, services
+from allocations.settlements.forms import ApproveForm, CheckForm, ProposeForm
+from allocations.settlements.models import Settlement, SettlementStatus
+from allocations.settlements.permissions import (
+    can_approve_settlement,
+    can_check_settlement,
+    can_propose_settlement,
+    can_view_settlements,
+    can_withdraw_settlement,
+)
+from allocations.settlements.transitions import SETTLEMENT_WORKFLOW
+from applications.models import Call
+
+
+@login_required
+@require_GET
+def settlements_index(request):
+    require(can_view_settlements(request.user))
+    today = local_today()
+    overviews = selectors.call_overviews(today=today)
+    return render(request, "allocations/settlements/index.html", {"overviews": overviews})
+
+
+@login_required
+@require_GET
+def call_settlements(request, pk: int):
+    require(can_view_settlements(request.user))
+    call = get_object_or_404(Call, pk=pk)
+    overview = selectors.call_overview(call, today=local_today())
+    return render(
+        request,
+        "allocations/settlements/call.html",
+        {"overview": overview, "may_propose": can_propose_settlement(request.user)},
+    )
+
+
+def _decision(pk: int) -> Decision:
+    return get_object_or_404(
+        Decision.objects.select_related("application__municipality", "run__call__scheme").filter(
+            sent_at__isnull=False, amount__gt=0
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request, pk: int):
+    """The assessor's proposal for one decision: the figures now, and the form."""
+    require(can_propose_settlement(request.user))
+    decision = _decision(pk)
+    subsidy = decision.run.call.scheme.kind == rules.SUBSIDY
+    form = ProposeForm(request.POST or None, subsidy=subsidy, prefix="voorstel")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                settlement = services.propose_settlement(
+                    decision=decision,
+                    by=request.user,
+                    ground=data.get("ground") or "",
+                    proposed=data.get("proposed"),
+                    motivation=data.get("motivation") or "",
+                    sample=data["sample"],
+                )
+            except TransitionNotAllowed as exc:
+                messages.error(request, str(exc))
+                status = 409
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("Vaststelling %(reference)s is voorgesteld.") % {"reference": settlement.reference}
+                )
+                return redirect("settlement_detail", pk=settlement.pk)
+    today = local_today()
+    state = services.readiness(decision, today=today)
+    inputs = services.inputs_of(decision)
+    return render(
+        request,
+        "allocations/settlements/propose.html",
+        {
+            "decision": decision,
+            "form": form,
+            "error_forms": [form],
+            "state": state,
+            "inputs": inputs,
+            "preview": rules.settle(inputs) if state.ready and not rules.problems(inputs) else None,
+            "subsidy": subsidy,
+        },
+        status=status,
+    )
+
+
+def _settlement(request, pk: int) -> Settlement:
+    require(can_view_settlements(request.user))
+    settlement = selectors.settlement_for(pk)
+    if settlement is None:
+        raise Http404
+    return settlement
+
+
+def _page(request, settlement: Settlement, *, check_form=None, approve_form=None, status: int = 200):
+    user = request.user
+    actions = {t.action for t in SETTLEMENT_WORKFLOW.available(user, settlement)}
+    if user.pk in (settlement.proposed_by_id, settlement.checked_by_id):
+        actions -= {"check", "approve"}  # three steps, three people: the page offers no second step
+    if "check" in actions and check_form is None:
+        check_form = CheckForm(prefix="controle")
+    if "approve" in actions and approve_form is None:
+        approve_form = ApproveForm(prefix="goedkeuring")
+    lapsed = (
+        Instalment.objects.filter(
+            decision=settlement.decision,
+            cancel_reason=_("vastgesteld bij %(reference)s") % {"reference": settlement.reference},
+        )
+        if settlement.status == SettlementStatus.APPROVED
+        else Instalment.objects.none()
+    )
+    return render(
+        request,
+        "allocations/settlements/detail.html",
+        {
+            "settlement": settlement,
+            "decision": settlement.decision,
+            "ground_text": rules.GROUND_TEXTS.get(rules.Ground(settlement.ground)) if settlement.ground else "",
+            "check_form": check_form if "check" in actions else None,
+            "approve_form": approve_form if "approve" in actions else None,
+            "may_withdraw": "withdraw" in actions,
+            "error_forms": [check_form, approve_form],
+            "events": selectors.steps_of(settlement),
+            "lapsed_instalments": list(lapsed.order_by("sequence")),
+            "is_approved": settlement.status == SettlementStatus.APPROVED,
+            "may_check": can_check_settlement(user),
+            "may_approve": can_approve_settlement(user),
+            "may_correct": settlement.status == SettlementStatus.APPROVED
+            and can_propose_settlement(user)
+            and not Settlement.objects.filter(decision=settlement.decision, sequence__gt=settlement.sequence).exists(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def settlement_detail(request, pk: int):
+    return _page(request, _settlement(request, pk))
+
+
+@login_required
+@require_POST
+def settlement_check(request, pk: int):
+    settlement = _settlement(request, pk)
+    require(can_check_settlement(request.user))
+    form = CheckForm(request.POST, prefix="controle")
+    if form.is_valid():
+        try:
+            services.check_settlement(
+                settlement=settlement, by=request.user, reclaim_number=form.cleaned_data["reclaim_number"]
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return _page(request, settlement, check_form=form, status=409)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De controle is vastgelegd."))
+            return redirect("settlement_detail", pk=settlement.pk)
+    return _page(request, settlement, check_form=form, status=400)
+
+
+@login_required
+@require_POST
+def settlement_approve(request, pk: int):
+    settlement = _settlement(request, pk)
+    require(can_approve_settlement(request.user))
+    form = ApproveForm(request.POST, prefix="goedkeuring")
+    if form.is_valid():
+        try:
+            services.approve_settlement(settlement=settlement, by=request.user)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return _page(request, settlement, approve_form=form, status=409)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("De subsidie is vastgesteld."))
+            return redirect("settlement_detail", pk=settlement.pk)
+    return _page(request, settlement, approve_form=form, status=400)
+
+
+@login_required
+@require_POST
+def settlement_withdraw(request, pk: int):
+    settlement = _settlement(request, pk)
+    require(can_withdraw_settlement(request.user))
+    try:
+        services.withdraw_settlement(settlement=settlement, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _page(request, settlement, status=409)
+    messages.success(request, _("Het voorstel is ingetrokken."))
+    return redirect("settlement_detail", pk=settlement.pk)
+
+
+@login_required
+@require_GET
+def settlement_letter(request, pk: int):
+    """The letter of an approved settlement as PDF/A (the settlement letter, or the one with the reclaim)."""
+    settlement = _settlement(request, pk)
+    if settlement.status != SettlementStatus.APPROVED:
+        raise Http404
+    letter = letters.settlement_letter(settlement)
+    pdf = letters.letter_pdf(letter)
+    audit.record(
+        actor=request.user,
+        verb="settlement.letter_downloaded",
+        target=settlement,
+        data={"decision": settlement.decision.number, "reclaim": letter.with_reclaim},
+    )
+    return private_file(pdf, filename=f"vaststelling-{settlement.reference}.pdf", content_type="application/pdf")
