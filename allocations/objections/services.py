@@ -428,7 +428,7 @@ def decide(
             fields = {
                 "proposed_outcome": outcome,
                 "proposed_reason": reason.strip(),
-                "prepared_by": by,
+                "prepared_by_id": by.pk,
                 "prepared_at": now,
             }
             assert case.reconsideration is not None  # _changes_money checked it
@@ -472,7 +472,9 @@ def attach_reconsideration(*, case: ObjectionCase, reconsideration: Reconsiderat
             "sha256": reconsideration.sha256,
             "extra": f"{reconsideration.extra:.2f}",
         }
-        return amend(case, "attach_reconsideration", by=by, fields={"reconsideration": reconsideration}, data=data)
+        return amend(
+            case, "attach_reconsideration", by=by, fields={"reconsideration_id": reconsideration.pk}, data=data
+        )
 
 
 def approve_decision(*, case: ObjectionCase, by: User, now: datetime.datetime | None = None) -> ObjectionCase:
