@@ -252,3 +252,40 @@ def test_the_api_refuses_self_approval_with_a_409_in_dutch(tie, ready_case, admi
     assert answer.status_code == 200
     assert (answer.json()["status"], answer.json()["outcome"]) == ("closed", "founded")
     assert Instalment.objects.filter(decision=case.decision, amount=Decimal("18000.00")).count() == 1
+
+
+def test_herberekenen_for_a_closed_case_stores_no_reconsideration(tie, ready_case, administrator):
+    """The re-run and its link to the case are one step: a refused link leaves no reconsideration behind."""
+    from allocations.runs.reconsideration_models import Reconsideration
+
+    run, _a, _b, c = tie
+    case = services.decide(case=ready_case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
+    before = _state(case)
+    with time_machine.travel(TODAY, tick=False):
+        answer = _client(administrator).post(
+            f"{reverse('run_reconsider', args=[run.pk])}?bezwaar={case.pk}",
+            {
+                "heroverweging-application": c.pk,
+                "heroverweging-reviewer_score": "64,50",
+                "heroverweging-reason": "Telfout in een criterium.",
+            },
+        )
+    assert answer.status_code == 400 and "al beslist" in answer.content.decode()
+    assert not Reconsideration.objects.exists()
+    assert _state(case) == before
+
+
+def test_herberekenen_with_a_case_of_another_run_or_an_unknown_case_is_not_found(
+    tie,
+    ready_case,
+    administrator,
+    final_run_of,  # noqa: F811 - the fixture imported above
+):
+    run, _a, _b, _c = tie
+    other_call, *_ = tie_call()
+    other_run = final_run_of(other_call, send=False)
+    with time_machine.travel(TODAY, tick=False):
+        client = _client(administrator)
+        assert client.get(reverse("run_reconsider", args=[other_run.pk]), {"bezwaar": ready_case.pk}).status_code == 404
+        assert client.get(reverse("run_reconsider", args=[run.pk]), {"bezwaar": "x"}).status_code == 404
+        assert client.get(reverse("run_reconsider", args=[run.pk]), {"bezwaar": 999999}).status_code == 404
