@@ -124,6 +124,15 @@ SENTENCES: dict[str, Any] = {
     "objection.timeliness_set": _("%(who)s heeft de tijdigheid van bezwaar %(object)s vastgesteld."),
     "objection.decided": _("%(who)s heeft de uitkomst van bezwaar %(object)s vastgelegd (%(outcome)s)."),
     "objection.withdrawn": _("%(who)s heeft bezwaar %(object)s ingetrokken."),
+    "objection.reconsideration_attached": _(
+        "%(who)s heeft de herberekening van bezwaar %(object)s vastgelegd (extra %(extra)s euro)."
+    ),
+    "objection.decision_prepared": _(
+        "%(who)s heeft de beslissing op bezwaar %(object)s voorbereid (%(outcome)s, extra %(extra)s euro)."
+    ),
+    "objection.decision_approved": _(
+        "%(who)s heeft de beslissing op bezwaar %(object)s goedgekeurd (%(outcome)s, extra %(extra)s euro)."
+    ),
     "accountability.recorded": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s vastgelegd."),
     "accountability.corrected": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s gecorrigeerd."),
     "accountability.imported": _(

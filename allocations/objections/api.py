@@ -227,6 +227,19 @@ STEP_VIEWS = [
         ),
     ),
     (
+        "approval/",
+        _step_view(
+            "approval",
+            "approve_decision",
+            None,
+            services.approve_decision,
+            "Beslissing op bezwaar goedkeuren",
+            "Vier ogen: een (deels) gegronde uitkomst met extra geld, voorbereid met `outcome/`, wordt goedgekeurd "
+            "door een andere beheerder; de extra toekenning wordt een nieuwe betaaltermijn. Eigen voorbereiding "
+            "goedkeuren of niets ter goedkeuring is 409.",
+        ),
+    ),
+    (
         "withdrawal/",
         _step_view(
             "withdrawal", "withdraw", None, services.withdraw, "Bezwaar intrekken", "Door de indiener of een beheerder."

@@ -22,6 +22,7 @@ from accounts.textlimits import limited
 from allocations.letters.deadlines import local_today
 from allocations.objections import deadlines
 from allocations.runs.models import Decision
+from allocations.runs.reconsideration_models import Reconsideration
 
 
 class Channel(models.TextChoices):
@@ -146,6 +147,29 @@ class ObjectionCase(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+    # The re-run as of the original decision (Awb 4:25 lid 3, 7:11) this case decides on.
+    reconsideration = models.ForeignKey(
+        Reconsideration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objection_cases",
+        verbose_name=_("heroverweging"),
+    )
+    # Four eyes: a founded outcome that changes money is prepared by one administrator and approved by another.
+    proposed_outcome = models.CharField(
+        _("voorgestelde uitkomst"), max_length=20, choices=CaseOutcome.choices, blank=True
+    )
+    proposed_reason = models.TextField(_("voorgestelde motivering"), blank=True, **limited(textlimits.MESSAGE))
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voorbereid door"),
+    )
+    prepared_at = models.DateTimeField(_("voorbereid op"), null=True, blank=True)
 
     objects = ObjectionQuerySet.as_manager()
 
@@ -191,6 +215,11 @@ class ObjectionCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def awaits_approval(self) -> bool:
+        """A founded outcome with money is prepared and waits for a second administrator's approval."""
+        return self.is_open and bool(self.proposed_outcome)
 
     def suspensions(self) -> list[deadlines.Suspension]:
         """The repair term as a suspension of the decision term (7:10 lid 2). While it runs it counts as

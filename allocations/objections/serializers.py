@@ -30,6 +30,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
     decision_term_end = serializers.SerializerMethodField()
     next_deadline = serializers.SerializerMethodField()
     invited = serializers.SlugRelatedField(slug_field="cbs_code", many=True, read_only=True)
+    awaits_approval = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = ObjectionCase
@@ -73,6 +74,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_reason",
             "decided_at",
+            "awaits_approval",
         ]
         read_only_fields = fields
 

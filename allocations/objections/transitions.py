@@ -26,6 +26,10 @@ from allocations.objections.permissions import can_handle_objections, can_withdr
 
 CLOSED = _("Op dit bezwaar is al beslist; een afgehandeld bezwaar verandert niet meer.")
 REPAIR_RUNNING = _("De hersteltermijn loopt nog. Sluit die eerst af: hersteld, of ongebruikt verstreken.")
+NOT_PREPARED = _("Er ligt geen voorbereide beslissing op dit bezwaar ter goedkeuring.")
+AWAITS_APPROVAL = _(
+    "Er ligt al een voorbereide beslissing op dit bezwaar ter goedkeuring. Een andere beheerder keurt die eerst goed."
+)
 OPEN = tuple(OPEN_STATUSES)
 
 CASE_WORKFLOW = Workflow(
@@ -79,6 +83,17 @@ CASE_WORKFLOW = Workflow(
             verb="objection.hearing_waived",
             refused=_("Van horen afzien kan alleen voor een bezwaar in behandeling."),
         ),
+        # Four eyes: a prepared founded outcome that changes money is approved by another administrator.
+        Transition(
+            action="approve_decision",
+            label=_("Beslissing goedkeuren"),
+            sources=(CaseStatus.READY,),
+            target=CaseStatus.CLOSED,
+            allowed=can_handle_objections,
+            verb="objection.decision_approved",
+            refused=NOT_PREPARED,
+            style="primary",
+        ),
         Transition(
             action="decide",
             label=_("Uitkomst vastleggen"),
@@ -122,6 +137,27 @@ AMENDMENTS = Workflow(
             allowed=can_handle_objections,
             verb="objection.committee_set",
             refused=CLOSED,
+        ),
+        # Awb 7:11: the re-run as of the original decision that the case decides on.
+        Transition(
+            action="attach_reconsideration",
+            label=_("Herberekenen"),
+            sources=OPEN,
+            target="",
+            allowed=can_handle_objections,
+            verb="objection.reconsideration_attached",
+            refused=CLOSED,
+        ),
+        # Four eyes: a founded outcome that changes money, prepared by one administrator (``decide``).
+        Transition(
+            action="prepare_decision",
+            label=_("Beslissing voorbereiden"),
+            sources=(CaseStatus.READY,),
+            target="",
+            allowed=can_handle_objections,
+            verb="objection.decision_prepared",
+            refused=CLOSED,
+            offered=False,
         ),
         # Awb 6:11: lateness excused (or timeliness corrected), with the reason.
         Transition(

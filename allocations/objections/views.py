@@ -107,6 +107,13 @@ STEPS: dict[str, Step] = {
         lambda case, by, data: services.decide(case=case, by=by, **data),
         gettext_lazy("De uitkomst is vastgelegd."),
     ),
+    "goedkeuren": Step(
+        "approve_decision",
+        gettext_lazy("Beslissing op bezwaar goedkeuren (vier ogen)"),
+        None,
+        lambda case, by, data: services.approve_decision(case=case, by=by),
+        gettext_lazy("De beslissing op bezwaar is goedgekeurd; de extra betaling is ingepland."),
+    ),
     "intrekken": Step(
         "withdraw",
         gettext_lazy("Bezwaar intrekken"),
@@ -129,13 +136,20 @@ def _form_for(slug: str, case: ObjectionCase, data=None) -> forms.Form | None:
     return step.form(**kwargs)
 
 
-def _offered(user, case: ObjectionCase) -> list[str]:
-    """The steps this person may take on the case now, in page order: the one table decides."""
+def _offered(user, case: ObjectionCase, *, slugs: bool = True) -> list[str]:
+    """The steps this person may take on the case now, in page order: the one table decides. ``slugs=False``:
+    the actions themselves, also those that are a link rather than a form here ("Herberekenen")."""
     actions = {t.action for t in CASE_WORKFLOW.available(user, case)} | {
         t.action for t in AMENDMENTS.available(user, case)
     }
     if case.postponed_weeks:
         actions.discard("postpone")
+    if case.awaits_approval:
+        actions -= {"decide", "attach_reconsideration"}
+    else:
+        actions.discard("approve_decision")
+    if not slugs:
+        return sorted(actions)
     return [slug for slug, step in STEPS.items() if step.action in actions]
 
 
@@ -158,6 +172,7 @@ def _case_page(request, case: ObjectionCase, *, bound: tuple[str, forms.Form] | 
             "days_left": days_left,
             "days_over": -days_left if days_left is not None and days_left < 0 else 0,
             "invited": list(case.invited.all()),
+            "may_reconsider": "attach_reconsideration" in _offered(request.user, case, slugs=False),
             "error_forms": [bound[1]] if bound else [],
         },
         status=status,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -34,6 +35,22 @@ def _run(request, pk: int) -> AllocationRun:
     return run
 
 
+def _case(request, run: AllocationRun):
+    """The objection case this reconsideration is for (``?bezwaar=``, from the case's "Herberekenen"), whose
+    decision belongs to ``run``; a case the person may not see, or of another run, is a 404."""
+    raw = request.GET.get("bezwaar", "")
+    if not raw:
+        return None
+    from allocations.objections import selectors as objection_selectors
+
+    if not raw.isdigit():
+        raise Http404
+    case = objection_selectors.visible_case(int(raw), viewer=request.user)
+    if case.decision.run_id != run.pk:
+        raise Http404
+    return case
+
+
 def _lines(run: AllocationRun) -> list[AllocationLine]:
     """The lines the run divided: the applications a reconsideration can be about."""
     return list(
@@ -49,6 +66,7 @@ def run_reconsider(request, pk: int):
     run = _run(request, pk)
     require(can_manage_allocation(request.user))
     lines = _lines(run)
+    case = _case(request, run)
     form = ReconsiderationForm(request.POST or None, lines=lines, prefix="heroverweging")
     if request.method == "GET" and request.GET.get("aanvraag", "").isdigit():
         form.initial["application"] = int(request.GET["aanvraag"])
@@ -59,13 +77,18 @@ def run_reconsider(request, pk: int):
             try:
                 if application is None:
                     raise ValidationError({"application": [_("Onbekende aanvraag.")]})
-                record = service.reconsider(
-                    run=run,
-                    application=application,
-                    corrections=form.corrections(),
-                    reason=form.cleaned_data["reason"],
-                    by=request.user,
-                )
+                with transaction.atomic():  # for a case: the reconsideration and its link, or neither
+                    record = service.reconsider(
+                        run=run,
+                        application=application,
+                        corrections=form.corrections(),
+                        reason=form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                    if case is not None:
+                        from allocations.objections.services import attach_reconsideration
+
+                        attach_reconsideration(case=case, reconsideration=record, by=request.user)
             except ValidationError as error:
                 add_service_errors(form, error)
             except TransitionNotAllowed as refused:
@@ -76,6 +99,8 @@ def run_reconsider(request, pk: int):
                     _("De heroverweging van %(reference)s is berekend op de vastgelegde invoer.")
                     % {"reference": application.reference},
                 )
+                if case is not None:
+                    return redirect("objection_detail", pk=case.pk)
                 return redirect("reconsideration_detail", pk=record.pk)
         status = 400
     return render(
@@ -87,6 +112,7 @@ def run_reconsider(request, pk: int):
             "form": form,
             "error_forms": [form],
             "final": run.is_final,
+            "case": case,
             "reconsiderations": list(
                 Reconsideration.objects.filter(run=run).select_related("application", "computed_by", "replaced_by")
             ),

@@ -148,6 +148,7 @@ CASES = {
             "committee",
             "timeliness",
             "outcome",
+            "approval",
             "withdrawal",
         )
     },
