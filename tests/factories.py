@@ -13,12 +13,23 @@ from applications.models import Application, BudgetLine, Call, RequiredAttachmen
 PASSWORD = "Een-lang-testwachtwoord-42"
 
 
+def free_cbs_code(n: int, *, first: int = 9000) -> str:
+    """A CBS code of the form GM9xxx (GM8xxx with ``first=8000``) that no municipality in the database has yet:
+    no real municipality has one, and a test process that has made a thousand wraps round, skipping the codes
+    still in use (a module's shared data), instead of growing past the column's six characters."""
+    for step in range(1000):
+        code = f"GM{first + (n + step) % 1000:04d}"
+        if not Municipality.objects.filter(cbs_code=code).exists():
+            return code
+    raise RuntimeError(f"no free CBS code left in GM{first}–GM{first + 999}")
+
+
 class MunicipalityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Municipality
         django_get_or_create = ["cbs_code"]
 
-    cbs_code = factory.Sequence(lambda n: f"GM{9000 + n:04d}")
+    cbs_code = factory.Sequence(free_cbs_code)
     name = factory.Sequence(lambda n: f"Testgemeente {n}")
     province = "Utrecht"
     inhabitants = 50_000

@@ -17,6 +17,8 @@ from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import textlimits
+from accounts.textlimits import limited
 from allocations.payments.models import Instalment
 from allocations.runs.models import Decision
 from allocations.settlements.rules import Ground
@@ -79,7 +81,7 @@ class Settlement(models.Model):
         _("grond voor een lager bedrag"), max_length=20, choices=SettlementGround.choices, blank=True
     )
     proposed = models.DecimalField(_("voorgesteld lager bedrag"), null=True, blank=True, **MONEY)
-    motivation = models.TextField(_("motivering"), blank=True)
+    motivation = models.TextField(_("motivering"), blank=True, **limited(textlimits.MESSAGE))
     inputs_sha256 = models.CharField(max_length=64)
     # The result of ``rules.settle``.
     settled = models.DecimalField(_("vastgesteld bedrag"), **MONEY)

@@ -34,6 +34,7 @@ from allocations.letters.models import Letter
 from allocations.runs import reasons
 from allocations.runs.models import AllocationLine, AllocationRun, Decision, LineSplit, Method, RunStatus, outcome_for
 from applications.models import Application, Call, Scheme, Status, Theme
+from tests.factories import free_cbs_code
 
 # A line of a run from before grounds were stored: its reason without a ground. Letters and pages must still
 # say something true about it (the code's name).
@@ -148,7 +149,7 @@ def write_run(
 
 # ---- letter_run: a small run of its own scheme and municipalities --------------------------------------
 
-_codes = itertools.count(8000)  # CBS codes unique across runs in one test
+_codes = itertools.count()  # CBS codes unique across runs in one test (free_cbs_code skips those in use)
 LETTER_DECIDED_AT = datetime.datetime(2027, 3, 12, 10, 0, tzinfo=datetime.UTC)  # a Friday
 LETTER_BREAKDOWN = (
     {"kind": "criterion", "label": "Kwaliteit van het plan", "points": "12.0"},
@@ -187,7 +188,7 @@ def letter_run(*, count: int = 3, by: User | None = None, municipalities=None, p
     if municipalities is None:
         municipalities = [
             Municipality.objects.create(
-                cbs_code=f"GM{next(_codes) % 10_000:04d}",
+                cbs_code=free_cbs_code(next(_codes), first=8000),
                 name=f"Briefgemeente {i}",
                 province="Utrecht",
                 inhabitants=40_000,
