@@ -95,7 +95,7 @@ class CallOverview:
 def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settlement | None]:
     """From the prefetched rows of ``awards_of``."""
     instalments = list(decision.instalments.all())
-    every = list(decision.settlements.all())  # type: ignore[attr-defined]  # the reverse relation of Settlement
+    every = list(decision.settlements.all())
     approved = [s for s in every if s.status == SettlementStatus.APPROVED]
     in_progress = next((s for s in every if s.status in OPEN_SETTLEMENT_STATES), None)
     final_statements = getattr(decision, "final_statements", None)  # prefetched by awards_of
