@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.api_permissions import PortalAccess
 from accounts.permissions import is_ministry, require
-from allocations.objections import selectors, services
+from allocations.objections import outcome, selectors, services
 from allocations.objections import serializers as s
 from allocations.objections.permissions import can_handle_objections
 from allocations.objections.transitions import may
@@ -220,7 +220,7 @@ STEP_VIEWS = [
             "outcome",
             "decide",
             s.OutcomeSerializer,
-            services.decide,
+            outcome.decide,
             "Uitkomst vastleggen",
             "Op de inhoud alleen na horen of afzien daarvan, en voor een tijdig bezwaar met gronden. Een tweede "
             "uitkomst op een afgehandeld bezwaar is 409.",
@@ -232,11 +232,11 @@ STEP_VIEWS = [
             "approval",
             "approve_decision",
             None,
-            services.approve_decision,
+            outcome.approve_decision,
             "Beslissing op bezwaar goedkeuren",
             "Vier ogen: een (deels) gegronde uitkomst met extra geld, voorbereid met `outcome/`, wordt goedgekeurd "
             "door een andere beheerder; de extra toekenning wordt een nieuwe betaaltermijn. Eigen voorbereiding "
-            "goedkeuren of niets ter goedkeuring is 409.",
+            "goedkeuren is 403 (vier ogen), niets ter goedkeuring 409.",
         ),
     ),
     (

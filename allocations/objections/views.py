@@ -25,7 +25,7 @@ from accounts.forms import add_service_errors
 from accounts.permissions import is_ministry, require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters.deadlines import local_today
-from allocations.objections import deadlines, selectors, services
+from allocations.objections import deadlines, outcome, selectors, services
 from allocations.objections import forms as case_forms
 from allocations.objections.models import ObjectionCase
 from allocations.objections.permissions import can_handle_objections, can_lodge_objection
@@ -104,14 +104,14 @@ STEPS: dict[str, Step] = {
         "decide",
         gettext_lazy("Uitkomst vastleggen"),
         case_forms.OutcomeForm,
-        lambda case, by, data: services.decide(case=case, by=by, **data),
+        lambda case, by, data: outcome.decide(case=case, by=by, **data),
         gettext_lazy("De uitkomst is vastgelegd."),
     ),
     "goedkeuren": Step(
         "approve_decision",
         gettext_lazy("Beslissing op bezwaar goedkeuren (vier ogen)"),
         None,
-        lambda case, by, data: services.approve_decision(case=case, by=by),
+        lambda case, by, data: outcome.approve_decision(case=case, by=by),
         gettext_lazy("De beslissing op bezwaar is goedgekeurd; de extra betaling is ingepland."),
     ),
     "intrekken": Step(
@@ -221,7 +221,7 @@ def objection_step(request, pk: int, step: str):
         return _case_page(request, case, bound=(step, form), status=400)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
-        return _case_page(request, selectors.visible_case(pk, viewer=request.user), status=409)
+        return _case_page(request, selectors.visible_case(pk, viewer=request.user), status=exc.status_code)
     messages.success(request, str(STEPS[step].done))
     return redirect("objection_detail", pk=case.pk)
 

@@ -2,8 +2,8 @@
 paid, settled, reclaimed per decision, adding up), the assessor's proposal, the auditor's check, the
 coordinator's approval and withdrawing a proposal.
 
-Thin: the same selectors and services as the pages. 400 with field errors, 403 for another role, 404 for an
-unknown object, 409 when its state forbids the step (or the same person takes a second step).
+Thin: the same selectors and services as the pages. 400 with field errors, 403 for another role or for the same
+person taking a second step (four eyes), 404 for an unknown object, 409 when its state forbids the step.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.money import cents, euros
 from accounts.permissions import require
-from accounts.workflow import TransitionNotAllowed
+from accounts.workflow import SamePerson, TransitionNotAllowed
 from allocations.accountability.models import Statement
 from allocations.letters.deadlines import local_today
 from allocations.payments import services as payments
@@ -138,11 +138,11 @@ def _unchanged(settlement: Settlement) -> None:
 def _not_twice(settlement: Settlement, by: User) -> None:
     """Three steps, three people: the auditor is not the assessor, the coordinator neither of them."""
     if by.pk == settlement.proposed_by_id:
-        raise TransitionNotAllowed(
+        raise SamePerson(
             _("U heeft deze vaststelling voorgesteld. Een ander moet de volgende stap zetten (vier-ogenprincipe).")
         )
     if by.pk == settlement.checked_by_id:
-        raise TransitionNotAllowed(
+        raise SamePerson(
             _("U heeft deze vaststelling gecontroleerd. Een ander moet haar goedkeuren (vier-ogenprincipe).")
         )
 

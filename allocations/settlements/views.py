@@ -92,7 +92,7 @@ def propose(request, pk: int):
                 )
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
-                status = 409
+                status = exc.status_code
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -187,7 +187,7 @@ def settlement_check(request, pk: int):
             )
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
-            return _page(request, settlement, check_form=form, status=409)
+            return _page(request, settlement, check_form=form, status=exc.status_code)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -207,7 +207,7 @@ def settlement_approve(request, pk: int):
             services.approve_settlement(settlement=settlement, by=request.user)
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
-            return _page(request, settlement, approve_form=form, status=409)
+            return _page(request, settlement, approve_form=form, status=exc.status_code)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -225,7 +225,7 @@ def settlement_withdraw(request, pk: int):
         services.withdraw_settlement(settlement=settlement, by=request.user)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
-        return _page(request, settlement, status=409)
+        return _page(request, settlement, status=exc.status_code)
     messages.success(request, _("Het voorstel is ingetrokken."))
     return redirect("settlement_detail", pk=settlement.pk)
 
