@@ -2,9 +2,11 @@
 the story, clients for the people who take the steps, the award letters made by the worker and sent, the mail
 the worker delivers, and the printed text of a PDF.
 
-The clock is moved in the test process only: the people's steps (pages and API) happen on the story's days,
-while the worker keeps the real clock. What the worker does reads its dates from the rows (a letter's date is
-its batch's send date), never from its clock, so the story holds on both sides.
+The clock is moved in the test process only: the worker keeps the real clock. So a story is told in the past
+and ends today: the people's steps (pages and API) on the story's days, moved back to with ``on(day)``, and what
+the worker dates by its own clock (a letter dated by the day it sends it, a settlement proposed by a batch) on
+the real today, after every day of the story. What the worker reads from the rows (an award letter's date is its
+batch's send date) holds on both sides.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from contextlib import contextmanager
 
 import time_machine
 from django.test import Client
+from django.utils import formats, translation
 from post_office.models import STATUS, Email
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from allocations.letters.deadlines import is_working_day, local_today
 from allocations.letters.models import Letter
 from allocations.runs.models import AllocationRun, Decision
 from tests.worker import WorkerProcess, wait_for
@@ -35,9 +39,26 @@ def moment(day: datetime.date, hour: int = 9) -> datetime.datetime:
 
 @contextmanager
 def on(day: datetime.date, hour: int = 9) -> Iterator[None]:
-    """The test process's clock on ``day`` (ticking, so waits and leases behave)."""
+    """The test process's clock on ``day`` (ticking, so waits and leases behave); today's clock is left alone."""
+    if day == local_today():
+        yield
+        return
+    assert day < local_today(), "a story is told in the past: the worker's clock is today's"
     with time_machine.travel(moment(day, hour), tick=True):
         yield
+
+
+def working_day_until(day: datetime.date) -> datetime.date:
+    """``day`` when it is a working day (Algemene termijnenwet), else the last one before it."""
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def long_date(day: datetime.date) -> str:
+    """A day as a Dutch letter prints it: 26 april 2027."""
+    with translation.override("nl"):
+        return formats.date_format(day, "j F Y")
 
 
 def api(user: User) -> APIClient:

@@ -4,6 +4,10 @@ the tie objects in the portal; a hearing; the re-run on the run's frozen snapsho
 decision on the objection prepared by one administrator and, after the same one is refused, approved by another;
 the extra money scheduled as one more instalment. Afterwards every decision and letter of the run is unchanged,
 byte for byte, the run still verifies and so does the re-run.
+
+The worker keeps the real clock and dates what it sends by it, so the case is handled today: the letters were
+sent on the last working day up to today (the clock moved back for that step only), the objection comes in
+today, and the hearing is planned and held today.
 """
 
 from __future__ import annotations
@@ -16,25 +20,30 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role, User
+from allocations.letters.deadlines import local_today
 from allocations.letters.models import Letter
+from allocations.objections.deadlines import objection_term_end
 from allocations.objections.models import CaseOutcome, CaseStatus, ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.reconsideration_models import Reconsideration
 from applications.models import Application
 from tests.allocations.runs.reconsideration_builders import tie_call
-from tests.allocations.worker_story import api, delivered, letters_of, ok, on, page, send_award_letters
+from tests.allocations.worker_story import (
+    api,
+    delivered,
+    letters_of,
+    long_date,
+    ok,
+    page,
+    send_award_letters,
+    working_day_until,
+)
 from tests.factories import AdministratorFactory
 from tests.worker import wait_for
 
 pytestmark = pytest.mark.worker
 
-SENT_ON = datetime.date(2027, 3, 15)  # a Monday: the objection term ends on Monday 26 April 2027
-OBJECTED_ON = datetime.date(2027, 4, 1)
-HEARING_PLANNED_ON = datetime.date(2027, 4, 6)
-HEARING_ON = datetime.date(2027, 4, 20)
-RECONSIDERED_ON = datetime.date(2027, 4, 21)
-DECIDED_ON = datetime.date(2027, 4, 22)
 EXTRA = Decimal("18000.00")  # C, corrected to above B, takes the € 18.000 B kept; paid from the reserve
 GROUNDS = "De punten voor de kwaliteit van ons plan zijn verkeerd opgeteld: wij hadden boven Gemeente B moeten staan."
 
@@ -75,9 +84,9 @@ def instalments_of_others(run: AllocationRun, objected: Decision) -> list[tuple]
 
 
 # --- The steps ---------------------------------------------------------------------------------------------
-def divided_and_sent(call, *, starter: User, approver: User, worker) -> AllocationRun:
+def divided_and_sent(call, *, starter: User, approver: User, send_on: datetime.date, worker) -> AllocationRun:
     """The run, computed by the worker, approved by a second administrator (the starter is refused), its letters
-    made by the worker and sent on ``SENT_ON``."""
+    made by the worker and sent on ``send_on``."""
     response = ok(api(starter).post(f"/api/v1/calls/{call.pk}/allocation-runs/"), 202)
     run_id = response.json()["id"]
     wait_for(
@@ -88,46 +97,42 @@ def divided_and_sent(call, *, starter: User, approver: User, worker) -> Allocati
     assert api(starter).post(f"/api/v1/allocation-runs/{run_id}/approve/").status_code == 403
     ok(api(approver).post(f"/api/v1/allocation-runs/{run_id}/approve/"))
     run = AllocationRun.objects.get(pk=run_id)
-    send_award_letters(run, by=starter, send_on=SENT_ON, worker=worker)
+    send_award_letters(run, by=starter, send_on=send_on, worker=worker)
     return run
 
 
-def officer_objects(officer: User, application: Application) -> ObjectionCase:
-    """The officer opens "Bezwaar maken" from the decision, sees the last day, and lodges the grounds."""
-    url = reverse("objection_lodge", args=[application.pk])
-    with on(OBJECTED_ON):
-        client = page(officer)
-        form = ok(client.get(url)).content.decode()
-        assert "26 april 2027" in form  # the last day of the objection term
-        answer = ok(client.post(url, {"grounds": GROUNDS}), 302)
-        case = ObjectionCase.objects.get(decision__application=application)
-        assert answer["Location"] == reverse("objection_detail", args=[case.pk])
-        seen = ok(client.get(answer["Location"])).content.decode()
-    assert case.number in seen
+def officer_objects(officer: User, decision: Decision) -> ObjectionCase:
+    """The officer opens "Bezwaar maken" from the decision, sees the last day of the term, and lodges the grounds."""
+    url = reverse("objection_lodge", args=[decision.application_id])
+    client = page(officer)
+    form = ok(client.get(url)).content.decode()
+    assert long_date(objection_term_end(local_today(decision.sent_at))) in form
+    answer = ok(client.post(url, {"grounds": GROUNDS}), 302)
+    case = ObjectionCase.objects.get(decision=decision)
+    assert answer["Location"] == reverse("objection_detail", args=[case.pk])
+    assert case.number in ok(client.get(answer["Location"])).content.decode()
     assert (case.status, case.is_timely, case.received_on, case.lodged_by) == (
         CaseStatus.RECEIVED,
         True,
-        OBJECTED_ON,
+        local_today(),
         officer,
     )
     return case
 
 
-def step(user: User, case: ObjectionCase, slug: str, data: dict | None = None, *, day: datetime.date):
-    """One step of the handling, posted on the case page on ``day``."""
+def step(user: User, case: ObjectionCase, slug: str, data: dict | None = None):
+    """One step of the handling, posted on the case page."""
     fields = {f"{slug}-{name}": value for name, value in (data or {}).items()}
-    with on(day):
-        return page(user).post(reverse("objection_step", args=[case.pk, slug]), fields)
+    return page(user).post(reverse("objection_step", args=[case.pk, slug]), fields)
 
 
 def hearing(admin: User, case: ObjectionCase, competitor: Application) -> None:
     """Planned with the competitor whose award could change as an interested party (Awb 7:2), then held."""
-    invited = {"on": HEARING_ON.strftime("%d-%m-%Y"), "invited": [competitor.municipality_id]}
-    ok(step(admin, case, "hoorzitting", invited, day=HEARING_PLANNED_ON), 302)
-    notes = {"held_on": HEARING_ON.strftime("%d-%m-%Y"), "notes": "De gemeente lichtte de telfout toe."}
-    ok(step(admin, case, "gehoord", notes, day=HEARING_ON), 302)
+    today = local_today().strftime("%d-%m-%Y")
+    ok(step(admin, case, "hoorzitting", {"on": today, "invited": [competitor.municipality_id]}), 302)
+    ok(step(admin, case, "gehoord", {"held_on": today, "notes": "De gemeente lichtte de telfout toe."}), 302)
     case.refresh_from_db()
-    assert (case.status, case.hearing_held_on) == (CaseStatus.READY, HEARING_ON)
+    assert (case.status, case.hearing_held_on) == (CaseStatus.READY, local_today())
     assert set(case.invited.values_list("pk", flat=True)) == {case.objector_id, competitor.municipality_id}
 
 
@@ -136,16 +141,12 @@ def rerun_on_the_frozen_snapshot(
 ) -> Reconsideration:
     """ "Herberekenen" from the case: the run's stored snapshot with only C's corrected reviewer score."""
     url = f"{reverse('run_reconsider', args=[run.pk])}?bezwaar={case.pk}"
-    with on(RECONSIDERED_ON):
-        answer = page(admin).post(
-            url,
-            {
-                "heroverweging-application": c.pk,
-                "heroverweging-reviewer_score": "64,50",
-                "heroverweging-reason": "Telfout in het criterium kwaliteit (hoorzitting van 20 april 2027).",
-            },
-        )
-    ok(answer, 302)
+    fields = {
+        "heroverweging-application": c.pk,
+        "heroverweging-reviewer_score": "64,50",
+        "heroverweging-reason": "Telfout in het criterium kwaliteit, toegelicht op de hoorzitting.",
+    }
+    ok(page(admin).post(url, fields), 302)
     case.refresh_from_db()
     record = case.reconsideration
     assert record is not None and (record.run_id, record.application_id) == (run.pk, c.pk)
@@ -160,14 +161,14 @@ def rerun_on_the_frozen_snapshot(
 def decide_with_four_eyes(preparer: User, approver: User, case: ObjectionCase) -> None:
     """Founded, prepared by one administrator; the same one is refused the approval, another gives it."""
     outcome = {"outcome": CaseOutcome.FOUNDED, "reason": "De punten waren verkeerd opgeteld; C gaat B voor."}
-    ok(step(preparer, case, "uitkomst", outcome, day=DECIDED_ON), 302)
+    ok(step(preparer, case, "uitkomst", outcome), 302)
     case.refresh_from_db()
     assert case.awaits_approval and case.prepared_by == preparer
-    refused = step(preparer, case, "goedkeuren", day=DECIDED_ON)
+    refused = step(preparer, case, "goedkeuren")
     assert refused.status_code == 403 and "vier-ogenprincipe" in refused.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.READY and not Instalment.objects.filter(decision=case.decision).exists()
-    ok(step(approver, case, "goedkeuren", day=DECIDED_ON), 302)
+    ok(step(approver, case, "goedkeuren"), 302)
     case.refresh_from_db()
     assert (case.status, case.outcome, case.decided_by) == (CaseStatus.CLOSED, CaseOutcome.FOUNDED, approver)
 
@@ -180,7 +181,8 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
 
     # 1. A sent decision: the tie (A 81 points; B and C 68 each, B first on need) divided and sent; C got nothing.
     call, _a, b, c = tie_call()
-    run = divided_and_sent(call, starter=starter, approver=approver, worker=worker)
+    sent_on = working_day_until(local_today())
+    run = divided_and_sent(call, starter=starter, approver=approver, send_on=sent_on, worker=worker)
     decision = Decision.objects.get(run=run, application=c)
     assert (decision.amount, Decision.objects.get(run=run, application=b).amount) == (0, EXTRA)
     officer = User.objects.get(role=Role.OFFICER, municipality=c.municipality)
@@ -190,7 +192,7 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     others_instalments = instalments_of_others(run, decision)
 
     # 2. The officer objects in the portal, in time.
-    case = officer_objects(officer, c)
+    case = officer_objects(officer, decision)
 
     # 3. A hearing, with B invited: its award could change.
     hearing(starter, case, b)
@@ -204,7 +206,7 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     # 8. The extra payment is one more instalment of C's decision, from the reserve.
     extra = Instalment.objects.get(decision=decision)
     assert (extra.amount, extra.status) == (EXTRA, InstalmentStatus.DUE)
-    assert extra.due_on == DECIDED_ON + datetime.timedelta(weeks=4)
+    assert extra.due_on == local_today() + datetime.timedelta(weeks=4)
     assert decision.amount + record.extra == extra.amount  # awarded + extra = paid + still due
 
     # Nothing else of the run changed: its decisions, its letters (every version, byte for byte).
@@ -219,7 +221,6 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     assert checked["ok"], checked
     assert Reconsideration.objects.filter(run=run).count() == 1
     # The municipality sees the whole case.
-    with on(DECIDED_ON, 14):
-        seen = ok(page(officer).get(reverse("objection_detail", args=[case.pk]))).content.decode()
+    seen = ok(page(officer).get(reverse("objection_detail", args=[case.pk]))).content.decode()
     assert case.number in seen and "Gegrond" in seen
     assert "allocations.runs.tasks.execute_run" in worker.output()
