@@ -5,52 +5,84 @@ and the settlement in three steps by three people: the SPUK in full, the Awb low
 reclaim. At every step awarded = paid + still due; at the end settled + reclaimed = paid.
 
 The worker makes and sends what is a task here: the award letters and the mail. The people's steps go through
-the pages and the API, each on its day of the story (``worker_story.on``).
+the pages and the API, each on its day of the story (``worker_story.on``). The worker keeps the real clock, by
+which a settlement is ready (its spending period over) and dated, so the story starts three years ago and the
+settlement is today.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from allocations.accountability.models import Source, Statement
+from allocations.letters.deadlines import instalment_due, local_today
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
-from allocations.runs.models import AllocationRun, Decision
+from allocations.runs.models import AllocationRun, Decision, outcome_for
+from allocations.settlements import rules
 from allocations.settlements.models import Settlement, SettlementStatus
-from applications.models import Application, Call, Scheme, Status, Theme
-from tests.allocations.final_runs import Planned, letter_run, write_run
+from applications.models import Application, Call, Scheme, Theme
+from tests.allocations.final_runs import Planned, cents, write_run
 from tests.allocations.worker_story import (
     api,
     body,
     delivered,
     letters_of,
+    long_date,
+    moment,
     ok,
     on,
     page,
     printed,
     send_award_letters,
+    working_day_until,
 )
 from tests.applications.conftest import MINIMAL_PDF
-from tests.factories import AdministratorFactory, OfficerFactory, ReviewerFactory
+from tests.factories import AdministratorFactory, MunicipalityFactory, OfficerFactory, ReviewerFactory
 
 pytestmark = pytest.mark.worker
 
-SENT_ON = datetime.date(2027, 3, 15)  # a Monday: the letters' date and the day they are sent
-FIRST_PAY_DATE = datetime.date(2027, 4, 12)  # four weeks after the letter: the 2027 instalments
-SECOND_PAY_DATE = datetime.date(2028, 2, 15)  # the 2028 instalments
-LATER_SENT_ON = datetime.date(2029, 3, 15)  # the fund's next call: the same town's later grant (a Thursday)
-SETTLE_ON = datetime.date(2029, 9, 3)  # after the spending period 2027–2028 and both final accounts
-AWARD = Decimal("120001.00")  # rank 1 of ``letter_run``: € 60.000,50 for 2027 and for 2028
+AWARD = Decimal("120001.00")  # rank 1: € 60.000,50 for each year of the spending period
 AWB_SETTLED = Decimal("110000.50")
 AWB_RECLAIM = AWARD - AWB_SETTLED
-RECLAIM_NUMBER = "VORD-2029-0042"
+RECLAIM_NUMBER = "VORD-0042"
+
+
+@dataclass(frozen=True)
+class Days:
+    """The story's days: a spending period of two years that began three years ago, and today."""
+
+    year: int  # the first year of the spending period
+    sent_on: datetime.date  # the award letters' date and the day they are sent
+    first_pay: datetime.date  # the first year's instalments are due
+    second_pay: datetime.date
+    first_accounts: datetime.date  # the SiSa figures and the report over the first year
+    final_accounts: datetime.date
+    later_sent_on: datetime.date  # the fund's next call: the Awb town's later grant
+    today: datetime.date  # the settlement
+
+    @classmethod
+    def of_today(cls) -> Days:
+        today = local_today()
+        year = today.year - 3
+        sent_on = working_day_until(datetime.date(year, 3, 15))
+        return cls(
+            year=year,
+            sent_on=sent_on,
+            first_pay=instalment_due(sent_on, year),
+            second_pay=instalment_due(sent_on, year + 1),
+            first_accounts=datetime.date(year + 1, 7, 3),
+            final_accounts=datetime.date(year + 2, 7, 3),
+            later_sent_on=working_day_until(datetime.date(year + 2, 9, 15)),
+            today=today,
+        )
 
 
 # --- The story's money, checked at every step ---------------------------------------------------------------
@@ -84,65 +116,120 @@ def settled_adds_up(decision: Decision) -> Settlement:
 
 
 # --- The world ----------------------------------------------------------------------------------------------
-def awards(admin: User) -> tuple[AllocationRun, AllocationRun]:
-    """Two final runs of three municipalities each (``letter_run``): rank 1 gets € 120.001,00 in full, rank 2 a
-    part, rank 3 nothing. The second run is an Awb subsidy of the M50 and New Town fund."""
-    spuk = letter_run(count=3, by=admin, prefix="S")
-    awb = letter_run(count=3, by=admin, prefix="A")
-    Scheme.objects.filter(pk=awb.call.scheme_id).update(
-        kind=Scheme.Kind.SUBSIDY,
-        name="Leefbaarheidsfonds M50 en New Town Alliantie",
-        legal_basis="Artikel 4 van de Subsidieregeling leefbaarheidsfonds M50 en New Towns (test).",
+def fund(*, code: str, name: str, kind: str, legal_basis: str) -> tuple[Scheme, list[Theme]]:
+    scheme = Scheme.objects.create(code=code, name=name, kind=kind, legal_basis=legal_basis)
+    themes = [Theme.objects.create(scheme=scheme, name=n, order=i) for i, n in enumerate(("Veiligheid", "Onderwijs"))]
+    return scheme, themes
+
+
+def town(name: str):
+    return MunicipalityFactory(
+        name=name, postal_address="Postbus 100", postal_code="3500 AA", postal_city=name, inhabitants=45_000
     )
-    return spuk, awb
 
 
-def later_grant(earlier: Decision, *, by: User) -> AllocationRun:
-    """The fund's next call (2029–2030): the same town gets another award for the same activities, € 80.000,00,
-    half in each year; its letter is sent on ``LATER_SENT_ON``."""
-    scheme = earlier.run.call.scheme
-    themes = list(Theme.objects.filter(scheme=scheme).order_by("order"))
-    now = timezone.now()
+def final_run(scheme: Scheme, themes: list[Theme], *, prefix: str, years: tuple[int, int], towns, by: User):
+    """A call of ``scheme`` over ``years``, decided on 1 March of the first year (``final_runs.write_run``): the
+    first town gets € 120.001,00 in full, the second € 50.000,01 of its request, the third nothing (the money ran
+    out). Each award is split over the two themes and the two years, a quarter each, to the cent."""
+    first, last = years
+    opened = moment(datetime.date(first - 1, 9, 1))
     call = Call.objects.create(
         scheme=scheme,
-        code="m50-2029",
-        title="Leefbaarheidsfonds M50 en New Towns 2029",
-        opens_at=now - datetime.timedelta(days=60),
-        closes_at=now - datetime.timedelta(days=30),
-        budget=Decimal("500000.00"),
-        year_from=2029,
-        year_to=2030,
+        code=f"{scheme.code}-{first}",
+        title=f"{scheme.name}, ronde {first}",
+        opens_at=opened,
+        closes_at=opened + datetime.timedelta(days=60),
+        budget=Decimal("1000000.00"),
+        year_from=first,
+        year_to=last,
     )
-    amount = Decimal("80000.00")
+    planned = []
+    for rank, municipality in enumerate(towns, start=1):
+        requested = AWARD if rank == 1 else Decimal("120000.00") + rank
+        if rank == 1:
+            awarded, ground = requested, {"code": "full"}
+        elif rank == 2:
+            awarded = Decimal("50000.01")
+            ground = {"code": "partial", "pot": "algemeen", "left": cents(awarded), "wanted": cents(requested)}
+        else:
+            awarded, ground = Decimal(0), {"code": "budget_exhausted", "pot": "algemeen", "cutoff_rank": 2}
+        application = Application.objects.create(
+            call=call,
+            municipality=municipality,
+            reference=f"{prefix}{first % 100}-{rank:04d}",
+            title=f"Wijkaanpak {municipality.name}",
+            status=outcome_for(awarded=awarded, requested=requested),
+            requested_amount=requested,
+            submitted_at=opened + datetime.timedelta(days=30),
+            created_by=by,
+            updated_by=by,
+        )
+        quarter = cents(awarded) // 4
+        parts = [quarter, quarter, quarter, cents(awarded) - 3 * quarter]
+        cells = [(theme, year) for theme in themes for year in years]
+        planned.append(
+            Planned(
+                application=application,
+                requested=requested,
+                awarded=awarded,
+                ground=ground,
+                rank=rank,
+                pot="algemeen",
+                scores=(Decimal("20.0"), Decimal("5.0"), Decimal("2.0")),
+                splits=[
+                    (theme, year, requested / 4, Decimal(part) / 100)
+                    for (theme, year), part in zip(cells, parts, strict=True)
+                ]
+                if awarded
+                else [],
+                number=f"NPLV-{first}-{prefix}-{rank:06d}",
+            )
+        )
+    decided = moment(datetime.date(first, 3, 1))
+    return write_run(call=call, planned=planned, started_by=by, approved_by=by, decided_at=decided)
+
+
+def later_grant(scheme: Scheme, themes: list[Theme], earlier: Decision, days: Days, *, by: User) -> AllocationRun:
+    """The fund's next call: the Awb town gets another award for the same activities, € 80.000,00, half in each
+    of two later years."""
+    first, last = days.year + 3, days.year + 4
+    opened = moment(datetime.date(days.year + 1, 9, 1))
+    call = Call.objects.create(
+        scheme=scheme,
+        code=f"{scheme.code}-{first}",
+        title=f"{scheme.name}, ronde {first}",
+        opens_at=opened,
+        closes_at=opened + datetime.timedelta(days=60),
+        budget=Decimal("500000.00"),
+        year_from=first,
+        year_to=last,
+    )
+    amount, half = Decimal("80000.00"), Decimal("40000.00")
     application = Application.objects.create(
         call=call,
         municipality=earlier.application.municipality,
-        reference="A29-0001",
+        reference=f"A{first % 100}-0001",
         title="Wijkaanpak, tweede fase",
-        status=Status.AWARDED,
+        status=outcome_for(awarded=amount, requested=amount),
         requested_amount=amount,
-        submitted_at=now - datetime.timedelta(days=45),
+        submitted_at=opened + datetime.timedelta(days=30),
         created_by=by,
         updated_by=by,
     )
-    half = amount / 2
     planned = Planned(
         application=application,
         requested=amount,
         awarded=amount,
         ground={"code": "full"},
         rank=1,
+        pot="algemeen",
         scores=(Decimal("20.0"), Decimal("5.0"), Decimal("2.0")),
-        splits=[(themes[0], 2029, half, half), (themes[-1], 2030, half, half)],
-        number="NPLV-2029-A-000001",
+        splits=[(themes[0], first, half, half), (themes[-1], last, half, half)],
+        number=f"NPLV-{first}-A-000001",
     )
-    return write_run(
-        call=call,
-        planned=[planned],
-        started_by=by,
-        approved_by=by,
-        decided_at=datetime.datetime(2029, 3, 1, 10, 0, tzinfo=datetime.UTC),
-    )
+    decided = moment(days.later_sent_on - datetime.timedelta(days=14))
+    return write_run(call=call, planned=[planned], started_by=by, approved_by=by, decided_at=decided)
 
 
 # --- The steps ---------------------------------------------------------------------------------------------
@@ -212,49 +299,46 @@ def officer_reports(officer: User, decision: Decision, year: int, *, spent: str,
 def settle_spuk_in_full(decision: Decision, *, assessor: User, auditor: User, coordinator: User) -> Settlement:
     """Three steps through the API: the assessor proposes, the internal auditor checks, the coordinator approves;
     the auditor may not approve what they checked."""
-    with on(SETTLE_ON):
-        proposal = ok(api(assessor).post(f"/api/v1/decisions/{decision.pk}/settlements/", {"sample": True}), 201)
-        settlement = proposal.json()
-        assert (settlement["settled"], settlement["reclaim"], settlement["spent"]) == ("120001.00", "0.00", "120001.00")
-        pk = settlement["id"]
-        assert api(assessor).post(f"/api/v1/settlements/{pk}/check/", {}).status_code == 403  # an assessor's role
-        ok(api(auditor).post(f"/api/v1/settlements/{pk}/check/", {"reclaim_number": ""}))
-        refused = api(auditor).post(f"/api/v1/settlements/{pk}/approve/")
-        assert refused.status_code == 403 and "vier-ogenprincipe" in refused.json()["detail"]
-        approved = ok(api(coordinator).post(f"/api/v1/settlements/{pk}/approve/")).json()
-    assert (approved["status"], approved["settled_on"]) == ("approved", SETTLE_ON.isoformat())
+    proposal = ok(api(assessor).post(f"/api/v1/decisions/{decision.pk}/settlements/", {"sample": True}), 201)
+    settlement = proposal.json()
+    assert (settlement["settled"], settlement["reclaim"], settlement["spent"]) == ("120001.00", "0.00", "120001.00")
+    pk = settlement["id"]
+    assert api(assessor).post(f"/api/v1/settlements/{pk}/check/", {}).status_code == 403  # an assessor's role
+    ok(api(auditor).post(f"/api/v1/settlements/{pk}/check/", {"reclaim_number": ""}))
+    refused = api(auditor).post(f"/api/v1/settlements/{pk}/approve/")
+    assert refused.status_code == 403 and "vier-ogenprincipe" in refused.json()["detail"]
+    approved = ok(api(coordinator).post(f"/api/v1/settlements/{pk}/approve/")).json()
+    assert (approved["status"], approved["settled_on"]) == ("approved", local_today().isoformat())
     return Settlement.objects.get(pk=pk)
 
 
 def settle_awb_lower_with_reclaim(decision: Decision, *, assessor: User, auditor: User, coordinator: User):
     """Three steps on the pages: a lower amount on ground a of Awb 4:46 lid 2, the reclaim number at the check."""
-    with on(SETTLE_ON):
-        proposed = page(assessor).post(
-            reverse("settlement_propose", args=[decision.pk]),
-            {
-                "voorstel-ground": "not_performed",
-                "voorstel-proposed": "110.000,50",
-                "voorstel-motivation": "De buurtmanifestatie van 2028 heeft niet plaatsgevonden.",
-            },
-        )
-        ok(proposed, 302)
-        settlement = Settlement.objects.get(decision=decision)
-        assert (settlement.settled, settlement.reclaim) == (AWB_SETTLED, AWB_RECLAIM)
-        detail = reverse("settlement_detail", args=[settlement.pk])
-        ok(page(auditor).post(f"{detail}controleren/", {"controle-reclaim_number": RECLAIM_NUMBER}), 302)
-        refused = page(auditor).post(f"{detail}goedkeuren/", {"goedkeuring-agreed": "on"})
-        assert refused.status_code == 403 and "vier-ogenprincipe" in refused.content.decode()
-        ok(page(coordinator).post(f"{detail}goedkeuren/", {"goedkeuring-agreed": "on"}), 302)
+    proposed = page(assessor).post(
+        reverse("settlement_propose", args=[decision.pk]),
+        {
+            "voorstel-ground": "not_performed",
+            "voorstel-proposed": "110.000,50",
+            "voorstel-motivation": "De buurtmanifestatie van het laatste jaar heeft niet plaatsgevonden.",
+        },
+    )
+    ok(proposed, 302)
+    settlement = Settlement.objects.get(decision=decision)
+    assert (settlement.settled, settlement.reclaim) == (AWB_SETTLED, AWB_RECLAIM)
+    detail = reverse("settlement_detail", args=[settlement.pk])
+    ok(page(auditor).post(f"{detail}controleren/", {"controle-reclaim_number": RECLAIM_NUMBER}), 302)
+    refused = page(auditor).post(f"{detail}goedkeuren/", {"goedkeuring-agreed": "on"})
+    assert refused.status_code == 403 and "vier-ogenprincipe" in refused.content.decode()
+    ok(page(coordinator).post(f"{detail}goedkeuren/", {"goedkeuring-agreed": "on"}), 302)
     settlement.refresh_from_db()
     assert settlement.status == SettlementStatus.APPROVED
     assert {settlement.proposed_by, settlement.checked_by, settlement.approved_by} == {assessor, auditor, coordinator}
-    assert settlement.reclaim_due_on == SETTLE_ON + datetime.timedelta(weeks=6)
+    assert settlement.reclaim_due_on == local_today() + datetime.timedelta(weeks=6)
     return settlement
 
 
 def settlement_letter_text(settlement: Settlement, by: User) -> str:
-    with on(SETTLE_ON, 12):
-        pdf = body(ok(page(by).get(reverse("settlement_letter", args=[settlement.pk]))))
+    pdf = body(ok(page(by).get(reverse("settlement_letter", args=[settlement.pk]))))
     assert pdf.startswith(b"%PDF-")
     return printed(pdf)
 
@@ -262,75 +346,91 @@ def settlement_letter_text(settlement: Settlement, by: User) -> str:
 # --- The story ---------------------------------------------------------------------------------------------
 def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_worker_process):
     worker = celery_worker_process
+    days = Days.of_today()
     admin = AdministratorFactory(email="beheer@minvro.nl")  # sends the letters and orders the payments
     auditor = AdministratorFactory(email="controle@minvro.nl")
     coordinator = AdministratorFactory(email="coordinator@minvro.nl")
     assessor = ReviewerFactory(email="beoordelaar@minvro.nl")
 
-    spuk_run, awb_run = awards(admin)
+    period = (days.year, days.year + 1)
+    spuk_fund = fund(
+        code="spuk-kw",
+        name=f"SPUK Kansrijke Wijk {days.year}–{days.year + 1}",
+        kind=Scheme.Kind.SPECIFIC_GRANT,
+        legal_basis="Artikel 17 van de Financiële-verhoudingswet en artikel 4 van de Regeling (test).",
+    )
+    awb_fund = fund(
+        code="m50-nt",
+        name="Leefbaarheidsfonds M50 en New Town Alliantie",
+        kind=Scheme.Kind.SUBSIDY,
+        legal_basis="Artikel 4 van de Subsidieregeling leefbaarheidsfonds M50 en New Towns (test).",
+    )
+    spuk_towns = [town("Kansrijkstad"), town("Wijkerveen"), town("Buurthoven")]
+    awb_towns = [town("Middenstad"), town("Groeikern"), town("Nieuwland")]
+    spuk_run = final_run(*spuk_fund, prefix="S", years=period, towns=spuk_towns, by=admin)
+    awb_run = final_run(*awb_fund, prefix="A", years=period, towns=awb_towns, by=admin)
     spuk = Decision.objects.select_related("application__municipality").get(run=spuk_run, line__rank=1)
     awb = Decision.objects.select_related("application__municipality").get(run=awb_run, line__rank=1)
-    spuk_officer = OfficerFactory(municipality=spuk.application.municipality, email="financien@kansrijk.nl")
-    awb_officer = OfficerFactory(municipality=awb.application.municipality, email="subsidies@m50stad.nl")
-    assert spuk.amount == awb.amount == AWARD
+    spuk_officer = OfficerFactory(municipality=spuk_towns[0], email="financien@kansrijkstad.nl")
+    awb_officer = OfficerFactory(municipality=awb_towns[0], email="subsidies@middenstad.nl")
 
     # 1. The letters: made by the worker with the send date, sent that day; the instalments follow the schedule.
-    for run, officer in ((spuk_run, spuk_officer), (awb_run, awb_officer)):
-        sent = send_award_letters(run, by=admin, send_on=SENT_ON, worker=worker)
-        decision = spuk if run == spuk_run else awb
+    for run, decision, officer in ((spuk_run, spuk, spuk_officer), (awb_run, awb, awb_officer)):
+        sent = send_award_letters(run, by=admin, send_on=days.sent_on, worker=worker)
         text = printed(sent[decision.number])
-        assert decision.number in text and "€ 120.001,00" in text
+        assert decision.number in text and "€ 120.001,00" in text and long_date(days.sent_on) in text
         delivered(worker, to=officer.email, containing=decision.number)
     assert "SiSa" in printed(letters_of(spuk_run)[spuk.number])
     for decision in (spuk, awb):
         schedule = list(Instalment.objects.filter(decision=decision).values_list("due_on", "amount"))
-        assert schedule == [(FIRST_PAY_DATE, Decimal("60000.50")), (SECOND_PAY_DATE, Decimal("60000.50"))]
+        assert schedule == [(days.first_pay, Decimal("60000.50")), (days.second_pay, Decimal("60000.50"))]
     still_adds_up(spuk, awb)
 
     # 2. The first pay date: the payment order, and the paid dates read from the financial system's file.
-    ordered = order_and_download(admin, FIRST_PAY_DATE, [spuk, awb])
+    ordered = order_and_download(admin, days.first_pay, [spuk, awb])
     still_adds_up(spuk, awb)
-    import_paid_dates(admin, ordered, paid_on=FIRST_PAY_DATE + datetime.timedelta(days=1))
+    import_paid_dates(admin, ordered, paid_on=days.first_pay + datetime.timedelta(days=1))
     still_adds_up(spuk, awb)
     assert money(spuk)[InstalmentStatus.PAID] == Decimal("60000.50")
 
     # 3. The second pay date: ordered, and each paid date recorded through the API.
-    order_and_download(admin, SECOND_PAY_DATE, [spuk, awb])
+    order_and_download(admin, days.second_pay, [spuk, awb])
     for decision in (spuk, awb):
-        record_paid(admin, decision, pay_date=SECOND_PAY_DATE, paid_on=SECOND_PAY_DATE + datetime.timedelta(days=1))
+        record_paid(admin, decision, pay_date=days.second_pay, paid_on=days.second_pay + datetime.timedelta(days=1))
     still_adds_up(spuk, awb)
     assert money(awb)[InstalmentStatus.PAID] == AWARD
 
-    # 4. The accounts over 2027: the SPUK's SiSa figures by 15 July, the Awb's entered by its officer.
-    sisa_import(admin, spuk, 2027, spent="40000,00", to_date="40000,00", final=False, day=datetime.date(2028, 7, 3))
-    officer_reports(awb_officer, awb, 2027, spent="60.000,50", final=False, day=datetime.date(2028, 7, 3))
+    # 4. The accounts over the first year: the SPUK's SiSa figures by 15 July, the Awb's entered by its officer.
+    sisa_import(admin, spuk, days.year, spent="40000,00", to_date="40000,00", final=False, day=days.first_accounts)
+    officer_reports(awb_officer, awb, days.year, spent="60.000,50", final=False, day=days.first_accounts)
     still_adds_up(spuk, awb)
 
-    # 5. The fund's next call gives the Awb town a later grant for the same activities (its letter by the worker).
-    later = Decision.objects.get(run=later_grant(awb, by=admin))
-    send_award_letters(later.run, by=admin, send_on=LATER_SENT_ON, worker=worker)
+    # 5. The final accounts: the SPUK spent its award in full (carrying the first year's rest over), the Awb less.
+    last = days.year + 1
+    sisa_import(admin, spuk, last, spent="80001,00", to_date="120001,00", final=True, day=days.final_accounts)
+    officer_reports(awb_officer, awb, last, spent="50.000,00", final=True, day=days.final_accounts)
+    still_adds_up(spuk, awb)
+
+    # 6. The fund's next call gives the Awb town a later grant for the same activities (its letter by the worker).
+    later = Decision.objects.get(run=later_grant(*awb_fund, awb, days, by=admin))
+    send_award_letters(later.run, by=admin, send_on=days.later_sent_on, worker=worker)
     still_adds_up(spuk, awb, later)
 
-    # 6. The final accounts over 2028: the SPUK spent its award in full (carrying 2027's rest over), the Awb less.
-    sisa_import(admin, spuk, 2028, spent="80001,00", to_date="120001,00", final=True, day=datetime.date(2029, 7, 2))
-    officer_reports(awb_officer, awb, 2028, spent="50.000,00", final=True, day=datetime.date(2029, 7, 2))
-    still_adds_up(spuk, awb, later)
-
-    # 7. Settlement, three people each: the SPUK in full, the Awb lower with a reclaim.
+    # 7. Settlement today, three people each: the SPUK in full, the Awb lower with a reclaim.
     spuk_settlement = settle_spuk_in_full(spuk, assessor=assessor, auditor=auditor, coordinator=coordinator)
     awb_settlement = settle_awb_lower_with_reclaim(awb, assessor=assessor, auditor=auditor, coordinator=coordinator)
     assert settled_adds_up(spuk) == spuk_settlement and spuk_settlement.settled == AWARD
     assert settled_adds_up(awb) == awb_settlement and awb_settlement.reclaim == AWB_RECLAIM
     still_adds_up(later)  # another grant of the same town is not touched by this settlement
 
-    # 8. Their letters.
+    # 8. Their letters, dated today.
     text = settlement_letter_text(spuk_settlement, admin)
-    assert "Vaststelling" in text and spuk.number in text
+    assert "Vaststelling" in text and spuk.number in text and long_date(days.today) in text
     assert "€ 120.001,00 (honderdtwintigduizend een euro)" in text and "terugvorder" not in text
     text = settlement_letter_text(awb_settlement, admin)
     assert "Vaststelling en terugvordering" in text and "4:46, tweede lid" in text
     assert "€ 110.000,50 (honderdtienduizend euro en vijftig cent)" in text
     assert "€ 10.000,50 (tienduizend euro en vijftig cent)" in text
     assert RECLAIM_NUMBER in text and awb.number in text and "4:57" in text
-    assert "15 oktober 2029" in text  # the reclaim is paid within six weeks
+    assert long_date(rules.reclaim_due(days.today)) in text  # the reclaim is paid within six weeks
     assert "allocations.letters.tasks.render_letter" in worker.output()
