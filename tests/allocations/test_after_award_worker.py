@@ -24,6 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 from allocations.accountability.models import Source, Statement
 from allocations.letters.deadlines import instalment_due, local_today
+from allocations.payments import selectors as payments_overview
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import AllocationRun, Decision, outcome_for
 from allocations.settlements import rules
@@ -95,13 +96,16 @@ def money(decision: Decision) -> dict[str, Decimal]:
 
 
 def still_adds_up(*decisions: Decision) -> None:
-    """Before settlement: awarded = paid + still due, to the cent (nothing has lapsed)."""
+    """Before settlement: awarded = paid + still due, to the cent (nothing has lapsed), for each decision and for
+    each call in the payments overview."""
     for decision in decisions:
         decision.refresh_from_db()
         sums = money(decision)
         assert sums[InstalmentStatus.CANCELLED] == 0, decision.number
         still_due = sums[InstalmentStatus.DUE] + sums[InstalmentStatus.ORDERED]
         assert decision.amount == sums[InstalmentStatus.PAID] + still_due, (decision.number, sums)
+    for call in payments_overview.per_call():
+        assert call.decided == call.sums.paid + call.sums.still_due, (call.code, call)
 
 
 def settled_adds_up(decision: Decision) -> Settlement:
