@@ -118,20 +118,19 @@ def _render_letters(run: AllocationRun) -> None:
         letter_services.render_job(job_id)
 
 
-def sent_run(call: Call, *, sent_on: datetime.date) -> AllocationRun:
-    """The call's final run, started by beheerder1 and approved by beheerder2 on ``sent_on``, its letters made
+def sent_run(call: Call, *, sent_on: datetime.date, starter: User, approver: User) -> AllocationRun:
+    """The call's final run, started by ``starter`` and approved by ``approver`` on ``sent_on``, its letters made
     and sent that day. An existing final run is reused."""
     run = AllocationRun.objects.final_of(call)
     if run is None:
-        first, second = _user("beheerder1"), _user("beheerder2")
-        run = run_services.start_run(call=call, by=first, now=_at(sent_on, 7))
+        run = run_services.start_run(call=call, by=starter, now=_at(sent_on, 7))
         execution.execute_run(run.pk)  # at once, whether the eager default already did or a worker would
         run.refresh_from_db()
-        run = run_services.approve_run(run=run, by=second, now=_at(sent_on, 8))
+        run = run_services.approve_run(run=run, by=approver, now=_at(sent_on, 8))
     if batches.batch_of(run).status != BatchStatus.SENT:
-        batches.prepare_letters(run=run, send_on=sent_on, by=_user("beheerder1"), now=_at(sent_on, 9))
+        batches.prepare_letters(run=run, send_on=sent_on, by=starter, now=_at(sent_on, 9))
         _render_letters(run)
-        batches.mark_batch_sent(run=run, by=_user("beheerder1"), now=_at(sent_on, 10))
+        batches.mark_batch_sent(run=run, by=starter, now=_at(sent_on, 10))
     return run
 
 
@@ -266,7 +265,7 @@ def seed_objections(*, now: datetime.datetime | None = None) -> list[ObjectionCa
     if existing:
         return existing
     sent_on = send_day(today)
-    run = sent_run(call, sent_on=sent_on)
+    run = sent_run(call, sent_on=sent_on, starter=_user("beheerder1"), approver=_user("beheerder2"))
 
     def day(n: int) -> datetime.date:
         return sent_on + datetime.timedelta(days=n)
