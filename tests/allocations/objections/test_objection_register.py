@@ -188,3 +188,25 @@ def test_the_api_gives_the_same_register(founded, pending, administrator, office
     assert _api(administrator).get(reverse("api-objections-register", args=["json"])).status_code == 404
     assert AuditEvent.objects.filter(verb="objection_register.exported").count() == 1
     assert ObjectionCase.objects.count() == 2
+
+
+def test_the_register_costs_a_fixed_number_of_queries(
+    run, decision, administrator, administrator_client, count_queries
+):
+    def register(on: Decision) -> None:
+        services.register_objection(
+            decision=on,
+            by=administrator,
+            objector=on.application.municipality,
+            channel="email",
+            received_on=RECEIVED,
+            grounds="Onjuist.",
+            now=at(RECEIVED),
+        )
+
+    register(decision)
+    url = reverse("objection_register_export") + "?formaat=csv"
+    first = count_queries(administrator_client, url, warm=True)
+    for other in Decision.objects.filter(run=run).exclude(pk=decision.pk):
+        register(other)
+    assert count_queries(administrator_client, url) == first
