@@ -24,6 +24,7 @@ from allocations.runs.models import Decision
 from allocations.settlements import batches, selectors, services
 from allocations.settlements.models import Settlement, SettlementBatch
 from allocations.settlements.serializers import (
+    BatchStartedSerializer,
     BatchVerificationSerializer,
     CallOverviewSerializer,
     CheckSerializer,
@@ -33,7 +34,6 @@ from allocations.settlements.serializers import (
     SettlementBatchSerializer,
     SettlementSerializer,
     StartBatchSerializer,
-    StartedSerializer,
 )
 from applications.models import Call
 
@@ -225,7 +225,7 @@ class CallSettlementBatchesView(APIView):
         tags=TAGS,
         request=StartBatchSerializer,
         responses={
-            202: StartedSerializer,
+            202: BatchStartedSerializer,
             400: OpenApiResponse(description="Het percentage van de steekproef."),
             403: FORBIDDEN,
             404: OpenApiResponse(description="Onbekende aanvraagronde."),
@@ -282,9 +282,9 @@ urlpatterns = [
     path("settlements/<int:pk>/withdraw/", WithdrawView.as_view(), name="api-settlement-withdraw"),
     path("decisions/<int:pk>/settlements/", ProposeView.as_view(), name="api-decision-settlements"),
     path("calls/<int:pk>/settlements/", CallSettlementsView.as_view(), name="api-call-settlements"),
-    path(
-        "calls/<int:pk>/settlement-batches/", CallSettlementBatchesView.as_view(), name="api-call-settlement-batches"
-    ),
+    path("calls/<int:pk>/settlement-batches/", CallSettlementBatchesView.as_view(), name="api-call-settlement-batches"),
     path("settlement-batches/<int:pk>/", SettlementBatchView.as_view(), name="api-settlement-batch"),
-    path("settlement-batches/<int:pk>/verify/", SettlementBatchVerifyView.as_view(), name="api-settlement-batch-verify"),
+    path(
+        "settlement-batches/<int:pk>/verify/", SettlementBatchVerifyView.as_view(), name="api-settlement-batch-verify"
+    ),
 ]

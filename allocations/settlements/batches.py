@@ -79,9 +79,7 @@ def start_batch(
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=call.pk)
         if running_batch(call) is not None:
-            raise TransitionNotAllowed(
-                _("Er loopt al een vaststellingsbatch voor deze ronde. Wacht tot die klaar is.")
-            )
+            raise TransitionNotAllowed(_("Er loopt al een vaststellingsbatch voor deze ronde. Wacht tot die klaar is."))
         decisions = [row.decision for row in selectors.call_overview(call, today=local_today(now)).ready]
         if not decisions:
             raise TransitionNotAllowed(_("Er is nu geen beschikking die klaar is om vast te stellen."))

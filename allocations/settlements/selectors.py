@@ -257,9 +257,8 @@ def batch_progress(batch: SettlementBatch) -> BatchProgress:
 
 def batch_progresses(batches: list[SettlementBatch]) -> dict[int, BatchProgress]:
     """Each batch's progress, in one query for them all."""
-    counts = {
-        row.pop("batch"): row
-        for row in SettlementJob.objects.filter(batch__in=batches)
+    rows = (
+        SettlementJob.objects.filter(batch__in=batches)
         .values("batch")
         .annotate(
             total=Count("pk"),
@@ -270,6 +269,9 @@ def batch_progresses(batches: list[SettlementBatch]) -> dict[int, BatchProgress]
             sample=Count("pk", filter=Q(sample=True)),
         )
         .order_by()
+    )
+    counts: dict[int, tuple[int, int, int, int, int, int]] = {
+        row["batch"]: (row["total"], row["done"], row["failed"], row["pending"], row["claimed"], row["sample"])
+        for row in rows
     }
-    empty = {"total": 0, "done": 0, "failed": 0, "pending": 0, "claimed": 0, "sample": 0}
-    return {batch.pk: BatchProgress(status=batch.status, **counts.get(batch.pk, empty)) for batch in batches}
+    return {batch.pk: BatchProgress(batch.status, *counts.get(batch.pk, (0, 0, 0, 0, 0, 0))) for batch in batches}

@@ -137,7 +137,9 @@ class SettlementBatchSerializer(serializers.Serializer):
     rules_version = serializers.CharField()
     sample_percent = serializers.IntegerField()
     sample_seed = serializers.IntegerField()
-    inputs_sha256 = serializers.CharField(help_text="SHA-256 over de cijfers van elke beschikking, de versie en de steekproef.")
+    inputs_sha256 = serializers.CharField(
+        help_text="SHA-256 over de cijfers van elke beschikking, de versie en de steekproef."
+    )
     started_by = serializers.CharField(source="started_by.email")
     started_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
@@ -154,8 +156,8 @@ class StartBatchSerializer(serializers.Serializer):
     )
 
 
-class StartedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class BatchStartedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="De nieuwe vaststellingsbatch.")
 
 
 class BatchDifferenceSerializer(serializers.Serializer):

@@ -5,9 +5,7 @@ from allocations.settlements import views
 urlpatterns = [
     path("beheer/vaststellingen/", views.settlements_index, name="settlements"),
     path("beheer/vaststellingen/rondes/<int:pk>/", views.call_settlements, name="settlements_call"),
-    path(
-        "beheer/vaststellingen/rondes/<int:pk>/batch/", views.settlement_batch_start, name="settlement_batch_start"
-    ),
+    path("beheer/vaststellingen/rondes/<int:pk>/batch/", views.settlement_batch_start, name="settlement_batch_start"),
     path("beheer/vaststellingen/batches/<int:pk>/", views.settlement_batch, name="settlement_batch"),
     path(
         "beheer/vaststellingen/batches/<int:pk>/voortgang/",

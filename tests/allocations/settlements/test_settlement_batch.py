@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from accounts.models import AuditEvent
 from accounts.workflow import TransitionNotAllowed
+from allocations.runs.models import Decision
 from allocations.settlements import batches, rules, selectors, services
 from allocations.settlements.models import (
     Settlement,
@@ -22,7 +23,6 @@ from allocations.settlements.models import (
     SettlementJobStatus,
     SettlementStatus,
 )
-from allocations.runs.models import Decision
 from tests.allocations.settlements.conftest import SETTLE_DAY, account, pay_first
 
 pytestmark = pytest.mark.django_db
