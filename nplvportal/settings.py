@@ -165,7 +165,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600.0,
     },
 }
-# --- Leased jobs (allocations/jobs.py): allocation runs, letter jobs, export jobs ----------------------
+# --- Leased jobs (allocations/jobs.py): allocation runs, letter, export and settlement jobs -----------
 # The database row is the queue. A worker claims a job with a lease and renews it while it works; a job
 # whose lease ran out (its worker died) is claimed again by the next message or the beat sweeper, and a
 # job still waiting after JOB_REQUEUE_SECONDS (its message got lost) is sent again. A claim is an

@@ -6,6 +6,9 @@ with their SHA-256, and the result ``rules.settle`` gave; a later step recompute
 they changed. Its lifecycle is ``transitions.SETTLEMENT_WORKFLOW``: ``proposed → checked → approved``, or
 ``withdrawn`` before approval. A second settlement of the same decision is a correction (``corrects``), refused
 after five years (``rules.guard``).
+
+A ``SettlementBatch`` proposes the settlements of a call's ready decisions in the background, one leased
+``SettlementJob`` each, which stores the inputs the proposal is computed from (``batches``).
 """
 
 from __future__ import annotations

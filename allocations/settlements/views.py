@@ -1,6 +1,6 @@
 """Pages of the settlements: per call the decisions ready to settle and the overview (awarded, paid, settled,
 reclaimed), the assessor's proposal, and a settlement's page with its figures in the words of the law and the
-next step as a form.
+next step as a form; a call's settlement batch, started here, with its live progress and its verification.
 
 Thin: each view checks the role (403) and the object (404), calls a selector or a service, and renders.
 """
