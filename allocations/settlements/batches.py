@@ -240,7 +240,7 @@ def verify_batch(*, batch: SettlementBatch, by: User) -> BatchVerification:
     """Recompute the batch from what it stored: its hash over every job's inputs, each job's own hash, the
     sample, and each proposed settlement with ``rules.settle`` (its inputs' hash and every amount)."""
     require(can_view_settlements(by))
-    rows = list(SettlementJob.objects.filter(batch=batch).select_related("decision", "settlement"))
+    rows = list(SettlementJob.objects.filter(batch=batch).select_related("decision", "settlement__decision"))
     inputs = {job.decision.number: stored_inputs(job) for job in rows}
     computed_hash = rules.batch_sha256(
         inputs, version=batch.rules_version, seed=batch.sample_seed, percent=batch.sample_percent

@@ -208,7 +208,7 @@ def batch_for(pk: int) -> SettlementBatch | None:
 def batch_jobs(batch: SettlementBatch) -> QuerySet[SettlementJob]:
     return (
         SettlementJob.objects.filter(batch=batch)
-        .select_related("decision__application__municipality", "settlement")
+        .select_related("decision__application__municipality", "settlement__decision")
         .order_by("decision__number")
     )
 

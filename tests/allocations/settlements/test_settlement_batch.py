@@ -241,3 +241,14 @@ def test_verify_detects_a_tampered_sample(
     SettlementJob.objects.filter(batch=batch, decision=spuk).update(sample=True)
     fields = {d["field"] for d in batches.verify_batch(batch=batch, by=administrator).differences}
     assert {"sample", "settlement.sample"} <= fields
+
+
+def test_the_sweeper_is_on_the_beat_schedule():
+    from django.conf import settings
+
+    from allocations.settlements.tasks import settle_decision, sweep_settlement_jobs
+
+    entry = settings.CELERY_BEAT_SCHEDULE["sweep-settlement-jobs"]
+    assert entry["task"] == sweep_settlement_jobs.name and entry["schedule"] <= 60
+    assert "settlement" in settings.JOBS
+    assert settle_decision.acks_late and sweep_settlement_jobs.acks_late

@@ -125,3 +125,51 @@ def test_the_batch_endpoints_are_in_the_schema(client):
     assert "post" in paths["/api/v1/calls/{id}/settlement-batches/"]
     assert "get" in paths["/api/v1/settlement-batches/{id}/"]
     assert "post" in paths["/api/v1/settlement-batches/{id}/verify/"]
+
+
+def _ready_call(administrator, *, count: int, prefix: str):
+    """A sent run whose every award has its first instalment paid and its final account in."""
+    from tests.allocations.payments.sent import sent_run
+
+    run = sent_run(by=administrator, count=count, prefix=prefix)
+    for decision in Decision.objects.filter(run=run, amount__gt=0):
+        pay_first(decision)
+        account(decision, spent_2027=Decimal("1000.00"), spent_2028=Decimal("1000.00"), by=administrator)
+    return run.call
+
+
+@pytest.mark.parametrize("url", ["page", "progress", "api"])
+def test_a_batch_costs_the_same_however_many_decisions(administrator, reviewer, count_queries, url):
+    client = APIClient() if url == "api" else None
+
+    def cost(count: int, prefix: str) -> tuple[int, int]:
+        call = _ready_call(administrator, count=count, prefix=prefix)
+        batch = batches.start_batch(call=call, by=reviewer)
+        for job in SettlementJob.objects.filter(batch=batch):
+            batches.run_job(job.pk)
+        path = {
+            "page": reverse("settlement_batch", args=[batch.pk]),
+            "progress": reverse("settlement_batch_progress", args=[batch.pk]),
+            "api": f"/api/v1/settlement-batches/{batch.pk}/",
+        }[url]
+        if client is not None:
+            client.force_authenticate(reviewer)
+            return batch.jobs.count(), count_queries(client, path, warm=True)
+        from tests.conftest import _client_for
+
+        return batch.jobs.count(), count_queries(_client_for(None, reviewer), path, warm=True)
+
+    small, large = cost(3, "QA"), cost(6, "QB")
+    assert small[0] < large[0] and small[1] == large[1]
+
+
+def test_the_batches_of_a_call_cost_the_same_however_many(call, reviewer, count_queries):
+    client = _api(reviewer)
+    path = f"/api/v1/calls/{call.pk}/settlement-batches/"
+    for job in SettlementJob.objects.filter(batch=batches.start_batch(call=call, by=reviewer)):
+        batches.run_job(job.pk)
+    one = count_queries(client, path, warm=True)
+    Settlement.objects.update(status="withdrawn")  # ready again, for a second batch
+    batches.start_batch(call=call, by=reviewer)
+    assert len(client.get(path).json()) == 2
+    assert count_queries(client, path) == one

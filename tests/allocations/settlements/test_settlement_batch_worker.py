@@ -42,9 +42,7 @@ def test_a_real_worker_settles_the_batch_once(celery_worker_process, spuk, admin
         worker=celery_worker_process,
         what="all three messages to be handled",
     )
-    assert set(SettlementJob.objects.filter(batch=batch).values_list("status", flat=True)) == {
-        SettlementJobStatus.DONE
-    }
+    assert set(SettlementJob.objects.filter(batch=batch).values_list("status", flat=True)) == {SettlementJobStatus.DONE}
     assert Settlement.objects.filter(decision=spuk).count() == 1
     assert Settlement.objects.filter(batch_job__batch=batch).count() == 2
     assert AuditEvent.objects.filter(verb="settlement.proposed").count() == 2
