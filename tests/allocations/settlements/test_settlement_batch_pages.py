@@ -173,3 +173,11 @@ def test_the_batches_of_a_call_cost_the_same_however_many(call, reviewer, count_
     batches.start_batch(call=call, by=reviewer)
     assert len(client.get(path).json()) == 2
     assert count_queries(client, path) == one
+
+
+def test_a_settlement_proposed_by_a_batch_links_it(call, reviewer, reviewer_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = batches.start_batch(call=call, by=reviewer)
+    settlement = Settlement.objects.filter(batch_job__batch=batch).first()
+    page = reviewer_client.get(reverse("settlement_detail", args=[settlement.pk])).content.decode()
+    assert reverse("settlement_batch", args=[batch.pk]) in page
