@@ -179,6 +179,13 @@ CASES = {
     "api-settlement-withdraw": (MINISTRY, {"pk": "settlement"}),
     "api-decision-settlements": (MINISTRY, {"pk": "decision"}),
     "api-call-settlements": (MINISTRY, {"pk": "run_call"}),
+    "settlement_batch_start": (MINISTRY, {"pk": "run_call"}),
+    "settlement_batch": (MINISTRY, {"pk": "settlement_batch"}),
+    "settlement_batch_progress": (MINISTRY, {"pk": "settlement_batch"}),
+    "settlement_batch_verify": (MINISTRY, {"pk": "settlement_batch"}),
+    "api-call-settlement-batches": (MINISTRY, {"pk": "run_call"}),
+    "api-settlement-batch": (MINISTRY, {"pk": "settlement_batch"}),
+    "api-settlement-batch-verify": (MINISTRY, {"pk": "settlement_batch"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -275,6 +282,10 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "settlements_call",
         "api-settlement-detail",
         "api-call-settlements",
+        "settlement_batch",
+        "settlement_batch_progress",
+        "api-settlement-batch",
+        "api-call-settlement-batches",
     ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})
