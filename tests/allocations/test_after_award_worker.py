@@ -1,13 +1,14 @@
 """After the award, end to end on PostgreSQL with a real worker (issue 21): one SPUK decision and one Awb decision
 (the M50 and New Town fund) from their sent letters through their instalments, the payment orders and paid dates,
 the accountability (the SPUK's in a SiSa file, the Awb's entered by the municipality's officer with its report),
-and the settlement in three steps by three people: the SPUK in full, the Awb lower on a ground of Awb 4:46 with a
-reclaim. At every step awarded = paid + still due; at the end settled + reclaimed = paid.
+and the settlement in three steps by three people: the SPUK in full, proposed by a settlement batch the worker
+runs; the Awb lower on a ground of Awb 4:46 with a reclaim. At every step awarded = paid + still due; at the end
+settled + reclaimed = paid.
 
-The worker makes and sends what is a task here: the award letters and the mail. The people's steps go through
-the pages and the API, each on its day of the story (``worker_story.on``). The worker keeps the real clock, by
-which a settlement is ready (its spending period over) and dated, so the story starts three years ago and the
-settlement is today.
+The worker does what is a task here: the award letters, the settlement batch and the mail. The people's steps go
+through the pages and the API, each on its day of the story (``worker_story.on``). The worker keeps the real
+clock, by which a settlement is ready (its spending period over) and dated, so the story starts three years ago
+and the settlement is today.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from allocations.payments import selectors as payments_overview
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import AllocationRun, Decision, outcome_for
 from allocations.settlements import rules
-from allocations.settlements.models import Settlement, SettlementStatus
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementStatus
 from applications.models import Application, Call, Scheme, Theme
 from tests.allocations.final_runs import Planned, cents, write_run
 from tests.allocations.worker_story import (
@@ -47,6 +48,7 @@ from tests.allocations.worker_story import (
 )
 from tests.applications.conftest import MINIMAL_PDF
 from tests.factories import AdministratorFactory, MunicipalityFactory, OfficerFactory, ReviewerFactory
+from tests.worker import wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -300,17 +302,30 @@ def officer_reports(officer: User, decision: Decision, year: int, *, spent: str,
     assert (statement.source, statement.final, statement.entered_by) == (Source.PORTAL, final, officer)
 
 
-def settle_spuk_in_full(decision: Decision, *, assessor: User, auditor: User, coordinator: User) -> Settlement:
-    """Three steps through the API: the assessor proposes, the internal auditor checks, the coordinator approves;
-    the auditor may not approve what they checked."""
-    proposal = ok(api(assessor).post(f"/api/v1/decisions/{decision.pk}/settlements/", {"sample": True}), 201)
-    settlement = proposal.json()
-    assert (settlement["settled"], settlement["reclaim"], settlement["spent"]) == ("120001.00", "0.00", "120001.00")
-    pk = settlement["id"]
+def settle_spuk_by_batch(decision: Decision, *, assessor: User, auditor: User, coordinator: User, worker):
+    """The assessor starts the call's settlement batch on its page; the worker proposes the settlement of every
+    ready decision from the stored figures (progress to done), and the batch verifies. The internal auditor checks
+    and the coordinator approves through the API; the auditor may not approve what they checked."""
+    call = decision.run.call
+    ok(page(assessor).post(reverse("settlement_batch_start", args=[call.pk]), {"batch-sample_percent": "100"}), 302)
+    batch = SettlementBatch.objects.get(call=call)
+    url = f"/api/v1/settlement-batches/{batch.pk}/"
+    wait_for(
+        lambda: api(assessor).get(url).json()["status"] == "finished",
+        timeout=90,
+        worker=worker,
+        what="the worker to run the settlement batch",
+    )
+    done = api(assessor).get(url).json()
+    assert (done["progress"]["percent"], done["progress"]["done"], done["progress"]["failed"]) == (100, 1, 0), done
+    assert ok(api(auditor).post(f"{url}verify/")).json()["ok"]
+    settlement = Settlement.objects.get(decision=decision)
+    assert (settlement.proposed_by, settlement.settled, settlement.reclaim) == (assessor, AWARD, 0)
+    pk = settlement.pk
     assert api(assessor).post(f"/api/v1/settlements/{pk}/check/", {}).status_code == 403  # an assessor's role
     ok(api(auditor).post(f"/api/v1/settlements/{pk}/check/", {"reclaim_number": ""}))
     refused = api(auditor).post(f"/api/v1/settlements/{pk}/approve/")
-    assert refused.status_code == 403 and "vier-ogenprincipe" in refused.json()["detail"]
+    assert refused.status_code in (403, 409) and "vier-ogenprincipe" in refused.json()["detail"]
     approved = ok(api(coordinator).post(f"/api/v1/settlements/{pk}/approve/")).json()
     assert (approved["status"], approved["settled_on"]) == ("approved", local_today().isoformat())
     return Settlement.objects.get(pk=pk)
@@ -420,8 +435,10 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     send_award_letters(later.run, by=admin, send_on=days.later_sent_on, worker=worker)
     still_adds_up(spuk, awb, later)
 
-    # 7. Settlement today, three people each: the SPUK in full, the Awb lower with a reclaim.
-    spuk_settlement = settle_spuk_in_full(spuk, assessor=assessor, auditor=auditor, coordinator=coordinator)
+    # 7. Settlement today, three people each: the SPUK in full by the batch, the Awb lower with a reclaim.
+    spuk_settlement = settle_spuk_by_batch(
+        spuk, assessor=assessor, auditor=auditor, coordinator=coordinator, worker=worker
+    )
     awb_settlement = settle_awb_lower_with_reclaim(awb, assessor=assessor, auditor=auditor, coordinator=coordinator)
     assert settled_adds_up(spuk) == spuk_settlement and spuk_settlement.settled == AWARD
     assert settled_adds_up(awb) == awb_settlement and awb_settlement.reclaim == AWB_RECLAIM
@@ -438,3 +455,4 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     assert RECLAIM_NUMBER in text and awb.number in text and "4:57" in text
     assert long_date(rules.reclaim_due(days.today)) in text  # the reclaim is paid within six weeks
     assert "allocations.letters.tasks.render_letter" in worker.output()
+    assert "allocations.settlements.tasks.settle_decision" in worker.output()
