@@ -204,6 +204,8 @@ NOT_AN_OBJECT = {
     "points_preview_json": "the preview reads the rules and public indicators only, as JSON too",
     "api-call-rules": "a published call's rules are public, in the API too",
     "api-points-preview": "the preview reads the rules and public indicators only, in the API too",
+    "api-objections-register": "the parameter is a file format; the register of every case is for administrators "
+    "only (tests/allocations/objections/test_objection_register.py refuses an officer and a reviewer)",
 }
 
 
