@@ -74,7 +74,7 @@ class DecisionMoneyListView(APIView):
     def get(self, request):
         rows = selectors.money_overview(request.user, call_id=_call_id(request)).rows
         paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
+        page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(DecisionMoneySerializer(page, many=True).data)
 
 
@@ -83,7 +83,10 @@ class DecisionMoneyView(APIView):
 
     @extend_schema(
         tags=TAGS,
-        responses={200: DecisionMoneySerializer, 404: OpenApiResponse(description="Onbekend, of buiten uw organisatie.")},
+        responses={
+            200: DecisionMoneySerializer,
+            404: OpenApiResponse(description="Onbekend, of buiten uw organisatie."),
+        },
         summary="Het geld van één beschikking",
     )
     def get(self, request, pk: int):

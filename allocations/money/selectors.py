@@ -119,9 +119,7 @@ class MoneyOverview:
     total: Figures = field(default_factory=Figures)
 
 
-def money_overview(
-    user: User, *, call_id: int | None = None, municipality_id: int | None = None
-) -> MoneyOverview:
+def money_overview(user: User, *, call_id: int | None = None, municipality_id: int | None = None) -> MoneyOverview:
     """Every sent award ``user`` may see (of one call, of one municipality), with the totals per call, per
     municipality and overall; the same rows for the pages, the files and the API."""
     decisions = sent_awards_for(user)

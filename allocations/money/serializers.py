@@ -10,7 +10,7 @@ def _money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, read_only=True, **kwargs)
 
 
-class FiguresSerializer(serializers.Serializer):
+class MoneyFiguresSerializer(serializers.Serializer):
     awarded = _money(help_text="Toegekend bij de verzonden beschikking.")
     paid = _money(help_text="Betaalde termijnen.")
     still_due = _money(help_text="Termijnen nog te betalen (zonder en in een betaalopdracht).")
@@ -27,25 +27,25 @@ class DecisionMoneySerializer(serializers.Serializer):
     call_code = serializers.CharField(source="call.code")
     cbs_code = serializers.CharField(source="municipality.cbs_code")
     municipality = serializers.CharField(source="municipality.name")
-    figures = FiguresSerializer()
+    figures = MoneyFiguresSerializer()
     adds_up = serializers.BooleanField(
         help_text="Niet vastgesteld: toegekend = betaald + nog te betalen + vervallen; vastgesteld: vastgesteld = "
         "betaald − teruggevorderd + nog te betalen."
     )
 
 
-class GroupSerializer(serializers.Serializer):
+class MoneyGroupSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="key")
     code = serializers.CharField(help_text="De code van de ronde, of de CBS-code van de gemeente.")
     name = serializers.CharField(source="label")
     decisions = serializers.IntegerField(source="count")
-    figures = FiguresSerializer(source="total")
+    figures = MoneyFiguresSerializer(source="total")
 
 
 class MoneyOverviewSerializer(serializers.Serializer):
-    total = FiguresSerializer()
-    calls = GroupSerializer(many=True, source="per_call")
-    municipalities = GroupSerializer(many=True, source="per_municipality")
+    total = MoneyFiguresSerializer()
+    calls = MoneyGroupSerializer(many=True, source="per_call")
+    municipalities = MoneyGroupSerializer(many=True, source="per_municipality")
 
 
 class PaginatedDecisionMoneySerializer(serializers.Serializer):

@@ -179,6 +179,13 @@ CASES = {
     "api-settlement-withdraw": (MINISTRY, {"pk": "settlement"}),
     "api-decision-settlements": (MINISTRY, {"pk": "decision"}),
     "api-call-settlements": (MINISTRY, {"pk": "run_call"}),
+    # allocations: the money overview (a municipality its own; all of them the ministry's)
+    "money_download": (MINISTRY, {"export_format": "csv"}),
+    "money_municipality": (ORG, {"cbs_code": "cbs_code"}),
+    "money_municipality_download": (ORG, {"cbs_code": "cbs_code", "export_format": "csv"}),
+    "api-money-decision": (ORG, {"pk": "decision"}),
+    "api-money-municipality": (ORG, {"cbs_code": "cbs_code"}),
+    "api-money-call": (MINISTRY, {"pk": "run_call"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -197,6 +204,7 @@ NOT_AN_OBJECT = {
     "points_preview_json": "the preview reads the rules and public indicators only, as JSON too",
     "api-call-rules": "a published call's rules are public, in the API too",
     "api-points-preview": "the preview reads the rules and public indicators only, in the API too",
+    "api-money-file": "the format is no object: the file holds the caller's own rows (tests/allocations/money)",
 }
 
 
@@ -275,6 +283,9 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "settlements_call",
         "api-settlement-detail",
         "api-call-settlements",
+        "money_municipality",
+        "api-money-decision",
+        "api-money-call",
     ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})

@@ -14,7 +14,9 @@ from tests.factories import MunicipalityFactory
 
 @pytest.fixture
 def money_run(municipality, other_municipality, administrator):
-    run = sent_run(by=administrator, prefix="G", municipalities=[municipality, other_municipality, MunicipalityFactory()])
+    run = sent_run(
+        by=administrator, prefix="G", municipalities=[municipality, other_municipality, MunicipalityFactory()]
+    )
     return run
 
 

@@ -25,7 +25,9 @@ def assert_adds_up(overview) -> None:
     assert all(row.adds_up for row in overview.rows), [(row.decision.number, row.figures) for row in overview.rows]
     for name in (*FIELDS, "spent", "settled"):
         by_rows = [getattr(row.figures, name) for row in overview.rows]
-        expected = sum((v for v in by_rows if v is not None), Decimal(0)) if any(v is not None for v in by_rows) else None
+        expected = (
+            sum((v for v in by_rows if v is not None), Decimal(0)) if any(v is not None for v in by_rows) else None
+        )
         assert getattr(overview.total, name) == expected, name
         assert getattr(added(overview.per_call), name) == expected, name
         assert getattr(added(overview.per_municipality), name) == expected, name
@@ -40,9 +42,7 @@ def test_sent_awards_add_up_before_payment(money_run, administrator, own_award, 
     assert_adds_up(overview)
 
 
-def test_figures_in_and_a_settlement_with_reclaim_add_up(
-    accounted, their_award, reviewer, administrator, coordinator
-):
+def test_figures_in_and_a_settlement_with_reclaim_add_up(accounted, their_award, reviewer, administrator, coordinator):
     overview = money_overview(administrator)
     assert_adds_up(overview)
     row = next(row for row in overview.rows if row.decision == accounted)
