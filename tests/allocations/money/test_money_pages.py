@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEvent
 from allocations.money.selectors import money_overview
 from applications.models import Call
+from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +156,37 @@ def test_the_endpoints_are_in_the_schema(tmp_path):
         "/api/v1/money/export/{export_format}/",
     ):
         assert paths[url]["get"]["summary"], url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/geldoverzicht/",
+        "/geldoverzicht/download/csv/",
+        "/api/v1/money/",
+        "/api/v1/money/decisions/",
+        "/api/v1/money/export/json/",
+    ],
+)
+def test_the_pages_files_and_endpoints_cost_the_same_however_many_awards(
+    administrator, administrator_client, count_queries, url
+):
+    from tests.allocations.payments.sent import sent_run
+
+    client = _api(administrator) if url.startswith("/api/") else administrator_client
+    sent_run(by=administrator, count=3, prefix="QA")
+    few = count_queries(client, url, warm=True)
+    sent_run(by=administrator, count=6, prefix="QB")
+    assert count_queries(client, url) == few
+
+
+def test_a_municipality_page_costs_the_same_however_many_awards(
+    municipality, administrator, officer_client, officer, count_queries
+):
+    from tests.allocations.payments.sent import sent_run
+
+    url = reverse("money_municipality", args=[officer.municipality.cbs_code])
+    sent_run(by=administrator, count=3, prefix="QC", municipalities=[municipality, MunicipalityFactory()])
+    few = count_queries(officer_client, url, warm=True)
+    sent_run(by=administrator, count=3, prefix="QD", municipalities=[municipality, MunicipalityFactory()])
+    assert count_queries(officer_client, url) == few
