@@ -7,6 +7,8 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.demo import seed_accounts, seed_demo_addresses, seed_indicator_values
@@ -79,6 +81,10 @@ def test_one_call_in_each_phase_adding_up_and_made_once(prerequisites):
     # One overdue report, on the staff board: the Awb subsidy's.
     late = [due for due in dues_of(administrator, today=today) if overdue(due, today)]
     assert [due.decision.run.call.code for due in late] == ["demo-verslag-te-laat"]
+    client = Client()
+    client.force_login(administrator)
+    board = client.get(reverse("accountability_index")).content.decode()
+    assert "1 verantwoording te laat" in board and late[0].decision.number in board
 
     # The money adds up for every decision, and the totals are the rows added up.
     overview = money_overview(administrator)
