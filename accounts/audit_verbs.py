@@ -155,6 +155,13 @@ SENTENCES: dict[str, Any] = {
     "settlement.approved": _("%(who)s heeft vaststelling %(object)s goedgekeurd (%(settled)s)."),
     "settlement.withdrawn": _("%(who)s heeft het voorstel voor vaststelling %(object)s ingetrokken."),
     "settlement.letter_downloaded": _("%(who)s heeft de brief van vaststelling %(object)s gedownload."),
+    "settlement_batch.started": _(
+        "%(who)s heeft %(object)s gestart: %(decisions)s beschikkingen, %(sample)s in de steekproef "
+        "(%(sample_percent)s%%)."
+    ),
+    "settlement_batch.verified": _(
+        "%(who)s heeft %(object)s nagerekend uit de bewaarde cijfers: %(differences)s verschillen."
+    ),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

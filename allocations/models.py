@@ -23,7 +23,13 @@ from allocations.runs.models import (
     TieBreak,
 )
 from allocations.runs.reconsideration_models import Reconsideration
-from allocations.settlements.models import Settlement, SettlementGround, SettlementStatus
+from allocations.settlements.models import (
+    Settlement,
+    SettlementBatch,
+    SettlementGround,
+    SettlementJob,
+    SettlementStatus,
+)
 
 __all__ = [
     "AllocationLine",
@@ -54,7 +60,9 @@ __all__ = [
     "RunSnapshot",
     "RunStatus",
     "Settlement",
+    "SettlementBatch",
     "SettlementGround",
+    "SettlementJob",
     "SettlementStatus",
     "Statement",
     "TermReminder",

@@ -10,9 +10,9 @@ pages have something true to show (``seed_demo`` only):
 
 Every step goes through the services, with the clock of the day it happened on (``now=``), so the data obeys
 every rule: the call is published before it opens, divided after it closes by one administrator and approved
-by another, its letters prepared and sent on a working day, the instalments made by sending, ordered and paid
-on their due dates. Dates are relative to today. Idempotent: a call that exists is left alone, and each call is
-made in one transaction.
+by another, its letters prepared and sent on a working day (``objections.demo.sent_run``), the instalments
+made by sending, ordered and paid on their due dates. Dates are relative to today. Idempotent: a call that
+exists is left alone, and each call is made in one transaction.
 """
 
 from __future__ import annotations
@@ -26,14 +26,10 @@ from django.utils import timezone
 
 from accounts.models import Municipality, User
 from allocations.accountability import services as accountability
-from allocations.letters import batches
-from allocations.letters import services as letters
 from allocations.letters.deadlines import next_working_day
-from allocations.letters.models import JobStatus, LetterJob
+from allocations.objections.demo import sent_run
 from allocations.payments import services as payments
 from allocations.payments.models import Instalment, InstalmentStatus
-from allocations.runs import execution
-from allocations.runs import services as runs
 from allocations.runs.demo import _applications, _assessment, _call, _publish
 from allocations.runs.models import AllocationRun, Decision
 from allocations.settlements import services as settlements
@@ -172,23 +168,6 @@ def _open_call(phase: Phase, people: People) -> Call | None:
     return call
 
 
-def _divide(call: Call, phase: Phase, people: People) -> AllocationRun:
-    """Divided after closing by one administrator, approved by another."""
-    run_day = phase.sent_on - datetime.timedelta(days=30)
-    run = runs.start_run(call=call, by=people.first, now=_at(run_day, 10))
-    execution.execute_run(run.pk)
-    run.refresh_from_db()
-    return runs.approve_run(run=run, by=people.second, now=_at(run_day, 15))
-
-
-def _send(run: AllocationRun, phase: Phase, people: People) -> None:
-    """The letters prepared, made and sent on ``sent_on``; sending makes the instalments."""
-    batches.prepare_letters(run=run, send_on=phase.sent_on, by=people.first, now=_at(phase.sent_on, 8))
-    for job_id in LetterJob.objects.filter(run=run, status=JobStatus.PENDING).values_list("pk", flat=True):
-        letters.render_job(job_id)
-    batches.mark_batch_sent(run=run, by=people.first, now=_at(phase.sent_on, 10))
-
-
 def _pay_due(decisions: list[Decision], people: People, *, until: datetime.date, first_only: bool = False) -> None:
     """Order and pay, on its due date, every instalment due by ``until`` (only the first of each decision when
     ``first_only``, so that some stay due)."""
@@ -274,8 +253,7 @@ def seed_after_award(today: datetime.date | None = None) -> list[Call]:
             call = _open_call(phase, people)
             if call is None:
                 continue
-            run = _divide(call, phase, people)
-            _send(run, phase, people)
+            run = sent_run(call, sent_on=phase.sent_on, starter=people.first, approver=people.second)
             _follow_up(phase, run, people, today)
             made.append(call)
     return made

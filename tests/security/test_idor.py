@@ -179,6 +179,13 @@ CASES = {
     "api-settlement-withdraw": (MINISTRY, {"pk": "settlement"}),
     "api-decision-settlements": (MINISTRY, {"pk": "decision"}),
     "api-call-settlements": (MINISTRY, {"pk": "run_call"}),
+    "settlement_batch_start": (MINISTRY, {"pk": "run_call"}),
+    "settlement_batch": (MINISTRY, {"pk": "settlement_batch"}),
+    "settlement_batch_progress": (MINISTRY, {"pk": "settlement_batch"}),
+    "settlement_batch_verify": (MINISTRY, {"pk": "settlement_batch"}),
+    "api-call-settlement-batches": (MINISTRY, {"pk": "run_call"}),
+    "api-settlement-batch": (MINISTRY, {"pk": "settlement_batch"}),
+    "api-settlement-batch-verify": (MINISTRY, {"pk": "settlement_batch"}),
     # allocations: the money overview (a municipality its own; all of them the ministry's)
     "money_download": (MINISTRY, {"export_format": "csv"}),
     "money_municipality": (ORG, {"cbs_code": "cbs_code"}),
@@ -204,6 +211,8 @@ NOT_AN_OBJECT = {
     "points_preview_json": "the preview reads the rules and public indicators only, as JSON too",
     "api-call-rules": "a published call's rules are public, in the API too",
     "api-points-preview": "the preview reads the rules and public indicators only, in the API too",
+    "api-objections-register": "the parameter is a file format; the register of every case is for administrators "
+    "only (tests/allocations/objections/test_objection_register.py refuses an officer and a reviewer)",
     "api-money-file": "the format is no object: the file holds the caller's own rows (tests/allocations/money)",
 }
 
@@ -283,6 +292,10 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "settlements_call",
         "api-settlement-detail",
         "api-call-settlements",
+        "settlement_batch",
+        "settlement_batch_progress",
+        "api-settlement-batch",
+        "api-call-settlement-batches",
         "money_municipality",
         "api-money-decision",
         "api-money-call",

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_demo_addresses, seed_indicator_values
 from accounts.models import Municipality
 from allocations.money.demo import seed_after_award
+from allocations.objections.demo import seed_objections
 from allocations.runs.demo import seed_allocation_calls
 from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls, seed_upcoming_call
 from applications.tasks import queue_missing_copies
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         applications = seed_applications()
         assignments = seed_assessment()
         to_divide = seed_allocation_calls()
+        objections = seed_objections()
         after_award = seed_after_award()
         # The reviewed applications of the calls to divide are written in bulk, not submitted one by one: their
         # PDF copies are queued here (made in-process in the embedded default, by the worker with a broker).
@@ -42,8 +44,9 @@ class Command(BaseCommand):
             f"Demogegevens: {len(calls)} open aanvraagrondes en één die binnenkort opent, "
             f"{applications} nieuwe demo-aanvragen, "
             f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden, "
-            f"{len(to_divide)} rondes klaar om te verdelen, {len(after_award)} nieuwe rondes na de toekenning "
-            f"(termijnen, verantwoording, vaststelling, te laat verslag), "
+            f"{len(to_divide)} rondes klaar om te verdelen, {len(objections)} bezwaren in elke stand, "
+            f"{len(after_award)} nieuwe rondes na de toekenning (termijnen, verantwoording, vaststelling, "
+            f"te laat verslag), "
             f"{copies} PDF-kopieën van ingediende aanvragen te maken."
         )
         if options["quiet_accounts"]:

@@ -8,7 +8,13 @@ import pytest
 
 from allocations.runs.models import Decision
 from tests.allocations.payments.sent import sent_run
-from tests.allocations.settlements.conftest import account, coordinator, pay_first  # noqa: F401 - a fixture
+from tests.allocations.settlements.conftest import (  # noqa: F401 - fixtures
+    account,
+    coordinator,
+    pay_first,
+    spuk,
+    subsidy,
+)
 from tests.factories import MunicipalityFactory
 
 

@@ -16,7 +16,7 @@ from allocations.money.selectors import DecisionMoney, Figures, money_overview, 
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.settlements import services
 from allocations.settlements.models import SettlementGround
-from tests.allocations.settlements.conftest import SETTLE_DAY, spuk, subsidy  # noqa: F401 - fixtures
+from tests.allocations.settlements.conftest import SETTLE_DAY
 
 CALLS = [SimpleNamespace(pk=i, title=f"Ronde {i}", code=f"r{i}") for i in range(3)]
 PLACES = [SimpleNamespace(pk=i, name=f"Gemeente {i}", cbs_code=f"GM90{i:02d}") for i in range(4)]
@@ -92,7 +92,7 @@ def test_through_the_services_every_decision_adds_up(
     spent,
     second_paid,
     settle,
-    lower,  # noqa: F811
+    lower,
 ):
     from tests.factories import AdministratorFactory
 
