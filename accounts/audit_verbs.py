@@ -107,6 +107,9 @@ SENTENCES: dict[str, Any] = {
     "payment_order.exported": _(
         "%(who)s heeft de betaalopdracht van %(pay_date)s gedownload (%(format)s, %(lines)s regels)."
     ),
+    "money_overview.exported": _(
+        "%(who)s heeft het geldoverzicht gedownload (%(format)s, %(scope)s, %(lines)s beschikkingen)."
+    ),
     "payments.imported": _("%(who)s heeft betaaldatums ingelezen uit het financiële systeem (%(lines)s regels)."),
     # Objections (bezwaar)
     "objection.lodged": _("%(who)s heeft bezwaar %(object)s ingediend tegen beschikking %(decision)s."),
