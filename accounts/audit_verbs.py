@@ -145,6 +145,9 @@ SENTENCES: dict[str, Any] = {
         "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
     ),
     "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "objection_register.exported": _(
+        "%(who)s heeft het bezwarenregister gedownload (%(format)s, %(cases)s bezwaren, jaar %(year)s)."
+    ),
     "objection.term_reminded": _(
         "Herinnering verstuurd: de beslistermijn van bezwaar %(object)s eindigt op %(term_end)s."
     ),
