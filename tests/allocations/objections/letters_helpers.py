@@ -1,0 +1,41 @@
+"""Shared set-up for the objection letters' tests: the demo's tie, a case on it, and the printed text of a letter."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+
+from allocations.objections.letter_models import ObjectionLetter
+from allocations.runs import reconsideration_services
+from tests.allocations.objections.conftest import at
+
+RECEIVED = datetime.date(2027, 4, 1)
+GROUNDS = "De punten van een criterium zijn verkeerd opgeteld."
+
+
+def pdf_text(letter: ObjectionLetter) -> str:
+    """The printed words of a stored letter (pdftotext), every whitespace run as one space."""
+    with letter.file.open("rb") as handle:
+        data = handle.read()
+    import os
+
+    if os.environ.get("DUMP_LETTERS"):
+        with open(f"{os.environ['DUMP_LETTERS']}/{letter.kind}-{letter.case.outcome or 'open'}.pdf", "wb") as out:
+            out.write(data)
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
+    return re.sub(r"\s+", " ", out.stdout.decode()).replace("\u00a0", " ")
+
+
+def reconsider(run, application, administrator, score: str = "64.50"):
+    return reconsideration_services.reconsider(
+        run=run,
+        application=application,
+        corrections={"points": {"reviewer_score": score}},
+        reason="Telfout in een criterium.",
+        by=administrator,
+    )
+
+
+def received_at() -> datetime.datetime:
+    return at(RECEIVED)
