@@ -44,7 +44,12 @@ class SentLetterChanged(TransitionNotAllowed):
 
     def __init__(self) -> None:
         super().__init__(
-            str(_("Een verzonden brief verandert niet meer; een ander besluit is een nieuwe brief, met een eigen datum."))
+            str(
+                _(
+                    "Een verzonden brief verandert niet meer; een ander besluit is een nieuwe brief, met een "
+                    "eigen datum."
+                )
+            )
         )
 
 
@@ -115,10 +120,6 @@ class ObjectionLetter(models.Model):
     def __str__(self) -> str:
         return f"{self.case.number} {self.kind} v{self.version}"
 
-    @property
-    def is_sent(self) -> bool:
-        return self.sent_at is not None
-
     def save(self, *args, **kwargs):
         if self.pk is not None and ObjectionLetter.objects.filter(pk=self.pk, sent_at__isnull=False).exists():
             raise SentLetterChanged
@@ -128,6 +129,10 @@ class ObjectionLetter(models.Model):
         if self.is_sent:
             raise SentLetterChanged
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
 
     @property
     def filename(self) -> str:

@@ -117,6 +117,7 @@ class ObjectionLetterContent:
     hearing: Hearing | None = None
     rerun: Rerun | None = None
     amounts: tuple[ThemeYearAmount, ...] = ()
+    awarded_cents: int = 0  # the award of the new decision (founded): the reconsideration's, else the old one
     extra_payment: ExtraPayment | None = None
     court: str = ""
     decided_on: datetime.date | None = None
@@ -124,11 +125,15 @@ class ObjectionLetterContent:
     def __post_init__(self) -> None:
         bound_fields(
             self,
-            {"repair_missing": PARAGRAPH, "postponement_reason": PARAGRAPH, "outcome_reason": PARAGRAPH, "grounds": 1200},
+            {
+                "repair_missing": PARAGRAPH,
+                "postponement_reason": PARAGRAPH,
+                "outcome_reason": PARAGRAPH,
+                "grounds": 1200,
+            },
         )
-        if self.kind == LetterKind.DECISION and self.founded:
-            if sum(a.cents for a in self.amounts) != self.new_cents:
-                raise ValueError("the amounts per theme and year must add up to the new award")
+        if self.founded and sum(a.cents for a in self.amounts) != self.awarded_cents:
+            raise ValueError("the amounts per theme and year must add up to the new award")
 
     @property
     def reference(self) -> str:
@@ -165,7 +170,7 @@ class ObjectionLetterContent:
 
     @property
     def new_cents(self) -> int:
-        return sum(a.cents for a in self.amounts)
+        return self.awarded_cents
 
     @property
     def new_words(self) -> str:
@@ -364,7 +369,9 @@ def _decision_values(case: ObjectionCase) -> dict:
         "decided_on": local_today(case.decided_at) if case.decided_at else None,
     }
     if case.outcome in FOUNDED:
-        values.update(amounts=_amounts(case), extra_payment=_extra_payment(case))
+        record = case.reconsideration
+        awarded = record.awarded if record is not None else case.decision.amount
+        values.update(amounts=_amounts(case), awarded_cents=cents(awarded), extra_payment=_extra_payment(case))
     return values
 
 
@@ -389,4 +396,3 @@ def letter_html(content: ObjectionLetterContent) -> str:
 def letter_pdf(content: ObjectionLetterContent) -> bytes:
     """The letter as PDF/A-2A bytes; the same content gives the same bytes."""
     return render_pdf(letter_html(content))
-

@@ -79,15 +79,29 @@ def test_registering_sends_the_acknowledgement_with_the_decision_term(case, obje
 
 
 WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _long(day: datetime.date) -> str:
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def test_the_repair_letter_states_what_is_missing_and_the_last_day(case, administrator, django_capture_on_commit_callbacks):
+def test_the_repair_letter_states_what_is_missing_and_the_last_day(
+    case, administrator, django_capture_on_commit_callbacks
+):
     deadline = datetime.date(2027, 5, 4)
     with time_machine.travel(TODAY, tick=False), django_capture_on_commit_callbacks(execute=True):
         services.request_repair(case=case, by=administrator, missing="De handtekening ontbreekt.", deadline=deadline)
@@ -102,7 +116,9 @@ def test_the_postponement_notice_states_the_weeks_the_new_last_day_and_the_reaso
 ):
     before = case.decision_term_end
     with time_machine.travel(TODAY, tick=False), django_capture_on_commit_callbacks(execute=True):
-        case = services.postpone(case=case, by=administrator, weeks=4, reason="Advies van de afdeling juridische zaken.")
+        case = services.postpone(
+            case=case, by=administrator, weeks=4, reason="Advies van de afdeling juridische zaken."
+        )
     text = pdf_text(_only(case, LetterKind.POSTPONEMENT))
     assert "met 4 weken (artikel 7:10, derde lid" in text
     assert f"eindigt nu op {_long(case.decision_term_end)}" in text and _long(before) in text
@@ -113,7 +129,9 @@ def test_an_unfounded_decision_says_so_with_the_article_the_waiver_and_the_appea
     case, administrator, django_capture_on_commit_callbacks
 ):
     with time_machine.travel(TODAY, tick=False), django_capture_on_commit_callbacks(execute=True):
-        case = services.waive_hearing(case=case, by=administrator, ground="b", reason="Het bezwaar is kennelijk ongegrond.")
+        case = services.waive_hearing(
+            case=case, by=administrator, ground="b", reason="Het bezwaar is kennelijk ongegrond."
+        )
         case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="De optelling klopt.")
     assert case.ruling_number == f"{case.number}-BOB"
     letter = _only(case, LetterKind.DECISION)
