@@ -53,6 +53,7 @@ class Hearing:
 
     held_on: datetime.date | None = None
     notes: str = ""
+    others_invited: tuple[str, ...] = ()  # the interested parties invited besides the objector
     waiver_ground: str = ""  # the letter of 7:3 (a–e)
     waiver_text: str = ""  # the ground's own words
     waiver_reason: str = ""
@@ -236,7 +237,8 @@ def _addressee(municipality: Municipality) -> Addressee:
 
 def _hearing(case: ObjectionCase) -> Hearing | None:
     if case.hearing_held_on:
-        return Hearing(held_on=case.hearing_held_on, notes=case.hearing_notes)
+        others = tuple(m.name for m in case.invited.order_by("name") if m.pk != case.objector_id)
+        return Hearing(held_on=case.hearing_held_on, notes=case.hearing_notes, others_invited=others)
     if case.waiver_ground:
         text = str(WaiverGround(case.waiver_ground).label).split(". ", 1)[-1]
         return Hearing(waiver_ground=case.waiver_ground, waiver_text=text, waiver_reason=case.waiver_reason)

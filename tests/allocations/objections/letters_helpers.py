@@ -8,10 +8,11 @@ import subprocess
 
 from allocations.objections.letter_models import ObjectionLetter
 from allocations.runs import reconsideration_services
+from tests.allocations.objections.conftest import LETTERS_GROUNDS as GROUNDS
+from tests.allocations.objections.conftest import LETTERS_RECEIVED as RECEIVED
 from tests.allocations.objections.conftest import at
 
-RECEIVED = datetime.date(2027, 4, 1)
-GROUNDS = "De punten van een criterium zijn verkeerd opgeteld."
+__all__ = ["GROUNDS", "RECEIVED", "pdf_text", "received_at", "reconsider"]
 
 
 def pdf_text(letter: ObjectionLetter) -> str:

@@ -14,44 +14,13 @@ from allocations.letters.deadlines import local_today
 from allocations.objections import deadlines, letter_services, outcome, services
 from allocations.objections.letter_models import LetterKind, LetterStatus, ObjectionLetter, SentLetterChanged
 from allocations.objections.models import CaseOutcome
-from allocations.runs.models import Decision
 from tests.allocations.objections.conftest import at
 from tests.allocations.objections.letters_helpers import GROUNDS, RECEIVED, pdf_text, reconsider
 from tests.allocations.runs.conftest import final_run_of, start  # noqa: F401 - fixtures
-from tests.allocations.runs.reconsideration_builders import tie_call
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = at(datetime.date(2027, 4, 20))
-
-
-@pytest.fixture
-def tie(final_run_of):  # noqa: F811 - the fixture imported above
-    call, a, b, c = tie_call()
-    run = final_run_of(call)
-    return run, a, b, c
-
-
-@pytest.fixture
-def objector_officer(tie):
-    return UserFactory(role="officer", municipality=tie[3].municipality, email="bezwaar@gemeente.example")
-
-
-@pytest.fixture
-def case(tie, administrator, objector_officer, django_capture_on_commit_callbacks):
-    run, _a, _b, c = tie
-    decision = Decision.objects.get(run=run, application=c)
-    with time_machine.travel(at(RECEIVED), tick=False), django_capture_on_commit_callbacks(execute=True):
-        return services.register_objection(
-            decision=decision,
-            by=administrator,
-            objector=c.municipality,
-            channel="email",
-            received_on=RECEIVED,
-            grounds=GROUNDS,
-            now=at(RECEIVED),
-        )
 
 
 def _only(case, kind) -> ObjectionLetter:
