@@ -166,3 +166,18 @@ def test_a_second_message_for_a_sent_letter_does_nothing(case):
     outbox = len(mail.outbox)
     assert letter_services.send_job(letter.pk) is None
     assert len(mail.outbox) == outbox and ObjectionLetter.objects.get(pk=letter.pk).sha256 == letter.sha256
+
+
+def test_on_postgresql_the_database_refuses_to_change_a_sent_letter(case):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    letter = _only(case, LetterKind.ACKNOWLEDGEMENT)
+    for statement in (
+        "UPDATE allocations_objectionletter SET sha256 = 'x' WHERE id = %s",
+        "DELETE FROM allocations_objectionletter WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="frozen"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [letter.pk])
+    assert ObjectionLetter.objects.get(pk=letter.pk).sha256 == letter.sha256
