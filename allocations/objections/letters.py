@@ -103,6 +103,7 @@ class ObjectionLetterContent:
     channel: str
     committee: bool = False
     decision_term_end: datetime.date | None = None
+    objection_term_end: datetime.date | None = None
     pro_forma: bool = False
     repair_missing: str = ""
     repair_deadline: datetime.date | None = None
@@ -160,6 +161,12 @@ class ObjectionLetterContent:
     @property
     def decision_weeks(self) -> int:
         return deadlines.DECISION_WEEKS_WITH_COMMITTEE if self.committee else deadlines.DECISION_WEEKS
+
+    @property
+    def term_passed(self) -> bool:
+        """The decision term ended before the letter's date (a late objection: the term counts from the end of
+        the objection term, Awb 7:10 lid 1)."""
+        return self.decision_term_end is not None and self.decision_term_end < self.letter_date
 
     @property
     def founded(self) -> bool:
@@ -338,7 +345,11 @@ def letter_content(case: ObjectionCase, kind: str, *, letter_date: datetime.date
     kind = LetterKind(kind)
     values = _base(case, kind, letter_date)
     if kind == LetterKind.ACKNOWLEDGEMENT:
-        values["decision_term_end"] = case.decision_term_end
+        values.update(
+            decision_term_end=case.decision_term_end,
+            objection_term_end=case.objection_term_end,
+            timely=case.is_timely,
+        )
     elif kind == LetterKind.REPAIR:
         values.update(repair_missing=case.repair_missing, repair_deadline=case.repair_deadline)
     elif kind == LetterKind.POSTPONEMENT:

@@ -22,7 +22,7 @@ def pdf_text(letter: ObjectionLetter) -> str:
     import os
 
     if os.environ.get("DUMP_LETTERS"):
-        with open(f"{os.environ['DUMP_LETTERS']}/{letter.kind}-{letter.case.outcome or 'open'}.pdf", "wb") as out:
+        with open(f"{os.environ['DUMP_LETTERS']}/{letter.case.number}-{letter.kind}-{letter.case.outcome or 'open'}.pdf", "wb") as out:
             out.write(data)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
     return re.sub(r"\s+", " ", out.stdout.decode()).replace("\u00a0", " ")
