@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import subprocess
 
@@ -19,9 +20,7 @@ def pdf_text(letter: ObjectionLetter) -> str:
     """The printed words of a stored letter (pdftotext), every whitespace run as one space."""
     with letter.file.open("rb") as handle:
         data = handle.read()
-    import os
-
-    if os.environ.get("DUMP_LETTERS"):
+    if os.environ.get("DUMP_LETTERS"):  # a directory: keep each letter's PDF there, to render and look at it
         with open(f"{os.environ['DUMP_LETTERS']}/{letter.case.number}-{letter.kind}-{letter.case.outcome or 'open'}.pdf", "wb") as out:
             out.write(data)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
