@@ -13,7 +13,16 @@ from tests.allocations.objections.conftest import LETTERS_GROUNDS as GROUNDS
 from tests.allocations.objections.conftest import LETTERS_RECEIVED as RECEIVED
 from tests.allocations.objections.conftest import at
 
-__all__ = ["GROUNDS", "RECEIVED", "pdf_text", "received_at", "reconsider"]
+__all__ = ["GROUNDS", "RECEIVED", "long_day", "pdf_text", "received_at", "reconsider"]
+
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")  # fmt: skip
+
+
+def long_day(day: datetime.date) -> str:
+    """A day as the letters print a term's last day: maandag 7 juni 2027."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def pdf_text(letter: ObjectionLetter) -> str:
@@ -21,7 +30,8 @@ def pdf_text(letter: ObjectionLetter) -> str:
     with letter.file.open("rb") as handle:
         data = handle.read()
     if os.environ.get("DUMP_LETTERS"):  # a directory: keep each letter's PDF there, to render and look at it
-        with open(f"{os.environ['DUMP_LETTERS']}/{letter.case.number}-{letter.kind}-{letter.case.outcome or 'open'}.pdf", "wb") as out:
+        name = f"{letter.case.number}-{letter.kind}-{letter.case.outcome or 'open'}.pdf"
+        with open(os.path.join(os.environ["DUMP_LETTERS"], name), "wb") as out:
             out.write(data)
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
     return re.sub(r"\s+", " ", out.stdout.decode()).replace("\u00a0", " ")

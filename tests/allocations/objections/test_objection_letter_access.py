@@ -20,21 +20,13 @@ from allocations.objections.letter_models import LetterKind, LetterStatus, Objec
 from allocations.objections.models import CaseOutcome
 from allocations.runs.models import Decision
 from tests.allocations.objections.conftest import at
-from tests.allocations.objections.letters_helpers import pdf_text, reconsider
+from tests.allocations.objections.letters_helpers import long_day, pdf_text, reconsider
 from tests.allocations.runs.conftest import final_run_of, start  # noqa: F401 - fixtures
 from tests.factories import ReviewerFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = at(datetime.date(2027, 4, 20))
-
-
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-MONTHS = "januari februari maart april mei juni juli augustus september oktober november december".split()
-
-
-def _long(day: datetime.date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _client(user) -> Client:
@@ -179,7 +171,7 @@ def test_a_late_objection_is_declared_inadmissible_with_the_articles(
     assert "twaalf weken" in ack and "7:13" in ack and "per post" in ack
     # Late: the letter says so, names the end of the objection term, 6:11, and that the decision term has passed.
     assert "na afloop van de bezwaartermijn" in ack and "6:11" in ack
-    assert f"eindigde daarom al op {_long(case.decision_term_end)}" in ack
+    assert f"eindigde daarom al op {long_day(case.decision_term_end)}" in ack
     text = pdf_text(ObjectionLetter.objects.get(case=case, kind=LetterKind.DECISION))
     assert "niet-ontvankelijk (artikelen 6:9 en 6:11 van de Algemene wet bestuursrecht)" in text
     assert "Te laat ingediend." in text and "Heroverweging" not in text and "herroep" not in text

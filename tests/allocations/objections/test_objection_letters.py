@@ -15,7 +15,7 @@ from allocations.objections import deadlines, letter_services, outcome, services
 from allocations.objections.letter_models import LetterKind, LetterStatus, ObjectionLetter, SentLetterChanged
 from allocations.objections.models import CaseOutcome
 from tests.allocations.objections.conftest import at
-from tests.allocations.objections.letters_helpers import GROUNDS, RECEIVED, pdf_text, reconsider
+from tests.allocations.objections.letters_helpers import GROUNDS, RECEIVED, long_day, pdf_text, reconsider
 from tests.allocations.runs.conftest import final_run_of, start  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_registering_sends_the_acknowledgement_with_the_decision_term(case, obje
     assert "1 april 2027" in text and case.decision.number in text and "artikel 6:14" in text
     assert "binnen zes weken (artikel 7:10, eerste lid" in text
     assert case.decision_term_end.strftime("%Y") in text
-    assert f"eindigt op {_long(case.decision_term_end)}" in text
+    assert f"eindigt op {long_day(case.decision_term_end)}" in text
     last = mail.outbox[-1]
     assert objector_officer.email in last.to and case.number in last.subject
     officers = set(
@@ -45,27 +45,6 @@ def test_registering_sends_the_acknowledgement_with_the_decision_term(case, obje
     )
     assert set(last.to) == officers
     assert AuditEvent.objects.filter(verb="objection.letter_sent", target_id=str(case.pk)).count() == 1
-
-
-WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-
-
-def _long(day: datetime.date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def test_the_repair_letter_states_what_is_missing_and_the_last_day(
@@ -77,7 +56,8 @@ def test_the_repair_letter_states_what_is_missing_and_the_last_day(
     letter = _only(case, LetterKind.REPAIR)
     text = pdf_text(letter)
     assert letter.letter_date == local_today(TODAY)
-    assert "De handtekening ontbreekt." in text and f"uiterlijk op {_long(deadline)}" in text and "artikel 6:6" in text
+    assert "De handtekening ontbreekt." in text and f"uiterlijk op {long_day(deadline)}" in text
+    assert "artikel 6:6" in text
 
 
 def test_the_postponement_notice_states_the_weeks_the_new_last_day_and_the_reason(
@@ -90,7 +70,7 @@ def test_the_postponement_notice_states_the_weeks_the_new_last_day_and_the_reaso
         )
     text = pdf_text(_only(case, LetterKind.POSTPONEMENT))
     assert "met 4 weken (artikel 7:10, derde lid" in text
-    assert f"eindigt nu op {_long(case.decision_term_end)}" in text and _long(before) in text
+    assert f"eindigt nu op {long_day(case.decision_term_end)}" in text and long_day(before) in text
     assert "Advies van de afdeling juridische zaken." in text
 
 
@@ -109,7 +89,7 @@ def test_an_unfounded_decision_says_so_with_the_article_the_waiver_and_the_appea
     assert "artikel 7:3, onder b" in text and "kennelijk ongegrond" in text
     assert "ongegrond en handhaaf beschikking" in text and "(artikel 7:11" in text and "De optelling klopt." in text
     last = deadlines.appeal_term_end(letter.letter_date)
-    assert f"uiterlijk op {_long(last)}" in text and "beroep instellen bij de rechtbank" in text
+    assert f"uiterlijk op {long_day(last)}" in text and "beroep instellen bij de rechtbank" in text
     assert "herroep" not in text
 
 
