@@ -225,3 +225,22 @@ def test_the_old_award_letter_stays_marked_as_revoked_by_the_new_decision_number
     others = _client(administrator).get(reverse("api-run-letters", args=[run.pk])).json()
     assert {r["decision_number"]: r["revoked_by"] for r in others if r["decision_number"] != case.decision.number}
     assert all(r["revoked_by"] is None for r in others if r["decision_number"] != case.decision.number)
+
+
+def test_the_letters_of_a_case_cost_the_same_queries_however_many_there_are(case, administrator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(administrator)
+    url = reverse("api-objection-letters", args=[case.pk])
+    page = reverse("objection_detail", args=[case.pk])
+
+    def count(address: str) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(address).status_code == 200
+        return len(context)
+
+    before = (count(url), count(page))
+    for version in range(2, 7):
+        ObjectionLetter.objects.create(case=case, kind=LetterKind.REPAIR, version=version)
+    assert (count(url), count(page)) == before
