@@ -66,7 +66,7 @@ class Hearing:
 class Rerun:
     """The re-run as of the original decision (Awb 4:25 lid 3, 7:11) the case decided on, as stored."""
 
-    run_number: str
+    run_number: int
     reason: str
     old_rank: int | None
     new_rank: int | None

@@ -244,3 +244,18 @@ def test_the_letters_of_a_case_cost_the_same_queries_however_many_there_are(case
     for version in range(2, 7):
         ObjectionLetter.objects.create(case=case, kind=LetterKind.REPAIR, version=version)
     assert (count(url), count(page)) == before
+
+
+def test_lodging_in_the_portal_sends_the_acknowledgement_to_the_officer(
+    decision, officer, django_capture_on_commit_callbacks
+):
+    from tests.allocations.objections.conftest import LAST_DAY
+
+    moment = at(LAST_DAY)
+    with time_machine.travel(moment, tick=False), django_capture_on_commit_callbacks(execute=True):
+        case = services.lodge_objection(decision=decision, by=officer, grounds="Onjuist opgeteld.", now=moment)
+    letter = ObjectionLetter.objects.get(case=case, kind=LetterKind.ACKNOWLEDGEMENT)
+    assert letter.is_sent and letter.letter_date == LAST_DAY
+    text = pdf_text(letter)
+    assert "via het portaal" in text and case.number in text and long_day(case.decision_term_end) in text
+    assert _client(officer).get(reverse("objection_letter_download", args=[case.pk, letter.pk])).status_code == 200

@@ -44,7 +44,7 @@ def _content(**overrides) -> ObjectionLetterContent:
         outcome_reason=LONG,
         grounds=LONG,
         hearing=Hearing(held_on=datetime.date(2027, 4, 15), notes=LONG, others_invited=("Utrecht", "Zeist")),
-        rerun=Rerun("V-1", LONG, 4, 2, 0, 1_800_000, 1_800_000, 1_800_000, False),
+        rerun=Rerun(1, LONG, 4, 2, 0, 1_800_000, 1_800_000, 1_800_000, False),
         amounts=(ThemeYearAmount("Wonen", 2027, 1_080_000), ThemeYearAmount(LONG_WORD, 2028, 720_000)),
         awarded_cents=1_800_000,
         extra_payment=ExtraPayment("RONDE-2027-0001-T3", datetime.date(2027, 5, 18), 1_800_000),
