@@ -136,6 +136,9 @@ CASES = {
     "objection_step": (ORG, {"pk": "objection", "step": "intrekken"}),
     "objection_lodge": (ORG, {"pk": "decided_application"}),
     "api-objection-detail": (ORG, {"pk": "objection"}),
+    "objection_letter_download": (ORG, {"pk": "objection", "letter_pk": "objection_letter"}),
+    "api-objection-letters": (ORG, {"pk": "objection"}),
+    "api-objection-letter-pdf": (ORG, {"pk": "objection", "letter_pk": "objection_letter"}),
     **{
         f"api-objection-{step}": (ORG, {"pk": "objection"})
         for step in (
