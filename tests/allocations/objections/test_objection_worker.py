@@ -1,9 +1,10 @@
 """An objection end to end on PostgreSQL with a real worker (issue 20), on the demo's tie: the run divided by the
 worker and approved by a second administrator, its letters made by the worker and sent; the municipality that lost
-the tie objects in the portal; a hearing; the re-run on the run's frozen snapshot with the corrected score; the
-decision on the objection prepared by one administrator and, after the same one is refused, approved by another;
-the extra money scheduled as one more instalment. Afterwards every decision and letter of the run is unchanged,
-byte for byte, the run still verifies and so does the re-run.
+the tie objects in the portal and the worker sends the acknowledgement; a hearing; the re-run on the run's frozen
+snapshot with the corrected score; the decision on the objection prepared by one administrator and, after the same
+one is refused, approved by another; the worker sends it with the appeal clause, and the old letter is marked as
+revoked; the extra money is scheduled as one more instalment. Afterwards every decision and letter of the run is
+unchanged, byte for byte, the run still verifies and so does the re-run.
 
 The worker keeps the real clock and dates what it sends by it, so the case is handled today: the letters were
 sent on the last working day up to today (the clock moved back for that step only), the objection comes in
@@ -22,7 +23,8 @@ from django.urls import reverse
 from accounts.models import Role, User
 from allocations.letters.deadlines import local_today
 from allocations.letters.models import Letter
-from allocations.objections.deadlines import objection_term_end
+from allocations.objections.deadlines import appeal_term_end, objection_term_end
+from allocations.objections.letter_models import LetterKind, ObjectionLetter
 from allocations.objections.models import CaseOutcome, CaseStatus, ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision
@@ -36,6 +38,7 @@ from tests.allocations.worker_story import (
     long_date,
     ok,
     page,
+    printed,
     send_award_letters,
     working_day_until,
 )
@@ -83,6 +86,22 @@ def instalments_of_others(run: AllocationRun, objected: Decision) -> list[tuple]
     )
 
 
+def sent_letter(case: ObjectionCase, kind: str, worker) -> tuple[ObjectionLetter, str]:
+    """The case's letter of ``kind`` once the worker has made and sent it, dated today: its row and printed text."""
+    wait_for(
+        lambda: ObjectionLetter.objects.filter(case=case, kind=kind, sent_at__isnull=False).exists(),
+        timeout=90,
+        worker=worker,
+        what=f"the worker to send the {kind} letter of {case.number}",
+    )
+    letter = ObjectionLetter.objects.get(case=case, kind=kind, sent_at__isnull=False)
+    with letter.file.open("rb") as handle:
+        data = handle.read()
+    assert hashlib.sha256(data).hexdigest() == letter.sha256 and data.startswith(b"%PDF-")
+    assert letter.letter_date == local_today()  # dated by the day the worker sent it
+    return letter, printed(data)
+
+
 # --- The steps ---------------------------------------------------------------------------------------------
 def divided_and_sent(call, *, starter: User, approver: User, send_on: datetime.date, worker) -> AllocationRun:
     """The run, computed by the worker, approved by a second administrator (the starter is refused), its letters
@@ -118,6 +137,14 @@ def officer_objects(officer: User, decision: Decision) -> ObjectionCase:
         officer,
     )
     return case
+
+
+def acknowledged(case: ObjectionCase, officer: User, worker) -> None:
+    """The worker sends the acknowledgement of receipt (Awb 6:14) with the decision term, and e-mails the officer."""
+    _letter, text = sent_letter(case, LetterKind.ACKNOWLEDGEMENT, worker)
+    assert case.number in text and case.decision.number in text
+    assert long_date(case.decision_term_end) in text  # six weeks after the objection term (Awb 7:10)
+    delivered(worker, to=officer.email, containing=f"{case.number}: Ontvangstbevestiging")
 
 
 def step(user: User, case: ObjectionCase, slug: str, data: dict | None = None):
@@ -158,6 +185,22 @@ def rerun_on_the_frozen_snapshot(
     return record
 
 
+def ruling_sent(case: ObjectionCase, decision: Decision, officer: User, worker) -> None:
+    """The worker sends the decision on the objection: it revokes the old decision and takes the new one, pays the
+    difference, and ends with the appeal clause and its last day; the old letter stays, marked as revoked."""
+    letter, text = sent_letter(case, LetterKind.DECISION, worker)
+    case.refresh_from_db()
+    assert case.ruling_number and case.ruling_number in text
+    assert f"Ik herroep beschikking {decision.number}" in text
+    assert "€ 18.000,00 (achttienduizend euro)" in text
+    assert "beroep instellen bij" in text and "rechtbank" in text.lower()  # the appeal clause (Awb 8:1, 6:7)
+    assert long_date(appeal_term_end(letter.letter_date)) in text
+    delivered(worker, to=officer.email, containing=f"{case.number}: Beslissing op bezwaar")
+    listed = ok(api(officer).get(f"/api/v1/applications/{decision.application_id}/letters/")).json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert rows and all(row["revoked_by"] == case.ruling_number for row in rows)
+
+
 def decide_with_four_eyes(preparer: User, approver: User, case: ObjectionCase) -> None:
     """Founded, prepared by one administrator; the same one is refused the approval, another gives it."""
     outcome = {"outcome": CaseOutcome.FOUNDED, "reason": "De punten waren verkeerd opgeteld; C gaat B voor."}
@@ -191,8 +234,9 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     letter_bytes_before = letters_of(run)
     others_instalments = instalments_of_others(run, decision)
 
-    # 2. The officer objects in the portal, in time.
+    # 2. The officer objects in the portal, in time, and the worker sends the acknowledgement.
     case = officer_objects(officer, decision)
+    acknowledged(case, officer, worker)
 
     # 3. A hearing, with B invited: its award could change.
     hearing(starter, case, b)
@@ -202,6 +246,9 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
 
     # 6. Founded: prepared by one administrator, approved by another.
     decide_with_four_eyes(starter, approver, case)
+
+    # 7. The worker sends the decision on the objection, with the appeal clause; the old letter is revoked.
+    ruling_sent(case, decision, officer, worker)
 
     # 8. The extra payment is one more instalment of C's decision, from the reserve.
     extra = Instalment.objects.get(decision=decision)
@@ -224,3 +271,4 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     seen = ok(page(officer).get(reverse("objection_detail", args=[case.pk]))).content.decode()
     assert case.number in seen and "Gegrond" in seen
     assert "allocations.runs.tasks.execute_run" in worker.output()
+    assert "allocations.objections.tasks.send_objection_letter" in worker.output()
