@@ -121,6 +121,21 @@ def settled_adds_up(decision: Decision) -> Settlement:
     return settlement
 
 
+def overview_adds_up(admin: User, *decisions: Decision) -> None:
+    """The money overview (API) says the same of each decision: it adds up, with the same figures."""
+    for decision in decisions:
+        row = ok(api(admin).get(f"/api/v1/money/decisions/{decision.pk}/")).json()
+        assert row["adds_up"], row
+        sums, figures = money(decision), row["figures"]
+        assert Decimal(figures["paid"]) == sums[InstalmentStatus.PAID], row
+        settlement = Settlement.objects.filter(decision=decision, status=SettlementStatus.APPROVED).first()
+        if settlement is not None:
+            assert (Decimal(figures["settled"]), Decimal(figures["reclaimed"])) == (
+                settlement.settled,
+                settlement.reclaim,
+            ), row
+
+
 # --- The world ----------------------------------------------------------------------------------------------
 def fund(*, code: str, name: str, kind: str, legal_basis: str) -> tuple[Scheme, list[Theme]]:
     scheme = Scheme.objects.create(code=code, name=name, kind=kind, legal_basis=legal_basis)
@@ -434,6 +449,7 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     later = Decision.objects.get(run=later_grant(*awb_fund, awb, days, by=admin))
     send_award_letters(later.run, by=admin, send_on=days.later_sent_on, worker=worker)
     still_adds_up(spuk, awb, later)
+    overview_adds_up(admin, spuk, awb, later)
 
     # 7. Settlement today, three people each: the SPUK in full by the batch, the Awb lower with a reclaim.
     spuk_settlement = settle_spuk_by_batch(
@@ -442,6 +458,7 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     awb_settlement = settle_awb_lower_with_reclaim(awb, assessor=assessor, auditor=auditor, coordinator=coordinator)
     assert settled_adds_up(spuk) == spuk_settlement and spuk_settlement.settled == AWARD
     assert settled_adds_up(awb) == awb_settlement and awb_settlement.reclaim == AWB_RECLAIM
+    overview_adds_up(admin, spuk, awb, later)
     still_adds_up(later)  # another grant of the same town is not touched by this settlement
 
     # 8. Their letters, dated today.
