@@ -145,6 +145,8 @@ SENTENCES: dict[str, Any] = {
         "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
     ),
     "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "objection.letter_sent": _("Een brief bij bezwaar %(object)s is gemaakt en verzonden (versie %(version)s)."),
+    "objection.letter_downloaded": _("%(who)s heeft een brief bij bezwaar %(object)s gedownload (versie %(version)s)."),
     "objection_register.exported": _(
         "%(who)s heeft het bezwarenregister gedownload (%(format)s, %(cases)s bezwaren, jaar %(year)s)."
     ),
