@@ -5,6 +5,7 @@ from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.objections.models import ObjectionCase, TermReminder
+from allocations.objections.rescoring_models import ReopenedScoring, Rescore, RescoreScore
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import (
     AllocationLine,
@@ -50,6 +51,9 @@ __all__ = [
     "PolicyPot",
     "Reconsideration",
     "Reminder",
+    "ReopenedScoring",
+    "Rescore",
+    "RescoreScore",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
