@@ -19,6 +19,7 @@ from allocations.accountability.models import Source, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
 from allocations.objections.models import ObjectionCase
+from allocations.objections.rescoring_models import ReopenedScoring, Rescore
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
@@ -70,6 +71,8 @@ class World:
             "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
             "statements": Statement.objects.count(),
             "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
+            "reopened_scorings": sorted(ReopenedScoring.objects.values_list("pk", "closed_at")),
+            "rescores": sorted(Rescore.objects.values_list("pk", "status", "updated_at")),
         }
 
 
@@ -104,6 +107,11 @@ def world(officer, other_officer, reviewer, administrator):
         grounds="Bezwaar.",
         timely_computed=True,
     )
+    # The scoring of the objector's application reopened, with a new review assigned to the reviewer.
+    scoring = ReopenedScoring.objects.create(
+        case=objection, application_id=decision.application_id, reason="Opnieuw.", opened_by=administrator
+    )
+    rescore = Rescore.objects.create(scoring=scoring, reviewer=reviewer, assigned_by=administrator)
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
@@ -177,6 +185,8 @@ def world(officer, other_officer, reviewer, administrator):
         "draft_run": draft.pk,
         "letter": letter.pk,
         "objection": objection.pk,
+        "reopened_scoring": scoring.pk,
+        "rescore": rescore.pk,
         "export_job": job.pk,
         "reconsideration": reconsideration.pk,
         "token": token.pk,
