@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -246,7 +247,7 @@ def new_scores(scoring: ReopenedScoring) -> dict[int, list[Decimal]]:
     for criterion_id, score in RescoreScore.objects.filter(
         rescore__scoring=scoring, rescore__status=Rescore.Status.SUBMITTED, score__isnull=False
     ).values_list("criterion_id", "score"):
-        scores[criterion_id].append(Decimal(score))
+        scores[criterion_id].append(Decimal(cast(int, score)))  # never null: filtered above
     return scores
 
 

@@ -18,12 +18,15 @@ from rest_framework.views import APIView
 from accounts import textlimits
 from accounts.api_permissions import PortalAccess
 from accounts.models import Role, User
+from accounts.money import cents
 from accounts.permissions import require
 from allocations.objections import rescoring, selectors
 from allocations.objections import rescoring_selectors as scoring_selectors
 from allocations.objections.api import CONFLICT, INVALID, NOT_FOUND, TAGS
 from allocations.objections.permissions import can_handle_objections
 from allocations.objections.rescoring_models import ReopenedScoring, Rescore
+from allocations.runs.reconsideration_models import Reconsideration
+from allocations.runs.reconsideration_serializers import ReconsiderationSerializer
 
 FORBIDDEN = OpenApiResponse(
     description="Uw rol mag dit niet, of de beoordelaar heeft de aanvraag al eerder beoordeeld; `detail` zegt waarom."
@@ -76,7 +79,7 @@ class ReopenedScoringSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(ComparedRowSerializer(many=True))
-    def get_compared(self, scoring: ReopenedScoring) -> list[dict]:
+    def get_compared(self, scoring: ReopenedScoring) -> list:
         return ComparedRowSerializer(scoring_selectors.compared(scoring), many=True).data
 
 
@@ -178,6 +181,47 @@ class ReopenedScoringAssignView(APIView):
         return Response(RescoreSerializer(rescore).data, status=status.HTTP_201_CREATED)
 
 
+class ReconsiderWithScoringSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=textlimits.MESSAGE)
+    requested = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True, help_text="Gecorrigeerd aangevraagd bedrag."
+    )
+    eligible = serializers.BooleanField(required=False, allow_null=True, help_text="Gecorrigeerde subsidiabiliteit.")
+
+
+class ReopenedScoringReconsiderView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(
+        tags=TAGS,
+        request=ReconsiderWithScoringSerializer,
+        responses={201: ReconsiderationSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT},
+        summary="Herberekenen met de punten van een heropende beoordeling",
+        operation_id="reopened_scorings_reconsider",
+        description="De herberekende puntenopbouw wordt de correctie `points` van een heroverweging van de "
+        "beschikking van het bezwaar (naast eventueel `requested` en `eligible`); de heroverweging legt de "
+        "heropende beoordeling vast als herkomst (`sources.points`) en wordt aan het bezwaar gekoppeld. 409 zolang "
+        "niet alle nieuwe beoordelingen binnen zijn, of voor een afgehandeld bezwaar.",
+    )
+    def post(self, request, pk: int):
+        scoring = _scoring(request, pk)
+        serializer = ReconsiderWithScoringSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        corrections: dict = {}
+        if data.get("requested") is not None:
+            corrections["requested"] = cents(data["requested"])
+        if data.get("eligible") is not None:
+            corrections["eligible"] = data["eligible"]
+        record = rescoring.reconsider_with_scoring(
+            case=scoring.case, scoring=scoring, by=request.user, reason=data["reason"], corrections=corrections
+        )
+        record = Reconsideration.objects.select_related("computed_by").get(pk=record.pk)
+        return Response(
+            ReconsiderationSerializer(ReconsiderationSerializer.represent(record)).data, status=status.HTTP_201_CREATED
+        )
+
+
 urlpatterns = [
     path(
         "objections/<int:pk>/reopened-scorings/",
@@ -189,5 +233,10 @@ urlpatterns = [
         "reopened-scorings/<int:pk>/assignments/",
         ReopenedScoringAssignView.as_view(),
         name="api-reopened-scoring-assign",
+    ),
+    path(
+        "reopened-scorings/<int:pk>/reconsideration/",
+        ReopenedScoringReconsiderView.as_view(),
+        name="api-reopened-scoring-reconsider",
     ),
 ]

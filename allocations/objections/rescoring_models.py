@@ -64,12 +64,15 @@ class ReopenedScoring(models.Model):
         return self.closed_at is None
 
 
+class RescoreStatus(models.TextChoices):
+    DRAFT = "draft", _("Concept")
+    SUBMITTED = "submitted", _("Ingediend")
+
+
 class Rescore(models.Model):
     """One new review in a reopened scoring: the reviewer's scores per criterion, as in the usual review."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Concept")
-        SUBMITTED = "submitted", _("Ingediend")
+    Status = RescoreStatus
 
     scoring = models.ForeignKey(
         ReopenedScoring, on_delete=models.PROTECT, related_name="rescores", verbose_name=_("heropende beoordeling")

@@ -142,6 +142,7 @@ CASES = {
     "api-objection-reopened-scorings": (ORG, {"pk": "objection"}),
     "api-reopened-scoring": (ORG, {"pk": "reopened_scoring"}),
     "api-reopened-scoring-assign": (ORG, {"pk": "reopened_scoring"}),
+    "api-reopened-scoring-reconsider": (ORG, {"pk": "reopened_scoring"}),
     **{
         f"api-objection-{step}": (ORG, {"pk": "objection"})
         for step in (

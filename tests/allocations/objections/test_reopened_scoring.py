@@ -193,19 +193,23 @@ def test_only_an_open_case_without_a_decision_awaiting_approval_is_reopened(case
 
 
 def test_the_breakdown_is_recomputed_with_the_calls_own_points_function(case, administrator, new_reviewers, rules):
-    _run, _a, _b, c = case.decision.run, None, None, case.decision.application
+    c = case.decision.application
     with mock.patch.object(points, "compute", wraps=points.compute) as compute:
         scoring = _recomputed(case, administrator, new_reviewers, rules)
     assert compute.call_count == 1
     assert compute.call_args.kwargs["criteria"] == points.criteria_from(c.call, {rules.pk: [Decimal(8), Decimal(9)]})
     expected = points.compute(c, criteria=points.criteria_from(c.call, {rules.pk: [Decimal(8), Decimal(9)]}))
     # Mean 8.5 × weight 8 = 68; the need band gives 4, as it did; no bonus.
-    assert (scoring.reviewer_score, scoring.need_score, scoring.bonus_score, scoring.total) == (
-        expected.reviewer_score,
-        expected.need_score,
-        expected.bonus_score,
-        expected.total,
-    ) == (Decimal("68.00"), Decimal("4.00"), Decimal("0.00"), Decimal("72.00"))
+    assert (
+        (scoring.reviewer_score, scoring.need_score, scoring.bonus_score, scoring.total)
+        == (
+            expected.reviewer_score,
+            expected.need_score,
+            expected.bonus_score,
+            expected.total,
+        )
+        == (Decimal("68.00"), Decimal("4.00"), Decimal("0.00"), Decimal("72.00"))
+    )
     assert not scoring.is_open and rescoring.check_scoring(scoring)
     assert scoring.breakdown["review_count"] == 2
 
@@ -237,7 +241,7 @@ def test_the_original_reviews_points_and_run_stay_as_they_were(tie, case, admini
 def test_the_points_flow_into_the_reconsideration_with_their_source_and_win_the_tie(
     tie, case, administrator, new_reviewers, rules
 ):
-    run, _a, b, c = tie
+    _run, _a, b, c = tie
     scoring = _recomputed(case, administrator, new_reviewers, rules)
     record = rescoring.reconsider_with_scoring(
         case=case, scoring=scoring, by=administrator, reason="Nieuwe punten.", corrections={"requested": 3_000_000}
@@ -396,3 +400,39 @@ def test_the_api_reopens_assigns_and_shows_old_beside_new(case, administrator, n
         reverse("api-reopened-scoring-assign", args=[pk]), {"reviewer": ReviewerFactory().pk}, format="json"
     )
     assert late.status_code == 409
+
+
+def test_the_api_takes_the_scorings_points_into_the_reconsideration(case, administrator, new_reviewers, rules):
+    client = _api(administrator)
+    scoring = rescoring.reopen_scoring(case=case, by=administrator, reason="De gronden.")
+    url = reverse("api-reopened-scoring-reconsider", args=[scoring.pk])
+    assert client.post(url, {"reason": "Te vroeg."}, format="json").status_code == 409  # the reviews are not in
+    for reviewer, score in zip(new_reviewers, (8, 9), strict=True):
+        _score(rescoring.assign_rescorer(scoring=scoring, reviewer=reviewer, by=administrator), score, rules)
+    answer = client.post(url, {"reason": "Nieuwe punten."}, format="json")
+    assert answer.status_code == 201, answer.json()
+    body = answer.json()
+    assert body["sources"]["points"]["reopened_scoring"] == scoring.pk
+    assert (body["old"]["rank"], body["new"]["rank"]) == (3, 2)
+    case.refresh_from_db()
+    assert case.reconsideration_id == body["id"]
+
+
+def test_the_review_queue_costs_the_same_however_many_new_reviews(
+    case, administrator, new_reviewers, rules, count_queries
+):
+    reviewer = new_reviewers[0]
+    scoring = rescoring.reopen_scoring(case=case, by=administrator, reason="De gronden.")
+    rescoring.assign_rescorer(scoring=scoring, reviewer=reviewer, by=administrator)
+    client = _client(reviewer)
+    few = count_queries(client, reverse("review_queue"), warm=True)
+    for n in range(3):  # earlier, recomputed scorings of the same case, each with a review of this reviewer
+        extra = ReopenedScoring.objects.create(
+            case=case,
+            application=scoring.application,
+            reason=f"Extra {n}",
+            opened_by=administrator,
+            closed_at=timezone.now(),
+        )
+        Rescore.objects.create(scoring=extra, reviewer=reviewer, assigned_by=administrator)
+    assert count_queries(client, reverse("review_queue")) == few
