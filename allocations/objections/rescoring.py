@@ -178,6 +178,8 @@ def _own_open_rescore(rescore: Rescore, by: User, locked_message: str) -> Rescor
     require(rescore.reviewer_id == by.pk, not_found=True)
     if not rescore.scoring.is_open:
         raise _scoring_closed()
+    if not rescore.scoring.case.is_open:
+        raise TransitionNotAllowed(CLOSED)
     if rescore.submitted:
         raise TransitionNotAllowed(locked_message)
     if scored_before(rescore.scoring, by):

@@ -337,6 +337,7 @@ def test_staff_see_the_scoring_and_reviewers_fill_in_the_usual_form_from_their_q
     own = _client(reviewer)
     queue = own.get(reverse("review_queue"))
     assert reverse("rescore_detail", args=[rescore.pk]).encode() in queue.content
+    assert reverse("rescore_detail", args=[rescore.pk]).encode() in own.get(reverse("home")).content
     form = own.get(reverse("rescore_detail", args=[rescore.pk]))
     assert form.status_code == 200 and f"score_{rules.pk}".encode() in form.content
     refused = own.post(reverse("rescore_detail", args=[rescore.pk]), {"actie": "indienen", "confirm": "on"})
@@ -436,3 +437,12 @@ def test_the_review_queue_costs_the_same_however_many_new_reviews(
         )
         Rescore.objects.create(scoring=extra, reviewer=reviewer, assigned_by=administrator)
     assert count_queries(client, reverse("review_queue")) == few
+
+
+def test_a_new_review_is_not_submitted_once_the_case_is_closed(case, administrator, new_reviewers, rules):
+    scoring = rescoring.reopen_scoring(case=case, by=administrator, reason="De gronden.")
+    rescore = rescoring.assign_rescorer(scoring=scoring, reviewer=new_reviewers[0], by=administrator)
+    services.withdraw(case=case, by=administrator)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        _score(rescore, 9, rules)
+    assert refused.value.status_code == 409 and not RescoreScore.objects.exists()
