@@ -299,7 +299,12 @@ def _recompute_if_done(scoring: ReopenedScoring, *, by: User, now: datetime.date
         target=scoring.case,
         before={"total": old.total if old is not None else None},
         after={"total": scoring.total},
-        data={"reopened_scoring": scoring.pk, "sha256": scoring.sha256, "review_count": submitted},
+        data={
+            "reopened_scoring": scoring.pk,
+            "sha256": scoring.sha256,
+            "review_count": submitted,
+            "total": document["total"],
+        },
     )
 
 
