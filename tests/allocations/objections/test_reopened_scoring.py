@@ -356,6 +356,8 @@ def test_staff_see_the_scoring_and_reviewers_fill_in_the_usual_form_from_their_q
     _score(other, 8, rules)
     page = staff.get(reverse("objection_rescoring", args=[case.pk]))
     assert b"72.00" in page.content or b"72,00" in page.content  # the new total beside the old 68
+    summary = staff.get(reverse("objection_detail", args=[case.pk])).content.decode()
+    assert "Totaal 68,00 bij het besluit, 72,00 herberekend" in summary and new_reviewers[1].display_name in summary
 
 
 def test_officers_and_reviewers_may_not_reopen(case, administrator, officer, reviewer):
