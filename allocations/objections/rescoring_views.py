@@ -91,7 +91,10 @@ def _page(
         "allocations/objections/rescoring.html",
         {
             "case": case,
-            "scorings": [{"scoring": s, "rows": scoring_selectors.compared(s)} for s in scorings],
+            "scorings": [
+                {"scoring": s, "rows": scoring_selectors.compared(s), "intact": rescoring.check_scoring(s)}
+                for s in scorings
+            ],
             "current": current,
             "may_reopen": case.is_open and not case.awaits_approval and current is None,
             "may_assign": current is not None and case.is_open and not case.awaits_approval,

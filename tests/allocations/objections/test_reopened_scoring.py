@@ -356,6 +356,11 @@ def test_staff_see_the_scoring_and_reviewers_fill_in_the_usual_form_from_their_q
     _score(other, 8, rules)
     page = staff.get(reverse("objection_rescoring", args=[case.pk]))
     assert b"72.00" in page.content or b"72,00" in page.content  # the new total beside the old 68
+    assert "klopt met de vastgelegde puntenopbouw" in page.content.decode()
+    staff.cookies["django_language"] = "en"
+    english = staff.get(reverse("objection_rescoring", args=[case.pk])).content.decode()
+    assert "Score again (Awb 7:11)" in english and "matches the recorded points breakdown" in english
+    del staff.cookies["django_language"]
     summary = staff.get(reverse("objection_detail", args=[case.pk])).content.decode()
     assert "Totaal 68,00 bij het besluit, 72,00 herberekend" in summary and new_reviewers[1].display_name in summary
 
