@@ -230,7 +230,7 @@ urlpatterns = [
     ),
     path("reopened-scorings/<int:pk>/", ReopenedScoringDetailView.as_view(), name="api-reopened-scoring"),
     path(
-        "reopened-scorings/<int:pk>/assignments/",
+        "reopened-scorings/<int:pk>/reviewers/",
         ReopenedScoringAssignView.as_view(),
         name="api-reopened-scoring-assign",
     ),
