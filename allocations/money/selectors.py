@@ -6,7 +6,7 @@ adds the rows up per call, per municipality and in total, in Decimal. Ministry s
 an officer only their own (scoped here, so pages, files and the API show the same rows).
 
 What adds up, per decision (``DecisionMoney.adds_up``):
-- not yet settled: awarded = paid + still due + lapsed (an objection's extra instalment aside, see README);
+- not yet settled: awarded = paid + still due + lapsed (awarded with what a founded objection added);
 - settled: settled = paid − reclaimed + still due (the final payment is the only open instalment).
 """
 
@@ -21,6 +21,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import Municipality, User
 from accounts.permissions import is_ministry, is_officer
 from allocations.accountability.models import Statement
+from allocations.objections import awards as objection_awards
 from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
 from allocations.runs.models import Decision
 from allocations.settlements.models import Settlement, SettlementStatus
@@ -33,7 +34,7 @@ ZERO = Decimal("0.00")
 def sent_awards() -> QuerySet[Decision]:
     """Every sent award with its call, municipality, instalments, statements and settlements (four queries)."""
     return (
-        Decision.objects.filter(sent_at__isnull=False, amount__gt=0)
+        objection_awards.with_extra(Decision.objects.filter(objection_awards.awarded_or_extra(), sent_at__isnull=False))
         .select_related("application__municipality", "application__call__scheme")
         .prefetch_related(
             Prefetch("instalments", queryset=Instalment.objects.order_by("sequence")),
@@ -65,7 +66,7 @@ def figures_of(decision: Decision) -> Figures:
     statements = list(decision.statements.all())
     approved = [s for s in decision.settlements.all() if s.status == SettlementStatus.APPROVED]
     return Figures(
-        awarded=decision.amount,
+        awarded=objection_awards.annotated_award(decision),  # with what a founded objection added
         paid=_sum(i.amount for i in instalments if i.status == InstalmentStatus.PAID),
         still_due=_sum(i.amount for i in instalments if i.status in OPEN_STATES),
         lapsed=_sum(i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED),
