@@ -1,10 +1,11 @@
 """An objection end to end on PostgreSQL with a real worker (issue 20), on the demo's tie: the run divided by the
 worker and approved by a second administrator, its letters made by the worker and sent; the municipality that lost
-the tie objects in the portal and the worker sends the acknowledgement; a hearing; the re-run on the run's frozen
-snapshot with the corrected score; the decision on the objection prepared by one administrator and, after the same
-one is refused, approved by another; the worker sends it with the appeal clause, and the old letter is marked as
-revoked; the extra money is scheduled as one more instalment. Afterwards every decision and letter of the run is
-unchanged, byte for byte, the run still verifies and so does the re-run.
+the tie objects in the portal and the worker sends the acknowledgement; a hearing; its scoring reopened and
+scored again by two reviewers who did not score it before; the re-run on the run's frozen snapshot with the new
+points; the decision on the objection prepared by one administrator and, after the same one is refused, approved
+by another; the worker sends it with the appeal clause, and the old letter is marked as revoked; the extra money
+is scheduled as one more instalment. Afterwards every decision and letter of the run is unchanged, byte for byte,
+the run still verifies and so does the re-run.
 
 The worker keeps the real clock and dates what it sends by it, so the case is handled today: the letters were
 sent on the last working day up to today (the clock moved back for that step only), the objection comes in
@@ -19,17 +20,27 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Indicator, IndicatorValue, Role, User
 from allocations.letters.deadlines import local_today
 from allocations.letters.models import Letter
 from allocations.objections.deadlines import appeal_term_end, objection_term_end
 from allocations.objections.letter_models import LetterKind, ObjectionLetter
 from allocations.objections.models import CaseOutcome, CaseStatus, ObjectionCase
+from allocations.objections.rescoring_models import ReopenedScoring, Rescore
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.reconsideration_models import Reconsideration
-from applications.models import Application
+from applications.models import (
+    Application,
+    Criterion,
+    NeedBand,
+    PointsBreakdown,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+)
 from tests.allocations.runs.reconsideration_builders import tie_call
 from tests.allocations.worker_story import (
     api,
@@ -42,7 +53,7 @@ from tests.allocations.worker_story import (
     send_award_letters,
     working_day_until,
 )
-from tests.factories import AdministratorFactory
+from tests.factories import AdministratorFactory, ReviewerFactory
 from tests.worker import wait_for
 
 pytestmark = pytest.mark.worker
@@ -77,6 +88,13 @@ def letters_as_stored(run: AllocationRun) -> dict[tuple[str, int], tuple]:
     return found
 
 
+def assessment_of(application: Application) -> tuple[list, list]:
+    """What the assessment stored for the application: its reviews' scores and its points breakdown."""
+    scores = ReviewScore.objects.filter(review__assignment__application=application).order_by("pk")
+    breakdown = PointsBreakdown.objects.filter(application=application).order_by("pk")
+    return list(scores.values_list()), list(breakdown.values_list())
+
+
 def instalments_of_others(run: AllocationRun, objected: Decision) -> list[tuple]:
     return list(
         Instalment.objects.filter(decision__run=run)
@@ -84,6 +102,20 @@ def instalments_of_others(run: AllocationRun, objected: Decision) -> list[tuple]
         .order_by("reference")
         .values_list("reference", "amount", "due_on", "status")
     )
+
+
+def assessed(c: Application, *, by: User) -> tuple[Criterion, User]:
+    """C's assessment as its stored points came from it: the call's one criterion (weight 8, scored 1–10), which
+    its first reviewer scored 8 (64 points), and a need band that gives it 4."""
+    criterion = Criterion.objects.create(call=c.call, name="Kwaliteit", weight=Decimal("8.00"), scale_max=10)
+    indicator = Indicator.objects.create(code="armoede-bezwaar", name="Armoede")
+    NeedBand.objects.create(call=c.call, indicator=indicator, threshold=Decimal("0"), points=Decimal("4.00"))
+    IndicatorValue.objects.create(indicator=indicator, municipality=c.municipality, year=2024, value=Decimal("12.5"))
+    first = ReviewerFactory(email="eerste.beoordelaar@minvro.nl")
+    assignment = ReviewAssignment.objects.create(application=c, reviewer=first, assigned_by=by)
+    review = Review.objects.create(assignment=assignment, status=Review.Status.SUBMITTED, submitted_at=timezone.now())
+    ReviewScore.objects.create(review=review, criterion=criterion, score=8, motivation="Goed plan.")
+    return criterion, first
 
 
 def sent_letter(case: ObjectionCase, kind: str, worker) -> tuple[ObjectionLetter, str]:
@@ -163,15 +195,43 @@ def hearing(admin: User, case: ObjectionCase, competitor: Application) -> None:
     assert set(case.invited.values_list("pk", flat=True)) == {case.objector_id, competitor.municipality_id}
 
 
+def rescored(admin: User, case: ObjectionCase, criterion: Criterion, first: User, new: list[User]):
+    """The staff reopen C's scoring (Awb 7:11); its first reviewer may not score it again; two others score it on
+    the usual form, and the last one in recomputes the breakdown by the call's own points rules."""
+    staff = page(admin)
+    ok(staff.post(reverse("objection_rescoring", args=[case.pk]), {"heropenen-reason": GROUNDS}), 302)
+    scoring = ReopenedScoring.objects.get(case=case)
+    assign = reverse("rescoring_assign", args=[scoring.pk])
+    refused = staff.post(assign, {"toewijzen-reviewer": first.pk})
+    assert refused.status_code in (400, 403) and not Rescore.objects.filter(reviewer=first).exists()
+    for reviewer, score in zip(new, (8, 9), strict=True):
+        ok(staff.post(assign, {"toewijzen-reviewer": reviewer.pk}), 302)
+        rescore = Rescore.objects.get(scoring=scoring, reviewer=reviewer)
+        own = page(reviewer)
+        assert reverse("rescore_detail", args=[rescore.pk]).encode() in ok(own.get(reverse("review_queue"))).content
+        fields = {
+            "actie": "indienen",
+            "confirm": "on",
+            f"score_{criterion.pk}": str(score),
+            f"motivering_{criterion.pk}": "Opnieuw gelezen na het bezwaar.",
+        }
+        ok(own.post(reverse("rescore_detail", args=[rescore.pk]), fields), 302)
+    scoring.refresh_from_db()
+    assert not scoring.is_open
+    assert (scoring.reviewer_score, scoring.need_score) == (Decimal("68.00"), Decimal("4.00"))  # 8.5 × 8, and 4
+    return scoring
+
+
 def rerun_on_the_frozen_snapshot(
-    admin: User, case: ObjectionCase, run: AllocationRun, c: Application, b: Application
+    admin: User, case: ObjectionCase, run: AllocationRun, c: Application, b: Application, scoring: ReopenedScoring
 ) -> Reconsideration:
-    """ "Herberekenen" from the case: the run's stored snapshot with only C's corrected reviewer score."""
+    """ "Herberekenen" from the case: the run's stored snapshot with only C's points from its reopened scoring."""
     url = f"{reverse('run_reconsider', args=[run.pk])}?bezwaar={case.pk}"
     fields = {
         "heroverweging-application": c.pk,
-        "heroverweging-reviewer_score": "64,50",
-        "heroverweging-reason": "Telfout in het criterium kwaliteit, toegelicht op de hoorzitting.",
+        "heroverweging-use_scoring": "on",
+        "heroverweging-eligible": "",
+        "heroverweging-reason": "De punten van de nieuwe beoordelingen, na de hoorzitting.",
     }
     ok(page(admin).post(url, fields), 302)
     case.refresh_from_db()
@@ -179,6 +239,9 @@ def rerun_on_the_frozen_snapshot(
     assert record is not None and (record.run_id, record.application_id) == (run.pk, c.pk)
     assert (record.old_amount, record.extra, record.from_reserve, record.on_top) == (0, EXTRA, EXTRA, 0)
     assert record.snapshot_sha256 == run.input_hash
+    assert record.corrections["points"] == {"reviewer_score": "68.00", "need_score": "4.00", "bonus_score": "0.00"}
+    assert record.sources["points"]["reopened_scoring"] == scoring.pk
+    assert (record.result["old"]["rank"], record.result["new"]["rank"]) == (3, 2)
     # What the re-run would have meant for B (it would lose the € 18.000 C now gets): shown, not done.
     b_line = next(line for line in record.result["lines"] if line["application"] == b.pk)
     assert b_line["old"]["awarded"] == 1_800_000 and b_line["rerun"]["awarded"] < b_line["old"]["awarded"]
@@ -230,9 +293,11 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     assert (decision.amount, Decision.objects.get(run=run, application=b).amount) == (0, EXTRA)
     officer = User.objects.get(role=Role.OFFICER, municipality=c.municipality)
     delivered(worker, to=officer.email, containing=decision.number)
+    criterion, first_reviewer = assessed(c, by=starter)
     decisions_before, letters_before = decisions_as_sent(run), letters_as_stored(run)
     letter_bytes_before = letters_of(run)
     others_instalments = instalments_of_others(run, decision)
+    assessment_before = assessment_of(c)
 
     # 2. The officer objects in the portal, in time, and the worker sends the acknowledgement.
     case = officer_objects(officer, decision)
@@ -241,8 +306,12 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     # 3. A hearing, with B invited: its award could change.
     hearing(starter, case, b)
 
-    # 5. The re-run on the run's frozen snapshot.
-    record = rerun_on_the_frozen_snapshot(starter, case, run, c, b)
+    # 4. C's scoring reopened and scored again by two reviewers who did not score it before.
+    new_reviewers = [ReviewerFactory(email="tweede@minvro.nl"), ReviewerFactory(email="derde@minvro.nl")]
+    scoring = rescored(starter, case, criterion, first_reviewer, new_reviewers)
+
+    # 5. The re-run on the run's frozen snapshot, with the new points.
+    record = rerun_on_the_frozen_snapshot(starter, case, run, c, b, scoring)
 
     # 6. Founded: prepared by one administrator, approved by another.
     decide_with_four_eyes(starter, approver, case)
@@ -256,10 +325,12 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     assert extra.due_on == local_today() + datetime.timedelta(weeks=4)
     assert decision.amount + record.extra == extra.amount  # awarded + extra = paid + still due
 
-    # Nothing else of the run changed: its decisions, its letters (every version, byte for byte).
+    # Nothing else of the run changed: its decisions, its letters (every version, byte for byte), its instalments,
+    # and C's original assessment.
     assert decisions_as_sent(run) == decisions_before
     assert letters_as_stored(run) == letters_before and letters_of(run) == letter_bytes_before
     assert instalments_of_others(run, decision) == others_instalments
+    assert assessment_of(c) == assessment_before  # the new reviews stand apart from the original one
     # The original run still verifies, and so does the re-run.
     client = api(approver)
     verified = ok(client.post(f"/api/v1/allocation-runs/{run.pk}/verify/")).json()
