@@ -23,7 +23,13 @@ from allocations.runs.models import (
     TieBreak,
 )
 from allocations.runs.reconsideration_models import Reconsideration
-from allocations.settlements.models import Settlement, SettlementGround, SettlementStatus
+from allocations.settlements.models import (
+    SetOff,
+    Settlement,
+    SettlementDocument,
+    SettlementGround,
+    SettlementStatus,
+)
 
 __all__ = [
     "AllocationLine",
@@ -53,7 +59,9 @@ __all__ = [
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "SetOff",
     "Settlement",
+    "SettlementDocument",
     "SettlementGround",
     "SettlementStatus",
     "Statement",

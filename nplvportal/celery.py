@@ -17,5 +17,6 @@ app.autodiscover_tasks(
         "allocations.exports",
         "allocations.accountability",
         "allocations.objections",
+        "allocations.settlements",
     ]
 )

@@ -110,6 +110,7 @@ class ProposeView(APIView):
             proposed=data.get("proposed"),
             motivation=data.get("motivation") or "",
             sample=data.get("sample", False),
+            set_off=data.get("set_off") or (),
         )
         return Response(_out(settlement), status=201)
 
@@ -134,7 +135,10 @@ class CheckView(APIView):
         serializer = CheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.check_settlement(
-            settlement=settlement, by=request.user, reclaim_number=serializer.validated_data.get("reclaim_number", "")
+            settlement=settlement,
+            by=request.user,
+            reclaim_number=serializer.validated_data.get("reclaim_number", ""),
+            set_off=serializer.validated_data.get("set_off"),
         )
         return Response(_out(settlement))
 

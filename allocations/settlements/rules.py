@@ -205,3 +205,60 @@ def guard(*, settled_on: datetime.date, today: datetime.date, reclaim: bool) -> 
 def reclaim_due(settled_on: datetime.date) -> datetime.date:
     """A reclaim is paid within six weeks of the day of settlement."""
     return settled_on + datetime.timedelta(weeks=RECLAIM_WEEKS)
+
+
+# --- Set-off against another grant of the same recipient (Awb 4:57) ------------------------------------------
+@dataclass(frozen=True)
+class OpenInstalment:
+    """An instalment of another decision that a reclaim may be set off against: its key and amount (cents)."""
+
+    key: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class SetOffLine:
+    """What is taken from one instalment (``amount``) and what is still to be paid of it (``remainder``)."""
+
+    key: int
+    instalment: int
+    amount: int
+
+    @property
+    def remainder(self) -> int:
+        return self.instalment - self.amount
+
+
+@dataclass(frozen=True)
+class SetOffPlan:
+    """A reclaim split into what is set off (``lines``) and what is paid back (``to_pay``), to the cent."""
+
+    reclaim: int
+    lines: tuple[SetOffLine, ...]
+
+    @property
+    def set_off(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def to_pay(self) -> int:
+        return self.reclaim - self.set_off
+
+
+def plan_set_off(reclaim: int, instalments: list[OpenInstalment]) -> SetOffPlan:
+    """Set ``reclaim`` off against ``instalments`` in the given order (the earliest due first): each gives what
+    is still to be reclaimed, at most its amount. An instalment that is not needed gives nothing and is left
+    out; no instalment is taken twice. What the instalments cannot cover is paid back."""
+    if reclaim < 0 or any(item.amount <= 0 for item in instalments):
+        raise ValueError("a reclaim is not negative and an instalment pays a positive amount")
+    if len({item.key for item in instalments}) != len(instalments):
+        raise ValueError("an instalment is set off at most once")
+    left = reclaim
+    lines: list[SetOffLine] = []
+    for item in instalments:
+        if left == 0:
+            break
+        taken = min(left, item.amount)
+        lines.append(SetOffLine(key=item.key, instalment=item.amount, amount=taken))
+        left -= taken
+    return SetOffPlan(reclaim=reclaim, lines=tuple(lines))

@@ -14,7 +14,13 @@ from django.db.models import Prefetch, QuerySet
 from allocations.accountability.models import Statement
 from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
 from allocations.runs.models import Decision
-from allocations.settlements.models import OPEN_SETTLEMENT_STATES, Settlement, SettlementStatus
+from allocations.settlements.models import (
+    OPEN_SETTLEMENT_STATES,
+    SetOff,
+    Settlement,
+    SettlementDocument,
+    SettlementStatus,
+)
 from applications.models import Call
 
 ZERO = Decimal("0.00")
@@ -29,6 +35,14 @@ def settlements() -> QuerySet[Settlement]:
         "approved_by",
         "withdrawn_by",
         "final_instalment",
+    ).prefetch_related(
+        Prefetch(
+            "set_offs",
+            queryset=SetOff.objects.select_related("instalment__decision", "remainder").order_by(
+                "instalment__due_on", "instalment__sequence"
+            ),
+        ),
+        Prefetch("documents", queryset=SettlementDocument.objects.order_by("-version")),
     )
 
 
@@ -42,7 +56,12 @@ def awards() -> QuerySet[Decision]:
         Decision.objects.filter(sent_at__isnull=False, amount__gt=0)
         .select_related("application__municipality", "application__call", "run__call__scheme")
         .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence")),
+            Prefetch(
+                "instalments",
+                queryset=Instalment.objects.order_by("sequence").prefetch_related(
+                    Prefetch("set_offs", queryset=SetOff.objects.filter(applied_at__isnull=False))
+                ),
+            ),
             Prefetch("statements", queryset=Statement.objects.filter(final=True), to_attr="final_statements"),
             Prefetch("settlements", queryset=Settlement.objects.order_by("sequence")),
         )
@@ -52,8 +71,10 @@ def awards() -> QuerySet[Decision]:
 
 @dataclass
 class Figures:
-    """One decision's money, adding up: awarded = paid + still due + lapsed; once settled, settled = paid − reclaimed
-    + still due (the final payment)."""
+    """One decision's money, adding up: awarded = paid + still due + lapsed + set off; once settled, settled =
+    paid + set off − reclaimed + still due (the final payment). ``set_off``: what another settlement's reclaim
+    took from this decision's instalments (it counts as paid); ``reclaimed`` includes what this decision's own
+    reclaims set off elsewhere."""
 
     awarded: Decimal = ZERO
     paid: Decimal = ZERO
@@ -62,9 +83,10 @@ class Figures:
     spent: Decimal | None = None
     settled: Decimal | None = None
     reclaimed: Decimal = ZERO
+    set_off: Decimal = ZERO
 
     def add(self, other: Figures) -> None:
-        for name in ("awarded", "paid", "still_due", "lapsed", "reclaimed"):
+        for name in ("awarded", "paid", "still_due", "lapsed", "reclaimed", "set_off"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("spent", "settled"):
             if getattr(other, name) is not None:
@@ -100,11 +122,15 @@ def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settleme
     in_progress = next((s for s in every if s.status in OPEN_SETTLEMENT_STATES), None)
     final_statements = getattr(decision, "final_statements", None)  # prefetched by awards_of
     final = final_statements[0] if final_statements else None
+    set_off_rows = [row for i in instalments for row in i.set_offs.all()]
+    # A set-off instalment lapsed whole; its remainder is a new instalment, so none of it counts as lapsed.
+    set_off_away = sum((i.amount for i in instalments if i.set_offs.all()), ZERO)
     figures = Figures(
         awarded=decision.amount,
         paid=sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), ZERO),
         still_due=sum((i.amount for i in instalments if i.status in OPEN_STATES), ZERO),
-        lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO),
+        lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO) - set_off_away,
+        set_off=sum((row.amount for row in set_off_rows), ZERO),
         spent=final.spent_to_date if final else None,
         settled=approved[-1].settled if approved else None,
         reclaimed=sum((s.reclaim for s in approved), ZERO),
@@ -187,3 +213,14 @@ def _value(name: str, value) -> str:
     if name == "status":
         return str(SettlementStatus(value).label) if value in SettlementStatus.values else str(value)
     return str(value)
+
+
+def settlement_letters_of(decision: Decision, *, viewer) -> list[SettlementDocument]:
+    """The settlement letters of a decision that ``viewer`` may see (the municipality: the sent ones; staff:
+    every version), newest settlement first: a correction's letter above the one it corrects, both kept."""
+    return list(
+        SettlementDocument.objects.visible_to(viewer)
+        .filter(settlement__decision=decision)
+        .select_related("settlement")
+        .order_by("-settlement__sequence", "-version")
+    )
