@@ -132,6 +132,12 @@ class SettlementLetter:
         return "artikel 4:57 van de Algemene wet bestuursrecht"
 
     @property
+    def legal_basis_sentence(self) -> str:
+        """The scheme's legal basis as the end of a sentence: a small first letter, one full stop."""
+        text = self.legal_basis.strip().rstrip(".")
+        return (text[:1].lower() + text[1:] + ".") if text else ""
+
+    @property
     def objection_last_day(self) -> datetime.date:
         return deadlines.objection_last_day(self.letter_date)
 

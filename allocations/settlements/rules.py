@@ -45,19 +45,19 @@ class Ground(StrEnum):
 
 GROUND_TEXTS = {
     Ground.NOT_PERFORMED: gettext_lazy(
-        "de activiteiten waarvoor subsidie is verleend, hebben niet of niet geheel plaatsgevonden "
+        "de activiteiten waarvoor subsidie is verleend, niet of niet geheel hebben plaatsgevonden "
         "(art. 4:46 lid 2 onder a Awb)"
     ),
     Ground.OBLIGATIONS: gettext_lazy(
-        "de subsidieontvanger heeft niet voldaan aan de aan de subsidie verbonden verplichtingen "
+        "de subsidieontvanger niet heeft voldaan aan de aan de subsidie verbonden verplichtingen "
         "(art. 4:46 lid 2 onder b Awb)"
     ),
     Ground.INCORRECT_DATA: gettext_lazy(
-        "de subsidieontvanger heeft onjuiste of onvolledige gegevens verstrekt, en juiste gegevens zouden tot een "
-        "andere beschikking hebben geleid (art. 4:46 lid 2 onder c Awb)"
+        "de subsidieontvanger onjuiste of onvolledige gegevens heeft verstrekt en juiste gegevens tot een andere "
+        "beschikking zouden hebben geleid (art. 4:46 lid 2 onder c Awb)"
     ),
     Ground.AWARD_WRONG: gettext_lazy(
-        "de subsidieverlening was anderszins onjuist en de subsidieontvanger wist dit of behoorde dit te weten "
+        "de subsidieverlening anderszins onjuist was en de subsidieontvanger dit wist of behoorde te weten "
         "(art. 4:46 lid 2 onder d Awb)"
     ),
 }
