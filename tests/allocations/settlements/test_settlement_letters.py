@@ -69,4 +69,3 @@ def test_the_settlement_letter_of_a_spuk_in_full_pays_the_rest(spuk, reviewer, a
     assert "U ontvangt nog € 60.000,50 (zestigduizend euro en vijftig cent)" in html
     assert "artikel 17a van de Financiële-verhoudingswet" in html
     assert "Terugvordering" not in html
-
