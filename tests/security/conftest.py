@@ -22,7 +22,7 @@ from allocations.objections.models import ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
-from allocations.settlements.models import Settlement
+from allocations.settlements.models import Settlement, SettlementDocument
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
 from tests.allocations.final_runs import export_run
@@ -70,6 +70,7 @@ class World:
             "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
             "statements": Statement.objects.count(),
             "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
+            "settlement_documents": sorted(SettlementDocument.objects.values_list("pk", "version", "sha256")),
         }
 
 
@@ -163,6 +164,17 @@ def world(officer, other_officer, reviewer, administrator):
         reclaim=Decimal(0),
         proposed_by=administrator,
     )
+    # A sent letter of that settlement (the world's settlement stands in for an approved one).
+    document = SettlementDocument.objects.create(
+        settlement=settlement,
+        version=1,
+        file="settlements/x.pdf",
+        sha256="0" * 64,
+        size=1,
+        letter_date=datetime.date(2029, 9, 3),
+        sent_at=timezone.now(),
+        sent_by=administrator,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -185,6 +197,7 @@ def world(officer, other_officer, reviewer, administrator):
         "decision": decision.pk,
         "statement": statement.pk,
         "settlement": settlement.pk,
+        "settlement_document": document.pk,
         "cbs_code": other_officer.municipality.cbs_code,
     }
     return World(ids=ids, own={"application": own.pk, "call": own.call_id})
