@@ -48,7 +48,7 @@ def sent_document(settlement: Settlement) -> SettlementDocument | None:
 def _approved(settlement: Settlement) -> Settlement:
     """The settlement, locked, with what its letter reads; 409 unless it is approved."""
     settlement = (
-        Settlement.objects.select_for_update()
+        Settlement.objects.select_for_update(of=("self",))
         .select_related("decision__application__municipality", "decision__application__call__scheme", "corrects")
         .get(pk=settlement.pk)
     )

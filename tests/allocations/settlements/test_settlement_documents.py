@@ -234,3 +234,26 @@ def test_only_an_approved_settlement_has_a_letter(subsidy, reviewer, administrat
         documents.make_letter(settlement=settlement, by=reviewer)
     with pytest.raises(TransitionNotAllowed):
         documents.send_letter(settlement=settlement, by=administrator)
+
+
+def test_on_postgresql_the_database_itself_refuses_to_change_a_sent_letter(lower, administrator):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    made = documents.current_document(lower)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE allocations_settlementdocument SET sha256 = %s WHERE id = %s", ["0" * 64, made.pk])
+    with time_machine.travel(SETTLE_DAY, tick=False):
+        sent = documents.send_letter(settlement=lower, by=administrator, now=SETTLE_DAY)
+    for sql, params in (
+        (
+            "UPDATE allocations_settlementdocument SET letter_date = %s WHERE id = %s",
+            [datetime.date(2029, 9, 10), sent.pk],
+        ),
+        ("UPDATE allocations_settlementdocument SET sent_at = NULL WHERE id = %s", [sent.pk]),
+        ("DELETE FROM allocations_settlementdocument WHERE id = %s", [sent.pk]),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    assert SettlementDocument.objects.get(pk=sent.pk).sha256 == sent.sha256
