@@ -46,7 +46,7 @@ def test_the_reclaim_letter_states_amount_number_due_date_and_article(subsidy, r
     assert "€ 10.000,50 (tienduizend euro en vijftig cent)" in html
     assert "artikel 4:57 van de Algemene wet bestuursrecht" in html
     assert "uiterlijk op 15 oktober 2029" in html and "VORD-2029-7" in html and subsidy.number in html
-    assert "niet voldaan aan de aan de subsidie verbonden verplichtingen" in html
+    assert "omdat de subsidieontvanger niet heeft voldaan aan de aan de subsidie verbonden verplichtingen" in html
     assert "Het eindverslag ontbreekt." in html and "Bezwaar maken" in html
     assert letters.letter_pdf(letter).startswith(b"%PDF")
 
