@@ -40,6 +40,11 @@ class SetOffText:
     def remainder_cents(self) -> int:
         return self.instalment_cents - self.amount_cents
 
+    @property
+    def term(self) -> str:
+        """The instalment's own number (``T2``), the last part of its reference, for a short table row."""
+        return self.instalment_reference.rsplit("-", 1)[-1]
+
 
 @dataclass(frozen=True)
 class SettlementLetter:
