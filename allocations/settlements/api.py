@@ -12,17 +12,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import AdministratorsOnly, MinistryOnly
+from accounts.api_permissions import AdministratorsOnly, MinistryOnly, PortalAccess
+from accounts.downloads import private_file
 from allocations.letters.deadlines import local_today
 from allocations.runs.models import Decision
-from allocations.settlements import selectors, services
-from allocations.settlements.models import Settlement
+from allocations.settlements import documents, selectors, services
+from allocations.settlements.models import Settlement, SettlementDocument
 from allocations.settlements.serializers import (
     CallOverviewSerializer,
     CheckSerializer,
@@ -192,6 +194,34 @@ class CallSettlementsView(APIView):
         return Response(CallOverviewSerializer(selectors.call_overview(call, today=local_today())).data)
 
 
+class SettlementLetterPdfView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Een versie van de brief als PDF/A-2A."
+            ),
+            404: OpenApiResponse(description="Onbekende brief, of (voor een gemeente) niet verzonden."),
+        },
+        summary="De brief van een vaststelling (een versie)",
+        description="Ministeriemedewerkers elke versie, de gemeente de verzonden versie; elke download komt in de "
+        "audittrail. De ids staan bij de vaststelling onder letters.",
+    )
+    def get(self, request, pk: int):
+        document = get_object_or_404(
+            SettlementDocument.objects.visible_to(request.user).select_related("settlement__decision__application"),
+            pk=pk,
+        )
+        try:
+            handle = documents.open_document(document=document, by=request.user, via="api")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        name = f"vaststelling-{document.settlement.reference}-v{document.version}.pdf"
+        return private_file(handle, filename=name, content_type="application/pdf")
+
+
 urlpatterns = [
     path("settlements/", SettlementListView.as_view(), name="api-settlements"),
     path("settlements/<int:pk>/", SettlementDetailView.as_view(), name="api-settlement-detail"),
@@ -200,4 +230,5 @@ urlpatterns = [
     path("settlements/<int:pk>/withdraw/", WithdrawView.as_view(), name="api-settlement-withdraw"),
     path("decisions/<int:pk>/settlements/", ProposeView.as_view(), name="api-decision-settlements"),
     path("calls/<int:pk>/settlements/", CallSettlementsView.as_view(), name="api-call-settlements"),
+    path("settlement-letters/<int:pk>/pdf/", SettlementLetterPdfView.as_view(), name="api-settlement-letter-pdf"),
 ]

@@ -176,6 +176,7 @@ CASES = {
     "settlement_letter_make": (MINISTRY, {"pk": "settlement"}),
     "settlement_letter_send": (MINISTRY, {"pk": "settlement"}),
     "settlement_document_download": (ORG, {"pk": "settlement_document"}),
+    "api-settlement-letter-pdf": (ORG, {"pk": "settlement_document"}),
     "api-settlement-detail": (MINISTRY, {"pk": "settlement"}),
     "api-settlement-check": (MINISTRY, {"pk": "settlement"}),
     "api-settlement-approve": (MINISTRY, {"pk": "settlement"}),

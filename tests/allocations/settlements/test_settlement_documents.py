@@ -257,3 +257,25 @@ def test_on_postgresql_the_database_itself_refuses_to_change_a_sent_letter(lower
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)
     assert SettlementDocument.objects.get(pk=sent.pk).sha256 == sent.sha256
+
+
+def test_the_api_hands_the_sent_letter_to_the_municipality_only(lower, administrator, own_officer, other_officer):
+    from rest_framework.test import APIClient
+
+    document = documents.current_document(lower)
+    url = f"/api/v1/settlement-letters/{document.pk}/pdf/"
+
+    def get(user):
+        client = APIClient()
+        client.force_authenticate(user)
+        return client.get(url)
+
+    assert get(own_officer).status_code == 404  # not sent yet
+    assert get(administrator).status_code == 200
+    with time_machine.travel(SETTLE_DAY, tick=False):
+        documents.send_letter(settlement=lower, by=administrator, now=SETTLE_DAY)
+    response = get(own_officer)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert get(other_officer).status_code == 404
+    via = AuditEvent.objects.filter(verb="settlement.letter_downloaded").values_list("data__via", flat=True)
+    assert list(via) == ["api", "api"]
