@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
@@ -78,7 +78,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, TransitionNotAllowed):
         # Built here rather than as an APIException, whose details would all become strings.
         set_rollback()
-        return Response({"detail": str(exc), **exc.details}, status=status.HTTP_409_CONFLICT)
+        return Response({"detail": str(exc), **exc.details}, status=exc.status_code)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()  # Django's message names the model in English; this one is translated
     return drf_exception_handler(exc, context)

@@ -158,6 +158,13 @@ SENTENCES: dict[str, Any] = {
     "settlement.letter_sent": _(
         "%(who)s heeft de brief van vaststelling %(object)s verzonden (versie %(version)s, gedateerd %(letter_date)s)."
     ),
+    "settlement_batch.started": _(
+        "%(who)s heeft %(object)s gestart: %(decisions)s beschikkingen, %(sample)s in de steekproef "
+        "(%(sample_percent)s%%)."
+    ),
+    "settlement_batch.verified": _(
+        "%(who)s heeft %(object)s nagerekend uit de bewaarde cijfers: %(differences)s verschillen."
+    ),
 }
 
 # Changes made through the Django admin: admin.<model>.<action>, for any model.

@@ -17,6 +17,8 @@ class TransitionNotAllowed(Exception):
     letters still to be made). The message is translated when it is shown: a lazy text in the language of
     the request that shows it."""
 
+    status_code = 409
+
     def __init__(self, message: Any = None, *, details: dict[str, Any] | None = None):
         self.message = message or _("Deze actie is in de huidige status niet mogelijk.")
         self.details: dict[str, Any] = details or {}
@@ -24,6 +26,14 @@ class TransitionNotAllowed(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class SamePerson(TransitionNotAllowed):
+    """The four-eyes rule: the person who took one step of a decision may not take the next (approve a run
+    they started, a decision on an objection they prepared, a settlement they proposed or checked). Not a
+    state but a person that is refused, so the API and the pages answer it with a 403 and the message."""
+
+    status_code = 403
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,10 @@ from allocations.runs.reconsideration_models import Reconsideration
 from allocations.settlements.models import (
     SetOff,
     Settlement,
+    SettlementBatch,
     SettlementDocument,
     SettlementGround,
+    SettlementJob,
     SettlementStatus,
 )
 
@@ -61,8 +63,10 @@ __all__ = [
     "RunStatus",
     "SetOff",
     "Settlement",
+    "SettlementBatch",
     "SettlementDocument",
     "SettlementGround",
+    "SettlementJob",
     "SettlementStatus",
     "Statement",
     "TermReminder",

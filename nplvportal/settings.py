@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
     # Export jobs whose message was lost or whose worker died are built again.
     "resume-export-jobs": {"task": "allocations.exports.tasks.resume_export_jobs", "schedule": 60.0},
+    # Settlement jobs of a batch whose message was lost or whose worker died are queued again.
+    "sweep-settlement-jobs": {"task": "allocations.settlements.tasks.sweep_settlement_jobs", "schedule": 60.0},
     # The staff of an objection are e-mailed a week before its decision term ends (Awb 7:10), once per term end.
     "objection-term-reminders": {"task": "allocations.objections.tasks.send_term_reminders", "schedule": 6 * 3600.0},
     # Municipalities are reminded of accountability due within 30 days and of what is overdue, once each.
@@ -163,7 +165,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600.0,
     },
 }
-# --- Leased jobs (allocations/jobs.py): allocation runs, letter jobs, export jobs ----------------------
+# --- Leased jobs (allocations/jobs.py): allocation runs, letter, export and settlement jobs -----------
 # The database row is the queue. A worker claims a job with a lease and renews it while it works; a job
 # whose lease ran out (its worker died) is claimed again by the next message or the beat sweeper, and a
 # job still waiting after JOB_REQUEUE_SECONDS (its message got lost) is sent again. A claim is an
@@ -182,8 +184,12 @@ JOBS = {
         ("run", "ALLOCATION_RUN_LEASE_SECONDS"),
         ("letter", "LETTER_LEASE_SECONDS"),
         ("export", "EXPORT_LEASE_SECONDS"),
+        ("settlement", "SETTLEMENT_LEASE_SECONDS"),
     )
 }
+# A settlement batch marks this share of its decisions (rounded up) for an in-depth check, by a seeded
+# selection it stores (allocations/settlements/rules.py ``sample``); the assessor may set another rate per batch.
+SETTLEMENT_SAMPLE_PERCENT = env.int("SETTLEMENT_SAMPLE_PERCENT", default=10)
 # ALLOCATION_RUN_PAUSE slows a run down between phases: only for the crash tests, 0 otherwise.
 ALLOCATION_RUN_PAUSE = env.float("ALLOCATION_RUN_PAUSE", default=0.0)
 

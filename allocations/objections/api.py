@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import PortalAccess
+from accounts.api_permissions import AdministratorsOnly, PortalAccess
 from accounts.permissions import is_ministry, require
-from allocations.objections import selectors, services
+from allocations.objections import outcome, register, selectors, services
 from allocations.objections import serializers as s
 from allocations.objections.permissions import can_handle_objections
 from allocations.objections.transitions import may
@@ -220,7 +221,7 @@ STEP_VIEWS = [
             "outcome",
             "decide",
             s.OutcomeSerializer,
-            services.decide,
+            outcome.decide,
             "Uitkomst vastleggen",
             "Op de inhoud alleen na horen of afzien daarvan, en voor een tijdig bezwaar met gronden. Een tweede "
             "uitkomst op een afgehandeld bezwaar is 409.",
@@ -232,11 +233,11 @@ STEP_VIEWS = [
             "approval",
             "approve_decision",
             None,
-            services.approve_decision,
+            outcome.approve_decision,
             "Beslissing op bezwaar goedkeuren",
             "Vier ogen: een (deels) gegronde uitkomst met extra geld, voorbereid met `outcome/`, wordt goedgekeurd "
             "door een andere beheerder; de extra toekenning wordt een nieuwe betaaltermijn. Eigen voorbereiding "
-            "goedkeuren of niets ter goedkeuring is 409.",
+            "goedkeuren is 403 (vier ogen), niets ter goedkeuring 409.",
         ),
     ),
     (
@@ -247,8 +248,55 @@ STEP_VIEWS = [
     ),
 ]
 
+
+class ObjectionsRegisterView(APIView):
+    permission_classes = [AdministratorsOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        parameters=[
+            OpenApiParameter(
+                "export_format",
+                str,
+                OpenApiParameter.PATH,
+                enum=[str(f) for f in register.REGISTER_FORMATS],
+                description="csv (komma, decimale punt), csv_nl (puntkomma, decimale komma) of xlsx",
+            ),
+            OpenApiParameter(
+                "year", int, OpenApiParameter.QUERY, required=False, description="Jaar van ontvangst; leeg: alle jaren."
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="Het bezwarenregister als CSV."),
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Het bezwarenregister als XLSX."
+            ),
+            400: INVALID,
+            403: FORBIDDEN,
+            404: OpenApiResponse(description="Onbekend formaat."),
+        },
+        summary="Bezwarenregister voor het jaarverslag",
+        operation_id="objections_register",
+        description=(
+            "Per bezwaar het zaaknummer, het beschikkingsnummer, de gemeente en haar CBS-code, het kanaal, de "
+            "ontvangstdatum en poststempel, de tijdigheid, de hoorzitting of de grond om niet te horen, de "
+            "adviescommissie, de verdaging, de beslisdatum, de uitkomst, de doorlooptijd in kalenderdagen en het "
+            "extra toegekende bedrag. Alleen voor beheerders; elke download komt in de audittrail."
+        ),
+    )
+    def get(self, request, export_format: str):
+        year = serializers.IntegerField(min_value=2000, max_value=2100, required=False, allow_null=True)
+        raw = request.query_params.get("year") or None
+        try:
+            value = year.run_validation(raw) if raw is not None else None
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({"year": exc.detail}) from exc
+        return register.export_register(by=request.user, fmt=export_format, year=value).response()
+
+
 urlpatterns = [
     path("objections/", ObjectionsView.as_view(), name="api-objections"),
+    path("objections/register/<str:export_format>/", ObjectionsRegisterView.as_view(), name="api-objections-register"),
     path("objections/<int:pk>/", ObjectionDetailView.as_view(), name="api-objection-detail"),
     *[
         path(f"objections/<int:pk>/{suffix}", view.as_view(), name=f"api-objection-{suffix.rstrip('/')}")

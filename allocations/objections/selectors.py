@@ -88,3 +88,20 @@ def deadline_board(user, *, now: datetime.datetime | None = None) -> list[BoardR
         rows.append(BoardRow(case=case, kind=kind, deadline=deadline, days_left=deadlines.days_left(deadline, today)))
     rows.sort(key=lambda row: (not row.overdue, row.deadline, row.case.number))
     return rows
+
+
+def register_cases(user, *, year: int | None = None) -> ObjectionQuerySet:
+    """The cases of the objections register, in order of receipt: those received in ``year``, or all. One query,
+    with what a row reads (the decision, the objector, the re-run it was decided on)."""
+    cases = (
+        ObjectionCase.objects.visible_to(user)
+        .select_related("decision", "objector", "reconsideration")
+        .order_by("received_on", "number")
+    )
+    return cases.filter(received_on__year=year) if year else cases
+
+
+def years_received(user) -> list[int]:
+    """The years in which the cases ``user`` may see were received, newest first: the register's filter."""
+    dates = ObjectionCase.objects.visible_to(user).dates("received_on", "year", order="DESC")
+    return [day.year for day in dates]

@@ -18,25 +18,19 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import Municipality, User
-from accounts.money import cents
 from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters.deadlines import local_today
 from allocations.objections import deadlines, selectors
-from allocations.objections.models import MERITS, CaseOutcome, CaseStatus, Channel, ObjectionCase, WaiverGround
+from allocations.objections.models import CaseOutcome, CaseStatus, Channel, ObjectionCase, WaiverGround
 from allocations.objections.permissions import (
     can_handle_objections,
     can_lodge_objection,
     can_view_case,
     can_withdraw_objection,
 )
-from allocations.objections.transitions import AWAITS_APPROVAL, CLOSED, NOT_PREPARED, REPAIR_RUNNING, amend, move
-from allocations.payments import services as payments
+from allocations.objections.transitions import amend, move
 from allocations.runs.models import Decision
-from allocations.runs.reconsideration_models import Reconsideration
-
-#: The extra payment of a founded decision on an objection falls due four weeks after its approval.
-EXTRA_PAYMENT_AFTER = datetime.timedelta(weeks=4)
 
 
 def _not_sent() -> TransitionNotAllowed:
@@ -60,7 +54,7 @@ def _long(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
-def _required(field: str, message: str, value) -> None:
+def required(field: str, message: str, value) -> None:
     if value in (None, "") or (isinstance(value, str) and not value.strip()):
         raise ValidationError({field: message})
 
@@ -112,7 +106,7 @@ def register_objection(
     today = local_today(now)
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Kies hoe het bezwaar binnenkwam.")})
-    _required("received_on", _("Vul in op welke dag het bezwaar is ontvangen."), received_on)
+    required("received_on", _("Vul in op welke dag het bezwaar is ontvangen."), received_on)
     if received_on > today:
         raise ValidationError({"received_on": _("De ontvangstdatum kan niet in de toekomst liggen.")})
     if posted_on is not None:
@@ -211,12 +205,12 @@ def _open_case(
 # --- the handling --------------------------------------------------------------------------------------------
 
 
-def _staff(by: User) -> None:
+def staff_only(by: User) -> None:
     """Every step of the handling is an administrator's: another role gets a 403 before its input is read."""
     require(can_handle_objections.test(by, None))
 
 
-def _lock(case: ObjectionCase, by: User) -> ObjectionCase:
+def lock_case(case: ObjectionCase, by: User) -> ObjectionCase:
     """The row, locked, and visible to ``by`` (a 404 otherwise)."""
     locked = ObjectionCase.objects.select_for_update().filter(pk=case.pk).first()
     require(locked is not None and can_view_case.test(by, locked), not_found=True)
@@ -229,14 +223,14 @@ def request_repair(
 ) -> ObjectionCase:
     """A term to repair what Awb 6:5 demands (or, for a pro forma objection, to give the grounds): 6:6. It
     suspends the decision term from the next day (7:10 lid 2)."""
-    _staff(by)
+    staff_only(by)
     today = local_today(now)
-    _required("missing", _("Schrijf wat er ontbreekt."), missing)
-    _required("deadline", _("Vul de laatste dag van de hersteltermijn in."), deadline)
+    required("missing", _("Schrijf wat er ontbreekt."), missing)
+    required("deadline", _("Vul de laatste dag van de hersteltermijn in."), deadline)
     if deadline <= today:
         raise ValidationError({"deadline": _("De hersteltermijn eindigt na vandaag.")})
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         fields = {
             "repair_requested_on": today,
             "repair_deadline": deadline,
@@ -258,15 +252,15 @@ def end_repair(
 ) -> ObjectionCase:
     """The repair came in on ``on`` (with the grounds, for a pro forma objection), or the term passed unused
     (then it ended on its last day, and only once that day is over). Either way the decision term runs again."""
-    _staff(by)
+    staff_only(by)
     today = local_today(now)
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         if case.status != CaseStatus.REPAIR:
             move(case, "end_repair", by=by, locked=True)  # refuses with the table's 409
         fields: dict = {"repaired": repaired}
         if repaired:
-            _required("on", _("Vul in op welke dag het verzuim is hersteld."), on)
+            required("on", _("Vul in op welke dag het verzuim is hersteld."), on)
             assert on is not None and case.repair_requested_on is not None  # required; set with the repair term
             if on < case.repair_requested_on or on > today:
                 raise ValidationError({"on": _("De dag van herstel ligt tussen het verzoek om herstel en vandaag.")})
@@ -293,13 +287,13 @@ def plan_hearing(
 ) -> ObjectionCase:
     """A hearing (Awb 7:2) on ``on``, to which the objector is always invited, and the competing municipalities
     of the same run whose award could change as interested parties (only those: ``selectors.interested_parties``)."""
-    _staff(by)
+    staff_only(by)
     today = local_today(now)
-    _required("on", _("Vul de datum van de hoorzitting in."), on)
+    required("on", _("Vul de datum van de hoorzitting in."), on)
     if on < today:
         raise ValidationError({"on": _("De hoorzitting ligt vandaag of later.")})
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         allowed = {m.pk for m in selectors.interested_parties(case)}
         chosen = {m.pk for m in invited}
         if chosen - allowed - {case.objector_id}:
@@ -316,25 +310,25 @@ def plan_hearing(
 def record_hearing(
     *, case: ObjectionCase, by: User, held_on: datetime.date, notes: str = "", now: datetime.datetime | None = None
 ) -> ObjectionCase:
-    _staff(by)
+    staff_only(by)
     today = local_today(now)
-    _required("held_on", _("Vul in op welke dag is gehoord."), held_on)
+    required("held_on", _("Vul in op welke dag is gehoord."), held_on)
     if held_on > today:
         raise ValidationError({"held_on": _("Een hoorzitting die nog moet komen, kan niet worden vastgelegd.")})
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         fields = {"hearing_held_on": held_on, "hearing_notes": notes.strip()}
         return move(case, "record_hearing", by=by, fields=fields, locked=True, data={"held_on": held_on})
 
 
 def waive_hearing(*, case: ObjectionCase, by: User, ground: str, reason: str) -> ObjectionCase:
     """No hearing, on one of the grounds of Awb 7:3 only, recorded with its explanation."""
-    _staff(by)
+    staff_only(by)
     if ground not in WaiverGround.values:
         raise ValidationError({"ground": _("Kies de grond uit artikel 7:3 Awb waarop niet wordt gehoord.")})
-    _required("reason", _("Licht toe waarom deze grond van toepassing is."), reason)
+    required("reason", _("Licht toe waarom deze grond van toepassing is."), reason)
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         fields = {"waiver_ground": ground, "waiver_reason": reason.strip(), "hearing_on": None}
         case = move(case, "waive_hearing", by=by, fields=fields, locked=True, data={"ground": ground})
         case.invited.clear()
@@ -345,13 +339,13 @@ def postpone(
     *, case: ObjectionCase, by: User, weeks: int, reason: str, now: datetime.datetime | None = None
 ) -> ObjectionCase:
     """The one postponement of the decision term, by at most six weeks (Awb 7:10 lid 3), while it still runs."""
-    _staff(by)
+    staff_only(by)
     today = local_today(now)
     if not isinstance(weeks, int) or not 1 <= weeks <= deadlines.MAX_POSTPONEMENT_WEEKS:
         raise ValidationError({"weeks": _("Verdaag met 1 tot en met 6 weken.")})
-    _required("reason", _("Schrijf waarom de beslissing wordt verdaagd."), reason)
+    required("reason", _("Schrijf waarom de beslissing wordt verdaagd."), reason)
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         if case.postponed_weeks and case.is_open:
             raise TransitionNotAllowed(_("De beslistermijn is al eens verdaagd; dat kan maar één keer."))
         if case.is_open and today > case.decision_term_end:
@@ -365,173 +359,27 @@ def postpone(
 
 def set_committee(*, case: ObjectionCase, by: User, committee: bool) -> ObjectionCase:
     """An advisory committee (Awb 7:13) hears the objection: the decision term is twelve weeks, not six."""
-    _staff(by)
+    staff_only(by)
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         return amend(case, "set_committee", by=by, fields={"advisory_committee": bool(committee)})
 
 
 def override_timeliness(*, case: ObjectionCase, by: User, timely: bool, reason: str) -> ObjectionCase:
     """A person's finding on timeliness with its reason: an excusable lateness (Awb 6:11), or a correction."""
-    _staff(by)
-    _required("reason", _("Schrijf waarom het bezwaar als tijdig of te laat wordt aangemerkt."), reason)
+    staff_only(by)
+    required("reason", _("Schrijf waarom het bezwaar als tijdig of te laat wordt aangemerkt."), reason)
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         fields = {"timely_override": bool(timely), "timely_reason": reason.strip()}
         return amend(case, "override_timeliness", by=by, fields=fields)
-
-
-def decide(
-    *, case: ObjectionCase, by: User, outcome: str, reason: str, now: datetime.datetime | None = None
-) -> ObjectionCase:
-    """The outcome of the case. On the merits only after a hearing or its waiver (7:2, 7:3), and only for an
-    objection that came in time or whose lateness was excused (6:9, 6:11) and that has its grounds (6:5);
-    otherwise it is inadmissible. A closed case takes no second outcome."""
-    _staff(by)
-    now = now or timezone.now()
-    if outcome not in CaseOutcome.values:
-        raise ValidationError({"outcome": _("Kies de uitkomst.")})
-    _required("reason", _("Schrijf de motivering van de uitkomst."), reason)
-    with transaction.atomic():
-        case = _lock(case, by)
-        if case.status == CaseStatus.CLOSED:
-            raise TransitionNotAllowed(CLOSED)
-        if case.status == CaseStatus.REPAIR:
-            raise TransitionNotAllowed(REPAIR_RUNNING)
-        if case.awaits_approval:
-            raise TransitionNotAllowed(AWAITS_APPROVAL)
-        if outcome == CaseOutcome.WITHDRAWN:
-            raise ValidationError({"outcome": _("Een ingetrokken bezwaar wordt vastgelegd met ‘Bezwaar intrekken’.")})
-        if outcome in MERITS:
-            if not case.is_timely:
-                raise ValidationError(
-                    {
-                        "outcome": _(
-                            "Dit bezwaar is te laat en de termijnoverschrijding is niet verschoonbaar verklaard: "
-                            "het is niet-ontvankelijk (Awb 6:9, 6:11)."
-                        )
-                    }
-                )
-            if not case.grounds:
-                raise ValidationError(
-                    {"outcome": _("Dit bezwaar heeft geen gronden: het is niet-ontvankelijk (Awb 6:5, 6:6).")}
-                )
-            if case.status != CaseStatus.READY:
-                raise TransitionNotAllowed(
-                    _(
-                        "Hoor eerst de indiener en de belanghebbenden, of leg vast op welke grond van artikel 7:3 Awb "
-                        "dat niet nodig is."
-                    )
-                )
-        if _changes_money(case, outcome):
-            # Four eyes: prepared here, closed by another administrator's approval (``approve_decision``).
-            fields = {
-                "proposed_outcome": outcome,
-                "proposed_reason": reason.strip(),
-                "prepared_by_id": by.pk,
-                "prepared_at": now,
-            }
-            assert case.reconsideration is not None  # _changes_money checked it
-            data = {"outcome": outcome, "extra": f"{case.reconsideration.extra:.2f}"}
-            return amend(case, "prepare_decision", by=by, fields=fields, data=data)
-        fields = {"outcome": outcome, "outcome_reason": reason.strip(), "decided_by": by, "decided_at": now}
-        return move(case, "decide", by=by, fields=fields, locked=True, data={"outcome": outcome})
-
-
-FOUNDED_OUTCOMES = (CaseOutcome.FOUNDED, CaseOutcome.PARTLY_FOUNDED)
-
-
-def _changes_money(case: ObjectionCase, outcome: str) -> bool:
-    """A (partly) founded outcome whose re-run awards more: it revokes the decision and pays the difference, so a
-    second administrator approves it (four eyes on the decision on the objection)."""
-    return outcome in FOUNDED_OUTCOMES and case.reconsideration is not None and case.reconsideration.extra > 0
-
-
-def attach_reconsideration(*, case: ObjectionCase, reconsideration: Reconsideration, by: User) -> ObjectionCase:
-    """Record the re-run as of the original decision (Awb 4:25 lid 3, 7:11) that the case decides on: a
-    reconsideration of the decision's own run and application, on an open case whose outcome is not yet
-    prepared. Another run or application, or a closed case, is a 409 and changes nothing."""
-    _staff(by)
-    with transaction.atomic():
-        case = _lock(case, by)
-        if case.status == CaseStatus.CLOSED:
-            raise TransitionNotAllowed(CLOSED)
-        if case.awaits_approval:
-            raise TransitionNotAllowed(AWAITS_APPROVAL)
-        decision = case.decision
-        if reconsideration.run_id != decision.run_id or reconsideration.application_id != decision.application_id:
-            raise TransitionNotAllowed(
-                _(
-                    "Deze heroverweging hoort niet bij beschikking %(number)s: ze gaat over een andere verdeling of "
-                    "een andere aanvraag."
-                )
-                % {"number": decision.number}
-            )
-        data = {
-            "reconsideration": reconsideration.pk,
-            "sha256": reconsideration.sha256,
-            "extra": f"{reconsideration.extra:.2f}",
-        }
-        return amend(
-            case, "attach_reconsideration", by=by, fields={"reconsideration_id": reconsideration.pk}, data=data
-        )
-
-
-def approve_decision(*, case: ObjectionCase, by: User, now: datetime.datetime | None = None) -> ObjectionCase:
-    """Four eyes: an administrator other than the one who prepared it approves the founded outcome, which closes
-    the case. The decision is revoked and the new one taken (Awb 7:11): the extra award is scheduled as one more
-    instalment of the decision, due four weeks after approval, so awarded + extra = paid + still due. Nothing
-    else of the run, its decisions or letters changes (Awb 4:25 lid 3)."""
-    _staff(by)
-    now = now or timezone.now()
-    with transaction.atomic():
-        case = _lock(case, by)
-        if case.status == CaseStatus.CLOSED:
-            raise TransitionNotAllowed(CLOSED)
-        if not case.awaits_approval:
-            raise TransitionNotAllowed(NOT_PREPARED)
-        if case.prepared_by_id == by.pk:
-            raise TransitionNotAllowed(
-                _(
-                    "U hebt deze beslissing op bezwaar zelf voorbereid. Een andere beheerder keurt haar goed "
-                    "(vier-ogenprincipe)."
-                )
-            )
-        record = case.reconsideration
-        assert record is not None  # a prepared decision has its reconsideration (``decide``)
-        if Reconsideration.objects.filter(replaces=record).exists():
-            raise TransitionNotAllowed(
-                _(
-                    "De gekoppelde heroverweging is vervangen door een nieuwere. Koppel die en bereid de beslissing "
-                    "opnieuw voor."
-                )
-            )
-        decision = Decision.objects.select_for_update().get(pk=case.decision_id)
-        extra = cents(record.extra)
-        fields = {
-            "outcome": case.proposed_outcome,
-            "outcome_reason": case.proposed_reason,
-            "decided_by": by,
-            "decided_at": now,
-        }
-        data = {"outcome": case.proposed_outcome, "prepared_by": case.prepared_by_id, "extra": f"{record.extra:.2f}"}
-        case = move(case, "approve_decision", by=by, fields=fields, locked=True, data=data)
-        payments.add_instalment(
-            decision=decision,
-            amount_cents=extra,
-            due_on=local_today(now) + EXTRA_PAYMENT_AFTER,
-            reason=_("Extra toekenning na beslissing op bezwaar %(number)s (Awb 7:11).") % {"number": case.number},
-            by=by,
-            now=now,
-        )
-    return case
 
 
 def withdraw(*, case: ObjectionCase, by: User, now: datetime.datetime | None = None) -> ObjectionCase:
     """The objector withdraws its objection (or the administrator records that it did): the case closes."""
     now = now or timezone.now()
     with transaction.atomic():
-        case = _lock(case, by)
+        case = lock_case(case, by)
         require(can_withdraw_objection.test(by, case))
         fields = {"outcome": CaseOutcome.WITHDRAWN, "decided_by": by, "decided_at": now}
         return move(case, "withdraw", by=by, fields=fields, locked=True)

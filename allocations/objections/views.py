@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import add_service_errors
 from accounts.permissions import is_ministry, require
 from accounts.workflow import TransitionNotAllowed
+from allocations.exports.models import ExportFormat
 from allocations.letters.deadlines import local_today
-from allocations.objections import deadlines, selectors, services
+from allocations.objections import deadlines, outcome, register, selectors, services
 from allocations.objections import forms as case_forms
 from allocations.objections.models import ObjectionCase
 from allocations.objections.permissions import can_handle_objections, can_lodge_objection
@@ -104,14 +105,14 @@ STEPS: dict[str, Step] = {
         "decide",
         gettext_lazy("Uitkomst vastleggen"),
         case_forms.OutcomeForm,
-        lambda case, by, data: services.decide(case=case, by=by, **data),
+        lambda case, by, data: outcome.decide(case=case, by=by, **data),
         gettext_lazy("De uitkomst is vastgelegd."),
     ),
     "goedkeuren": Step(
         "approve_decision",
         gettext_lazy("Beslissing op bezwaar goedkeuren (vier ogen)"),
         None,
-        lambda case, by, data: services.approve_decision(case=case, by=by),
+        lambda case, by, data: outcome.approve_decision(case=case, by=by),
         gettext_lazy("De beslissing op bezwaar is goedgekeurd; de extra betaling is ingepland."),
     ),
     "intrekken": Step(
@@ -190,6 +191,7 @@ def objection_list(request):
             {
                 "rows": selectors.deadline_board(request.user),
                 "can_register": can_handle_objections.test(request.user, None),
+                "register": _register_choices(request.user),
             },
         )
     require(getattr(request.user, "is_officer", False))
@@ -221,7 +223,7 @@ def objection_step(request, pk: int, step: str):
         return _case_page(request, case, bound=(step, form), status=400)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
-        return _case_page(request, selectors.visible_case(pk, viewer=request.user), status=409)
+        return _case_page(request, selectors.visible_case(pk, viewer=request.user), status=exc.status_code)
     messages.success(request, str(STEPS[step].done))
     return redirect("objection_detail", pk=case.pk)
 
@@ -286,3 +288,30 @@ def objection_register(request):
                 return redirect("objection_detail", pk=case.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "allocations/objections/register.html", {"form": form, "error_forms": [form]}, status=status)
+
+
+def _register_choices(user) -> dict | None:
+    """The years and formats the objections register can be downloaded in, for an administrator only."""
+    if not register.can_export_register(user):
+        return None
+    formats = [(fmt, label) for fmt, label in ExportFormat.choices if fmt in register.REGISTER_FORMATS]
+    return {"years": selectors.years_received(user), "formats": formats}
+
+
+def _register_year(value: str) -> int | None:
+    """The ``jaar`` filter: a year, or empty for every year; anything else is not a page (404)."""
+    if not value:
+        return None
+    if not value.isdigit() or not 2000 <= int(value) <= 2100:
+        raise Http404
+    return int(value)
+
+
+@login_required
+@require_GET
+def objection_register_export(request):
+    """The objections register for the annual report (``register.export_register``), per year or all."""
+    require(register.can_export_register(request.user))
+    year = _register_year(request.GET.get("jaar", ""))
+    fmt = request.GET.get("formaat", ExportFormat.XLSX)
+    return register.export_register(by=request.user, fmt=fmt, year=year).response()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
@@ -51,6 +52,10 @@ BANDS = {
 def _score(key: str, low: int = 4) -> int:
     """A stable pseudo-random score between ``low`` and 10."""
     return low + int(hashlib.sha256(key.encode()).hexdigest()[:4], 16) % (11 - low)
+
+
+def _stable_score(reference: str, order: int, place: int) -> int:
+    return _score(f"{reference}-{order}-{place}")
 
 
 def _amount(key: str, low: int, high: int) -> Decimal:
@@ -103,8 +108,16 @@ def _publish(call: Call, *, by: User, policy: dict) -> None:
     record_version(call=call, by=by, now=day_before)  # also when the policy is the default one
 
 
-def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list[User]) -> list[Application]:
-    """entries: (municipality, area_name, requested). Reviewed, with two submitted reviews each."""
+def _applications(
+    call: Call,
+    entries: list[tuple],
+    *,
+    by: User,
+    reviewers: list[User],
+    score: Callable[[str, int, int], int] | None = None,
+) -> list[Application]:
+    """entries: (municipality, area_name, requested). Reviewed, with two submitted reviews each. ``score``
+    (reference, criterion order, reviewer place) gives each review score; a stable pseudo-random one otherwise."""
     themes = list(call.scheme.themes.order_by("order")[:3])
     submitted = call.opens_at + datetime.timedelta(days=10)
     applications = Application.objects.bulk_create(
@@ -160,8 +173,8 @@ def _applications(call: Call, entries: list[tuple], *, by: User, reviewers: list
         ReviewScore(
             review=review,
             criterion=c,
-            score=_score(
-                f"{review.assignment.application.reference}-{c.order}-{reviewer_place[review.assignment.reviewer_id]}"
+            score=(score or _stable_score)(
+                review.assignment.application.reference, c.order, reviewer_place[review.assignment.reviewer_id]
             ),
             motivation="Demobeoordeling.",
         )

@@ -86,7 +86,7 @@ def run_reconsider(request, pk: int):
                         by=request.user,
                     )
                     if case is not None:
-                        from allocations.objections.services import attach_reconsideration
+                        from allocations.objections.outcome import attach_reconsideration
 
                         attach_reconsideration(case=case, reconsideration=record, by=request.user)
             except ValidationError as error:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import formats, timezone, translation
@@ -22,7 +21,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.money import cents
 from accounts.permissions import require
-from accounts.workflow import TransitionNotAllowed
+from accounts.workflow import SamePerson, TransitionNotAllowed
 from allocations.runs import execution, plan, snapshot, transitions, verification
 from allocations.runs.models import (
     AllocationLine,
@@ -65,7 +64,7 @@ DECISION_ACTIONS: dict[str, str] = {
 }
 
 
-class OwnRunApproval(PermissionDenied):
+class OwnRunApproval(SamePerson):
     """The four-eyes rule: whoever started a run may not approve it (HTTP 403 with this message)."""
 
     def __init__(self) -> None:

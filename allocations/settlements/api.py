@@ -2,8 +2,8 @@
 paid, settled, reclaimed per decision, adding up), the assessor's proposal, the auditor's check, the
 coordinator's approval and withdrawing a proposal.
 
-Thin: the same selectors and services as the pages. 400 with field errors, 403 for another role, 404 for an
-unknown object, 409 when its state forbids the step (or the same person takes a second step).
+Thin: the same selectors and services as the pages. 400 with field errors, 403 for another role or for the same
+person taking a second step (four eyes), 404 for an unknown object, 409 when its state forbids the step.
 """
 
 from __future__ import annotations
@@ -23,14 +23,19 @@ from accounts.api_permissions import AdministratorsOnly, MinistryOnly, PortalAcc
 from accounts.downloads import private_file
 from allocations.letters.deadlines import local_today
 from allocations.runs.models import Decision
-from allocations.settlements import documents, selectors, services
-from allocations.settlements.models import Settlement, SettlementDocument
+from allocations.settlements import batches, documents, selectors, services
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementDocument
 from allocations.settlements.serializers import (
+    BatchStartedSerializer,
+    BatchVerificationSerializer,
     CallOverviewSerializer,
     CheckSerializer,
     PaginatedSettlementsSerializer,
     ProposeSerializer,
+    SettlementBatchDetailSerializer,
+    SettlementBatchSerializer,
     SettlementSerializer,
+    StartBatchSerializer,
 )
 from applications.models import Call
 
@@ -222,6 +227,87 @@ class SettlementLetterPdfView(APIView):
         return private_file(handle, filename=name, content_type="application/pdf")
 
 
+def _batch(pk: int) -> SettlementBatch:
+    batch = selectors.batch_for(pk)
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _with_progress(rows: list[SettlementBatch]) -> list[SettlementBatch]:
+    progresses = selectors.batch_progresses(rows)
+    for batch in rows:
+        batch.progress = progresses[batch.pk]  # type: ignore[attr-defined]
+    return rows
+
+
+class CallSettlementBatchesView(APIView):
+    permission_classes = [MinistryOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: SettlementBatchSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+        operation_id="call_settlement_batches_list",
+        summary="De vaststellingsbatches van een ronde, met hun voortgang",
+    )
+    def get(self, request, pk: int):
+        call = get_object_or_404(Call, pk=pk)
+        rows = _with_progress(list(selectors.batches_of(call)))
+        return Response(SettlementBatchSerializer(rows, many=True).data)
+
+    @extend_schema(
+        tags=TAGS,
+        request=StartBatchSerializer,
+        responses={
+            202: BatchStartedSerializer,
+            400: OpenApiResponse(description="Het percentage van de steekproef."),
+            403: FORBIDDEN,
+            404: OpenApiResponse(description="Onbekende aanvraagronde."),
+            409: OpenApiResponse(description="Er loopt al een batch voor de ronde, of geen beschikking is klaar."),
+        },
+        operation_id="call_settlement_batches_start",
+        summary="Een vaststellingsbatch starten (beoordelaar)",
+        description="Stelt op de achtergrond voor elke beschikking die klaar is een vaststelling voor, op de "
+        "cijfers die de batch met hun SHA-256 bewaart; volg de voortgang op de batch.",
+    )
+    def post(self, request, pk: int):
+        call = get_object_or_404(Call, pk=pk)
+        serializer = StartBatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = batches.start_batch(
+            call=call, by=request.user, sample_percent=serializer.validated_data.get("sample_percent")
+        )
+        return Response({"id": batch.pk}, status=202)
+
+
+class SettlementBatchView(APIView):
+    permission_classes = [MinistryOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: SettlementBatchDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Een vaststellingsbatch: voortgang, bewaarde cijfers per beschikking en de steekproef",
+    )
+    def get(self, request, pk: int):
+        batch = _with_progress([_batch(pk)])[0]
+        batch.job_rows = list(selectors.batch_jobs(batch))  # type: ignore[attr-defined]
+        return Response(SettlementBatchDetailSerializer(batch).data)
+
+
+class SettlementBatchVerifyView(APIView):
+    permission_classes = [MinistryOnly]
+
+    @extend_schema(
+        tags=TAGS,
+        request=None,
+        responses={200: BatchVerificationSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        summary="Een vaststellingsbatch narekenen uit de bewaarde cijfers",
+    )
+    def post(self, request, pk: int):
+        result = batches.verify_batch(batch=_batch(pk), by=request.user)
+        return Response(BatchVerificationSerializer(result).data)
+
+
 urlpatterns = [
     path("settlements/", SettlementListView.as_view(), name="api-settlements"),
     path("settlements/<int:pk>/", SettlementDetailView.as_view(), name="api-settlement-detail"),
@@ -231,4 +317,9 @@ urlpatterns = [
     path("decisions/<int:pk>/settlements/", ProposeView.as_view(), name="api-decision-settlements"),
     path("calls/<int:pk>/settlements/", CallSettlementsView.as_view(), name="api-call-settlements"),
     path("settlement-letters/<int:pk>/pdf/", SettlementLetterPdfView.as_view(), name="api-settlement-letter-pdf"),
+    path("calls/<int:pk>/settlement-batches/", CallSettlementBatchesView.as_view(), name="api-call-settlement-batches"),
+    path("settlement-batches/<int:pk>/", SettlementBatchView.as_view(), name="api-settlement-batch"),
+    path(
+        "settlement-batches/<int:pk>/verify/", SettlementBatchVerifyView.as_view(), name="api-settlement-batch-verify"
+    ),
 ]

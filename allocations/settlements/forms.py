@@ -89,3 +89,17 @@ class ApproveForm(forms.Form):
         label=_("Ik heb de cijfers en de controle bekeken en stel de subsidie vast zoals hierboven staat"),
         error_messages={"required": _("Vink aan dat u de vaststelling goedkeurt.")},
     )
+
+
+class StartBatchForm(forms.Form):
+    """The assessor's batch over a call: only the sample's rate is asked; the rest follows from the figures."""
+
+    sample_percent = forms.IntegerField(
+        label=_("Steekproef (%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_(
+            "Dit deel van de beschikkingen (naar boven afgerond) wordt met een vastgelegd startgetal gekozen voor "
+            "een diepgaande controle."
+        ),
+    )

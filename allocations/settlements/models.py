@@ -6,6 +6,9 @@ with their SHA-256, and the result ``rules.settle`` gave; a later step recompute
 they changed. Its lifecycle is ``transitions.SETTLEMENT_WORKFLOW``: ``proposed → checked → approved``, or
 ``withdrawn`` before approval. A second settlement of the same decision is a correction (``corrects``), refused
 after five years (``rules.guard``).
+
+A ``SettlementBatch`` proposes the settlements of a call's ready decisions in the background, one leased
+``SettlementJob`` each, which stores the inputs the proposal is computed from (``batches``).
 """
 
 from __future__ import annotations
@@ -325,3 +328,110 @@ class SettlementDocument(models.Model):
     @property
     def is_current(self) -> bool:
         return self.superseded_at is None
+
+
+# --- The settlement batch: one job per decision, leased (allocations.jobs) ------------------------------------
+class SettlementBatchStatus(models.TextChoices):
+    RUNNING = "running", _("Bezig")
+    FINISHED = "finished", _("Klaar")
+
+
+class SettlementBatch(models.Model):
+    """An assessor's batch over a call: a proposal for every decision that was ready when it started, each
+    computed by a job from the inputs stored on it. ``inputs_sha256`` is the hash over every job's inputs, the
+    rules version and the sample's seed and rate, so the batch can be recomputed and compared (``verify``)."""
+
+    Status = SettlementBatchStatus
+
+    call = models.ForeignKey(
+        "applications.Call", on_delete=models.PROTECT, related_name="settlement_batches", verbose_name=_("ronde")
+    )
+    number = models.PositiveIntegerField(_("nummer"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=SettlementBatchStatus.choices, default=SettlementBatchStatus.RUNNING
+    )
+    rules_version = models.CharField(_("versie van de rekenregels"), max_length=20)
+    sample_percent = models.PositiveSmallIntegerField(_("steekproef (%)"))
+    sample_seed = models.PositiveIntegerField(_("startgetal van de steekproef"))
+    inputs_sha256 = models.CharField(max_length=64)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("gestart op"), default=timezone.now)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call", "-number"]
+        verbose_name = _("vaststellingsbatch")
+        verbose_name_plural = _("vaststellingsbatches")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "number"], name="one_settlement_batch_number_per_call"),
+            models.UniqueConstraint(
+                fields=["call"], condition=Q(status="running"), name="one_running_settlement_batch_per_call"
+            ),
+            models.CheckConstraint(condition=Q(sample_percent__lte=100), name="settlement_sample_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.code} – {_('vaststellingsbatch')} {self.number}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == SettlementBatchStatus.RUNNING
+
+
+class SettlementJobStatus(models.TextChoices):
+    PENDING = "pending", _("Wacht")
+    CLAIMED = "claimed", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+#: A job not yet ended: the batch is running while one of its jobs is in these states.
+OPEN_JOB_STATES = (SettlementJobStatus.PENDING, SettlementJobStatus.CLAIMED)
+
+
+class SettlementJob(models.Model):
+    """The work of proposing one decision's settlement in a batch, with the inputs it is computed from as the
+    batch found them (``rules.Inputs``, euros here). A leased job: the database row says what is left to do, and
+    the settlement it made is written in the same transaction as its end, so a second delivery makes nothing."""
+
+    Status = SettlementJobStatus
+
+    batch = models.ForeignKey(SettlementBatch, on_delete=models.PROTECT, related_name="jobs")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="settlement_jobs")
+    status = models.CharField(
+        _("status"), max_length=10, choices=SettlementJobStatus.choices, default=SettlementJobStatus.PENDING
+    )
+    kind = models.CharField(_("soort regeling"), max_length=20, choices=Scheme.Kind.choices)
+    awarded = models.DecimalField(_("toegekend"), **MONEY)
+    paid = models.DecimalField(_("betaald"), **MONEY)
+    open = models.DecimalField(_("nog te betalen"), **MONEY)
+    spent = models.DecimalField(_("besteed"), **MONEY)
+    inputs_sha256 = models.CharField(max_length=64)
+    sample = models.BooleanField(_("in de steekproef"), default=False)
+    settlement = models.OneToOneField(
+        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="batch_job"
+    )
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # The attempt that holds the lease (allocations.jobs): its writes land only while this is its token.
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
+    error = models.TextField(_("foutmelding"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "decision__number"]
+        verbose_name = _("vaststellingstaak")
+        verbose_name_plural = _("vaststellingstaken")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "decision"], name="one_settlement_job_per_batch_decision"),
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(status__in=["pending", "claimed"]),
+                name="one_open_settlement_job_per_decision",
+            ),
+        ]
+        indexes = [models.Index(fields=["batch", "status"], name="settlementjob_batch_status")]
+
+    def __str__(self) -> str:
+        return f"{self.decision.number} ({self.get_status_display()})"

@@ -28,6 +28,8 @@ from accounts.templatetags.portal import cents_to_euro
 SPECIFIC_GRANT = "specific_grant"  # applications.models.Scheme.Kind.SPECIFIC_GRANT
 SUBSIDY = "subsidy"  # applications.models.Scheme.Kind.SUBSIDY
 
+#: The version of these rules: a settlement batch stores it, and its verification says when it differs.
+VERSION = "2026.1"
 #: A settlement can be changed, and a reclaim made, until five years have passed since the day of settlement.
 GUARD_YEARS = 5
 #: A reclaim is paid within six weeks of the settlement letter.
@@ -262,3 +264,27 @@ def plan_set_off(reclaim: int, instalments: list[OpenInstalment]) -> SetOffPlan:
         lines.append(SetOffLine(key=item.key, instalment=item.amount, amount=taken))
         left -= taken
     return SetOffPlan(reclaim=reclaim, lines=tuple(lines))
+
+
+# --- The sample for in-depth checks ---------------------------------------------------------------------------
+def sample(numbers: list[str], *, seed: int, percent: int) -> set[str]:
+    """The decision numbers a batch marks for an in-depth check: ``percent`` of them rounded up (at least one
+    when the rate is above zero), chosen by the SHA-256 of the seed and the number. The same numbers, seed and
+    rate give the same sample, whatever their order, so a batch's sample is reproducible from what it stored."""
+    if not numbers or percent <= 0:
+        return set()
+    size = min(len(numbers), -(-len(numbers) * percent // 100))
+    ranked = sorted(numbers, key=lambda number: hashlib.sha256(f"{seed}:{number}".encode()).hexdigest())
+    return set(ranked[:size])
+
+
+def batch_sha256(inputs: dict[str, Inputs], *, version: str, seed: int, percent: int) -> str:
+    """The hash of a batch's inputs: every decision number with its inputs, the rules version and the sample's
+    seed and rate, as canonical JSON."""
+    document = {
+        "version": version,
+        "sample": {"seed": seed, "percent": percent},
+        "decisions": {number: asdict(item) for number, item in sorted(inputs.items())},
+    }
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from allocations.accountability.models import Statement
 from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
@@ -18,7 +18,10 @@ from allocations.settlements.models import (
     OPEN_SETTLEMENT_STATES,
     SetOff,
     Settlement,
+    SettlementBatch,
     SettlementDocument,
+    SettlementJob,
+    SettlementJobStatus,
     SettlementStatus,
 )
 from applications.models import Call
@@ -224,3 +227,84 @@ def settlement_letters_of(decision: Decision, *, viewer) -> list[SettlementDocum
         .select_related("settlement")
         .order_by("-settlement__sequence", "-version")
     )
+
+
+# --- Settlement batches ---------------------------------------------------------------------------------------
+def batches_of(call: Call) -> QuerySet[SettlementBatch]:
+    return SettlementBatch.objects.filter(call=call).select_related("started_by").order_by("-number")
+
+
+def batch_for(pk: int) -> SettlementBatch | None:
+    return SettlementBatch.objects.select_related("call", "started_by").filter(pk=pk).first()
+
+
+def batch_jobs(batch: SettlementBatch) -> QuerySet[SettlementJob]:
+    return (
+        SettlementJob.objects.filter(batch=batch)
+        .select_related("decision__application__municipality", "settlement__decision")
+        .order_by("decision__number")
+    )
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    """Counted from the database, so every worker and page agree."""
+
+    status: str
+    total: int
+    done: int
+    failed: int
+    pending: int
+    claimed: int
+    sample: int
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else (100 * (self.done + self.failed)) // self.total
+
+    @property
+    def open(self) -> int:
+        return self.pending + self.claimed
+
+    @property
+    def finished(self) -> bool:
+        return self.open == 0
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status,
+            "total": self.total,
+            "done": self.done,
+            "failed": self.failed,
+            "pending": self.pending,
+            "claimed": self.claimed,
+            "sample": self.sample,
+            "percent": self.percent,
+            "finished": self.finished,
+        }
+
+
+def batch_progress(batch: SettlementBatch) -> BatchProgress:
+    return batch_progresses([batch])[batch.pk]
+
+
+def batch_progresses(batches: list[SettlementBatch]) -> dict[int, BatchProgress]:
+    """Each batch's progress, in one query for them all."""
+    rows = (
+        SettlementJob.objects.filter(batch__in=batches)
+        .values("batch")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=SettlementJobStatus.DONE)),
+            failed=Count("pk", filter=Q(status=SettlementJobStatus.FAILED)),
+            pending=Count("pk", filter=Q(status=SettlementJobStatus.PENDING)),
+            claimed=Count("pk", filter=Q(status=SettlementJobStatus.CLAIMED)),
+            sample=Count("pk", filter=Q(sample=True)),
+        )
+        .order_by()
+    )
+    counts: dict[int, tuple[int, int, int, int, int, int]] = {
+        row["batch"]: (row["total"], row["done"], row["failed"], row["pending"], row["claimed"], row["sample"])
+        for row in rows
+    }
+    return {batch.pk: BatchProgress(batch.status, *counts.get(batch.pk, (0, 0, 0, 0, 0, 0))) for batch in batches}

@@ -135,3 +135,83 @@ class CallOverviewSerializer(serializers.Serializer):
     code = serializers.CharField(source="call.code")
     total = FiguresSerializer()
     rows = RowSerializer(many=True)
+
+
+# --- Settlement batches -----------------------------------------------------------------------------------------
+class BatchProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Beschikkingen in de batch: één taak elk.")
+    done = serializers.IntegerField(help_text="Taken die een vaststelling voorstelden.")
+    failed = serializers.IntegerField(help_text="Taken die mislukten; de foutmelding staat bij de taak.")
+    pending = serializers.IntegerField()
+    claimed = serializers.IntegerField(help_text="Taken waar een verwerker nu mee bezig is.")
+    sample = serializers.IntegerField(help_text="Beschikkingen in de steekproef.")
+    percent = serializers.IntegerField(help_text="Afgehandeld (voorgesteld of mislukt), in procenten.")
+    finished = serializers.BooleanField()
+
+
+class BatchJobSerializer(serializers.Serializer):
+    decision = serializers.IntegerField(source="decision_id")
+    decision_number = serializers.CharField(source="decision.number")
+    status = serializers.CharField()
+    kind = serializers.CharField()
+    awarded = _money()
+    paid = _money()
+    open = _money()
+    spent = _money(help_text="Cumulatieve besteding volgens de eindverantwoording, toen de batch begon.")
+    inputs_sha256 = serializers.CharField()
+    sample = serializers.BooleanField()
+    settlement = serializers.IntegerField(source="settlement_id", allow_null=True)
+    attempts = serializers.IntegerField()
+    error = serializers.CharField()
+
+
+class SettlementBatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    call = serializers.IntegerField(source="call_id")
+    number = serializers.IntegerField()
+    status = serializers.CharField(help_text="running of finished.")
+    rules_version = serializers.CharField()
+    sample_percent = serializers.IntegerField()
+    sample_seed = serializers.IntegerField()
+    inputs_sha256 = serializers.CharField(
+        help_text="SHA-256 over de cijfers van elke beschikking, de versie en de steekproef."
+    )
+    started_by = serializers.CharField(source="started_by.email")
+    started_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    progress = BatchProgressSerializer()
+
+
+class SettlementBatchDetailSerializer(SettlementBatchSerializer):
+    jobs = BatchJobSerializer(many=True, source="job_rows")
+
+
+class StartBatchSerializer(serializers.Serializer):
+    sample_percent = serializers.IntegerField(
+        required=False, min_value=0, max_value=100, help_text="Steekproef in procenten; standaard de instelling."
+    )
+
+
+class BatchStartedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="De nieuwe vaststellingsbatch.")
+
+
+class BatchDifferenceSerializer(serializers.Serializer):
+    reference = serializers.CharField(help_text="Het beschikkingsnummer, of het kenmerk van de vaststelling.")
+    field = serializers.CharField(
+        help_text="inputs_sha256, sample, settlement.inputs_sha256, settlement.sample, settled, lapsed, "
+        "final_payment, reclaim of rules_version."
+    )
+    stored = serializers.CharField()
+    computed = serializers.CharField()
+
+
+class BatchVerificationSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    hash_ok = serializers.BooleanField()
+    stored_hash = serializers.CharField()
+    computed_hash = serializers.CharField()
+    rules_version = serializers.CharField()
+    jobs_checked = serializers.IntegerField()
+    settlements_checked = serializers.IntegerField()
+    differences = BatchDifferenceSerializer(many=True)

@@ -21,7 +21,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.money import cents, euros
 from accounts.permissions import require
-from accounts.workflow import TransitionNotAllowed
+from accounts.workflow import SamePerson, TransitionNotAllowed
 from allocations.accountability.models import Statement
 from allocations.letters.deadlines import local_today
 from allocations.payments import services as payments
@@ -140,11 +140,11 @@ def _unchanged(settlement: Settlement) -> None:
 def _not_twice(settlement: Settlement, by: User) -> None:
     """Three steps, three people: the auditor is not the assessor, the coordinator neither of them."""
     if by.pk == settlement.proposed_by_id:
-        raise TransitionNotAllowed(
+        raise SamePerson(
             _("U heeft deze vaststelling voorgesteld. Een ander moet de volgende stap zetten (vier-ogenprincipe).")
         )
     if by.pk == settlement.checked_by_id:
-        raise TransitionNotAllowed(
+        raise SamePerson(
             _("U heeft deze vaststelling gecontroleerd. Een ander moet haar goedkeuren (vier-ogenprincipe).")
         )
 
@@ -159,11 +159,13 @@ def propose_settlement(
     motivation: str = "",
     sample: bool = False,
     set_off: Iterable[int] = (),
+    expected_sha256: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Settlement:
     """The assessor's proposal: the settled amount as ``rules.settle`` computes it from the figures now, stored
     with its inputs and their hash. A second settlement of a settled decision is a correction, refused after
-    five years. Refused (409) while another proposal of the decision is open. ``set_off``: the ids of open
+    five years. Refused (409) while another proposal of the decision is open, and when the figures' hash is not
+    ``expected_sha256`` (a batch proposes only on the inputs it stored). ``set_off``: the ids of open
     instalments of another decision of the same municipality and scheme to set a reclaim off against."""
     require(can_propose_settlement(by))
     now = now or timezone.now()
@@ -188,6 +190,15 @@ def propose_settlement(
         if proposed is not None and proposed != proposed.quantize(Decimal("0.01")):
             raise ValidationError({"proposed": [_("Een bedrag heeft hoogstens twee decimalen.")]})
         inputs = inputs_of(decision, ground=ground or "", proposed=cents(proposed))
+        if expected_sha256 is not None and inputs.sha256() != expected_sha256:
+            raise TransitionNotAllowed(
+                _(
+                    "De cijfers van beschikking %(number)s zijn veranderd sinds de batch begon (betalingen of de "
+                    "verantwoording). Stel deze beschikking opnieuw vast."
+                )
+                % {"number": decision.number},
+                details={"inputs_sha256": inputs.sha256()},
+            )
         try:
             result = rules.settle(inputs)
         except rules.NotSettleable as refused:

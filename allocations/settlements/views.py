@@ -1,16 +1,17 @@
 """Pages of the settlements: per call the decisions ready to settle and the overview (awarded, paid, settled,
 reclaimed), the assessor's proposal, and a settlement's page with its figures in the words of the law and the
-next step as a form.
+next step as a form; a call's settlement batch, started here, with its live progress and its verification.
 
 Thin: each view checks the role (403) and the object (404), calls a selector or a service, and renders.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -27,9 +28,9 @@ from allocations.confirmation import NOT_CONFIRMED, Summary, confirmed, render_c
 from allocations.letters.deadlines import local_today, objection_last_day
 from allocations.payments.models import Instalment
 from allocations.runs.models import Decision
-from allocations.settlements import documents, rules, selectors, services, setoffs
-from allocations.settlements.forms import ApproveForm, CheckForm, ProposeForm
-from allocations.settlements.models import Settlement, SettlementDocument, SettlementStatus
+from allocations.settlements import batches, documents, rules, selectors, services, setoffs
+from allocations.settlements.forms import ApproveForm, CheckForm, ProposeForm, StartBatchForm
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementDocument, SettlementStatus
 from allocations.settlements.permissions import (
     can_approve_settlement,
     can_check_settlement,
@@ -56,17 +57,97 @@ def settlements_index(request):
 @require_GET
 def call_settlements(request, pk: int):
     require(can_view_settlements(request.user))
-    call = get_object_or_404(Call, pk=pk)
+    return _call_page(request, get_object_or_404(Call, pk=pk))
+
+
+def _call_page(request, call: Call, *, batch_form: StartBatchForm | None = None, status: int = 200):
     overview = selectors.call_overview(call, today=local_today())
+    may_propose = can_propose_settlement(request.user)
+    running = batches.running_batch(call)
+    if batch_form is None and may_propose and overview.ready and running is None:
+        batch_form = StartBatchForm(initial={"sample_percent": settings.SETTLEMENT_SAMPLE_PERCENT}, prefix="batch")
     return render(
         request,
         "allocations/settlements/call.html",
-        {"overview": overview, "may_propose": can_propose_settlement(request.user)},
+        {
+            "overview": overview,
+            "may_propose": may_propose,
+            "batch_form": batch_form,
+            "error_forms": [batch_form],
+            "running_batch": running,
+            "batches": selectors.batches_of(call),
+        },
+        status=status,
     )
 
 
 def long_date(day) -> str:
     return formats.date_format(day, "j F Y")
+
+
+@login_required
+@require_POST
+def settlement_batch_start(request, pk: int):
+    """The assessor starts a batch: a proposal for every ready decision of the call, computed in the background."""
+    require(can_propose_settlement(request.user))
+    call = get_object_or_404(Call, pk=pk)
+    form = StartBatchForm(request.POST, prefix="batch")
+    if not form.is_valid():
+        return _call_page(request, call, batch_form=form, status=400)
+    try:
+        batch = batches.start_batch(call=call, by=request.user, sample_percent=form.cleaned_data["sample_percent"])
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _call_page(request, call, status=409)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _call_page(request, call, batch_form=form, status=400)
+    messages.success(request, _("De vaststellingsbatch is gestart."))
+    return redirect("settlement_batch", pk=batch.pk)
+
+
+def _batch(request, pk: int) -> SettlementBatch:
+    require(can_view_settlements(request.user))
+    batch = selectors.batch_for(pk)
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _batch_page(request, batch: SettlementBatch, *, verification=None, status: int = 200):
+    progress = selectors.batch_progress(batch)
+    return render(
+        request,
+        "allocations/settlements/batch.html",
+        {
+            "batch": batch,
+            "progress": progress,
+            "jobs": selectors.batch_jobs(batch),
+            "verification": verification,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def settlement_batch(request, pk: int):
+    return _batch_page(request, _batch(request, pk))
+
+
+@login_required
+@require_GET
+def settlement_batch_progress(request, pk: int):
+    batch = _batch(request, pk)
+    return JsonResponse(selectors.batch_progress(batch).as_dict())
+
+
+@login_required
+@require_POST
+def settlement_batch_verify(request, pk: int):
+    """Recompute every settlement of the batch from the inputs it stored, and show the differences."""
+    batch = _batch(request, pk)
+    return _batch_page(request, batch, verification=batches.verify_batch(batch=batch, by=request.user))
 
 
 def _decision(pk: int) -> Decision:
@@ -105,7 +186,7 @@ def propose(request, pk: int):
                 )
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
-                status = 409
+                status = exc.status_code
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -214,7 +295,7 @@ def settlement_check(request, pk: int):
             )
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
-            return _page(request, settlement, check_form=form, status=409)
+            return _page(request, settlement, check_form=form, status=exc.status_code)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -234,7 +315,7 @@ def settlement_approve(request, pk: int):
             services.approve_settlement(settlement=settlement, by=request.user)
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
-            return _page(request, settlement, approve_form=form, status=409)
+            return _page(request, settlement, approve_form=form, status=exc.status_code)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -252,7 +333,7 @@ def settlement_withdraw(request, pk: int):
         services.withdraw_settlement(settlement=settlement, by=request.user)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
-        return _page(request, settlement, status=409)
+        return _page(request, settlement, status=exc.status_code)
     messages.success(request, _("Het voorstel is ingetrokken."))
     return redirect("settlement_detail", pk=settlement.pk)
 

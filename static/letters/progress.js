@@ -1,7 +1,8 @@
-// Live progress of a letter batch: polls the JSON endpoint and updates the counts; without JavaScript
-// the page refreshes itself (see the noscript block). Reloads once the batch is finished.
+// Live progress of a batch (letters, settlements): polls the JSON endpoint in the box's data-url and updates
+// its data-field counts; without JavaScript the page refreshes itself (see the noscript block). Reloads once
+// the batch is finished.
 (function () {
-  var box = document.getElementById("letter-progress");
+  var box = document.getElementById("letter-progress") || document.querySelector("[data-batch-progress]");
   if (!box) return;
   var bar = box.querySelector("progress");
   function update(data) {

@@ -22,7 +22,7 @@ from allocations.objections.models import ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
-from allocations.settlements.models import Settlement, SettlementDocument
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementDocument, SettlementJob
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
 from tests.allocations.final_runs import export_run
@@ -71,6 +71,7 @@ class World:
             "statements": Statement.objects.count(),
             "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
             "settlement_documents": sorted(SettlementDocument.objects.values_list("pk", "version", "sha256")),
+            "settlement_batches": sorted(SettlementBatch.objects.values_list("pk", "status")),
         }
 
 
@@ -175,6 +176,29 @@ def world(officer, other_officer, reviewer, administrator):
         sent_at=timezone.now(),
         sent_by=administrator,
     )
+    # A settlement batch of the run's call, its one job holding that settlement.
+    batch = SettlementBatch.objects.create(
+        call_id=run.call_id,
+        number=1,
+        status="finished",
+        rules_version="2026.1",
+        sample_percent=10,
+        sample_seed=1,
+        inputs_sha256="0" * 64,
+        started_by=administrator,
+    )
+    SettlementJob.objects.create(
+        batch=batch,
+        decision=decision,
+        status="done",
+        kind="subsidy",
+        awarded=decision.amount,
+        paid=Decimal(0),
+        open=decision.amount,
+        spent=Decimal("1.00"),
+        inputs_sha256="0" * 64,
+        settlement=settlement,
+    )
     ids = {
         "application": theirs.pk,
         "decided_application": decision.application_id,
@@ -198,6 +222,7 @@ def world(officer, other_officer, reviewer, administrator):
         "statement": statement.pk,
         "settlement": settlement.pk,
         "settlement_document": document.pk,
+        "settlement_batch": batch.pk,
         "cbs_code": other_officer.municipality.cbs_code,
     }
     return World(ids=ids, own={"application": own.pk, "call": own.call_id})

@@ -183,6 +183,13 @@ CASES = {
     "api-settlement-withdraw": (MINISTRY, {"pk": "settlement"}),
     "api-decision-settlements": (MINISTRY, {"pk": "decision"}),
     "api-call-settlements": (MINISTRY, {"pk": "run_call"}),
+    "settlement_batch_start": (MINISTRY, {"pk": "run_call"}),
+    "settlement_batch": (MINISTRY, {"pk": "settlement_batch"}),
+    "settlement_batch_progress": (MINISTRY, {"pk": "settlement_batch"}),
+    "settlement_batch_verify": (MINISTRY, {"pk": "settlement_batch"}),
+    "api-call-settlement-batches": (MINISTRY, {"pk": "run_call"}),
+    "api-settlement-batch": (MINISTRY, {"pk": "settlement_batch"}),
+    "api-settlement-batch-verify": (MINISTRY, {"pk": "settlement_batch"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -201,6 +208,8 @@ NOT_AN_OBJECT = {
     "points_preview_json": "the preview reads the rules and public indicators only, as JSON too",
     "api-call-rules": "a published call's rules are public, in the API too",
     "api-points-preview": "the preview reads the rules and public indicators only, in the API too",
+    "api-objections-register": "the parameter is a file format; the register of every case is for administrators "
+    "only (tests/allocations/objections/test_objection_register.py refuses an officer and a reviewer)",
 }
 
 
@@ -279,6 +288,10 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "settlements_call",
         "api-settlement-detail",
         "api-call-settlements",
+        "settlement_batch",
+        "settlement_batch_progress",
+        "api-settlement-batch",
+        "api-call-settlement-batches",
     ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})

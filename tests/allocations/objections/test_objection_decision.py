@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.audit_log import AuditEvent
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters.deadlines import local_today
-from allocations.objections import services
+from allocations.objections import outcome, services
 from allocations.objections.models import CaseOutcome, CaseStatus, ObjectionCase
 from allocations.payments import selectors as payment_selectors
 from allocations.payments.models import Instalment
@@ -128,10 +128,11 @@ def test_the_whole_path_from_herberekenen_to_the_extra_instalment(tie, ready_cas
         page = second.get(reverse("objection_detail", args=[case.pk]))
         assert b"stap-goedkeuren" in page.content and b"stap-uitkomst" not in page.content
 
-        # The one who prepared it may not approve it: a clear Dutch 409, and nothing changes.
+        # The one who prepared it may not approve it: a clear Dutch 403 (four eyes, as for a run), and nothing
+        # changes.
         before = _state(case)
         refused = first.post(reverse("objection_step", args=[case.pk, "goedkeuren"]))
-        assert refused.status_code == 409
+        assert refused.status_code == 403
         assert "zelf voorbereid" in refused.content.decode() and "vier-ogenprincipe" in refused.content.decode()
         assert _state(case) == before
 
@@ -171,17 +172,17 @@ def test_a_reconsideration_of_another_application_or_run_is_refused_and_changes_
     other = _reconsider(run, a, administrator, score="90.00")
     before = _state(ready_case)
     with pytest.raises(TransitionNotAllowed, match="hoort niet bij beschikking"):
-        services.attach_reconsideration(case=ready_case, reconsideration=other, by=administrator)
+        outcome.attach_reconsideration(case=ready_case, reconsideration=other, by=administrator)
     assert _state(ready_case) == before
 
 
 def test_a_closed_case_takes_no_reconsideration(tie, ready_case, administrator):
     run, _a, _b, c = tie
-    case = services.decide(case=ready_case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
+    case = outcome.decide(case=ready_case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
     record = _reconsider(run, c, administrator)
     before = _state(case)
     with pytest.raises(TransitionNotAllowed, match="al beslist"):
-        services.attach_reconsideration(case=case, reconsideration=record, by=administrator)
+        outcome.attach_reconsideration(case=case, reconsideration=record, by=administrator)
     assert _state(case) == before
 
 
@@ -191,9 +192,9 @@ def test_only_administrators_attach_and_approve(tie, ready_case, administrator, 
     before = _state(ready_case)
     for person in (officer, reviewer):
         with pytest.raises(PermissionDenied):
-            services.attach_reconsideration(case=ready_case, reconsideration=record, by=person)
+            outcome.attach_reconsideration(case=ready_case, reconsideration=record, by=person)
         with pytest.raises(PermissionDenied):
-            services.approve_decision(case=ready_case, by=person)
+            outcome.approve_decision(case=ready_case, by=person)
     assert _state(ready_case) == before
 
 
@@ -203,8 +204,8 @@ def test_without_extra_money_a_founded_outcome_closes_directly(tie, ready_case, 
     record = _reconsider(run, c, administrator, score="60.00")
     assert record.extra == 0
     instalments = list(Instalment.objects.filter(decision=ready_case.decision).values_list("pk", flat=True))
-    case = services.attach_reconsideration(case=ready_case, reconsideration=record, by=administrator)
-    case = services.decide(case=case, by=administrator, outcome=CaseOutcome.PARTLY_FOUNDED, reason="Deels.")
+    case = outcome.attach_reconsideration(case=ready_case, reconsideration=record, by=administrator)
+    case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.PARTLY_FOUNDED, reason="Deels.")
     assert (case.status, case.outcome, case.proposed_outcome) == (CaseStatus.CLOSED, CaseOutcome.PARTLY_FOUNDED, "")
     assert case.decided_by == administrator and case.prepared_by is None
     assert list(Instalment.objects.filter(decision=case.decision).values_list("pk", flat=True)) == instalments
@@ -215,37 +216,37 @@ def test_a_prepared_decision_takes_no_second_outcome_nor_another_reconsideration
 ):
     run, _a, _b, c = tie
     record = _reconsider(run, c, administrator)
-    case = services.attach_reconsideration(case=ready_case, reconsideration=record, by=administrator)
-    case = services.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Gegrond.")
+    case = outcome.attach_reconsideration(case=ready_case, reconsideration=record, by=administrator)
+    case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Gegrond.")
     before = _state(case)
     with pytest.raises(TransitionNotAllowed, match="ter goedkeuring"):
-        services.decide(case=case, by=second_administrator, outcome=CaseOutcome.UNFOUNDED, reason="Toch niet.")
+        outcome.decide(case=case, by=second_administrator, outcome=CaseOutcome.UNFOUNDED, reason="Toch niet.")
     with pytest.raises(TransitionNotAllowed, match="ter goedkeuring"):
-        services.attach_reconsideration(case=case, reconsideration=record, by=second_administrator)
+        outcome.attach_reconsideration(case=case, reconsideration=record, by=second_administrator)
     with pytest.raises(TransitionNotAllowed, match="zelf voorbereid"):
-        services.approve_decision(case=case, by=administrator)
+        outcome.approve_decision(case=case, by=administrator)
     assert _state(case) == before
 
 
 def test_approving_with_nothing_prepared_is_refused(ready_case, second_administrator):
     before = _state(ready_case)
     with pytest.raises(TransitionNotAllowed, match="geen voorbereide beslissing"):
-        services.approve_decision(case=ready_case, by=second_administrator)
+        outcome.approve_decision(case=ready_case, by=second_administrator)
     assert _state(ready_case) == before
 
 
-def test_the_api_refuses_self_approval_with_a_409_in_dutch(tie, ready_case, administrator, second_administrator):
+def test_the_api_refuses_self_approval_with_a_403_in_dutch(tie, ready_case, administrator, second_administrator):
     from rest_framework.test import APIClient
 
     run, _a, _b, c = tie
     record = _reconsider(run, c, administrator)
-    case = services.attach_reconsideration(case=ready_case, reconsideration=record, by=administrator)
-    case = services.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Gegrond.")
+    case = outcome.attach_reconsideration(case=ready_case, reconsideration=record, by=administrator)
+    case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Gegrond.")
     before = _state(case)
     api = APIClient()
     api.force_authenticate(administrator)
     answer = api.post(f"/api/v1/objections/{case.pk}/approval/")
-    assert answer.status_code == 409 and "zelf voorbereid" in answer.json()["detail"]
+    assert answer.status_code == 403 and "zelf voorbereid" in answer.json()["detail"]
     assert _state(case) == before
     api.force_authenticate(second_administrator)
     answer = api.post(f"/api/v1/objections/{case.pk}/approval/")
@@ -259,7 +260,7 @@ def test_herberekenen_for_a_closed_case_stores_no_reconsideration(tie, ready_cas
     from allocations.runs.reconsideration_models import Reconsideration
 
     run, _a, _b, c = tie
-    case = services.decide(case=ready_case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
+    case = outcome.decide(case=ready_case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
     before = _state(case)
     with time_machine.travel(TODAY, tick=False):
         answer = _client(administrator).post(

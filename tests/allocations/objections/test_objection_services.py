@@ -10,7 +10,7 @@ from django.http import Http404
 
 from accounts.models import AuditEvent
 from accounts.workflow import TransitionNotAllowed
-from allocations.objections import selectors, services
+from allocations.objections import outcome, selectors, services
 from allocations.objections.models import CaseOutcome, CaseStatus, Channel, ObjectionCase
 from tests.allocations.objections.conftest import DECISION_TERM_END, LAST_DAY, SENT_ON, at
 
@@ -252,28 +252,28 @@ def test_a_late_objection_is_inadmissible_unless_the_lateness_is_excused(decisio
     case = lodge(decision, officer, day=D(2027, 5, 3))
     case = services.waive_hearing(case=case, by=administrator, ground="a", reason="Te laat.")
     with pytest.raises(ValidationError, match="6:11"):
-        services.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Juist.")
+        outcome.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Juist.")
     case = services.override_timeliness(case=case, by=administrator, timely=True, reason="Ziekenhuisopname.")
     assert case.is_timely and not case.timely_computed
-    case = services.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Juist.")
+    case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Juist.")
     assert (case.status, case.outcome) == (CaseStatus.CLOSED, CaseOutcome.FOUNDED)
 
 
 def test_an_outcome_on_the_merits_needs_a_hearing_or_its_waiver(decision, officer, administrator):
     case = lodge(decision, officer)
     with pytest.raises(TransitionNotAllowed, match="7:3"):
-        services.decide(case=case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
-    case = services.decide(case=case, by=administrator, outcome=CaseOutcome.INADMISSIBLE, reason="Geen belang.")
+        outcome.decide(case=case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
+    case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.INADMISSIBLE, reason="Geen belang.")
     assert case.status == CaseStatus.CLOSED
 
 
 def test_a_second_outcome_on_a_closed_case_is_refused_and_changes_nothing(decision, officer, administrator):
     case = lodge(decision, officer)
     case = services.waive_hearing(case=case, by=administrator, ground="b", reason="Kennelijk ongegrond.")
-    case = services.decide(case=case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
+    case = outcome.decide(case=case, by=administrator, outcome=CaseOutcome.UNFOUNDED, reason="Nee.")
     before = verbs(case)
     for step in (
-        lambda: services.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Toch wel."),
+        lambda: outcome.decide(case=case, by=administrator, outcome=CaseOutcome.FOUNDED, reason="Toch wel."),
         lambda: services.withdraw(case=case, by=officer),
         lambda: services.postpone(case=case, by=administrator, weeks=1, reason="x"),
         lambda: services.request_repair(case=case, by=administrator, missing="x", deadline=D(2099, 1, 1)),
@@ -300,7 +300,7 @@ def test_officers_may_not_handle_and_reviewers_may_not_either(decision, officer,
     with pytest.raises(PermissionDenied):
         services.waive_hearing(case=case, by=officer, ground="c", reason="x")
     with pytest.raises(PermissionDenied):
-        services.decide(case=case, by=reviewer, outcome=CaseOutcome.INADMISSIBLE, reason="x")
+        outcome.decide(case=case, by=reviewer, outcome=CaseOutcome.INADMISSIBLE, reason="x")
 
 
 def test_the_deadline_board_puts_overdue_first(run, decision, officer, administrator, foreign_decision):

@@ -67,9 +67,9 @@ def test_the_three_steps_through_the_pages(on_settle_day, subsidy, reviewer, adm
     assert settlement.status == SettlementStatus.PROPOSED
     ok = auditor.post(reverse("settlement_check", args=[settlement.pk]), {"controle-reclaim_number": "VORD-9"})
     assert ok.status_code == 302
-    # The auditor may not approve too: a 409 with the reason.
+    # The auditor may not approve too: a 403 with the reason (four eyes, as for a run).
     twice = auditor.post(reverse("settlement_approve", args=[settlement.pk]), {"goedkeuring-agreed": "on"})
-    assert twice.status_code == 409 and "vier-ogenprincipe" in twice.content.decode()
+    assert twice.status_code == 403 and "vier-ogenprincipe" in twice.content.decode()
     coordinator_client = _client_for(None, coordinator)
     unticked = coordinator_client.post(reverse("settlement_approve", args=[settlement.pk]), {})
     assert unticked.status_code == 400

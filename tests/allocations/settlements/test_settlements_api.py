@@ -1,4 +1,4 @@
-"""Settlements through the API (DESIGN.md §10): the three steps by three people (409 for the same person
+"""Settlements through the API (DESIGN.md §10): the three steps by three people (403 for the same person
 twice), 400 with the field's error and nothing changed, 403 for an officer, the call's overview adding up,
 money as strings with two decimals, and the endpoints in the OpenAPI schema."""
 
@@ -43,7 +43,7 @@ def test_three_steps_by_three_people_through_the_api(spuk, reviewer, administrat
     checked = _api(administrator).post(f"/api/v1/settlements/{pk}/check/", {"reclaim_number": "V-1"}, format="json")
     assert checked.status_code == 200 and checked.json()["reclaim_number"] == "V-1"
     twice = _api(administrator).post(f"/api/v1/settlements/{pk}/approve/", format="json")
-    assert twice.status_code == 409 and "vier-ogenprincipe" in twice.json()["detail"]
+    assert twice.status_code == 403 and "vier-ogenprincipe" in twice.json()["detail"]
     approved = _api(coordinator).post(f"/api/v1/settlements/{pk}/approve/", format="json")
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved" and approved.json()["reclaim_due_on"] == "2029-10-15"
