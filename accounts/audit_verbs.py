@@ -107,6 +107,9 @@ SENTENCES: dict[str, Any] = {
     "payment_order.exported": _(
         "%(who)s heeft de betaalopdracht van %(pay_date)s gedownload (%(format)s, %(lines)s regels)."
     ),
+    "money_overview.exported": _(
+        "%(who)s heeft het geldoverzicht gedownload (%(format)s, %(scope)s, %(lines)s beschikkingen)."
+    ),
     "payments.imported": _("%(who)s heeft betaaldatums ingelezen uit het financiële systeem (%(lines)s regels)."),
     # Objections (bezwaar)
     "objection.lodged": _("%(who)s heeft bezwaar %(object)s ingediend tegen beschikking %(decision)s."),
@@ -142,6 +145,9 @@ SENTENCES: dict[str, Any] = {
         "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
     ),
     "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "objection_register.exported": _(
+        "%(who)s heeft het bezwarenregister gedownload (%(format)s, %(cases)s bezwaren, jaar %(year)s)."
+    ),
     "objection.term_reminded": _(
         "Herinnering verstuurd: de beslistermijn van bezwaar %(object)s eindigt op %(term_end)s."
     ),

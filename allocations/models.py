@@ -4,6 +4,7 @@ payments) and gathered here for Django."""
 from allocations.accountability.models import ImportBatch, Reminder, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
+from allocations.objections.letter_models import ObjectionLetter
 from allocations.objections.models import ObjectionCase, TermReminder
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import (
@@ -53,6 +54,7 @@ __all__ = [
     "LineSplit",
     "Method",
     "ObjectionCase",
+    "ObjectionLetter",
     "Outcome",
     "PaidSource",
     "PolicyPot",

@@ -6,6 +6,7 @@ from accounts import api as accounts_api
 from allocations.accountability import api as accountability_api
 from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
+from allocations.money import api as money_api
 from allocations.objections import api as objections_api
 from allocations.payments import api as payments_api
 from allocations.runs import api as runs_api
@@ -31,6 +32,7 @@ urlpatterns = [
     *objections_api.urlpatterns,
     *accountability_api.urlpatterns,
     *settlements_api.urlpatterns,
+    *money_api.urlpatterns,
     *published_rules_api.urlpatterns,
     *router.urls,
 ]

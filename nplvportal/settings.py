@@ -151,6 +151,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-allocation-runs": {"task": "allocations.runs.tasks.sweep_runs", "schedule": 60.0},
     # Letter jobs left pending, or claimed by a worker that died (lease expired), are queued again.
     "sweep-letter-jobs": {"task": "allocations.letters.tasks.sweep_letter_jobs", "schedule": 60.0},
+    # Objection letters left pending, or claimed by a worker that died (lease expired), are queued again.
+    "sweep-objection-letters": {"task": "allocations.objections.tasks.sweep_objection_letters", "schedule": 60.0},
     # Submitted applications without a PDF copy of their last submission (lost message, failed rendering).
     "sweep-submission-copies": {"task": "applications.tasks.sweep_submission_copies", "schedule": 300.0},
     # Export jobs whose message was lost or whose worker died are built again.
@@ -185,6 +187,7 @@ JOBS = {
         ("letter", "LETTER_LEASE_SECONDS"),
         ("export", "EXPORT_LEASE_SECONDS"),
         ("settlement", "SETTLEMENT_LEASE_SECONDS"),
+        ("objection_letter", "OBJECTION_LETTER_LEASE_SECONDS"),
     )
 }
 # A settlement batch marks this share of its decisions (rounded up) for an in-depth check, by a seeded

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("allocations.accountability.urls")),
     path("accounts/login/", account_views.PortalLoginView.as_view(), name="account_login"),  # its error summary
     path("", include("allocations.settlements.urls")),
+    path("", include("allocations.money.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from accounts.models import Municipality
 from accounts.networks import NETWORK_ORDER, NO_NETWORK, Memberships, groups, label
 from allocations.runs.models import AllocationLine, AllocationRun, Decision
 from allocations.runs.selectors import NOT_COMPETING, network_date, networks_in_call
+from allocations.settlements.selectors import Figures
 from applications.models import Application, Call, Status
 
 ZERO = Decimal("0.00")
@@ -142,6 +143,7 @@ class PortfolioEntry:
     decision_number: str
     outcome: str
     amount: Decimal
+    money: Figures | None = None  # the money after the award, once the letter is sent (``attach_money``)
 
 
 @dataclass
@@ -221,3 +223,10 @@ def portfolio(*, network: str = "", year: int | None = None) -> Portfolio:
         per_network_year=per_network_year,
         total=sum((d.amount for d in decisions), ZERO),
     )
+
+
+def attach_money(portfolio: Portfolio, figures: dict[str, Figures]) -> None:
+    """Give each entry the money after its award (``figures`` by decision number: the money overview's rows)."""
+    for row in portfolio.municipalities:
+        for entry in row.entries:
+            entry.money = figures.get(entry.decision_number)

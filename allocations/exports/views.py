@@ -28,6 +28,7 @@ from allocations.exports.permissions import (
     can_view_overview,
     can_view_portfolio,
 )
+from allocations.money.selectors import money_overview
 from allocations.runs.models import AllocationRun
 from applications.models import Call
 
@@ -113,6 +114,7 @@ def call_overview(request, pk: int):
     require(can_view_overview(request.user))
     call = get_object_or_404(Call.objects.select_related("scheme"), pk=pk)
     data = overview.call_overview(call)
+    money = money_overview(request.user, call_id=call.pk)
     charts = {
         "networks": grouped_bar_chart(
             chart_id="per-netwerk",
@@ -173,7 +175,7 @@ def call_overview(request, pk: int):
     return render(
         request,
         "allocations/exports/call_overview.html",
-        {"overview": data, "call": call, "charts": charts, "formats": ExportFormat.choices},
+        {"overview": data, "call": call, "charts": charts, "formats": ExportFormat.choices, "money": money},
     )
 
 
@@ -183,6 +185,8 @@ def portfolio(request):
     form = PortfolioFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     data = overview.portfolio(network=filters.get("network") or "", year=filters.get("year"))
+    money = money_overview(request.user)
+    overview.attach_money(data, {row.decision.number: row.figures for row in money.rows})
     chart = None
     if data.years:
         chart = grouped_bar_chart(
@@ -200,7 +204,11 @@ def portfolio(request):
             format_value=_euro,
             format_tick=_euro_tick,
         )
-    return render(request, "allocations/exports/portfolio.html", {"portfolio": data, "form": form, "chart": chart})
+    return render(
+        request,
+        "allocations/exports/portfolio.html",
+        {"portfolio": data, "form": form, "chart": chart, "money": money},
+    )
 
 
 @login_required

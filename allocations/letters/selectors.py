@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from allocations.letters.models import JobStatus, Letter, LetterJob, LetterText
@@ -31,13 +31,26 @@ def decisions_for_letters(ids) -> QuerySet[Decision]:
     )
 
 
+def with_revocation(letters: QuerySet[Letter]) -> QuerySet[Letter]:
+    """Each letter with ``revoked_by``: the number of the decision on an objection that revoked its decision (Awb
+    7:11), or None. The old letter stays, marked so on every page and in the API; one subquery, no extra query."""
+    from allocations.objections.models import FOUNDED, CaseStatus, ObjectionCase
+
+    rulings = ObjectionCase.objects.filter(
+        decision=OuterRef("decision"), status=CaseStatus.CLOSED, outcome__in=FOUNDED
+    ).order_by("decided_at", "pk")
+    return letters.annotate(revoked_by=Subquery(rulings.values("ruling_number")[:1]))
+
+
 def latest_texts(call) -> LetterText | None:
     return LetterText.objects.filter(call=call).order_by("-version").first()
 
 
 def current_letters(*, run: AllocationRun | None = None, application=None) -> QuerySet[Letter]:
-    letters = Letter.objects.filter(superseded_at__isnull=True).select_related(
-        "decision__application__municipality", "decision__run"
+    letters = with_revocation(
+        Letter.objects.filter(superseded_at__isnull=True).select_related(
+            "decision__application__municipality", "decision__run"
+        )
     )
     if run is not None:
         letters = letters.filter(decision__run=run)
@@ -49,7 +62,7 @@ def current_letters(*, run: AllocationRun | None = None, application=None) -> Qu
 def letters_of_application(application, *, viewer) -> QuerySet[Letter]:
     """Every version ``viewer`` may see (``Letter.objects.visible_to``), newest first, so a superseded letter
     stays findable."""
-    return (
+    return with_revocation(
         Letter.objects.visible_to(viewer)
         .filter(decision__application=application)
         .select_related("decision__application__municipality", "decision__run")
@@ -60,7 +73,7 @@ def letters_of_application(application, *, viewer) -> QuerySet[Letter]:
 def visible_letter(pk: int, *, viewer) -> Letter:
     """One letter ``viewer`` may see, for its page, its API and its download; a 404 for any other."""
     letters = Letter.objects.visible_to(viewer).select_related("decision__application__municipality", "decision__run")
-    return get_object_or_404(letters, pk=pk)
+    return get_object_or_404(with_revocation(letters), pk=pk)
 
 
 @dataclass(frozen=True)

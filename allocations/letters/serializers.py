@@ -18,6 +18,10 @@ class LetterSerializer(serializers.ModelSerializer):
     run = serializers.IntegerField(source="decision.run_id", read_only=True)
     is_current = serializers.BooleanField(read_only=True)
     pdf = serializers.SerializerMethodField()
+    revoked_by = serializers.SerializerMethodField(
+        help_text="Het nummer van de beslissing op bezwaar die deze beschikking herriep (Awb 7:11), of null. De "
+        "brief blijft bestaan."
+    )
 
     class Meta:
         model = Letter
@@ -39,9 +43,14 @@ class LetterSerializer(serializers.ModelSerializer):
             "size",
             "created_at",
             "sent_at",
+            "revoked_by",
             "pdf",
         ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_revoked_by(self, letter: Letter) -> str | None:
+        return getattr(letter, "revoked_by", None)
 
     def get_pdf(self, letter: Letter) -> str:
         request = self.context.get("request")

@@ -8,6 +8,7 @@ caller's organisation, 409 when the case's state forbids the step (a second outc
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -17,8 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_permissions import AdministratorsOnly, PortalAccess
+from accounts.downloads import private_file
 from accounts.permissions import is_ministry, require
-from allocations.objections import outcome, register, selectors, services
+from allocations.objections import letter_services, outcome, register, selectors, services
 from allocations.objections import serializers as s
 from allocations.objections.permissions import can_handle_objections
 from allocations.objections.transitions import may
@@ -100,6 +102,48 @@ class ObjectionDetailView(APIView):
     )
     def get(self, request, pk: int):
         return Response(_case_data(selectors.visible_case(pk, viewer=request.user), request))
+
+
+class ObjectionLettersView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={200: s.ObjectionLetterSerializer(many=True), 404: NOT_FOUND},
+        summary="Brieven bij een bezwaar",
+        operation_id="objections_letters",
+        description=(
+            "De ontvangstbevestiging, de hersteltermijn, de verdaging en de beslissing op bezwaar. Het ministerie ziet "
+            "elke brief, de indiener de brieven die aan haar zijn verzonden."
+        ),
+    )
+    def get(self, request, pk: int):
+        case = selectors.visible_case(pk, viewer=request.user)
+        letters = selectors.letters_of_case(case, viewer=request.user)
+        return Response(s.ObjectionLetterSerializer(letters, many=True, context={"request": request}).data)
+
+
+class ObjectionLetterPdfView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="De brief als PDF/A-2A."),
+            404: NOT_FOUND,
+        },
+        summary="Brief bij een bezwaar (PDF)",
+        operation_id="objections_letter_pdf",
+        description="De brief als PDF; elke download komt in de audittrail.",
+    )
+    def get(self, request, pk: int, letter_pk: int):
+        case = selectors.visible_case(pk, viewer=request.user)
+        letter = selectors.visible_letter(letter_pk, viewer=request.user, case=case)
+        try:
+            handle = letter_services.open_letter(letter=letter, by=request.user, via="api")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return private_file(handle, filename=letter.filename, content_type="application/pdf")
 
 
 def _step_view(name: str, action: str, serializer_class, service, summary: str, description: str) -> type[APIView]:
@@ -298,6 +342,12 @@ urlpatterns = [
     path("objections/", ObjectionsView.as_view(), name="api-objections"),
     path("objections/register/<str:export_format>/", ObjectionsRegisterView.as_view(), name="api-objections-register"),
     path("objections/<int:pk>/", ObjectionDetailView.as_view(), name="api-objection-detail"),
+    path("objections/<int:pk>/letters/", ObjectionLettersView.as_view(), name="api-objection-letters"),
+    path(
+        "objections/<int:pk>/letters/<int:letter_pk>/pdf/",
+        ObjectionLetterPdfView.as_view(),
+        name="api-objection-letter-pdf",
+    ),
     *[
         path(f"objections/<int:pk>/{suffix}", view.as_view(), name=f"api-objection-{suffix.rstrip('/')}")
         for suffix, view in STEP_VIEWS

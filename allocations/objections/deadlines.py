@@ -113,6 +113,14 @@ def decision_term_end(
     return next_working_day(end)
 
 
+def appeal_term_end(sent_on: datetime.date) -> datetime.date:
+    """The last day to appeal (beroep) to the district court against a decision on an objection sent on
+    ``sent_on``: six weeks (Awb 6:7) from the day after sending (6:8), to the next working day when it ends on a
+    weekend or holiday (Algemene termijnenwet art. 1 and 3). The terms of objection and appeal are the same term
+    of the Awb, so it is the same calendar."""
+    return objection_last_day(sent_on)
+
+
 def days_left(deadline: datetime.date, today: datetime.date) -> int:
     """Calendar days from ``today`` to ``deadline``: 0 on the day itself, negative once it has passed."""
     return (deadline - today).days

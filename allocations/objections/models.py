@@ -52,6 +52,10 @@ class CaseOutcome(models.TextChoices):
 
 #: Outcomes on the merits: the objector and the interested parties must have been offered a hearing first (7:2).
 MERITS = (CaseOutcome.UNFOUNDED, CaseOutcome.PARTLY_FOUNDED, CaseOutcome.FOUNDED)
+#: Outcomes that revoke the decision objected to and take a new one (Awb 7:11).
+FOUNDED = (CaseOutcome.FOUNDED, CaseOutcome.PARTLY_FOUNDED)
+#: The suffix of the number of a decision on an objection: the case number + "-BOB" (beslissing op bezwaar).
+RULING_SUFFIX = "-BOB"
 
 
 class WaiverGround(models.TextChoices):
@@ -170,6 +174,18 @@ class ObjectionCase(models.Model):
         verbose_name=_("voorbereid door"),
     )
     prepared_at = models.DateTimeField(_("voorbereid op"), null=True, blank=True)
+    # The number of the decision on the objection (beslissing op bezwaar), given when the case closes with an
+    # outcome other than withdrawn: a founded one revokes the old decision (Awb 7:11) and the old letter names it.
+    ruling_number = models.CharField(_("nummer beslissing op bezwaar"), max_length=80, blank=True)
+    # The payment of the difference of a founded decision that awards more (``outcome.approve_decision``).
+    extra_instalment = models.ForeignKey(
+        "allocations.Instalment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("betaling van het verschil"),
+    )
 
     objects = ObjectionQuerySet.as_manager()
 
@@ -215,6 +231,11 @@ class ObjectionCase(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def revokes_decision(self) -> bool:
+        """A closed case with a (partly) founded outcome revoked the decision objected to (Awb 7:11)."""
+        return self.status == CaseStatus.CLOSED and self.outcome in FOUNDED
 
     @property
     def awaits_approval(self) -> bool:

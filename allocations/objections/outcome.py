@@ -16,7 +16,9 @@ from accounts.models import User
 from accounts.money import cents
 from accounts.workflow import SamePerson, TransitionNotAllowed
 from allocations.letters.deadlines import local_today
-from allocations.objections.models import MERITS, CaseOutcome, CaseStatus, ObjectionCase
+from allocations.objections.letter_models import LetterKind
+from allocations.objections.letter_services import queue_letter
+from allocations.objections.models import MERITS, RULING_SUFFIX, CaseOutcome, CaseStatus, ObjectionCase
 from allocations.objections.services import lock_case, required, staff_only
 from allocations.objections.transitions import AWAITS_APPROVAL, CLOSED, NOT_PREPARED, REPAIR_RUNNING, amend, move
 from allocations.payments import services as payments
@@ -80,8 +82,16 @@ def decide(
             assert case.reconsideration is not None  # _changes_money checked it
             data = {"outcome": outcome, "extra": f"{case.reconsideration.extra:.2f}"}
             return amend(case, "prepare_decision", by=by, fields=fields, data=data)
-        fields = {"outcome": outcome, "outcome_reason": reason.strip(), "decided_by": by, "decided_at": now}
-        return move(case, "decide", by=by, fields=fields, locked=True, data={"outcome": outcome})
+        fields = {
+            "outcome": outcome,
+            "outcome_reason": reason.strip(),
+            "decided_by": by,
+            "decided_at": now,
+            "ruling_number": case.number + RULING_SUFFIX,
+        }
+        case = move(case, "decide", by=by, fields=fields, locked=True, data={"outcome": outcome})
+        queue_letter(case, LetterKind.DECISION)
+    return case
 
 
 FOUNDED_OUTCOMES = (CaseOutcome.FOUNDED, CaseOutcome.PARTLY_FOUNDED)
@@ -153,21 +163,23 @@ def approve_decision(*, case: ObjectionCase, by: User, now: datetime.datetime | 
                 )
             )
         decision = Decision.objects.select_for_update().get(pk=case.decision_id)
-        extra = cents(record.extra)
-        fields = {
-            "outcome": case.proposed_outcome,
-            "outcome_reason": case.proposed_reason,
-            "decided_by": by,
-            "decided_at": now,
-        }
-        data = {"outcome": case.proposed_outcome, "prepared_by": case.prepared_by_id, "extra": f"{record.extra:.2f}"}
-        case = move(case, "approve_decision", by=by, fields=fields, locked=True, data=data)
-        payments.add_instalment(
+        instalment = payments.add_instalment(
             decision=decision,
-            amount_cents=extra,
+            amount_cents=cents(record.extra),
             due_on=local_today(now) + EXTRA_PAYMENT_AFTER,
             reason=_("Extra toekenning na beslissing op bezwaar %(number)s (Awb 7:11).") % {"number": case.number},
             by=by,
             now=now,
         )
+        fields = {
+            "outcome": case.proposed_outcome,
+            "outcome_reason": case.proposed_reason,
+            "decided_by": by,
+            "decided_at": now,
+            "ruling_number": case.number + RULING_SUFFIX,
+            "extra_instalment": instalment,
+        }
+        data = {"outcome": case.proposed_outcome, "prepared_by": case.prepared_by_id, "extra": f"{record.extra:.2f}"}
+        case = move(case, "approve_decision", by=by, fields=fields, locked=True, data=data)
+        queue_letter(case, LetterKind.DECISION)  # revokes the decision and takes the new one (Awb 7:11)
     return case

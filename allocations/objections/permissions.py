@@ -45,3 +45,14 @@ can_lodge_objection = is_addressee_officer
 can_handle_objections = is_administrator
 # The objector may withdraw its objection; the administrator may record that it was withdrawn.
 can_withdraw_objection = is_officer_of_objector | is_administrator
+
+
+@rules.predicate
+def is_sent_letter_of_objector(user, letter) -> bool:
+    """An officer of the objector, for a letter that was sent to it."""
+    return bool(letter is not None and letter.is_sent and is_officer_of_objector(user, letter.case))
+
+
+# The letters of a case: ministry staff every letter, the objector's officers the letters sent to them. The
+# object form of ``ObjectionLetterQuerySet.visible_to``.
+can_view_objection_letter = is_ministry | is_sent_letter_of_objector

@@ -105,3 +105,35 @@ def years_received(user) -> list[int]:
     """The years in which the cases ``user`` may see were received, newest first: the register's filter."""
     dates = ObjectionCase.objects.visible_to(user).dates("received_on", "year", order="DESC")
     return [day.year for day in dates]
+
+
+def letters_of_case(case: ObjectionCase, *, viewer) -> list:
+    """The letters of ``case`` that ``viewer`` may see (``ObjectionLetter.objects.visible_to``), in the order they
+    were made: one query."""
+    from allocations.objections.letter_models import ObjectionLetter
+
+    return list(
+        ObjectionLetter.objects.visible_to(viewer).filter(case=case).select_related("case").order_by("created_at", "pk")
+    )
+
+
+def visible_letter(pk: int, *, viewer, case: ObjectionCase | None = None):
+    """One letter ``viewer`` may see (of ``case`` when given), for its download and its API; a 404 for any other."""
+    from allocations.objections.letter_models import ObjectionLetter
+
+    letters = ObjectionLetter.objects.visible_to(viewer).select_related("case__objector")
+    if case is not None:
+        letters = letters.filter(case=case)
+    return get_object_or_404(letters, pk=pk)
+
+
+def revoking_case(decision: Decision) -> ObjectionCase | None:
+    """The closed, (partly) founded case whose decision on the objection revoked ``decision`` (Awb 7:11), if any:
+    what the application page prints as "herroepen door"."""
+    from allocations.objections.models import FOUNDED, CaseStatus
+
+    return (
+        ObjectionCase.objects.filter(decision=decision, status=CaseStatus.CLOSED, outcome__in=FOUNDED)
+        .order_by("decided_at", "pk")
+        .first()
+    )

@@ -74,6 +74,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
             "outcome",
             "outcome_reason",
             "decided_at",
+            "ruling_number",
             "awaits_approval",
         ]
         read_only_fields = fields
@@ -169,3 +170,37 @@ class TimelinessSerializer(serializers.Serializer):
 class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[c for c in CaseOutcome.choices if c[0] != CaseOutcome.WITHDRAWN])
     reason = serializers.CharField(max_length=textlimits.MESSAGE)
+
+
+class ObjectionLetterSerializer(serializers.ModelSerializer):
+    """One letter of a case (metadata; the PDF has its own endpoint). ``letter_date`` is the day it was sent."""
+
+    case = serializers.CharField(source="case.number", read_only=True)
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        from allocations.objections.letter_models import ObjectionLetter
+
+        model = ObjectionLetter
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "version",
+            "status",
+            "letter_date",
+            "sha256",
+            "size",
+            "created_at",
+            "sent_at",
+            "pdf",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_pdf(self, letter) -> str | None:
+        if not letter.file:
+            return None
+        request = self.context.get("request")
+        path = f"/api/v1/objections/{letter.case_id}/letters/{letter.pk}/pdf/"
+        return request.build_absolute_uri(path) if request else path

@@ -22,6 +22,8 @@ from accounts.permissions import require
 from accounts.workflow import TransitionNotAllowed
 from allocations.letters.deadlines import local_today
 from allocations.objections import deadlines, selectors
+from allocations.objections.letter_models import LetterKind
+from allocations.objections.letter_services import queue_letter
 from allocations.objections.models import CaseOutcome, CaseStatus, Channel, ObjectionCase, WaiverGround
 from allocations.objections.permissions import (
     can_handle_objections,
@@ -199,6 +201,7 @@ def _open_case(
                 "pro_forma": pro_forma,
             },
         )
+        queue_letter(case, LetterKind.ACKNOWLEDGEMENT)  # Awb 6:14: the receipt is confirmed in writing
     return case
 
 
@@ -238,7 +241,9 @@ def request_repair(
             "repair_ended_on": None,
             "repaired": None,
         }
-        return move(case, "request_repair", by=by, fields=fields, data={"deadline": deadline}, locked=True)
+        case = move(case, "request_repair", by=by, fields=fields, data={"deadline": deadline}, locked=True)
+        queue_letter(case, LetterKind.REPAIR)
+    return case
 
 
 def end_repair(
@@ -354,7 +359,9 @@ def postpone(
                 % {"day": _long(case.decision_term_end)}
             )
         fields = {"postponed_weeks": weeks, "postponed_on": today, "postponement_reason": reason.strip()}
-        return amend(case, "postpone", by=by, fields=fields)
+        case = amend(case, "postpone", by=by, fields=fields)
+        queue_letter(case, LetterKind.POSTPONEMENT)  # Awb 7:10 lid 3: with written notice
+    return case
 
 
 def set_committee(*, case: ObjectionCase, by: User, committee: bool) -> ObjectionCase:

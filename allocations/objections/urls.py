@@ -8,5 +8,8 @@ urlpatterns = [
     path("bezwaren/registreren/", views.objection_register, name="objection_register"),
     path("bezwaren/<int:pk>/", views.objection_detail, name="objection_detail"),
     path("bezwaren/<int:pk>/<slug:step>/", views.objection_step, name="objection_step"),
+    path(
+        "bezwaren/<int:pk>/brieven/<int:letter_pk>/", views.objection_letter_download, name="objection_letter_download"
+    ),
     path("aanvragen/<int:pk>/bezwaar/", views.objection_lodge, name="objection_lodge"),
 ]

@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.downloads import private_file
 from accounts.forms import add_service_errors
 from accounts.permissions import is_ministry, require
 from accounts.workflow import TransitionNotAllowed
 from allocations.exports.models import ExportFormat
 from allocations.letters.deadlines import local_today
-from allocations.objections import deadlines, outcome, register, selectors, services
+from allocations.objections import deadlines, letter_services, outcome, register, selectors, services
 from allocations.objections import forms as case_forms
 from allocations.objections.models import ObjectionCase
 from allocations.objections.permissions import can_handle_objections, can_lodge_objection
@@ -175,6 +176,7 @@ def _case_page(request, case: ObjectionCase, *, bound: tuple[str, forms.Form] | 
             "invited": list(case.invited.all()),
             "may_reconsider": "attach_reconsideration" in _offered(request.user, case, slugs=False),
             "error_forms": [bound[1]] if bound else [],
+            "letters": selectors.letters_of_case(case, viewer=request.user),
         },
         status=status,
     )
@@ -202,6 +204,20 @@ def objection_list(request):
 @require_GET
 def objection_detail(request, pk: int):
     return _case_page(request, selectors.visible_case(pk, viewer=request.user))
+
+
+@login_required
+@require_GET
+def objection_letter_download(request, pk: int, letter_pk: int):
+    """A letter of the case as PDF: staff every stored letter, the objector's officers the letters sent to them,
+    anyone else a 404. Every download is audited."""
+    case = selectors.visible_case(pk, viewer=request.user)
+    letter = selectors.visible_letter(letter_pk, viewer=request.user, case=case)
+    try:
+        handle = letter_services.open_letter(letter=letter, by=request.user)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return private_file(handle, filename=letter.filename, content_type="application/pdf")
 
 
 @login_required

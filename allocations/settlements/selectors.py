@@ -59,12 +59,7 @@ def awards() -> QuerySet[Decision]:
         Decision.objects.filter(sent_at__isnull=False, amount__gt=0)
         .select_related("application__municipality", "application__call", "run__call__scheme")
         .prefetch_related(
-            Prefetch(
-                "instalments",
-                queryset=Instalment.objects.order_by("sequence").prefetch_related(
-                    Prefetch("set_offs", queryset=SetOff.objects.filter(applied_at__isnull=False))
-                ),
-            ),
+            instalments_with_set_offs(),
             Prefetch("statements", queryset=Statement.objects.filter(final=True), to_attr="final_statements"),
             Prefetch("settlements", queryset=Settlement.objects.order_by("sequence")),
         )
@@ -117,6 +112,25 @@ class CallOverview:
         return [row for row in self.rows if row.ready and row.open is None]
 
 
+def instalments_with_set_offs() -> Prefetch:
+    """A decision's instalments with the set-offs applied to them (one query more, however many)."""
+    return Prefetch(
+        "instalments",
+        queryset=Instalment.objects.order_by("sequence").prefetch_related(
+            Prefetch("set_offs", queryset=SetOff.objects.filter(applied_at__isnull=False))
+        ),
+    )
+
+
+def set_off_parts(instalments: list[Instalment]) -> tuple[Decimal, Decimal]:
+    """From instalments read with ``instalments_with_set_offs``: what another settlement's reclaim set off
+    against them (it counts as paid), and the whole amount of the instalments that lapsed for it (their rest is
+    a new instalment, so none of it counts as lapsed)."""
+    set_off = sum((row.amount for i in instalments for row in i.set_offs.all()), ZERO)
+    away = sum((i.amount for i in instalments if i.set_offs.all()), ZERO)
+    return set_off, away
+
+
 def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settlement | None]:
     """From the prefetched rows of ``awards_of``."""
     instalments = list(decision.instalments.all())
@@ -125,15 +139,13 @@ def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settleme
     in_progress = next((s for s in every if s.status in OPEN_SETTLEMENT_STATES), None)
     final_statements = getattr(decision, "final_statements", None)  # prefetched by awards_of
     final = final_statements[0] if final_statements else None
-    set_off_rows = [row for i in instalments for row in i.set_offs.all()]
-    # A set-off instalment lapsed whole; its remainder is a new instalment, so none of it counts as lapsed.
-    set_off_away = sum((i.amount for i in instalments if i.set_offs.all()), ZERO)
+    set_off, set_off_away = set_off_parts(instalments)
     figures = Figures(
         awarded=decision.amount,
         paid=sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), ZERO),
         still_due=sum((i.amount for i in instalments if i.status in OPEN_STATES), ZERO),
         lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO) - set_off_away,
-        set_off=sum((row.amount for row in set_off_rows), ZERO),
+        set_off=set_off,
         spent=final.spent_to_date if final else None,
         settled=approved[-1].settled if approved else None,
         reclaimed=sum((s.reclaim for s in approved), ZERO),

@@ -3,6 +3,7 @@ municipality once its letter is sent. Lives in allocations so intake never impor
 
 from django import template
 
+from allocations.objections.selectors import revoking_case
 from allocations.runs.permissions import can_view_decision
 from allocations.runs.selectors import decision_of
 
@@ -13,4 +14,5 @@ register = template.Library()
 def decision_panel(context, application):
     user = context["request"].user
     decision = decision_of(application) if can_view_decision(user, application) else None
-    return {"decision": decision, "user": user}
+    revoked_by = revoking_case(decision) if decision is not None else None
+    return {"decision": decision, "user": user, "revoked_by": revoked_by}

@@ -94,9 +94,11 @@ def test_seed_demo_creates_accounts_calls_and_labelled_indicators_and_is_idempot
     assert {u.role for u in User.objects.all()} == {"officer", "reviewer", "administrator"}
     assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.all())
     # Two open calls, one that opens soon, three closed ones with every review in, ready to divide
-    # (allocations/runs/demo.py), and one divided and sent, with its objections (allocations/objections/demo.py).
-    assert Call.objects.count() == 7
-    assert sorted(c.status for c in Call.objects.all()) == ["closed"] * 4 + ["open", "open", "upcoming"]
+    # (allocations/runs/demo.py), one divided and sent, with its objections (allocations/objections/demo.py),
+    # and four after the award, one in each phase (allocations/money/demo.py).
+    assert Call.objects.count() == 11
+    assert sorted(c.status for c in Call.objects.all()) == ["closed"] * 8 + ["open", "open", "upcoming"]
+    assert Call.objects.filter(code__startswith="demo-", allocation_runs__status="final").count() == 4
     # Every call's rules were published before its window opened; the upcoming one was corrected once.
     for call in Call.objects.all():
         version = call.rules_versions.order_by("-number").first()

@@ -18,6 +18,7 @@ from accounts.models import ApiToken, AuditEvent
 from allocations.accountability.models import Source, Statement
 from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
+from allocations.objections.letter_models import ObjectionLetter
 from allocations.objections.models import ObjectionCase
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
@@ -68,6 +69,7 @@ class World:
             "criteria": sorted(Criterion.objects.values_list("pk", "name", "weight")),
             "instalments": sorted(Instalment.objects.values_list("pk", "status", "paid_on", "cancel_reason")),
             "objections": sorted(ObjectionCase.objects.values_list("pk", "status", "outcome", "postponed_weeks")),
+            "objection_letters": sorted(ObjectionLetter.objects.values_list("pk", "sha256", "sent_at")),
             "statements": Statement.objects.count(),
             "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
             "settlement_documents": sorted(SettlementDocument.objects.values_list("pk", "version", "sha256")),
@@ -105,6 +107,17 @@ def world(officer, other_officer, reviewer, administrator):
         lodged_by=administrator,
         grounds="Bezwaar.",
         timely_computed=True,
+    )
+    objection_letter = ObjectionLetter.objects.create(
+        case=objection,
+        kind="acknowledgement",
+        version=1,
+        file="objection-letters/x.pdf",
+        sha256="0" * 64,
+        size=10,
+        letter_date=timezone.localdate(),
+        sent_at=timezone.now(),
+        status="sent",
     )
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
@@ -213,6 +226,7 @@ def world(officer, other_officer, reviewer, administrator):
         "draft_run": draft.pk,
         "letter": letter.pk,
         "objection": objection.pk,
+        "objection_letter": objection_letter.pk,
         "export_job": job.pk,
         "reconsideration": reconsideration.pk,
         "token": token.pk,

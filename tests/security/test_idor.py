@@ -136,6 +136,9 @@ CASES = {
     "objection_step": (ORG, {"pk": "objection", "step": "intrekken"}),
     "objection_lodge": (ORG, {"pk": "decided_application"}),
     "api-objection-detail": (ORG, {"pk": "objection"}),
+    "objection_letter_download": (ORG, {"pk": "objection", "letter_pk": "objection_letter"}),
+    "api-objection-letters": (ORG, {"pk": "objection"}),
+    "api-objection-letter-pdf": (ORG, {"pk": "objection", "letter_pk": "objection_letter"}),
     **{
         f"api-objection-{step}": (ORG, {"pk": "objection"})
         for step in (
@@ -190,6 +193,13 @@ CASES = {
     "api-call-settlement-batches": (MINISTRY, {"pk": "run_call"}),
     "api-settlement-batch": (MINISTRY, {"pk": "settlement_batch"}),
     "api-settlement-batch-verify": (MINISTRY, {"pk": "settlement_batch"}),
+    # allocations: the money overview (a municipality its own; all of them the ministry's)
+    "money_download": (MINISTRY, {"export_format": "csv"}),
+    "money_municipality": (ORG, {"cbs_code": "cbs_code"}),
+    "money_municipality_download": (ORG, {"cbs_code": "cbs_code", "export_format": "csv"}),
+    "api-money-decision": (ORG, {"pk": "decision"}),
+    "api-money-municipality": (ORG, {"cbs_code": "cbs_code"}),
+    "api-money-call": (MINISTRY, {"pk": "run_call"}),
 }
 
 # Patterns with a parameter that is not an organisation's object, each with the reason.
@@ -210,6 +220,7 @@ NOT_AN_OBJECT = {
     "api-points-preview": "the preview reads the rules and public indicators only, in the API too",
     "api-objections-register": "the parameter is a file format; the register of every case is for administrators "
     "only (tests/allocations/objections/test_objection_register.py refuses an officer and a reviewer)",
+    "api-money-file": "the format is no object: the file holds the caller's own rows (tests/allocations/money)",
 }
 
 
@@ -292,6 +303,9 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "settlement_batch_progress",
         "api-settlement-batch",
         "api-call-settlement-batches",
+        "money_municipality",
+        "api-money-decision",
+        "api-money-call",
     ):
         _expect, keywords = CASES[name]
         url = reverse(name, kwargs={key: world.ids.get(value, value) for key, value in keywords.items()})

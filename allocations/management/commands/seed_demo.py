@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts, seed_demo_addresses, seed_indicator_values
 from accounts.models import Municipality
+from allocations.money.demo import seed_after_award
 from allocations.objections.demo import seed_objections
 from allocations.runs.demo import seed_allocation_calls
 from applications.demo import seed_applications, seed_assessment, seed_schemes_and_calls, seed_upcoming_call
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         assignments = seed_assessment()
         to_divide = seed_allocation_calls()
         objections = seed_objections()
+        after_award = seed_after_award()
         # The reviewed applications of the calls to divide are written in bulk, not submitted one by one: their
         # PDF copies are queued here (made in-process in the embedded default, by the worker with a broker).
         copies = queue_missing_copies()
@@ -43,6 +45,8 @@ class Command(BaseCommand):
             f"{applications} nieuwe demo-aanvragen, "
             f"{assignments} nieuwe toewijzingen aan beoordelaars, {values} nieuwe demo-indicatorwaarden, "
             f"{len(to_divide)} rondes klaar om te verdelen, {len(objections)} bezwaren in elke stand, "
+            f"{len(after_award)} nieuwe rondes na de toekenning (termijnen, verantwoording, vaststelling, "
+            f"te laat verslag), "
             f"{copies} PDF-kopieën van ingediende aanvragen te maken."
         )
         if options["quiet_accounts"]:
