@@ -145,6 +145,12 @@ def test_the_approval_sets_the_reclaim_off_and_the_rest_of_the_instalment_stays_
     theirs = money_of(other)
     assert theirs["set_off"] == 10_000_50 and theirs["lapsed"] == 0
     assert theirs["awarded"] == theirs["paid"] + theirs["still_due"] + theirs["set_off"]
+    # The money overview reads the same, and both decisions add up there.
+    from allocations.money import selectors as money
+
+    for decision in (subsidy, other):
+        row = money.figures_of(money.sent_awards().get(pk=decision.pk))
+        assert money.adds_up(row), (decision.number, row)
     # Settling the other later counts the set-off as paid to it.
     inputs = services.inputs_of(other)
     assert inputs.paid == 10_000_50 and inputs.open == 110_000_50 and inputs.lapsed_before == 0
