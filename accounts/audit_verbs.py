@@ -136,6 +136,21 @@ SENTENCES: dict[str, Any] = {
     "objection.decision_approved": _(
         "%(who)s heeft de beslissing op bezwaar %(object)s goedgekeurd (%(outcome)s, extra %(extra)s euro)."
     ),
+    "objection.scoring_reopened": _(
+        "%(who)s heeft de beoordeling van %(application)s heropend voor bezwaar %(object)s (heropende beoordeling "
+        "%(reopened_scoring)s)."
+    ),
+    "objection.rescorer_assigned": _(
+        "%(who)s heeft %(reviewer)s toegewezen aan heropende beoordeling %(reopened_scoring)s van bezwaar %(object)s."
+    ),
+    "objection.rescore_saved": _(
+        "%(who)s heeft een concept van een nieuwe beoordeling voor bezwaar %(object)s opgeslagen."
+    ),
+    "objection.rescore_submitted": _("%(who)s heeft een nieuwe beoordeling voor bezwaar %(object)s ingediend."),
+    "objection.scoring_recomputed": _(
+        "De puntenopbouw van heropende beoordeling %(reopened_scoring)s van bezwaar %(object)s is herberekend "
+        "(%(total)s punten uit %(review_count)s nieuwe beoordelingen)."
+    ),
     "accountability.recorded": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s vastgelegd."),
     "accountability.corrected": _("%(who)s heeft de verantwoording over %(year)s van %(decision)s gecorrigeerd."),
     "accountability.imported": _(
@@ -145,6 +160,8 @@ SENTENCES: dict[str, Any] = {
         "%(who)s probeerde SiSa-cijfers te importeren uit %(file)s; geweigerd (%(errors)s fouten)."
     ),
     "accountability.report_downloaded": _("%(who)s heeft het verslag over %(year)s van %(decision)s gedownload."),
+    "objection.letter_sent": _("Een brief bij bezwaar %(object)s is gemaakt en verzonden (versie %(version)s)."),
+    "objection.letter_downloaded": _("%(who)s heeft een brief bij bezwaar %(object)s gedownload (versie %(version)s)."),
     "objection_register.exported": _(
         "%(who)s heeft het bezwarenregister gedownload (%(format)s, %(cases)s bezwaren, jaar %(year)s)."
     ),

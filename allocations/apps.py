@@ -13,3 +13,8 @@ class AllocationsConfig(AppConfig):
         from applications.published_rules import document
 
         document.register_part("division", division_part, read_division)
+        # A reopened scoring of an objection is review work: it shows in the reviewer's usual queue.
+        from allocations.objections.rescoring_selectors import queue_rows
+        from applications.assessment import queue
+
+        queue.register_source(queue_rows)

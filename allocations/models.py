@@ -6,6 +6,7 @@ from allocations.exports.models import ExportJob
 from allocations.letters.models import BatchStatus, JobStatus, Letter, LetterBatch, LetterJob, LetterText
 from allocations.objections.letter_models import ObjectionLetter
 from allocations.objections.models import ObjectionCase, TermReminder
+from allocations.objections.rescoring_models import ReopenedScoring, Rescore, RescoreScore
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import (
     AllocationLine,
@@ -60,6 +61,9 @@ __all__ = [
     "PolicyPot",
     "Reconsideration",
     "Reminder",
+    "ReopenedScoring",
+    "Rescore",
+    "RescoreScore",
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",

@@ -8,6 +8,7 @@ from allocations.exports import api as exports_api
 from allocations.letters import api as letters_api
 from allocations.money import api as money_api
 from allocations.objections import api as objections_api
+from allocations.objections import rescoring_api
 from allocations.payments import api as payments_api
 from allocations.runs import api as runs_api
 from allocations.runs import reconsideration_api
@@ -30,6 +31,7 @@ urlpatterns = [
     *exports_api.urlpatterns,
     *payments_api.urlpatterns,
     *objections_api.urlpatterns,
+    *rescoring_api.urlpatterns,
     *accountability_api.urlpatterns,
     *settlements_api.urlpatterns,
     *money_api.urlpatterns,

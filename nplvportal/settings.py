@@ -375,6 +375,7 @@ SPECTACULAR_SETTINGS = {
         "AllocationRunStatusEnum": "allocations.runs.models.RunStatus",
         "ApplicationStatusEnum": "applications.visibility.STATUS_CHOICES",
         "ObjectionWaiverGroundEnum": "allocations.objections.models.WaiverGround",
+        "RescoreStatusEnum": "allocations.objections.rescoring_models.RescoreStatus",
     },
     # Every operation documents the error answers it can give (nplvportal/api_schema.py).
     "POSTPROCESSING_HOOKS": [

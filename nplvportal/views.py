@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from applications import selectors as intake
+from applications.assessment import queue
 from applications.assessment.selectors import reviewer_queue_rows
 
 
@@ -24,6 +25,7 @@ def home(request):
         template = "home/officer.html"
     elif user.is_reviewer:
         context["assignments"] = reviewer_queue_rows(user)
+        context["extra_rows"] = queue.extra_rows(user)
         template = "home/reviewer.html"
     else:
         context["calls"] = intake.calls_for(user, now=now)

@@ -8,19 +8,23 @@ from collections import defaultdict
 from accounts.money import cents
 from allocations.accountability import rules
 from allocations.accountability.models import Statement
+from allocations.objections import awards as objection_awards
 from allocations.runs.models import Decision
 from applications.models import Scheme
 
 
 def award_of(decision: Decision) -> rules.Award:
-    """The award as the decision states it: its amount, its amounts per year and its spending period."""
+    """The award as the decision states it: its amount, its amounts per year and its spending period; after a
+    founded objection that awarded more, as the decision on the objection states it (``objections.awards``)."""
     call = decision.run.call
-    per_year: dict[int, int] = defaultdict(int)
-    for split in decision.line.splits.all():
-        per_year[split.year] += cents(split.awarded)
+    per_year = objection_awards.per_year_cents(decision)
+    if per_year is None:
+        per_year = defaultdict(int)
+        for split in decision.line.splits.all():
+            per_year[split.year] += cents(split.awarded)
     return rules.Award(
         number=decision.number,
-        awarded_cents=cents(decision.amount),
+        awarded_cents=objection_awards.awarded_cents(decision),
         per_year_cents=dict(per_year),
         year_from=call.year_from,
         year_to=call.year_to,

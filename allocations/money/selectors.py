@@ -6,8 +6,8 @@ adds the rows up per call, per municipality and in total, in Decimal. Ministry s
 an officer only their own (scoped here, so pages, files and the API show the same rows).
 
 What adds up, per decision (``DecisionMoney.adds_up``):
-- not yet settled: awarded = paid + still due + lapsed + set off (an objection's extra instalment aside, see
-  README; set off: what another settlement's reclaim took from this decision's instalments);
+- not yet settled: awarded = paid + still due + lapsed + set off (awarded with what a founded objection added;
+  set off: what another settlement's reclaim took from this decision's instalments);
 - settled: settled = paid + set off − reclaimed + still due (the final payment is the only open instalment).
 """
 
@@ -22,6 +22,7 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import Municipality, User
 from accounts.permissions import is_ministry, is_officer
 from allocations.accountability.models import Statement
+from allocations.objections import awards as objection_awards
 from allocations.payments.models import OPEN_STATES, InstalmentStatus
 from allocations.runs.models import Decision
 from allocations.settlements.models import Settlement, SettlementStatus
@@ -34,7 +35,7 @@ ZERO = Decimal("0.00")
 def sent_awards() -> QuerySet[Decision]:
     """Every sent award with its call, municipality, instalments, statements and settlements (four queries)."""
     return (
-        Decision.objects.filter(sent_at__isnull=False, amount__gt=0)
+        objection_awards.with_extra(Decision.objects.filter(objection_awards.awarded_or_extra(), sent_at__isnull=False))
         .select_related("application__municipality", "application__call__scheme")
         .prefetch_related(
             instalments_with_set_offs(),
@@ -67,7 +68,7 @@ def figures_of(decision: Decision) -> Figures:
     approved = [s for s in decision.settlements.all() if s.status == SettlementStatus.APPROVED]
     set_off, set_off_away = set_off_parts(instalments)
     return Figures(
-        awarded=decision.amount,
+        awarded=objection_awards.annotated_award(decision),  # with what a founded objection added
         paid=_sum(i.amount for i in instalments if i.status == InstalmentStatus.PAID),
         still_due=_sum(i.amount for i in instalments if i.status in OPEN_STATES),
         lapsed=_sum(i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED) - set_off_away,

@@ -148,6 +148,27 @@ AMENDMENTS = Workflow(
             verb="objection.reconsideration_attached",
             refused=CLOSED,
         ),
+        # Awb 7:11: the objector's application scored again by other reviewers (``rescoring.py``).
+        Transition(
+            action="reopen_scoring",
+            label=_("Beoordeling heropenen"),
+            sources=OPEN,
+            target="",
+            allowed=can_handle_objections,
+            verb="objection.scoring_reopened",
+            refused=CLOSED,
+            offered=False,
+        ),
+        Transition(
+            action="assign_rescorer",
+            label=_("Beoordelaar toewijzen"),
+            sources=OPEN,
+            target="",
+            allowed=can_handle_objections,
+            verb="objection.rescorer_assigned",
+            refused=CLOSED,
+            offered=False,
+        ),
         # Four eyes: a founded outcome that changes money, prepared by one administrator (``decide``).
         Transition(
             action="prepare_decision",

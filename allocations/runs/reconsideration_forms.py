@@ -47,6 +47,14 @@ class ReconsiderationForm(forms.Form):
         min_value=Decimal("0"),
         help_text=_("Leeg: ongewijzigd."),
     )
+    use_scoring = forms.BooleanField(
+        label=_("Punten uit de heropende beoordeling overnemen"),
+        required=False,
+        help_text=_(
+            "De herberekende puntenopbouw van de nieuwe beoordelingen wordt de correctie van de punten; de "
+            "heroverweging legt vast dat ze daar vandaan komt."
+        ),
+    )
     reason = forms.CharField(
         label=_("Reden van de heroverweging"),
         max_length=textlimits.MESSAGE,
@@ -54,8 +62,11 @@ class ReconsiderationForm(forms.Form):
         help_text=_("Wat was onjuist, en waar blijkt dat uit (bijvoorbeeld het bezwaarschrift of de hoorzitting)."),
     )
 
-    def __init__(self, *args, lines=(), **kwargs):
+    def __init__(self, *args, lines=(), scoring=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scoring = scoring  # a recomputed reopened scoring of the objection, whose points may be taken
+        if scoring is None:
+            del self.fields["use_scoring"]
         self.fields["application"].choices = [("", _("— kies een aanvraag —"))] + [
             (line.application_id, f"{line.application.reference} – {line.application.municipality.name}")
             for line in lines

@@ -70,6 +70,9 @@ class Reconsideration(models.Model):
         verbose_name=_("vervangt"),
     )
     corrections = models.JSONField(_("correcties"))
+    # Where a correction came from, per correction: e.g. ``{"points": {"reopened_scoring": 7, "sha256": ...}}``
+    # for points from a reopened scoring of an objection. Part of the inputs' hash when there is any.
+    sources = models.JSONField(_("herkomst van de correcties"), default=dict, blank=True)
     reason = models.TextField(_("reden"), **limited(textlimits.MESSAGE))
     snapshot_sha256 = models.CharField(_("hash van de vastgelegde invoer"), max_length=64)
     engine_version = models.CharField(_("versie rekenkern"), max_length=20)

@@ -78,6 +78,10 @@ class ReconsiderationSerializer(serializers.Serializer):
     application = serializers.IntegerField()
     reference = serializers.CharField()
     corrections = CorrectionsField(help_text="De correcties als canonieke JSON (bedragen in centen, punten als tekst).")
+    sources = CorrectionsField(
+        help_text="Herkomst per correctie, bijvoorbeeld `points` uit een heropende beoordeling: "
+        '`{"points": {"reopened_scoring": 7, "sha256": "..."}}`.'
+    )
     reason = serializers.CharField()
     replaces = serializers.IntegerField(allow_null=True, help_text="De eerdere heroverweging die deze vervangt.")
     standing = serializers.BooleanField(help_text="False als een latere heroverweging van de aanvraag deze vervangt.")
@@ -109,6 +113,7 @@ class ReconsiderationSerializer(serializers.Serializer):
             "application": record.application_id,
             "reference": result["reference"],
             "corrections": record.corrections,
+            "sources": record.sources,
             "reason": record.reason,
             "replaces": record.replaces_id,
             "standing": not hasattr(record, "replaced_by"),

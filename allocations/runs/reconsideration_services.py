@@ -31,19 +31,28 @@ from applications.models import Application, Call
 
 
 def inputs_sha256(
-    *, snapshot_sha256: str, application: int, corrections: dict, engine_version: str, reserve_used_before: int
+    *,
+    snapshot_sha256: str,
+    application: int,
+    corrections: dict,
+    engine_version: str,
+    reserve_used_before: int,
+    sources: dict | None = None,
 ) -> str:
     """The SHA-256 of a reconsideration's inputs, as canonical JSON: the frozen snapshot (by its hash), the
-    application and its corrections, the engine that computed it, and what the reserve had given before."""
-    return snapshot.sha256(
-        {
-            "snapshot_sha256": snapshot_sha256,
-            "application": application,
-            "corrections": corrections,
-            "engine_version": engine_version,
-            "reserve_used_before": reserve_used_before,
-        }
-    )
+    application and its corrections, the engine that computed it, and what the reserve had given before; and,
+    when there are any, the sources of the corrections (a reopened scoring). Without sources the document is the
+    one it always was, so earlier reconsiderations keep their hash."""
+    document = {
+        "snapshot_sha256": snapshot_sha256,
+        "application": application,
+        "corrections": corrections,
+        "engine_version": engine_version,
+        "reserve_used_before": reserve_used_before,
+    }
+    if sources:
+        document["sources"] = sources
+    return snapshot.sha256(document)
 
 
 def reserve_used(run: AllocationRun, *, apart_from: int | None = None) -> int:
@@ -85,10 +94,14 @@ def reconsider(
     reason: str,
     by: User,
     now: datetime.datetime | None = None,
+    sources: dict | None = None,
 ) -> Reconsideration:
     """Re-run the final ``run`` on its frozen snapshot with only ``corrections`` to ``application``, and store
     it. Administrators only; a run that is not final is a 409; bad corrections, no reason, or an application
-    the run did not divide are a ValidationError per field. Changes nothing of the run (Awb 4:25 lid 3)."""
+    the run did not divide are a ValidationError per field. Changes nothing of the run (Awb 4:25 lid 3).
+
+    ``sources`` says where corrections came from (per correction, e.g. the reopened scoring behind ``points``);
+    the caller that has the source checks it, this records it and hashes it with the inputs."""
     require(can_manage_allocation(by))
     now = now or timezone.now()
     if not run.is_final:
@@ -113,6 +126,9 @@ def reconsider(
         ]
     if application.call_id != run.call_id:
         errors.setdefault("application", []).extend(reconsideration.NotInRun().message_dict["application"])
+    sources = sources or {}
+    if set(sources) - {"requested", "eligible", "points"}:
+        errors.setdefault("corrections", []).append(_("Een herkomst hoort bij een correctie."))
     if errors:
         raise ValidationError(errors)
     assert corrected is not None
@@ -129,6 +145,7 @@ def reconsider(
             application=application,
             replaces=previous,
             corrections=document,
+            sources=sources,
             reason=reason,
             snapshot_sha256=stored.sha256,
             engine_version=snapshot.ENGINE_VERSION,
@@ -139,6 +156,7 @@ def reconsider(
                 corrections=document,
                 engine_version=snapshot.ENGINE_VERSION,
                 reserve_used_before=used,
+                sources=sources,
             ),
             result=result.as_json(),
             old_amount=euros(result.old.awarded),
@@ -159,6 +177,7 @@ def reconsider(
                 "reconsideration": record.pk,
                 "reference": application.reference,
                 "corrections": document,
+                "sources": sources,
                 "reason": reason,
                 "old": f"{euros(result.old.awarded):.2f}",
                 "awarded": f"{euros(result.awarded):.2f}",
@@ -266,6 +285,7 @@ def verify(*, reconsideration_record: Reconsideration, by: User) -> Reconsiderat
         corrections=record.corrections,
         engine_version=record.engine_version,
         reserve_used_before=cents(record.reserve_used_before),
+        sources=record.sources,
     )
     differences: list[dict] = []
     try:

@@ -60,6 +60,44 @@ def _lines(run: AllocationRun) -> list[AllocationLine]:
     )
 
 
+def _scoring(case):
+    """The case's latest recomputed reopened scoring, whose points the reconsideration may take; or None."""
+    if case is None:
+        return None
+    return case.reopened_scorings.filter(closed_at__isnull=False).order_by("-closed_at", "-pk").first()
+
+
+def _reconsider(request, form: ReconsiderationForm, run: AllocationRun, case, application) -> Reconsideration:
+    with transaction.atomic():  # for a case: the reconsideration and its link, or neither
+        record = service.reconsider(
+            run=run,
+            application=application,
+            corrections=form.corrections(),
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+        if case is not None:
+            from allocations.objections.outcome import attach_reconsideration
+
+            attach_reconsideration(case=case, reconsideration=record, by=request.user)
+    return record
+
+
+def _reconsider_with_scoring(request, form: ReconsiderationForm, case, application) -> Reconsideration:
+    """The points of the case's reopened scoring as the correction, with the scoring as its recorded source."""
+    from allocations.objections.rescoring import reconsider_with_scoring
+
+    if application.pk != case.decision.application_id:
+        raise ValidationError({"application": [_("De heropende beoordeling hoort bij de aanvraag van het bezwaar.")]})
+    return reconsider_with_scoring(
+        case=case,
+        scoring=form.scoring,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        corrections=form.corrections(),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_reconsider(request, pk: int):
@@ -67,7 +105,7 @@ def run_reconsider(request, pk: int):
     require(can_manage_allocation(request.user))
     lines = _lines(run)
     case = _case(request, run)
-    form = ReconsiderationForm(request.POST or None, lines=lines, prefix="heroverweging")
+    form = ReconsiderationForm(request.POST or None, lines=lines, scoring=_scoring(case), prefix="heroverweging")
     if request.method == "GET" and request.GET.get("aanvraag", "").isdigit():
         form.initial["application"] = int(request.GET["aanvraag"])
     status = 200
@@ -77,18 +115,10 @@ def run_reconsider(request, pk: int):
             try:
                 if application is None:
                     raise ValidationError({"application": [_("Onbekende aanvraag.")]})
-                with transaction.atomic():  # for a case: the reconsideration and its link, or neither
-                    record = service.reconsider(
-                        run=run,
-                        application=application,
-                        corrections=form.corrections(),
-                        reason=form.cleaned_data["reason"],
-                        by=request.user,
-                    )
-                    if case is not None:
-                        from allocations.objections.outcome import attach_reconsideration
-
-                        attach_reconsideration(case=case, reconsideration=record, by=request.user)
+                if form.cleaned_data.get("use_scoring") and case is not None:
+                    record = _reconsider_with_scoring(request, form, case, application)
+                else:
+                    record = _reconsider(request, form, run, case, application)
             except ValidationError as error:
                 add_service_errors(form, error)
             except TransitionNotAllowed as refused:
@@ -141,6 +171,20 @@ def _correction_rows(corrections: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def _source_rows(sources: dict) -> list[tuple[str, str]]:
+    """Where a correction came from: the points from a reopened scoring of the objection, by its id and hash."""
+    scoring = sources.get("points", {})
+    if not scoring.get("reopened_scoring"):
+        return []
+    return [
+        (
+            _("Herkomst van de punten"),
+            _("heropende beoordeling %(id)s (hash %(sha256)s)")
+            % {"id": scoring["reopened_scoring"], "sha256": scoring.get("sha256", "")},
+        )
+    ]
+
+
 def _render(request, record: Reconsideration, **extra):
     result = record.result
     municipalities = dict(
@@ -167,7 +211,7 @@ def _render(request, record: Reconsideration, **extra):
         "old": _position(result["old"]),
         "new": _position(result["new"]),
         "others": others,
-        "corrections": _correction_rows(record.corrections),
+        "corrections": _correction_rows(record.corrections) + _source_rows(record.sources),
         "reserve_left": max(result["reserve"] - result["reserve_used_before"] - result["from_reserve"], 0),
         "standing": not hasattr(record, "replaced_by"),
         **extra,

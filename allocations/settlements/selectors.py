@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from allocations.accountability.models import Statement
+from allocations.objections import awards as objection_awards
 from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
 from allocations.runs.models import Decision
 from allocations.settlements.models import (
@@ -54,9 +55,10 @@ def settlement_for(pk: int) -> Settlement | None:
 
 
 def awards() -> QuerySet[Decision]:
-    """Every sent award with its call, instalments, final account and settlements (four queries)."""
+    """Every sent award (also one a founded objection turned into an award) with what objections added, its
+    call, instalments, final account and settlements (four queries)."""
     return (
-        Decision.objects.filter(sent_at__isnull=False, amount__gt=0)
+        objection_awards.with_extra(Decision.objects.filter(objection_awards.awarded_or_extra(), sent_at__isnull=False))
         .select_related("application__municipality", "application__call", "run__call__scheme")
         .prefetch_related(
             instalments_with_set_offs(),
@@ -141,7 +143,7 @@ def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settleme
     final = final_statements[0] if final_statements else None
     set_off, set_off_away = set_off_parts(instalments)
     figures = Figures(
-        awarded=decision.amount,
+        awarded=objection_awards.annotated_award(decision),  # with what a founded objection added
         paid=sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), ZERO),
         still_due=sum((i.amount for i in instalments if i.status in OPEN_STATES), ZERO),
         lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO) - set_off_away,

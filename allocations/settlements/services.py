@@ -24,6 +24,7 @@ from accounts.permissions import require
 from accounts.workflow import SamePerson, TransitionNotAllowed
 from allocations.accountability.models import Statement
 from allocations.letters.deadlines import local_today
+from allocations.objections import awards as objection_awards
 from allocations.payments import services as payments
 from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
 from allocations.runs.models import Decision
@@ -73,7 +74,8 @@ def readiness_of(decision: Decision, *, today: datetime.date, has_final: bool) -
 
 
 def inputs_of(decision: Decision, *, ground: str = "", proposed: int | None = None) -> rules.Inputs:
-    """The settlement's inputs as the database holds them now: the award, what was paid (less what an earlier
+    """The settlement's inputs as the database holds them now: the award in force (with what a founded
+    objection added, ``objections.awards``), what was paid (less what an earlier
     settlement reclaimed), the instalments still open and the final account's cumulative spending."""
     instalments = Instalment.objects.filter(decision=decision)
     paid = instalments.filter(status=InstalmentStatus.PAID).aggregate(total=Sum("amount"))["total"] or Decimal(0)
@@ -82,7 +84,7 @@ def inputs_of(decision: Decision, *, ground: str = "", proposed: int | None = No
     statement = final_statement(decision)
     return rules.Inputs(
         kind=decision.run.call.scheme.kind,
-        awarded=cents(decision.amount),
+        awarded=objection_awards.awarded_cents(decision),
         # What another settlement's reclaim set off against this decision's instalments was paid to it.
         paid=cents(paid) + cents(setoffs.received_by(decision)) - cents(reclaimed or Decimal(0)),
         open=cents(still_due),

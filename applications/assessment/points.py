@@ -49,16 +49,22 @@ def criteria_scores(application: Application) -> list[scoring.CriterionScores]:
         score__isnull=False,
     ).values("criterion_id", "score"):
         scores[row["criterion_id"]].append(Decimal(cast(int, row["score"])))  # never null: filtered above
+    return criteria_from(application.call, scores)
+
+
+def criteria_from(call, scores: dict[int, list[Decimal]]) -> list[scoring.CriterionScores]:
+    """The call's criteria with the given scores per criterion id: the one shape the points rules read, whether
+    the scores come from the reviews or from a reopened scoring (an objection)."""
     return [
         scoring.CriterionScores(
             key=f"criterion-{criterion.pk}",
             name=criterion.name,
             weight=criterion.weight,
-            scores=tuple(scores[criterion.pk]),
+            scores=tuple(scores.get(criterion.pk, ())),
             scale_min=Decimal(criterion.scale_min),
             scale_max=Decimal(criterion.scale_max),
         )
-        for criterion in application.call.criteria.all()
+        for criterion in call.criteria.all()
     ]
 
 
@@ -182,10 +188,12 @@ def bonus_rules(application: Application) -> list[scoring.BonusRule]:
     )
 
 
-def compute(application: Application) -> scoring.Breakdown:
+def compute(application: Application, *, criteria: list[scoring.CriterionScores] | None = None) -> scoring.Breakdown:
+    """The application's breakdown under its call's points rules: from its reviews, or from ``criteria`` (the
+    scores of a reopened scoring, ``criteria_from``) with the same need and bonus rules."""
     settings = assessment_settings(application.call)
     return scoring.compute(
-        criteria=criteria_scores(application),
+        criteria=criteria_scores(application) if criteria is None else criteria,
         indicators=need_indicators(application, settings),
         bonus_rules=bonus_rules(application),
         spread_threshold=settings.spread_threshold,
@@ -248,6 +256,12 @@ def store(application: Application, *, review_count: int) -> PointsBreakdown:
             ]
         )
     return stored
+
+
+def reviewing_complete(*, submitted: int, active: int, wanted: int) -> bool:
+    """The call's rule for when the reviews are in: at least one, every active reviewer's, and at least the
+    number of reviewers per application the call wants."""
+    return submitted > 0 and submitted >= active and submitted >= wanted
 
 
 def submitted_review_count(application: Application) -> int:

@@ -175,3 +175,13 @@ def assignable(application: Application, pool: list[User]) -> list[User]:
 
 def available_reviewers(application: Application) -> list[User]:
     return assignable(application, reviewer_pool())
+
+
+def scored_by(application: Application) -> set[int]:
+    """The reviewers who ever scored ``application``: a review submitted once (also one reopened since, or of a
+    reviewer unassigned afterwards). A reopened scoring (an objection) is for other eyes than theirs."""
+    return set(
+        Review.objects.filter(assignment__application=application, submitted_at__isnull=False).values_list(
+            "assignment__reviewer_id", flat=True
+        )
+    )

@@ -243,6 +243,61 @@ def _open_review(assignment: ReviewAssignment, by: User, locked_message: str) ->
     return assignment, review
 
 
+def clean_scores(call: Call, scores: dict | None) -> dict[int, tuple[int | None, str]]:
+    """A review's scores as typed ({criterion id: {"score", "motivation"}}), checked against the call's criteria
+    and their scales: {criterion id: (score or None, motivation)}, or a ValidationError per score. The one check
+    of a score, for the reviews and for a reopened scoring's new reviews."""
+    criteria = {c.pk: c for c in call.criteria.all()}
+    errors: dict[str, list[str]] = defaultdict(list)
+    cleaned: dict[int, tuple[int | None, str]] = {}
+    for raw_key, value in (scores or {}).items():
+        try:
+            criterion = criteria[int(raw_key)]
+        except (KeyError, TypeError, ValueError):
+            errors[f"scores.{raw_key}"].append(_("Dit criterium hoort niet bij deze aanvraagronde."))
+            continue
+        value = value or {}
+        score = value.get("score")
+        if score in ("", None):
+            score = None
+        else:
+            try:
+                score = int(str(score).strip())
+            except ValueError:
+                errors[f"scores.{criterion.pk}.score"].append(_("Vul een heel getal in."))
+                continue
+            if not criterion.scale_min <= score <= criterion.scale_max:
+                errors[f"scores.{criterion.pk}.score"].append(
+                    _("Kies een score van %(min)s tot en met %(max)s.")
+                    % {"min": criterion.scale_min, "max": criterion.scale_max}
+                )
+                continue
+        cleaned[criterion.pk] = (score, (value.get("motivation") or "").strip())
+    if errors:
+        raise ValidationError(dict(errors))
+    return cleaned
+
+
+def check_complete(call: Call, given: dict) -> None:
+    """Before a review is submitted: every required criterion has a score, and every score a written motivation
+    (``given``: criterion id -> a stored score). A ValidationError per missing part otherwise."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    for criterion in call.criteria.all():
+        score = given.get(criterion.pk)
+        if criterion.required and (score is None or score.score is None):
+            errors[f"scores.{criterion.pk}.score"].append(
+                _("Geef een score voor '%(name)s'.") % {"name": criterion.name}
+            )
+        if score is not None and score.score is not None and not score.motivation:
+            errors[f"scores.{criterion.pk}.motivation"].append(
+                _("Motiveer de score voor '%(name)s'.") % {"name": criterion.name}
+            )
+    if not call.criteria.exists():
+        errors["__all__"].append(_("Deze aanvraagronde heeft nog geen criteria; een beheerder stelt ze in."))
+    if errors:
+        raise ValidationError(dict(errors))
+
+
 def save_review(
     *,
     assignment: ReviewAssignment,
@@ -255,34 +310,7 @@ def save_review(
     now = now or timezone.now()
     with transaction.atomic():
         assignment, review = _open_review(assignment, by, _("Deze beoordeling is ingediend en daarmee vastgezet."))
-        criteria = {c.pk: c for c in assignment.application.call.criteria.all()}
-        errors: dict[str, list[str]] = defaultdict(list)
-        cleaned = {}
-        for raw_key, value in (scores or {}).items():
-            try:
-                criterion = criteria[int(raw_key)]
-            except (KeyError, TypeError, ValueError):
-                errors[f"scores.{raw_key}"].append(_("Dit criterium hoort niet bij deze aanvraagronde."))
-                continue
-            value = value or {}
-            score = value.get("score")
-            if score in ("", None):
-                score = None
-            else:
-                try:
-                    score = int(str(score).strip())
-                except ValueError:
-                    errors[f"scores.{criterion.pk}.score"].append(_("Vul een heel getal in."))
-                    continue
-                if not criterion.scale_min <= score <= criterion.scale_max:
-                    errors[f"scores.{criterion.pk}.score"].append(
-                        _("Kies een score van %(min)s tot en met %(max)s.")
-                        % {"min": criterion.scale_min, "max": criterion.scale_max}
-                    )
-                    continue
-            cleaned[criterion.pk] = (score, (value.get("motivation") or "").strip())
-        if errors:
-            raise ValidationError(dict(errors))
+        cleaned = clean_scores(assignment.application.call, scores)
         for criterion_id, (score, motivation) in cleaned.items():
             ReviewScore.objects.update_or_create(
                 review=review, criterion_id=criterion_id, defaults={"score": score, "motivation": motivation}
@@ -313,21 +341,7 @@ def submit_review(*, assignment: ReviewAssignment, by: User, now: datetime.datet
                 )
             )
         given = {s.criterion_id: s for s in review.scores.all()}
-        errors: dict[str, list[str]] = defaultdict(list)
-        for criterion in assignment.application.call.criteria.all():
-            score = given.get(criterion.pk)
-            if criterion.required and (score is None or score.score is None):
-                errors[f"scores.{criterion.pk}.score"].append(
-                    _("Geef een score voor '%(name)s'.") % {"name": criterion.name}
-                )
-            if score is not None and score.score is not None and not score.motivation:
-                errors[f"scores.{criterion.pk}.motivation"].append(
-                    _("Motiveer de score voor '%(name)s'.") % {"name": criterion.name}
-                )
-        if not assignment.application.call.criteria.exists():
-            errors["__all__"].append(_("Deze aanvraagronde heeft nog geen criteria; een beheerder stelt ze in."))
-        if errors:
-            raise ValidationError(dict(errors))
+        check_complete(assignment.application.call, given)
         review.status = Review.Status.SUBMITTED
         review.submitted_at = now
         review.updated_at = now
@@ -388,7 +402,7 @@ def _complete_if_done(application: Application, by: User, now: datetime.datetime
     wanted = points.assessment_settings(application.call).reviewers_per_application
     active = ReviewAssignment.objects.filter(application=application, active=True).count()
     submitted = points.submitted_review_count(application)
-    if submitted == 0 or submitted < active or submitted < wanted:
+    if not points.reviewing_complete(submitted=submitted, active=active, wanted=wanted):
         return
     stored = points.store(application, review_count=submitted)
     move(

@@ -20,6 +20,7 @@ from allocations.exports.models import ExportJob
 from allocations.letters.models import Letter, LetterJob, LetterText
 from allocations.objections.letter_models import ObjectionLetter
 from allocations.objections.models import ObjectionCase
+from allocations.objections.rescoring_models import ReopenedScoring, Rescore
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
@@ -74,6 +75,8 @@ class World:
             "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
             "settlement_documents": sorted(SettlementDocument.objects.values_list("pk", "version", "sha256")),
             "settlement_batches": sorted(SettlementBatch.objects.values_list("pk", "status")),
+            "reopened_scorings": sorted(ReopenedScoring.objects.values_list("pk", "closed_at")),
+            "rescores": sorted(Rescore.objects.values_list("pk", "status", "updated_at")),
         }
 
 
@@ -119,6 +122,11 @@ def world(officer, other_officer, reviewer, administrator):
         sent_at=timezone.now(),
         status="sent",
     )
+    # The scoring of the objector's application reopened, with a new review assigned to the reviewer.
+    scoring = ReopenedScoring.objects.create(
+        case=objection, application_id=decision.application_id, reason="Opnieuw.", opened_by=administrator
+    )
+    rescore = Rescore.objects.create(scoring=scoring, reviewer=reviewer, assigned_by=administrator)
     job = ExportJob.objects.create(run=run, format="csv", requested_by=administrator)
     band = NeedBand.objects.create(call=theirs.call, indicator_id=_indicator_id(), threshold=Decimal(5), points=2)
     rule = BonusRule.objects.create(call=theirs.call, kind=BonusRule.Kind.NOT_FUNDED_BEFORE, label="x", points=5)
@@ -227,6 +235,8 @@ def world(officer, other_officer, reviewer, administrator):
         "letter": letter.pk,
         "objection": objection.pk,
         "objection_letter": objection_letter.pk,
+        "reopened_scoring": scoring.pk,
+        "rescore": rescore.pk,
         "export_job": job.pk,
         "reconsideration": reconsideration.pk,
         "token": token.pk,

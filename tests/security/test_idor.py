@@ -139,6 +139,13 @@ CASES = {
     "objection_letter_download": (ORG, {"pk": "objection", "letter_pk": "objection_letter"}),
     "api-objection-letters": (ORG, {"pk": "objection"}),
     "api-objection-letter-pdf": (ORG, {"pk": "objection", "letter_pk": "objection_letter"}),
+    "objection_rescoring": (ORG, {"pk": "objection"}),
+    "rescoring_assign": (ORG, {"pk": "reopened_scoring"}),
+    "rescore_detail": (ORG, {"pk": "rescore"}),
+    "api-objection-reopened-scorings": (ORG, {"pk": "objection"}),
+    "api-reopened-scoring": (ORG, {"pk": "reopened_scoring"}),
+    "api-reopened-scoring-assign": (ORG, {"pk": "reopened_scoring"}),
+    "api-reopened-scoring-reconsider": (ORG, {"pk": "reopened_scoring"}),
     **{
         f"api-objection-{step}": (ORG, {"pk": "objection"})
         for step in (
@@ -295,6 +302,9 @@ def test_administrator_reaches_the_ministry_objects(world, administrator_client)
         "api-payment-order-file",
         "objection_detail",
         "api-objection-detail",
+        "objection_rescoring",
+        "api-objection-reopened-scorings",
+        "api-reopened-scoring",
         "settlement_detail",
         "settlements_call",
         "api-settlement-detail",

@@ -17,7 +17,7 @@ from accounts.forms import add_service_errors
 from accounts.permissions import is_reviewer, require
 from accounts.workflow import TransitionNotAllowed
 from applications import selectors
-from applications.assessment import points
+from applications.assessment import points, queue
 from applications.assessment import services as assessment
 from applications.assessment.forms import (
     ConflictForm,
@@ -49,7 +49,8 @@ def review_queue(request):
     require(is_reviewer(request.user))
     # A reviewer may have hundreds of assignments: a page at a time, open reviews first.
     page = Paginator(reviewer_queue_rows(request.user), QUEUE_PAGE_SIZE).get_page(request.GET.get("pagina"))
-    return render(request, "applications/review/queue.html", {"assignments": page, "page": page, "now": timezone.now()})
+    context = {"assignments": page, "page": page, "now": timezone.now(), "extra_rows": queue.extra_rows(request.user)}
+    return render(request, "applications/review/queue.html", context)
 
 
 def _own_assignment(request, pk: int) -> ReviewAssignment:

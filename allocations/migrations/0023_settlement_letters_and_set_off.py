@@ -46,7 +46,7 @@ def drop_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("allocations", "0021_merge_0020_objection_letters_0020_settlement_batches"),
+        ("allocations", "0022_merge_20261206_1800"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
