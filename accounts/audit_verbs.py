@@ -175,6 +175,12 @@ SENTENCES: dict[str, Any] = {
     "settlement.approved": _("%(who)s heeft vaststelling %(object)s goedgekeurd (%(settled)s)."),
     "settlement.withdrawn": _("%(who)s heeft het voorstel voor vaststelling %(object)s ingetrokken."),
     "settlement.letter_downloaded": _("%(who)s heeft de brief van vaststelling %(object)s gedownload."),
+    "settlement.letter_made": _(
+        "%(who)s heeft versie %(version)s van de brief van vaststelling %(object)s gemaakt, gedateerd %(letter_date)s."
+    ),
+    "settlement.letter_sent": _(
+        "%(who)s heeft de brief van vaststelling %(object)s verzonden (versie %(version)s, gedateerd %(letter_date)s)."
+    ),
     "settlement_batch.started": _(
         "%(who)s heeft %(object)s gestart: %(decisions)s beschikkingen, %(sample)s in de steekproef "
         "(%(sample_percent)s%%)."

@@ -26,8 +26,10 @@ from allocations.runs.models import (
 )
 from allocations.runs.reconsideration_models import Reconsideration
 from allocations.settlements.models import (
+    SetOff,
     Settlement,
     SettlementBatch,
+    SettlementDocument,
     SettlementGround,
     SettlementJob,
     SettlementStatus,
@@ -65,8 +67,10 @@ __all__ = [
     "RoundingUnit",
     "RunSnapshot",
     "RunStatus",
+    "SetOff",
     "Settlement",
     "SettlementBatch",
+    "SettlementDocument",
     "SettlementGround",
     "SettlementJob",
     "SettlementStatus",

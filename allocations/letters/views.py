@@ -38,6 +38,7 @@ from allocations.objections import selectors as objections
 from allocations.payments import selectors as payment_selectors
 from allocations.runs.models import AllocationRun, Decision
 from allocations.runs.permissions import can_view_decision
+from allocations.settlements.selectors import settlement_letters_of
 from applications.models import Application, Call
 
 PDF = "application/pdf"
@@ -314,6 +315,7 @@ def application_letters(request, pk: int):
             # "Bezwaar maken" for the municipality's officer once the decision was sent; the cases about it.
             "can_object": objections.objectable_decision(application, viewer=request.user) is not None,
             "objections": list(objections.cases_for(request.user).filter(decision=decision)) if decision else [],
+            "settlement_letters": settlement_letters_of(decision, viewer=request.user) if decision else [],
         },
     )
 

@@ -6,8 +6,9 @@ adds the rows up per call, per municipality and in total, in Decimal. Ministry s
 an officer only their own (scoped here, so pages, files and the API show the same rows).
 
 What adds up, per decision (``DecisionMoney.adds_up``):
-- not yet settled: awarded = paid + still due + lapsed (awarded with what a founded objection added);
-- settled: settled = paid − reclaimed + still due (the final payment is the only open instalment).
+- not yet settled: awarded = paid + still due + lapsed + set off (awarded with what a founded objection added;
+  set off: what another settlement's reclaim took from this decision's instalments);
+- settled: settled = paid + set off − reclaimed + still due (the final payment is the only open instalment).
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from accounts.models import Municipality, User
 from accounts.permissions import is_ministry, is_officer
 from allocations.accountability.models import Statement
 from allocations.objections import awards as objection_awards
-from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
+from allocations.payments.models import OPEN_STATES, InstalmentStatus
 from allocations.runs.models import Decision
 from allocations.settlements.models import Settlement, SettlementStatus
-from allocations.settlements.selectors import Figures
+from allocations.settlements.selectors import Figures, instalments_with_set_offs, set_off_parts
 from applications.models import Call
 
 ZERO = Decimal("0.00")
@@ -37,7 +38,7 @@ def sent_awards() -> QuerySet[Decision]:
         objection_awards.with_extra(Decision.objects.filter(objection_awards.awarded_or_extra(), sent_at__isnull=False))
         .select_related("application__municipality", "application__call__scheme")
         .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence")),
+            instalments_with_set_offs(),
             Prefetch("statements", queryset=Statement.objects.order_by("year")),
             Prefetch("settlements", queryset=Settlement.objects.order_by("sequence")),
         )
@@ -65,11 +66,13 @@ def figures_of(decision: Decision) -> Figures:
     instalments = list(decision.instalments.all())
     statements = list(decision.statements.all())
     approved = [s for s in decision.settlements.all() if s.status == SettlementStatus.APPROVED]
+    set_off, set_off_away = set_off_parts(instalments)
     return Figures(
         awarded=objection_awards.annotated_award(decision),  # with what a founded objection added
         paid=_sum(i.amount for i in instalments if i.status == InstalmentStatus.PAID),
         still_due=_sum(i.amount for i in instalments if i.status in OPEN_STATES),
-        lapsed=_sum(i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED),
+        lapsed=_sum(i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED) - set_off_away,
+        set_off=set_off,
         spent=statements[-1].spent_to_date if statements else None,
         settled=approved[-1].settled if approved else None,
         reclaimed=_sum(s.reclaim for s in approved),
@@ -79,8 +82,8 @@ def figures_of(decision: Decision) -> Figures:
 def adds_up(figures: Figures) -> bool:
     """The identity that holds for one decision's figures (see the module's docstring)."""
     if figures.settled is None:
-        return figures.awarded == figures.paid + figures.still_due + figures.lapsed
-    return figures.settled == figures.paid - figures.reclaimed + figures.still_due
+        return figures.awarded == figures.paid + figures.still_due + figures.lapsed + figures.set_off
+    return figures.settled == figures.paid + figures.set_off - figures.reclaimed + figures.still_due
 
 
 @dataclass

@@ -12,17 +12,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_permissions import AdministratorsOnly, MinistryOnly
+from accounts.api_permissions import AdministratorsOnly, MinistryOnly, PortalAccess
+from accounts.downloads import private_file
 from allocations.letters.deadlines import local_today
 from allocations.runs.models import Decision
-from allocations.settlements import batches, selectors, services
-from allocations.settlements.models import Settlement, SettlementBatch
+from allocations.settlements import batches, documents, selectors, services
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementDocument
 from allocations.settlements.serializers import (
     BatchStartedSerializer,
     BatchVerificationSerializer,
@@ -115,6 +117,7 @@ class ProposeView(APIView):
             proposed=data.get("proposed"),
             motivation=data.get("motivation") or "",
             sample=data.get("sample", False),
+            set_off=data.get("set_off") or (),
         )
         return Response(_out(settlement), status=201)
 
@@ -139,7 +142,10 @@ class CheckView(APIView):
         serializer = CheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.check_settlement(
-            settlement=settlement, by=request.user, reclaim_number=serializer.validated_data.get("reclaim_number", "")
+            settlement=settlement,
+            by=request.user,
+            reclaim_number=serializer.validated_data.get("reclaim_number", ""),
+            set_off=serializer.validated_data.get("set_off"),
         )
         return Response(_out(settlement))
 
@@ -191,6 +197,34 @@ class CallSettlementsView(APIView):
     def get(self, request, pk: int):
         call = get_object_or_404(Call, pk=pk)
         return Response(CallOverviewSerializer(selectors.call_overview(call, today=local_today())).data)
+
+
+class SettlementLetterPdfView(APIView):
+    permission_classes = [PortalAccess]
+
+    @extend_schema(
+        tags=TAGS,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="Een versie van de brief als PDF/A-2A."
+            ),
+            404: OpenApiResponse(description="Onbekende brief, of (voor een gemeente) niet verzonden."),
+        },
+        summary="De brief van een vaststelling (een versie)",
+        description="Ministeriemedewerkers elke versie, de gemeente de verzonden versie; elke download komt in de "
+        "audittrail. De ids staan bij de vaststelling onder letters.",
+    )
+    def get(self, request, pk: int):
+        document = get_object_or_404(
+            SettlementDocument.objects.visible_to(request.user).select_related("settlement__decision__application"),
+            pk=pk,
+        )
+        try:
+            handle = documents.open_document(document=document, by=request.user, via="api")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        name = f"vaststelling-{document.settlement.reference}-v{document.version}.pdf"
+        return private_file(handle, filename=name, content_type="application/pdf")
 
 
 def _batch(pk: int) -> SettlementBatch:
@@ -282,6 +316,7 @@ urlpatterns = [
     path("settlements/<int:pk>/withdraw/", WithdrawView.as_view(), name="api-settlement-withdraw"),
     path("decisions/<int:pk>/settlements/", ProposeView.as_view(), name="api-decision-settlements"),
     path("calls/<int:pk>/settlements/", CallSettlementsView.as_view(), name="api-call-settlements"),
+    path("settlement-letters/<int:pk>/pdf/", SettlementLetterPdfView.as_view(), name="api-settlement-letter-pdf"),
     path("calls/<int:pk>/settlement-batches/", CallSettlementBatchesView.as_view(), name="api-call-settlement-batches"),
     path("settlement-batches/<int:pk>/", SettlementBatchView.as_view(), name="api-settlement-batch"),
     path(

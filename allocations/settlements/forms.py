@@ -6,7 +6,37 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.amounts import MoneyField
+from accounts.templatetags.portal import euro
+from allocations.payments.models import Instalment
 from allocations.settlements.models import SettlementGround
+
+
+class InstalmentChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Instalment) -> str:
+        return str(
+            _("Termijn %(reference)s van beschikking %(number)s: %(amount)s, te betalen op %(date)s")
+            % {
+                "reference": obj.reference,
+                "number": obj.decision.number,
+                "amount": euro(obj.amount),
+                "date": obj.due_on.strftime("%d-%m-%Y"),
+            }
+        )
+
+
+def set_off_field(candidates) -> InstalmentChoices:
+    """The open instalments of another decision of the same municipality and scheme, to set a reclaim off
+    against (Awb 4:57); none chosen: the whole reclaim is paid back."""
+    return InstalmentChoices(
+        queryset=candidates,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Verrekenen met termijnen van een andere beschikking (art. 4:57 Awb)"),
+        help_text=_(
+            "Alleen bij een terugvordering. De vroegste termijn eerst; wat de termijnen niet dekken, betaalt de "
+            "gemeente terug. Termijnen van dezelfde gemeente en regeling die nog geen betaalopdracht hebben."
+        ),
+    )
 
 
 class ProposeForm(forms.Form):
@@ -31,8 +61,10 @@ class ProposeForm(forms.Form):
     )
     sample = forms.BooleanField(label=_("Opnemen in de steekproef voor een diepgaande controle"), required=False)
 
-    def __init__(self, *args, subsidy: bool, **kwargs):
+    def __init__(self, *args, subsidy: bool, candidates=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if candidates is not None and candidates.exists():
+            self.fields["set_off"] = set_off_field(candidates)
         if not subsidy:
             for name in ("ground", "proposed", "motivation"):
                 del self.fields[name]
@@ -45,6 +77,11 @@ class CheckForm(forms.Form):
         max_length=40,
         help_text=_("Het nummer van de vordering in het financiële systeem; alleen bij een terugvordering."),
     )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None and candidates.exists():
+            self.fields["set_off"] = set_off_field(candidates)
 
 
 class ApproveForm(forms.Form):

@@ -1,9 +1,10 @@
 """The settlement letters (vaststelling, and vaststelling met terugvordering): data first, then rendering, in the
 same PDF/A machinery as the award letters (``allocations.letters.pdf``).
 
-``settlement_letter`` reads an approved settlement (never the clock): the letter is dated by its settlement
-day, states the settled amount in figures and words and how it follows from the figures, and, with a reclaim,
-the amount, the reclaim number, the decision number, the day it must be paid (six weeks) and the article.
+``settlement_letter`` reads an approved settlement and the day of sending it is given (never the clock): the
+letter states the settled amount in figures and words and how it follows from the figures, and, with a reclaim,
+the amount, what is set off against which decision, the reclaim number, the decision number, the day the rest
+must be paid (six weeks after the letter) and the article. ``documents`` stores and sends it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,26 @@ from allocations.letters.services import texts_for
 from allocations.letters.words import amount_in_words
 from allocations.settlements import rules
 from allocations.settlements.models import Settlement, SettlementStatus
+
+
+@dataclass(frozen=True)
+class SetOffText:
+    """One set-off as the letter states it: the other decision, its instalment, and what is taken from it."""
+
+    decision_number: str
+    instalment_reference: str
+    instalment_cents: int
+    amount_cents: int
+    due_on: datetime.date
+
+    @property
+    def remainder_cents(self) -> int:
+        return self.instalment_cents - self.amount_cents
+
+    @property
+    def term(self) -> str:
+        """The instalment's own number (``T2``), the last part of its reference, for a short table row."""
+        return self.instalment_reference.rsplit("-", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -48,12 +69,39 @@ class SettlementLetter:
     reclaim_number: str = ""
     reclaim_due_on: datetime.date | None = None
     correction_of: str = ""
+    set_offs: tuple[SetOffText, ...] = ()
 
     def __post_init__(self) -> None:
         if self.settled_cents != self.paid_cents + self.final_payment_cents - self.reclaim_cents:
             raise ValueError("settled = paid + final payment − reclaim")
-        if self.reclaim_cents and not (self.reclaim_number and self.reclaim_due_on):
-            raise ValueError("a reclaim letter states its reclaim number and due date")
+        if self.reclaim_cents and not self.reclaim_number:
+            raise ValueError("a reclaim letter states its reclaim number")
+        if self.to_pay_cents < 0:
+            raise ValueError("no more is set off than is reclaimed")
+        if self.to_pay_cents and self.reclaim_due_on is None:
+            raise ValueError("a reclaim to pay states its due date")
+
+    @property
+    def set_off_cents(self) -> int:
+        return sum(item.amount_cents for item in self.set_offs)
+
+    @property
+    def to_pay_cents(self) -> int:
+        """What the municipality pays back: the reclaim less what is set off."""
+        return self.reclaim_cents - self.set_off_cents
+
+    @property
+    def to_pay_words(self) -> str:
+        return amount_in_words(self.to_pay_cents)
+
+    @property
+    def set_off_words(self) -> str:
+        return amount_in_words(self.set_off_cents)
+
+    @property
+    def set_off_decisions(self) -> str:
+        """The other decisions' numbers, in order, once each."""
+        return ", ".join(dict.fromkeys(item.decision_number for item in self.set_offs))
 
     @property
     def with_reclaim(self) -> bool:
@@ -89,14 +137,40 @@ class SettlementLetter:
         return "artikel 4:57 van de Algemene wet bestuursrecht"
 
     @property
+    def legal_basis_sentence(self) -> str:
+        """The scheme's legal basis as the end of a sentence: a small first letter, one full stop."""
+        text = self.legal_basis.strip().rstrip(".")
+        return (text[:1].lower() + text[1:] + ".") if text else ""
+
+    @property
     def objection_last_day(self) -> datetime.date:
         return deadlines.objection_last_day(self.letter_date)
 
 
-def settlement_letter(settlement: Settlement) -> SettlementLetter:
-    """The letter of an approved settlement, from what it stored."""
+def set_off_texts(settlement: Settlement) -> tuple[SetOffText, ...]:
+    rows = settlement.set_offs.select_related("instalment__decision").order_by(
+        "instalment__due_on", "instalment__sequence"
+    )
+    return tuple(
+        SetOffText(
+            decision_number=row.instalment.decision.number,
+            instalment_reference=row.instalment.reference,
+            instalment_cents=cents(row.instalment.amount),
+            amount_cents=cents(row.amount),
+            due_on=row.instalment.due_on,
+        )
+        for row in rows
+    )
+
+
+def settlement_letter(settlement: Settlement, *, letter_date: datetime.date | None = None) -> SettlementLetter:
+    """The letter of an approved settlement, from what it stored, dated ``letter_date`` (the day of sending;
+    the settlement's day when not given). A reclaim is paid within six weeks of the letter's date."""
     if settlement.status != SettlementStatus.APPROVED or settlement.settled_on is None:
         raise ValueError("only an approved settlement has a letter")
+    letter_date = letter_date or settlement.settled_on
+    set_offs = set_off_texts(settlement)
+    to_pay = cents(settlement.reclaim) - sum(item.amount_cents for item in set_offs)
     decision = settlement.decision
     application = decision.application
     call = application.call
@@ -105,7 +179,7 @@ def settlement_letter(settlement: Settlement) -> SettlementLetter:
     return SettlementLetter(
         decision_number=decision.number,
         reference=settlement.reference,
-        letter_date=settlement.settled_on,
+        letter_date=letter_date,
         sender=Sender(
             ministry=settings.MINISTRY_NAME,
             directorate=texts.directorate,
@@ -131,8 +205,9 @@ def settlement_letter(settlement: Settlement) -> SettlementLetter:
         ground_text=str(rules.GROUND_TEXTS[rules.Ground(settlement.ground)]) if settlement.ground else "",
         motivation=settlement.motivation,
         reclaim_number=settlement.reclaim_number,
-        reclaim_due_on=settlement.reclaim_due_on,
-        correction_of=settlement.corrects.reference if settlement.corrects_id else "",
+        reclaim_due_on=rules.reclaim_due(letter_date) if to_pay else None,
+        correction_of=settlement.corrects.reference if settlement.corrects is not None else "",
+        set_offs=set_offs,
     )
 
 

@@ -13,6 +13,8 @@ A ``SettlementBatch`` proposes the settlements of a call's ready decisions in th
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,7 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import textlimits
+from accounts.permissions import is_ministry, is_officer
 from accounts.textlimits import limited
+from accounts.workflow import TransitionNotAllowed
 from allocations.payments.models import Instalment
 from allocations.runs.models import Decision
 from allocations.settlements.rules import Ground
@@ -91,6 +95,9 @@ class Settlement(models.Model):
     lapsed = models.DecimalField(_("vervallen termijnen"), **MONEY)
     final_payment = models.DecimalField(_("nabetaling"), **MONEY)
     reclaim = models.DecimalField(_("terugvordering"), **MONEY)
+    # The part of the reclaim set off against open instalments of another decision (Awb 4:57), planned at the
+    # proposal or the check (``SetOff``) and applied at the approval; the rest is paid back.
+    set_off = models.DecimalField(_("verrekend"), default=0, **MONEY)
     sample = models.BooleanField(_("in de steekproef"), default=False)
     # The three steps.
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -134,6 +141,10 @@ class Settlement(models.Model):
                 condition=Q(settled__gte=0) & Q(settled__lte=models.F("awarded")), name="settled_within_award"
             ),
             models.CheckConstraint(condition=Q(final_payment=0) | Q(reclaim=0), name="settlement_pays_or_reclaims"),
+            models.CheckConstraint(
+                condition=Q(set_off__gte=0) & Q(set_off__lte=models.F("reclaim")),
+                name="settlement_set_off_within_reclaim",
+            ),
             # Rounded to the cent: SQLite does this sum in floating point (PostgreSQL exactly).
             models.CheckConstraint(
                 condition=Q(settled=Round(models.F("paid") + models.F("final_payment") - models.F("reclaim"), 2)),
@@ -152,6 +163,171 @@ class Settlement(models.Model):
     @property
     def is_correction(self) -> bool:
         return self.corrects_id is not None
+
+    @property
+    def reclaim_to_pay(self):
+        """What the municipality pays back: the reclaim less what is set off."""
+        return self.reclaim - self.set_off
+
+
+class SetOff(models.Model):
+    """Part of a settlement's reclaim set off against one open instalment of another decision of the same
+    municipality under the same scheme (the same activities, Awb 4:57). Planned at the proposal or the check;
+    at the approval the instalment lapses and what is left of it (``remainder``) becomes a new instalment of
+    that decision with the same due date. For the other decision: awarded = paid + still due + set off."""
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="set_offs", verbose_name=_("vaststelling")
+    )
+    instalment = models.ForeignKey(
+        Instalment, on_delete=models.PROTECT, related_name="set_offs", verbose_name=_("termijn")
+    )
+    amount = models.DecimalField(_("verrekend bedrag"), **MONEY)
+    remainder = models.OneToOneField(
+        Instalment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resterende termijn"),
+    )
+    applied_at = models.DateTimeField(_("verrekend op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["settlement", "instalment__due_on", "instalment__sequence"]
+        verbose_name = _("verrekening")
+        verbose_name_plural = _("verrekeningen")
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "instalment"], name="one_set_off_per_instalment"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="set_off_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement} ↔ {self.instalment}"
+
+
+# --- The letters, stored ---------------------------------------------------------------------------------
+def document_path(instance: SettlementDocument, filename: str) -> str:
+    """Private storage under a random name, like the award letters."""
+    return f"settlements/{uuid.uuid4().hex}.pdf"
+
+
+#: What a version of a letter is; none of it changes once stored, and nothing at all once the version is sent.
+DOCUMENT_FROZEN_FIELDS = ("settlement", "version", "file", "sha256", "size", "letter_date")
+
+
+class DocumentFrozen(TransitionNotAllowed):
+    """A stored settlement letter was about to change (HTTP 409): a sent one never changes."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            str(
+                _(
+                    "Een verzonden brief verandert niet meer. Een ander besluit is een nieuwe vaststelling, met een "
+                    "eigen brief."
+                )
+            )
+        )
+
+
+class SettlementDocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        frozen = {name for field in DOCUMENT_FROZEN_FIELDS for name in (field, f"{field}_id")}
+        if (frozen.intersection(kwargs) and self.exists()) or self.filter(sent_at__isnull=False).exists():
+            raise DocumentFrozen
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.exists():
+            raise DocumentFrozen
+        return super().delete()
+
+    def sent(self) -> SettlementDocumentQuerySet:
+        return self.filter(sent_at__isnull=False)
+
+    def visible_to(self, user) -> SettlementDocumentQuerySet:
+        """The letters ``user`` may see: ministry staff every version, an officer the versions sent to their own
+        municipality, anyone else none (the list form of ``permissions.can_view_settlement_document``)."""
+        if is_ministry(user):
+            return self
+        if is_officer(user) and user.municipality_id:
+            return self.sent().filter(settlement__decision__application__municipality_id=user.municipality_id)
+        return self.none()
+
+
+class SettlementDocument(models.Model):
+    """One version of the letter of one approved settlement, stored privately with its SHA-256.
+
+    ``letter_date`` is the day it prints, the day of sending: the objection term and the six weeks of a reclaim
+    count from it. An unsent version is made again (a new version, the old one superseded) when it must carry
+    another date; a sent version never changes (``save``, the queryset and, on PostgreSQL, a trigger refuse).
+    """
+
+    settlement = models.ForeignKey(
+        Settlement, on_delete=models.PROTECT, related_name="documents", verbose_name=_("vaststelling")
+    )
+    version = models.PositiveIntegerField(_("versie"))
+    file = models.FileField(upload_to=document_path, max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    letter_date = models.DateField(_("datum van de brief"))
+    created_at = models.DateTimeField(_("gemaakt op"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("vervangen op"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("verzonden op"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SettlementDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["settlement", "-version"]
+        verbose_name = _("vaststellingsbrief")
+        verbose_name_plural = _("vaststellingsbrieven")
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "version"], name="unique_settlement_document_version"),
+            models.UniqueConstraint(
+                fields=["settlement"], condition=Q(superseded_at__isnull=True), name="one_current_settlement_document"
+            ),
+            models.UniqueConstraint(
+                fields=["settlement"], condition=Q(sent_at__isnull=False), name="one_sent_settlement_document"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(superseded_at__isnull=True), name="sent_document_not_superseded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.settlement.reference} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self._refuse_change()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DocumentFrozen
+
+    def _refuse_change(self) -> None:
+        names = [*DOCUMENT_FROZEN_FIELDS, "sent_at", "superseded_at"]
+        fields = [self._meta.get_field(name) for name in names]
+        stored = SettlementDocument.objects.filter(pk=self.pk).values(*(f.attname for f in fields)).first()
+        if stored is None:
+            return
+        if stored["sent_at"] is not None:
+            raise DocumentFrozen
+        if any(
+            stored[f.attname] != f.to_python(getattr(self, f.attname)) for f in fields[: len(DOCUMENT_FROZEN_FIELDS)]
+        ):
+            raise DocumentFrozen
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 # --- The settlement batch: one job per decision, leased (allocations.jobs) ------------------------------------

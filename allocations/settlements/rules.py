@@ -47,19 +47,19 @@ class Ground(StrEnum):
 
 GROUND_TEXTS = {
     Ground.NOT_PERFORMED: gettext_lazy(
-        "de activiteiten waarvoor subsidie is verleend, hebben niet of niet geheel plaatsgevonden "
+        "de activiteiten waarvoor subsidie is verleend, niet of niet geheel hebben plaatsgevonden "
         "(art. 4:46 lid 2 onder a Awb)"
     ),
     Ground.OBLIGATIONS: gettext_lazy(
-        "de subsidieontvanger heeft niet voldaan aan de aan de subsidie verbonden verplichtingen "
+        "de subsidieontvanger niet heeft voldaan aan de aan de subsidie verbonden verplichtingen "
         "(art. 4:46 lid 2 onder b Awb)"
     ),
     Ground.INCORRECT_DATA: gettext_lazy(
-        "de subsidieontvanger heeft onjuiste of onvolledige gegevens verstrekt, en juiste gegevens zouden tot een "
-        "andere beschikking hebben geleid (art. 4:46 lid 2 onder c Awb)"
+        "de subsidieontvanger onjuiste of onvolledige gegevens heeft verstrekt en juiste gegevens tot een andere "
+        "beschikking zouden hebben geleid (art. 4:46 lid 2 onder c Awb)"
     ),
     Ground.AWARD_WRONG: gettext_lazy(
-        "de subsidieverlening was anderszins onjuist en de subsidieontvanger wist dit of behoorde dit te weten "
+        "de subsidieverlening anderszins onjuist was en de subsidieontvanger dit wist of behoorde te weten "
         "(art. 4:46 lid 2 onder d Awb)"
     ),
 }
@@ -207,6 +207,63 @@ def guard(*, settled_on: datetime.date, today: datetime.date, reclaim: bool) -> 
 def reclaim_due(settled_on: datetime.date) -> datetime.date:
     """A reclaim is paid within six weeks of the day of settlement."""
     return settled_on + datetime.timedelta(weeks=RECLAIM_WEEKS)
+
+
+# --- Set-off against another grant of the same recipient (Awb 4:57) ------------------------------------------
+@dataclass(frozen=True)
+class OpenInstalment:
+    """An instalment of another decision that a reclaim may be set off against: its key and amount (cents)."""
+
+    key: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class SetOffLine:
+    """What is taken from one instalment (``amount``) and what is still to be paid of it (``remainder``)."""
+
+    key: int
+    instalment: int
+    amount: int
+
+    @property
+    def remainder(self) -> int:
+        return self.instalment - self.amount
+
+
+@dataclass(frozen=True)
+class SetOffPlan:
+    """A reclaim split into what is set off (``lines``) and what is paid back (``to_pay``), to the cent."""
+
+    reclaim: int
+    lines: tuple[SetOffLine, ...]
+
+    @property
+    def set_off(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def to_pay(self) -> int:
+        return self.reclaim - self.set_off
+
+
+def plan_set_off(reclaim: int, instalments: list[OpenInstalment]) -> SetOffPlan:
+    """Set ``reclaim`` off against ``instalments`` in the given order (the earliest due first): each gives what
+    is still to be reclaimed, at most its amount. An instalment that is not needed gives nothing and is left
+    out; no instalment is taken twice. What the instalments cannot cover is paid back."""
+    if reclaim < 0 or any(item.amount <= 0 for item in instalments):
+        raise ValueError("a reclaim is not negative and an instalment pays a positive amount")
+    if len({item.key for item in instalments}) != len(instalments):
+        raise ValueError("an instalment is set off at most once")
+    left = reclaim
+    lines: list[SetOffLine] = []
+    for item in instalments:
+        if left == 0:
+            break
+        taken = min(left, item.amount)
+        lines.append(SetOffLine(key=item.key, instalment=item.amount, amount=taken))
+        left -= taken
+    return SetOffPlan(reclaim=reclaim, lines=tuple(lines))
 
 
 # --- The sample for in-depth checks ---------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatu
 from allocations.runs.models import Decision
 from allocations.settlements.models import (
     OPEN_SETTLEMENT_STATES,
+    SetOff,
     Settlement,
     SettlementBatch,
+    SettlementDocument,
     SettlementJob,
     SettlementJobStatus,
     SettlementStatus,
@@ -37,6 +39,14 @@ def settlements() -> QuerySet[Settlement]:
         "approved_by",
         "withdrawn_by",
         "final_instalment",
+    ).prefetch_related(
+        Prefetch(
+            "set_offs",
+            queryset=SetOff.objects.select_related("instalment__decision", "remainder").order_by(
+                "instalment__due_on", "instalment__sequence"
+            ),
+        ),
+        Prefetch("documents", queryset=SettlementDocument.objects.order_by("-version")),
     )
 
 
@@ -51,7 +61,7 @@ def awards() -> QuerySet[Decision]:
         objection_awards.with_extra(Decision.objects.filter(objection_awards.awarded_or_extra(), sent_at__isnull=False))
         .select_related("application__municipality", "application__call", "run__call__scheme")
         .prefetch_related(
-            Prefetch("instalments", queryset=Instalment.objects.order_by("sequence")),
+            instalments_with_set_offs(),
             Prefetch("statements", queryset=Statement.objects.filter(final=True), to_attr="final_statements"),
             Prefetch("settlements", queryset=Settlement.objects.order_by("sequence")),
         )
@@ -61,8 +71,10 @@ def awards() -> QuerySet[Decision]:
 
 @dataclass
 class Figures:
-    """One decision's money, adding up: awarded = paid + still due + lapsed; once settled, settled = paid − reclaimed
-    + still due (the final payment)."""
+    """One decision's money, adding up: awarded = paid + still due + lapsed + set off; once settled, settled =
+    paid + set off − reclaimed + still due (the final payment). ``set_off``: what another settlement's reclaim
+    took from this decision's instalments (it counts as paid); ``reclaimed`` includes what this decision's own
+    reclaims set off elsewhere."""
 
     awarded: Decimal = ZERO
     paid: Decimal = ZERO
@@ -71,9 +83,10 @@ class Figures:
     spent: Decimal | None = None
     settled: Decimal | None = None
     reclaimed: Decimal = ZERO
+    set_off: Decimal = ZERO
 
     def add(self, other: Figures) -> None:
-        for name in ("awarded", "paid", "still_due", "lapsed", "reclaimed"):
+        for name in ("awarded", "paid", "still_due", "lapsed", "reclaimed", "set_off"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("spent", "settled"):
             if getattr(other, name) is not None:
@@ -101,6 +114,25 @@ class CallOverview:
         return [row for row in self.rows if row.ready and row.open is None]
 
 
+def instalments_with_set_offs() -> Prefetch:
+    """A decision's instalments with the set-offs applied to them (one query more, however many)."""
+    return Prefetch(
+        "instalments",
+        queryset=Instalment.objects.order_by("sequence").prefetch_related(
+            Prefetch("set_offs", queryset=SetOff.objects.filter(applied_at__isnull=False))
+        ),
+    )
+
+
+def set_off_parts(instalments: list[Instalment]) -> tuple[Decimal, Decimal]:
+    """From instalments read with ``instalments_with_set_offs``: what another settlement's reclaim set off
+    against them (it counts as paid), and the whole amount of the instalments that lapsed for it (their rest is
+    a new instalment, so none of it counts as lapsed)."""
+    set_off = sum((row.amount for i in instalments for row in i.set_offs.all()), ZERO)
+    away = sum((i.amount for i in instalments if i.set_offs.all()), ZERO)
+    return set_off, away
+
+
 def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settlement | None]:
     """From the prefetched rows of ``awards_of``."""
     instalments = list(decision.instalments.all())
@@ -109,11 +141,13 @@ def figures_of(decision: Decision) -> tuple[Figures, Settlement | None, Settleme
     in_progress = next((s for s in every if s.status in OPEN_SETTLEMENT_STATES), None)
     final_statements = getattr(decision, "final_statements", None)  # prefetched by awards_of
     final = final_statements[0] if final_statements else None
+    set_off, set_off_away = set_off_parts(instalments)
     figures = Figures(
         awarded=objection_awards.annotated_award(decision),  # with what a founded objection added
         paid=sum((i.amount for i in instalments if i.status == InstalmentStatus.PAID), ZERO),
         still_due=sum((i.amount for i in instalments if i.status in OPEN_STATES), ZERO),
-        lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO),
+        lapsed=sum((i.amount for i in instalments if i.status == InstalmentStatus.CANCELLED), ZERO) - set_off_away,
+        set_off=set_off,
         spent=final.spent_to_date if final else None,
         settled=approved[-1].settled if approved else None,
         reclaimed=sum((s.reclaim for s in approved), ZERO),
@@ -196,6 +230,17 @@ def _value(name: str, value) -> str:
     if name == "status":
         return str(SettlementStatus(value).label) if value in SettlementStatus.values else str(value)
     return str(value)
+
+
+def settlement_letters_of(decision: Decision, *, viewer) -> list[SettlementDocument]:
+    """The settlement letters of a decision that ``viewer`` may see (the municipality: the sent ones; staff:
+    every version), newest settlement first: a correction's letter above the one it corrects, both kept."""
+    return list(
+        SettlementDocument.objects.visible_to(viewer)
+        .filter(settlement__decision=decision)
+        .select_related("settlement")
+        .order_by("-settlement__sequence", "-version")
+    )
 
 
 # --- Settlement batches ---------------------------------------------------------------------------------------

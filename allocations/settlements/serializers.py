@@ -12,6 +12,26 @@ def _money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=True, **kwargs)
 
 
+class SetOffSerializer(serializers.Serializer):
+    instalment = serializers.IntegerField(source="instalment_id", read_only=True)
+    instalment_reference = serializers.CharField(source="instalment.reference", read_only=True)
+    decision_number = serializers.CharField(source="instalment.decision.number", read_only=True)
+    amount = _money(read_only=True)
+    remainder = serializers.CharField(source="remainder.reference", read_only=True, allow_null=True, default=None)
+    applied_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    letter_date = serializers.DateField(read_only=True)
+    sha256 = serializers.CharField(read_only=True)
+    size = serializers.IntegerField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    superseded_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    sent_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
 class SettlementSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True, help_text="Het beschikkingsnummer en het volgnummer (V1, V2…).")
@@ -36,7 +56,11 @@ class SettlementSerializer(serializers.Serializer):
     settled = _money(read_only=True)
     lapsed = _money(read_only=True)
     final_payment = _money(read_only=True)
-    reclaim = _money(read_only=True)
+    reclaim = _money(read_only=True, help_text="Onverschuldigd betaald: terug te betalen plus verrekend.")
+    set_off = _money(read_only=True, help_text="Verrekend met termijnen van een andere beschikking (art. 4:57 Awb).")
+    reclaim_to_pay = _money(read_only=True, help_text="Terug te betalen: de terugvordering min de verrekening.")
+    set_offs = SetOffSerializer(many=True, read_only=True)
+    letters = DocumentSerializer(many=True, read_only=True, source="documents.all")
     reclaim_number = serializers.CharField(read_only=True)
     reclaim_due_on = serializers.DateField(read_only=True, allow_null=True)
     sample = serializers.BooleanField(read_only=True)
@@ -64,11 +88,22 @@ class ProposeSerializer(serializers.Serializer):
     proposed = _money(required=False, allow_null=True, help_text="Het lagere bedrag; alleen met een grond.")
     motivation = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     sample = serializers.BooleanField(required=False, default=False)
+    set_off = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Ids van open termijnen van een andere beschikking van dezelfde gemeente en regeling om een "
+        "terugvordering mee te verrekenen (art. 4:57 Awb), de vroegste eerst.",
+    )
 
 
 class CheckSerializer(serializers.Serializer):
     reclaim_number = serializers.CharField(
         required=False, allow_blank=True, max_length=40, help_text="Verplicht bij een terugvordering."
+    )
+    set_off = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Vervangt de gekozen verrekening (ids van termijnen; leeg: geen); weglaten houdt haar.",
     )
 
 
@@ -79,7 +114,8 @@ class FiguresSerializer(serializers.Serializer):
     lapsed = _money()
     spent = _money(allow_null=True)
     settled = _money(allow_null=True)
-    reclaimed = _money()
+    reclaimed = _money(help_text="Teruggevorderd, ook wat daarvan is verrekend met een andere beschikking.")
+    set_off = _money(help_text="Wat een andere vaststelling verrekende met termijnen van deze beschikking.")
 
 
 class RowSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ audit; each step is taken by a different person, on the inputs the proposal was 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,7 +28,7 @@ from allocations.objections import awards as objection_awards
 from allocations.payments import services as payments
 from allocations.payments.models import OPEN_STATES, Instalment, InstalmentStatus
 from allocations.runs.models import Decision
-from allocations.settlements import rules
+from allocations.settlements import rules, setoffs
 from allocations.settlements.models import Settlement
 from allocations.settlements.permissions import (
     can_approve_settlement,
@@ -84,7 +85,8 @@ def inputs_of(decision: Decision, *, ground: str = "", proposed: int | None = No
     return rules.Inputs(
         kind=decision.run.call.scheme.kind,
         awarded=objection_awards.awarded_cents(decision),
-        paid=cents(paid) - cents(reclaimed or Decimal(0)),
+        # What another settlement's reclaim set off against this decision's instalments was paid to it.
+        paid=cents(paid) + cents(setoffs.received_by(decision)) - cents(reclaimed or Decimal(0)),
         open=cents(still_due),
         spent=cents(statement.spent_to_date) if statement else 0,
         ground=ground,
@@ -158,13 +160,15 @@ def propose_settlement(
     proposed: Decimal | None = None,
     motivation: str = "",
     sample: bool = False,
+    set_off: Iterable[int] = (),
     expected_sha256: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Settlement:
     """The assessor's proposal: the settled amount as ``rules.settle`` computes it from the figures now, stored
     with its inputs and their hash. A second settlement of a settled decision is a correction, refused after
     five years. Refused (409) while another proposal of the decision is open, and when the figures' hash is not
-    ``expected_sha256`` (a batch proposes only on the inputs it stored)."""
+    ``expected_sha256`` (a batch proposes only on the inputs it stored). ``set_off``: the ids of open
+    instalments of another decision of the same municipality and scheme to set a reclaim off against."""
     require(can_propose_settlement(by))
     now = now or timezone.now()
     today = local_today(now)
@@ -229,6 +233,7 @@ def propose_settlement(
             proposed_by=by,
             proposed_at=now,
         )
+        plan = setoffs.choose(settlement=settlement, instalment_ids=set_off)
         audit.record(
             actor=by,
             verb="settlement.proposed",
@@ -239,6 +244,7 @@ def propose_settlement(
                 "inputs_sha256": settlement.inputs_sha256,
                 "correction": previous is not None,
                 "sample": sample,
+                "set_off": _plan_data(plan),
             },
             after=_figures(settlement),
         )
@@ -246,10 +252,16 @@ def propose_settlement(
 
 
 def check_settlement(
-    *, settlement: Settlement, by: User, reclaim_number: str = "", now: datetime.datetime | None = None
+    *,
+    settlement: Settlement,
+    by: User,
+    reclaim_number: str = "",
+    set_off: Iterable[int] | None = None,
+    now: datetime.datetime | None = None,
 ) -> Settlement:
     """The internal auditor's check: another person than the assessor, on unchanged figures; a reclaim gets its
-    reclaim number (vorderingsnummer) here."""
+    reclaim number (vorderingsnummer) here. ``set_off`` (the instalments' ids) replaces the assessor's choice of
+    set-off; None keeps it."""
     require(can_check_settlement(by))
     now = now or timezone.now()
     reclaim_number = (reclaim_number or "").strip()
@@ -271,20 +283,24 @@ def check_settlement(
             raise ValidationError(
                 {"reclaim_number": [_("Vorderingsnummer %(number)s is al gebruikt.") % {"number": reclaim_number}]}
             )
+        if set_off is not None:
+            setoffs.choose(settlement=settlement, instalment_ids=set_off)
+        setoffs.check_still_possible(settlement)
         return SETTLEMENTS.move(
             settlement,
             "check",
             by=by,
             fields={"checked_by": by, "checked_at": now, "reclaim_number": reclaim_number},
-            data={"reclaim_number": reclaim_number},
+            data={"reclaim_number": reclaim_number, "set_off": _stored_plan_data(settlement)},
             locked=True,
         )
 
 
 def approve_settlement(*, settlement: Settlement, by: User, now: datetime.datetime | None = None) -> Settlement:
     """The coordinator's approval: a third person, on unchanged figures. The settlement sets off the advances
-    (Awb 4:95): every open instalment lapses, a final payment becomes one more instalment, and a reclaim is due
-    within six weeks (4:57)."""
+    (Awb 4:95): every open instalment lapses, a final payment becomes one more instalment, a chosen set-off
+    lowers the other decision's instalments, and the rest of a reclaim is due within six weeks (4:57). The
+    letter is made after commit (and at the latest when it is sent)."""
     require(can_approve_settlement(by))
     now = now or timezone.now()
     today = local_today(now)
@@ -309,6 +325,8 @@ def approve_settlement(*, settlement: Settlement, by: User, now: datetime.dateti
                 by=by,
                 now=now,
             )
+        setoffs.apply(settlement=settlement, by=by, now=now)
+        transaction.on_commit(lambda: _make_letter(settlement.pk), robust=True)
         return SETTLEMENTS.move(
             settlement,
             "approve",
@@ -317,7 +335,7 @@ def approve_settlement(*, settlement: Settlement, by: User, now: datetime.dateti
                 "approved_by": by,
                 "approved_at": now,
                 "settled_on": today,
-                "reclaim_due_on": rules.reclaim_due(today) if settlement.reclaim else None,
+                "reclaim_due_on": rules.reclaim_due(today) if settlement.reclaim_to_pay else None,
                 "final_instalment": final,
             },
             data={
@@ -325,6 +343,7 @@ def approve_settlement(*, settlement: Settlement, by: User, now: datetime.dateti
                 "settled": f"{settlement.settled:.2f}",
                 "final_payment": f"{settlement.final_payment:.2f}",
                 "reclaim": f"{settlement.reclaim:.2f}",
+                "set_off": f"{settlement.set_off:.2f}",
                 "reclaim_number": settlement.reclaim_number,
             },
             locked=True,
@@ -348,6 +367,20 @@ def _locked(settlement: Settlement) -> Settlement:
 
 def _result_of(settlement: Settlement) -> rules.Result:
     return rules.settle(stored_inputs(settlement))
+
+
+def _make_letter(settlement_id: int) -> None:
+    from allocations.settlements.tasks import make_settlement_letter
+
+    make_settlement_letter.delay(settlement_id)
+
+
+def _plan_data(plan: rules.SetOffPlan) -> list[dict[str, object]]:
+    return [{"instalment": line.key, "amount": f"{euros(line.amount):.2f}"} for line in plan.lines]
+
+
+def _stored_plan_data(settlement: Settlement) -> list[dict[str, object]]:
+    return [{"instalment": row.instalment_id, "amount": f"{row.amount:.2f}"} for row in settlement.set_offs.all()]
 
 
 def _figures(settlement: Settlement) -> dict[str, str]:

@@ -23,4 +23,9 @@ urlpatterns = [
     path("beheer/vaststellingen/<int:pk>/goedkeuren/", views.settlement_approve, name="settlement_approve"),
     path("beheer/vaststellingen/<int:pk>/intrekken/", views.settlement_withdraw, name="settlement_withdraw"),
     path("beheer/vaststellingen/<int:pk>/brief/", views.settlement_letter, name="settlement_letter"),
+    path("beheer/vaststellingen/<int:pk>/brief/maken/", views.settlement_letter_make, name="settlement_letter_make"),
+    path(
+        "beheer/vaststellingen/<int:pk>/brief/verzenden/", views.settlement_letter_send, name="settlement_letter_send"
+    ),
+    path("vaststellingsbrieven/<int:pk>/pdf/", views.settlement_document_download, name="settlement_document_download"),
 ]

@@ -13,24 +13,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
 from accounts.downloads import private_file
 from accounts.forms import add_service_errors
 from accounts.permissions import require
+from accounts.templatetags.portal import euro
 from accounts.workflow import TransitionNotAllowed
-from allocations.letters.deadlines import local_today
+from allocations.confirmation import NOT_CONFIRMED, Summary, confirmed, render_confirmation
+from allocations.letters.deadlines import local_today, objection_last_day
 from allocations.payments.models import Instalment
 from allocations.runs.models import Decision
-from allocations.settlements import batches, letters, rules, selectors, services
+from allocations.settlements import batches, documents, rules, selectors, services, setoffs
 from allocations.settlements.forms import ApproveForm, CheckForm, ProposeForm, StartBatchForm
-from allocations.settlements.models import Settlement, SettlementBatch, SettlementStatus
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementDocument, SettlementStatus
 from allocations.settlements.permissions import (
     can_approve_settlement,
     can_check_settlement,
+    can_make_settlement_letter,
     can_propose_settlement,
+    can_send_settlement_letter,
     can_view_settlements,
     can_withdraw_settlement,
 )
@@ -73,6 +79,10 @@ def _call_page(request, call: Call, *, batch_form: StartBatchForm | None = None,
         },
         status=status,
     )
+
+
+def long_date(day) -> str:
+    return formats.date_format(day, "j F Y")
 
 
 @login_required
@@ -156,7 +166,9 @@ def propose(request, pk: int):
     require(can_propose_settlement(request.user))
     decision = _decision(pk)
     subsidy = decision.run.call.scheme.kind == rules.SUBSIDY
-    form = ProposeForm(request.POST or None, subsidy=subsidy, prefix="voorstel")
+    form = ProposeForm(
+        request.POST or None, subsidy=subsidy, candidates=setoffs.candidates(decision), prefix="voorstel"
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -170,6 +182,7 @@ def propose(request, pk: int):
                     proposed=data.get("proposed"),
                     motivation=data.get("motivation") or "",
                     sample=data["sample"],
+                    set_off=[row.pk for row in data.get("set_off") or ()],
                 )
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc))
@@ -214,7 +227,11 @@ def _page(request, settlement: Settlement, *, check_form=None, approve_form=None
     if user.pk in (settlement.proposed_by_id, settlement.checked_by_id):
         actions -= {"check", "approve"}  # three steps, three people: the page offers no second step
     if "check" in actions and check_form is None:
-        check_form = CheckForm(prefix="controle")
+        check_form = CheckForm(
+            prefix="controle",
+            candidates=setoffs.candidates(settlement.decision),
+            initial={"set_off": [row.instalment_id for row in settlement.set_offs.all()]},
+        )
     if "approve" in actions and approve_form is None:
         approve_form = ApproveForm(prefix="goedkeuring")
     lapsed = (
@@ -238,6 +255,12 @@ def _page(request, settlement: Settlement, *, check_form=None, approve_form=None
             "error_forms": [check_form, approve_form],
             "events": selectors.steps_of(settlement),
             "lapsed_instalments": list(lapsed.order_by("sequence")),
+            "set_offs": list(setoffs.planned(settlement)),
+            "documents": list(settlement.documents.select_related("sent_by").order_by("-version")),
+            "current_document": documents.current_document(settlement),
+            "sent_document": documents.sent_document(settlement),
+            "may_make_letter": can_make_settlement_letter(user),
+            "may_send_letter": can_send_settlement_letter(user),
             "is_approved": settlement.status == SettlementStatus.APPROVED,
             "may_check": can_check_settlement(user),
             "may_approve": can_approve_settlement(user),
@@ -260,11 +283,15 @@ def settlement_detail(request, pk: int):
 def settlement_check(request, pk: int):
     settlement = _settlement(request, pk)
     require(can_check_settlement(request.user))
-    form = CheckForm(request.POST, prefix="controle")
+    form = CheckForm(request.POST, prefix="controle", candidates=setoffs.candidates(settlement.decision))
     if form.is_valid():
+        chosen = form.cleaned_data.get("set_off")
         try:
             services.check_settlement(
-                settlement=settlement, by=request.user, reclaim_number=form.cleaned_data["reclaim_number"]
+                settlement=settlement,
+                by=request.user,
+                reclaim_number=form.cleaned_data["reclaim_number"],
+                set_off=[row.pk for row in chosen] if "set_off" in form.fields else None,
             )
         except TransitionNotAllowed as exc:
             messages.error(request, str(exc))
@@ -311,19 +338,127 @@ def settlement_withdraw(request, pk: int):
     return redirect("settlement_detail", pk=settlement.pk)
 
 
+def _document(settlement: Settlement):
+    document = documents.current_document(settlement)
+    if document is None:
+        raise Http404
+    return document
+
+
+def _serve(request, document):
+    try:
+        handle = documents.open_document(document=document, by=request.user)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = f"vaststelling-{document.settlement.reference}-v{document.version}.pdf"
+    return private_file(handle, filename=name, content_type="application/pdf")
+
+
 @login_required
 @require_GET
 def settlement_letter(request, pk: int):
-    """The letter of an approved settlement as PDF/A (the settlement letter, or the one with the reclaim)."""
+    """The current version of an approved settlement's stored letter, for staff (404 before it is made)."""
     settlement = _settlement(request, pk)
-    if settlement.status != SettlementStatus.APPROVED:
-        raise Http404
-    letter = letters.settlement_letter(settlement)
-    pdf = letters.letter_pdf(letter)
-    audit.record(
-        actor=request.user,
-        verb="settlement.letter_downloaded",
-        target=settlement,
-        data={"decision": settlement.decision.number, "reclaim": letter.with_reclaim},
+    return _serve(request, _document(settlement))
+
+
+@login_required
+@require_GET
+def settlement_document_download(request, pk: int):
+    """One stored version: staff any, the municipality's officers the version sent to them (404 otherwise)."""
+    document = get_object_or_404(
+        SettlementDocument.objects.visible_to(request.user).select_related("settlement__decision__application"),
+        pk=pk,
     )
-    return private_file(pdf, filename=f"vaststelling-{settlement.reference}.pdf", content_type="application/pdf")
+    return _serve(request, document)
+
+
+@login_required
+@require_POST
+def settlement_letter_make(request, pk: int):
+    settlement = _settlement(request, pk)
+    require(can_make_settlement_letter(request.user))
+    try:
+        document = documents.make_letter(settlement=settlement, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _page(request, settlement, status=409)
+    messages.success(
+        request,
+        _("De brief is gemaakt met de datum %(date)s (versie %(version)s).")
+        % {"date": long_date(document.letter_date), "version": document.version},
+    )
+    return redirect("settlement_detail", pk=settlement.pk)
+
+
+def _send_summary(settlement: Settlement) -> Summary:
+    today = local_today()
+    current = documents.current_document(settlement)
+    people = len(documents.officers_of(settlement))
+    remake = current is None or current.letter_date != today
+    facts = [
+        (_("Beschikking"), f"{settlement.decision.number} – {settlement.decision.application.municipality.name}"),
+        (_("Datum op de brief (vandaag)"), long_date(today)),
+        (_("Vastgesteld bedrag"), euro(settlement.settled)),
+        (_("Einde van de bezwaartermijn"), long_date(objection_last_day(today))),
+    ]
+    if settlement.reclaim:
+        facts.append(
+            (
+                _("Terugvordering (vorderingsnummer %(number)s)") % {"number": settlement.reclaim_number},
+                euro(settlement.reclaim),
+            )
+        )
+    if settlement.set_off:
+        facts.append((_("Waarvan verrekend"), euro(settlement.set_off)))
+    if settlement.reclaim_to_pay:
+        facts.append((_("Terug te betalen uiterlijk"), long_date(rules.reclaim_due(today))))
+    consequences = [
+        _("De brief wordt opnieuw gemaakt met de datum van vandaag; de vorige versie blijft bewaard.")
+        if remake and current is not None
+        else _("De brief wordt gemaakt met de datum van vandaag.")
+        if remake
+        else _("De brief van vandaag wordt verzonden."),
+        _("Een verzonden brief verandert niet meer; een ander besluit is een correctie met een eigen brief."),
+        _("De bezwaartermijn van zes weken begint; hij loopt tot en met %(date)s.")
+        % {"date": long_date(objection_last_day(today))},
+        ngettext(
+            "%(people)d contactpersoon van de gemeente krijgt nu een e-mail en ziet de brief in het portaal.",
+            "%(people)d contactpersonen van de gemeente krijgen nu een e-mail en zien de brief in het portaal.",
+            people,
+        )
+        % {"people": people},
+    ]
+    return Summary(
+        title=_("Brief van vaststelling %(reference)s verzenden") % {"reference": settlement.reference},
+        lead=settlement.decision.run.call.title,
+        button=_("Ja, brief verzenden"),
+        action_url=reverse("settlement_letter_send", args=[settlement.pk]),
+        back_url=reverse("settlement_detail", args=[settlement.pk]),
+        facts=facts,
+        consequences=consequences,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settlement_letter_send(request, pk: int):
+    """GET: what sending does (date, objection term, reclaim, e-mails), to confirm; POST: send."""
+    settlement = _settlement(request, pk)
+    require(can_send_settlement_letter(request.user))
+    if request.method == "GET":
+        if settlement.status != SettlementStatus.APPROVED or documents.sent_document(settlement) is not None:
+            return redirect("settlement_detail", pk=settlement.pk)  # the page says why not
+        return render_confirmation(request, _send_summary(settlement))
+    if not confirmed(request):
+        messages.error(request, str(NOT_CONFIRMED))
+        return _page(request, settlement, status=400)
+    try:
+        document = documents.send_letter(settlement=settlement, by=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+        return _page(request, settlement, status=409)
+    messages.success(
+        request, _("De brief is verzonden met de datum %(date)s.") % {"date": long_date(document.letter_date)}
+    )
+    return redirect("settlement_detail", pk=settlement.pk)

@@ -1,7 +1,8 @@
 """Settlement in a real browser, checked with axe-core on every page, each person in a browser context of their
 own: after the spending period the municipality's officer enters the final account of a SPUK award (spent less
 than awarded, every instalment paid); an assessor proposes the settlement, an internal auditor checks it and
-records the reclaim number, a coordinator approves, and the letter with the reclaim downloads as a PDF. The
+records the reclaim number, a coordinator approves and sends the letter with the reclaim (made at the approval,
+dated the day it is sent), which downloads as a PDF, and the officer finds it with the decision. The
 assessor who tries the check, and the auditor who tries the approval, are refused with the reason on the page.
 """
 
@@ -110,6 +111,7 @@ def test_the_final_account_and_the_three_steps_of_the_settlement(browser, live_s
         context, page = new_page(browser, live_server)
         contexts.append(context)
         log_in(page, officer.email, PASSWORD)
+        officer_page = page
         page.get_by_role("link", name="Verantwoording", exact=True).first.click()
         check_accessibility(page, context="the officer's awards")
         # Listed twice: among the awards and, its final account not in on time, among what is overdue.
@@ -200,14 +202,34 @@ def test_the_final_account_and_the_three_steps_of_the_settlement(browser, live_s
         assert (settlement.settled, settlement.reclaim) == (Decimal("50000.00"), Decimal("70001.00"))
         assert len({settlement.proposed_by_id, settlement.checked_by_id, settlement.approved_by_id}) == 3
 
-        link = page.get_by_role("link", name="Brief: vaststelling met terugvordering (PDF)")
+        # The approval made the letter; the coordinator confirms and sends it, dated today, and it is frozen.
+        expect(page.locator("[data-letter-state='made']")).to_be_visible()
+        page.get_by_role("link", name="Brief verzenden").click()
+        expect(page.locator("main")).to_contain_text("3 september 2029")
+        check_accessibility(page, context="sending the settlement letter")
+        page.get_by_role("button", name="Ja, brief verzenden").click()
+        expect(page.locator(".nplv-messages")).to_contain_text("De brief is verzonden met de datum 3 september 2029.")
+        expect(page.locator("[data-letter-state='sent']")).to_be_visible()
+        expect(page.get_by_role("link", name="Brief verzenden")).to_have_count(0)
+        check_accessibility(page, context="the settlement letter sent")
+        link = page.get_by_role("link", name=f"{settlement.reference} versie 1, gedateerd 3 september 2029 (PDF)")
         response = page.request.get(link.get_attribute("href"))
         assert response.status == 200
         assert response.headers["content-type"] == "application/pdf"
         assert response.body().startswith(b"%PDF")
         with page.expect_download() as download:
             link.click()
-        assert download.value.suggested_filename == f"vaststelling-{settlement.reference}.pdf"
+        assert download.value.suggested_filename == f"vaststelling-{settlement.reference}-v1.pdf"
+
+        # The municipality's officer finds the sent letter with the decision.
+        officer_page.goto(f"/aanvragen/{decision.application_id}/beschikking/")
+        letter = officer_page.get_by_role(
+            "link", name=f"Vaststelling {settlement.reference} van 3 september 2029 (PDF)"
+        )
+        expect(letter).to_be_visible()
+        check_accessibility(officer_page, context="the officer's letters with the settlement")
+        response = officer_page.request.get(letter.get_attribute("href"))
+        assert response.status == 200 and response.body().startswith(b"%PDF")
     finally:
         for context in contexts:
             context.close()

@@ -24,7 +24,7 @@ from allocations.objections.rescoring_models import ReopenedScoring, Rescore
 from allocations.payments.models import Instalment, InstalmentStatus
 from allocations.runs.models import AllocationRun, Decision, RunStatus
 from allocations.runs.reconsideration_models import Reconsideration
-from allocations.settlements.models import Settlement, SettlementBatch, SettlementJob
+from allocations.settlements.models import Settlement, SettlementBatch, SettlementDocument, SettlementJob
 from applications.assessment import services as assessment
 from applications.models import Application, Attachment, BonusRule, Criterion, NeedBand
 from tests.allocations.final_runs import export_run
@@ -73,6 +73,7 @@ class World:
             "objection_letters": sorted(ObjectionLetter.objects.values_list("pk", "sha256", "sent_at")),
             "statements": Statement.objects.count(),
             "settlements": sorted(Settlement.objects.values_list("pk", "status", "reclaim_number")),
+            "settlement_documents": sorted(SettlementDocument.objects.values_list("pk", "version", "sha256")),
             "settlement_batches": sorted(SettlementBatch.objects.values_list("pk", "status")),
             "reopened_scorings": sorted(ReopenedScoring.objects.values_list("pk", "closed_at")),
             "rescores": sorted(Rescore.objects.values_list("pk", "status", "updated_at")),
@@ -185,6 +186,17 @@ def world(officer, other_officer, reviewer, administrator):
         reclaim=Decimal(0),
         proposed_by=administrator,
     )
+    # A sent letter of that settlement (the world's settlement stands in for an approved one).
+    document = SettlementDocument.objects.create(
+        settlement=settlement,
+        version=1,
+        file="settlements/x.pdf",
+        sha256="0" * 64,
+        size=1,
+        letter_date=datetime.date(2029, 9, 3),
+        sent_at=timezone.now(),
+        sent_by=administrator,
+    )
     # A settlement batch of the run's call, its one job holding that settlement.
     batch = SettlementBatch.objects.create(
         call_id=run.call_id,
@@ -233,6 +245,7 @@ def world(officer, other_officer, reviewer, administrator):
         "decision": decision.pk,
         "statement": statement.pk,
         "settlement": settlement.pk,
+        "settlement_document": document.pk,
         "settlement_batch": batch.pk,
         "cbs_code": other_officer.municipality.cbs_code,
     }
