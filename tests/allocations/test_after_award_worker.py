@@ -2,18 +2,21 @@
 (the M50 and New Town fund) from their sent letters through their instalments, the payment orders and paid dates,
 the accountability (the SPUK's in a SiSa file, the Awb's entered by the municipality's officer with its report),
 and the settlement in three steps by three people: the SPUK in full, proposed by a settlement batch the worker
-runs; the Awb lower on a ground of Awb 4:46 with a reclaim. At every step awarded = paid + still due; at the end
-settled + reclaimed = paid.
+runs; the Awb lower on a ground of Awb 4:46 with a reclaim, set off against the same town's later grant. Their
+letters are made by the worker, sent and frozen. At every step awarded = paid + still due; at the end settled +
+reclaimed = paid (and, for the later grant, awarded = paid + still due + set off).
 
-The worker does what is a task here: the award letters, the settlement batch and the mail. The people's steps go
-through the pages and the API, each on its day of the story (``worker_story.on``). The worker keeps the real
-clock, by which a settlement is ready (its spending period over) and dated, so the story starts three years ago
-and the settlement is today.
+The worker does what is a task here: the award letters, the settlement batch, the settlement letters and the mail.
+The people's steps go through the pages and the API, each on its day of the story (``worker_story.on``). The
+worker keeps the real clock, by which a settlement is ready (its spending period over) and dated, so the story
+starts three years ago and the settlement is today.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,12 +27,17 @@ from django.urls import reverse
 
 from accounts.models import User
 from allocations.accountability.models import Source, Statement
-from allocations.letters.deadlines import instalment_due, local_today
+from allocations.letters.deadlines import instalment_due, local_today, objection_last_day
 from allocations.payments import selectors as payments_overview
 from allocations.payments.models import Instalment, InstalmentStatus, PaidSource
 from allocations.runs.models import AllocationRun, Decision, outcome_for
-from allocations.settlements import rules
-from allocations.settlements.models import Settlement, SettlementBatch, SettlementStatus
+from allocations.settlements.models import (
+    SetOff,
+    Settlement,
+    SettlementBatch,
+    SettlementDocument,
+    SettlementStatus,
+)
 from applications.models import Application, Call, Scheme, Theme
 from tests.allocations.final_runs import Planned, cents, write_run
 from tests.allocations.worker_story import (
@@ -119,6 +127,15 @@ def settled_adds_up(decision: Decision) -> Settlement:
     assert still_due == 0, "every instalment is paid, or lapsed at the settlement"
     assert settlement.settled + settlement.reclaim == sums[InstalmentStatus.PAID], (decision.number, sums)
     return settlement
+
+
+def set_off_adds_up(decision: Decision, set_off: Decimal) -> None:
+    """The later grant after the set-off: awarded = paid + still due + set off, to the cent. Its instalment that
+    was set off lapsed; what was left of it is a new instalment, due on the same day."""
+    decision.refresh_from_db()
+    sums = money(decision)
+    still_due = sums[InstalmentStatus.DUE] + sums[InstalmentStatus.ORDERED]
+    assert decision.amount == sums[InstalmentStatus.PAID] + still_due + set_off, (decision.number, sums)
 
 
 def overview_adds_up(admin: User, *decisions: Decision) -> None:
@@ -346,34 +363,61 @@ def settle_spuk_by_batch(decision: Decision, *, assessor: User, auditor: User, c
     return Settlement.objects.get(pk=pk)
 
 
-def settle_awb_lower_with_reclaim(decision: Decision, *, assessor: User, auditor: User, coordinator: User):
-    """Three steps on the pages: a lower amount on ground a of Awb 4:46 lid 2, the reclaim number at the check."""
+def settle_awb_lower_with_reclaim(
+    decision: Decision, later: Decision, *, assessor: User, auditor: User, coordinator: User
+) -> Settlement:
+    """Three steps on the pages: a lower amount on ground a of Awb 4:46 lid 2, the reclaim set off against the
+    first open instalment of the town's later grant (Awb 4:57), the reclaim number at the check."""
+    first_open = Instalment.objects.filter(decision=later, status=InstalmentStatus.DUE).order_by("due_on").first()
     proposed = page(assessor).post(
         reverse("settlement_propose", args=[decision.pk]),
         {
             "voorstel-ground": "not_performed",
             "voorstel-proposed": "110.000,50",
             "voorstel-motivation": "De buurtmanifestatie van het laatste jaar heeft niet plaatsgevonden.",
+            "voorstel-set_off": [first_open.pk],
         },
     )
     ok(proposed, 302)
     settlement = Settlement.objects.get(decision=decision)
-    assert (settlement.settled, settlement.reclaim) == (AWB_SETTLED, AWB_RECLAIM)
+    assert (settlement.settled, settlement.reclaim, settlement.set_off) == (AWB_SETTLED, AWB_RECLAIM, AWB_RECLAIM)
     detail = reverse("settlement_detail", args=[settlement.pk])
-    ok(page(auditor).post(f"{detail}controleren/", {"controle-reclaim_number": RECLAIM_NUMBER}), 302)
+    # The check form shows the set-off chosen, ticked: the auditor keeps it and adds the reclaim number.
+    form = ok(page(auditor).get(detail)).content.decode()
+    assert re.search(rf'name="controle-set_off" value="{first_open.pk}"[^>]*checked', form), "ticked"
+    checked = {"controle-reclaim_number": RECLAIM_NUMBER, "controle-set_off": [first_open.pk]}
+    ok(page(auditor).post(f"{detail}controleren/", checked), 302)
     refused = page(auditor).post(f"{detail}goedkeuren/", {"goedkeuring-agreed": "on"})
-    assert refused.status_code == 403 and "vier-ogenprincipe" in refused.content.decode()
+    assert refused.status_code in (403, 409) and "vier-ogenprincipe" in refused.content.decode()
     ok(page(coordinator).post(f"{detail}goedkeuren/", {"goedkeuring-agreed": "on"}), 302)
     settlement.refresh_from_db()
     assert settlement.status == SettlementStatus.APPROVED
     assert {settlement.proposed_by, settlement.checked_by, settlement.approved_by} == {assessor, auditor, coordinator}
-    assert settlement.reclaim_due_on == local_today() + datetime.timedelta(weeks=6)
+    set_off = SetOff.objects.get(settlement=settlement)
+    assert (set_off.instalment, set_off.amount, set_off.applied_at is not None) == (first_open, AWB_RECLAIM, True)
+    assert set_off.remainder.amount == first_open.amount - AWB_RECLAIM
     return settlement
 
 
-def settlement_letter_text(settlement: Settlement, by: User) -> str:
-    pdf = body(ok(page(by).get(reverse("settlement_letter", args=[settlement.pk]))))
-    assert pdf.startswith(b"%PDF-")
+def settlement_letter_sent(settlement: Settlement, *, by: User, officer: User, worker) -> str:
+    """The worker makes the approved settlement's letter, dated today; the administrator sends it (confirmed), the
+    worker e-mails the officer, the letter is frozen, and the officer downloads it. Returns its printed text."""
+    wait_for(
+        lambda: SettlementDocument.objects.filter(settlement=settlement).exists(),
+        timeout=90,
+        worker=worker,
+        what=f"the worker to make the letter of {settlement.reference}",
+    )
+    made = SettlementDocument.objects.get(settlement=settlement)
+    assert made.letter_date == local_today() and made.sent_at is None
+    send = reverse("settlement_letter_send", args=[settlement.pk])
+    ok(page(by).post(send, {"bevestigd": "ja"}), 302)
+    document = SettlementDocument.objects.get(settlement=settlement, sent_at__isnull=False)
+    assert document.pk == made.pk, "the letter the worker made is the one sent"
+    assert page(by).post(send, {"bevestigd": "ja"}).status_code == 409  # sent once, then frozen
+    delivered(worker, to=officer.email, containing=f"Vaststelling van beschikking {settlement.decision.number}")
+    pdf = body(ok(page(officer).get(reverse("settlement_document_download", args=[document.pk]))))
+    assert pdf.startswith(b"%PDF-") and hashlib.sha256(pdf).hexdigest() == document.sha256
     return printed(pdf)
 
 
@@ -451,25 +495,31 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     still_adds_up(spuk, awb, later)
     overview_adds_up(admin, spuk, awb, later)
 
-    # 7. Settlement today, three people each: the SPUK in full by the batch, the Awb lower with a reclaim.
+    # 7. Settlement today, three people each: the SPUK in full by the batch, the Awb lower with a reclaim set off.
     spuk_settlement = settle_spuk_by_batch(
         spuk, assessor=assessor, auditor=auditor, coordinator=coordinator, worker=worker
     )
-    awb_settlement = settle_awb_lower_with_reclaim(awb, assessor=assessor, auditor=auditor, coordinator=coordinator)
+    awb_settlement = settle_awb_lower_with_reclaim(
+        awb, later, assessor=assessor, auditor=auditor, coordinator=coordinator
+    )
     assert settled_adds_up(spuk) == spuk_settlement and spuk_settlement.settled == AWARD
     assert settled_adds_up(awb) == awb_settlement and awb_settlement.reclaim == AWB_RECLAIM
+    assert awb_settlement.reclaim == awb_settlement.set_off and awb_settlement.reclaim_to_pay == 0
+    set_off_adds_up(later, AWB_RECLAIM)
     overview_adds_up(admin, spuk, awb, later)
-    still_adds_up(later)  # another grant of the same town is not touched by this settlement
 
-    # 8. Their letters, dated today.
-    text = settlement_letter_text(spuk_settlement, admin)
+    # 8. Their letters: made by the worker, dated today, sent and frozen, read by the municipality.
+    text = settlement_letter_sent(spuk_settlement, by=admin, officer=spuk_officer, worker=worker)
     assert "Vaststelling" in text and spuk.number in text and long_date(days.today) in text
     assert "€ 120.001,00 (honderdtwintigduizend een euro)" in text and "terugvorder" not in text
-    text = settlement_letter_text(awb_settlement, admin)
+    assert long_date(objection_last_day(days.today)) in text  # the objection clause
+    text = settlement_letter_sent(awb_settlement, by=admin, officer=awb_officer, worker=worker)
     assert "Vaststelling en terugvordering" in text and "4:46, tweede lid" in text
     assert "€ 110.000,50 (honderdtienduizend euro en vijftig cent)" in text
-    assert "€ 10.000,50 (tienduizend euro en vijftig cent)" in text
     assert RECLAIM_NUMBER in text and awb.number in text and "4:57" in text
-    assert long_date(rules.reclaim_due(days.today)) in text  # the reclaim is paid within six weeks
+    assert "Verrekening" in text and later.number in text and "€ 10.000,50" in text  # set off: nothing to pay
+    assert "hoeft niets over te maken" in text
+    assert long_date(objection_last_day(days.today)) in text
     assert "allocations.letters.tasks.render_letter" in worker.output()
     assert "allocations.settlements.tasks.settle_decision" in worker.output()
+    assert "allocations.settlements.tasks.make_settlement_letter" in worker.output()
