@@ -203,7 +203,8 @@ def rescored(admin: User, case: ObjectionCase, criterion: Criterion, first: User
     scoring = ReopenedScoring.objects.get(case=case)
     assign = reverse("rescoring_assign", args=[scoring.pk])
     refused = staff.post(assign, {"toewijzen-reviewer": first.pk})
-    assert refused.status_code in (400, 403) and not Rescore.objects.filter(reviewer=first).exists()
+    assert refused.status_code == 403 and "al eerder beoordeeld" in refused.content.decode()
+    assert not Rescore.objects.filter(reviewer=first).exists()
     for reviewer, score in zip(new, (8, 9), strict=True):
         ok(staff.post(assign, {"toewijzen-reviewer": reviewer.pk}), 302)
         rescore = Rescore.objects.get(scoring=scoring, reviewer=reviewer)
