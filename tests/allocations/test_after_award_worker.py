@@ -38,6 +38,7 @@ from allocations.settlements.models import (
     SettlementDocument,
     SettlementStatus,
 )
+from allocations.settlements.rules import reclaim_due
 from applications.models import Application, Call, Scheme, Theme
 from tests.allocations.final_runs import Planned, cents, write_run
 from tests.allocations.worker_story import (
@@ -62,7 +63,9 @@ pytestmark = pytest.mark.worker
 
 AWARD = Decimal("120001.00")  # rank 1: € 60.000,50 for each year of the spending period
 AWB_SETTLED = Decimal("110000.50")
-AWB_RECLAIM = AWARD - AWB_SETTLED
+AWB_RECLAIM = AWARD - AWB_SETTLED  # € 10.000,50
+LATER_INSTALMENT = Decimal("8000.00")  # each year's instalment of the Awb town's later grant
+AWB_TO_PAY = AWB_RECLAIM - LATER_INSTALMENT  # what the set-off against one of them leaves to pay back
 RECLAIM_NUMBER = "VORD-0042"
 
 
@@ -229,7 +232,7 @@ def final_run(scheme: Scheme, themes: list[Theme], *, prefix: str, years: tuple[
 
 
 def later_grant(scheme: Scheme, themes: list[Theme], earlier: Decision, days: Days, *, by: User) -> AllocationRun:
-    """The fund's next call: the Awb town gets another award for the same activities, € 80.000,00, half in each
+    """The fund's next call: the Awb town gets another award for the same activities, € 16.000,00, half in each
     of two later years."""
     first, last = days.year + 3, days.year + 4
     opened = moment(datetime.date(days.year + 1, 9, 1))
@@ -243,7 +246,7 @@ def later_grant(scheme: Scheme, themes: list[Theme], earlier: Decision, days: Da
         year_from=first,
         year_to=last,
     )
-    amount, half = Decimal("80000.00"), Decimal("40000.00")
+    amount, half = 2 * LATER_INSTALMENT, LATER_INSTALMENT
     application = Application.objects.create(
         call=call,
         municipality=earlier.application.municipality,
@@ -381,7 +384,7 @@ def settle_awb_lower_with_reclaim(
     )
     ok(proposed, 302)
     settlement = Settlement.objects.get(decision=decision)
-    assert (settlement.settled, settlement.reclaim, settlement.set_off) == (AWB_SETTLED, AWB_RECLAIM, AWB_RECLAIM)
+    assert (settlement.settled, settlement.reclaim, settlement.set_off) == (AWB_SETTLED, AWB_RECLAIM, LATER_INSTALMENT)
     detail = reverse("settlement_detail", args=[settlement.pk])
     # The check form shows the set-off chosen, ticked: the auditor keeps it and adds the reclaim number.
     form = ok(page(auditor).get(detail)).content.decode()
@@ -395,8 +398,8 @@ def settle_awb_lower_with_reclaim(
     assert settlement.status == SettlementStatus.APPROVED
     assert {settlement.proposed_by, settlement.checked_by, settlement.approved_by} == {assessor, auditor, coordinator}
     set_off = SetOff.objects.get(settlement=settlement)
-    assert (set_off.instalment, set_off.amount, set_off.applied_at is not None) == (first_open, AWB_RECLAIM, True)
-    assert set_off.remainder.amount == first_open.amount - AWB_RECLAIM
+    assert (set_off.instalment, set_off.amount, set_off.applied_at is not None) == (first_open, first_open.amount, True)
+    assert set_off.remainder is None  # the whole instalment is set off: it lapses, nothing of it is left to pay
     return settlement
 
 
@@ -505,8 +508,8 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     )
     assert settled_adds_up(spuk) == spuk_settlement and spuk_settlement.settled == AWARD
     assert settled_adds_up(awb) == awb_settlement and awb_settlement.reclaim == AWB_RECLAIM
-    assert awb_settlement.reclaim == awb_settlement.set_off and awb_settlement.reclaim_to_pay == 0
-    set_off_adds_up(later, AWB_RECLAIM)
+    assert (awb_settlement.set_off, awb_settlement.reclaim_to_pay) == (LATER_INSTALMENT, AWB_TO_PAY)
+    set_off_adds_up(later, LATER_INSTALMENT)
     overview_adds_up(admin, spuk, awb, later)
 
     # 8. Their letters: made by the worker, dated today, sent and frozen, read by the municipality.
@@ -518,8 +521,11 @@ def test_a_spuk_and_an_awb_award_from_their_letters_to_their_settlement(celery_w
     assert "Vaststelling en terugvordering" in text and "4:46, tweede lid" in text
     assert "€ 110.000,50 (honderdtienduizend euro en vijftig cent)" in text
     assert RECLAIM_NUMBER in text and awb.number in text and "4:57" in text
-    assert "Verrekening" in text and later.number in text and "€ 10.000,50" in text  # set off: nothing to pay
-    assert "hoeft niets over te maken" in text
+    assert "€ 10.000,50" in text  # paid too much: set off in part, the rest paid back within six weeks
+    assert "Verrekening" in text and later.number in text and "€ 8.000,00" in text and "deze termijn vervalt" in text
+    assert "€ 2.000,50 (tweeduizend euro en vijftig cent)" in text
+    assert long_date(reclaim_due(days.today)) in text
+    assert Settlement.objects.get(pk=awb_settlement.pk).reclaim_due_on == reclaim_due(days.today)
     assert long_date(objection_last_day(days.today)) in text
     assert "allocations.letters.tasks.render_letter" in worker.output()
     assert "allocations.settlements.tasks.settle_decision" in worker.output()

@@ -249,7 +249,7 @@ def rerun_on_the_frozen_snapshot(
     return record
 
 
-def ruling_sent(case: ObjectionCase, decision: Decision, officer: User, worker) -> None:
+def ruling_sent(case: ObjectionCase, decision: Decision, officer: User, worker) -> str:
     """The worker sends the decision on the objection: it revokes the old decision and takes the new one, pays the
     difference, and ends with the appeal clause and its last day; the old letter stays, marked as revoked."""
     letter, text = sent_letter(case, LetterKind.DECISION, worker)
@@ -263,6 +263,7 @@ def ruling_sent(case: ObjectionCase, decision: Decision, officer: User, worker) 
     listed = ok(api(officer).get(f"/api/v1/applications/{decision.application_id}/letters/")).json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert rows and all(row["revoked_by"] == case.ruling_number for row in rows)
+    return text
 
 
 def decide_with_four_eyes(preparer: User, approver: User, case: ObjectionCase) -> None:
@@ -318,13 +319,14 @@ def test_an_objection_on_a_tie_from_the_portal_to_the_extra_payment(celery_worke
     decide_with_four_eyes(starter, approver, case)
 
     # 7. The worker sends the decision on the objection, with the appeal clause; the old letter is revoked.
-    ruling_sent(case, decision, officer, worker)
+    ruling = ruling_sent(case, decision, officer, worker)
 
     # 8. The extra payment is one more instalment of C's decision, from the reserve.
     extra = Instalment.objects.get(decision=decision)
     assert (extra.amount, extra.status) == (EXTRA, InstalmentStatus.DUE)
     assert extra.due_on == local_today() + datetime.timedelta(weeks=4)
     assert decision.amount + record.extra == extra.amount  # awarded + extra = paid + still due
+    assert extra.reference in ruling and long_date(extra.due_on) in ruling  # as the decision on the objection says
 
     # Nothing else of the run changed: its decisions, its letters (every version, byte for byte), its instalments,
     # and C's original assessment.
