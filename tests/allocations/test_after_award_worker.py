@@ -133,8 +133,8 @@ def settled_adds_up(decision: Decision) -> Settlement:
 
 
 def set_off_adds_up(decision: Decision, set_off: Decimal) -> None:
-    """The later grant after the set-off: awarded = paid + still due + set off, to the cent. Its instalment that
-    was set off lapsed; what was left of it is a new instalment, due on the same day."""
+    """The later grant after the set-off: awarded = paid + still due + set off, to the cent. The instalment set off
+    lapsed; what would be left of it becomes a new instalment due on the same day."""
     decision.refresh_from_db()
     sums = money(decision)
     still_due = sums[InstalmentStatus.DUE] + sums[InstalmentStatus.ORDERED]

@@ -58,7 +58,7 @@ from tests.worker import wait_for
 
 pytestmark = pytest.mark.worker
 
-EXTRA = Decimal("18000.00")  # C, corrected to above B, takes the € 18.000 B kept; paid from the reserve
+EXTRA = Decimal("18000.00")  # C, rescored above B, gets the € 18.000 B kept (B keeps them): paid from the reserve
 GROUNDS = "De punten voor de kwaliteit van ons plan zijn verkeerd opgeteld: wij hadden boven Gemeente B moeten staan."
 
 
@@ -104,6 +104,7 @@ def instalments_of_others(run: AllocationRun, objected: Decision) -> list[tuple]
     )
 
 
+# --- What the story reads ----------------------------------------------------------------------------------
 def assessed(c: Application, *, by: User) -> tuple[Criterion, User]:
     """C's assessment as its stored points came from it: the call's one criterion (weight 8, scored 1–10), which
     its first reviewer scored 8 (64 points), and a need band that gives it 4."""
