@@ -233,8 +233,8 @@ def final_run(scheme: Scheme, themes: list[Theme], *, prefix: str, years: tuple[
 
 def later_grant(scheme: Scheme, themes: list[Theme], earlier: Decision, days: Days, *, by: User) -> AllocationRun:
     """The fund's next call: the Awb town gets another award for the same activities, € 16.000,00, half in each
-    of two later years."""
-    first, last = days.year + 3, days.year + 4
+    of the next year and the one after (its instalments are still to come when the first award is settled)."""
+    first, last = days.year + 4, days.year + 5
     opened = moment(datetime.date(days.year + 1, 9, 1))
     call = Call.objects.create(
         scheme=scheme,
