@@ -113,9 +113,13 @@ class SettlementLetter:
         return f"{noun} {self.decision_number}"
 
     @property
+    def subject_noun(self) -> str:
+        return "Vaststelling en terugvordering" if self.with_reclaim else "Vaststelling"
+
+    @property
     def subject(self) -> str:
-        noun = "Vaststelling en terugvordering" if self.with_reclaim else "Vaststelling"
-        return f"{noun} {self.scheme_name} (beschikking {self.decision_number})"
+        """The Betreft line (the template prints it with the decision number kept on one line)."""
+        return f"{self.subject_noun} {self.scheme_name} (beschikking {self.decision_number})"
 
     @property
     def settled_words(self) -> str:

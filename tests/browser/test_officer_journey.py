@@ -127,7 +127,7 @@ def test_officer_applies_leaves_resumes_and_submits(page, officer, call, files):
     assert Attachment.objects.get().file_format == "pdf"
 
     # Leave for the home page, and come back through "Mijn aanvragen".
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overzicht").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Overzicht", exact=True).click()
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Mijn aanvragen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn aanvragen")
     check_accessibility(page, context="my applications")
